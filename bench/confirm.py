@@ -1,0 +1,91 @@
+"""Confirmations per second on a SQLite file with synchronous=FULL (vision excluded).
+
+Baseline, in the same process and on the same disk: the bare cost of durable commits, one
+UPDATE + INSERT per fsynced transaction through sqlite3, with nothing else. The ratio says how much
+the service's checks, ticket issue, transition record and audit link cost on top of the disk.
+
+    .venv/bin/python bench/confirm.py [--count 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert
+
+from desk_app.persistence.models import Candidate
+from tests.support.factories import add_staff, make_application
+
+
+def bare_durable_commits(path: Path, count: int) -> float:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("CREATE TABLE c (id INTEGER PRIMARY KEY, state TEXT)")
+    connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, c INTEGER, number TEXT UNIQUE)")
+    connection.executemany("INSERT INTO c VALUES (?, 'pre')", [(i,) for i in range(count)])
+    start = time.perf_counter()
+    for index in range(count):
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("UPDATE c SET state = 'confirmed' WHERE id = ?", (index,))
+        connection.execute("INSERT INTO t (c, number) VALUES (?, ?)", (index, f"N{index}"))
+        connection.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return count / elapsed
+
+
+def service_confirmations(path: Path, count: int) -> float:
+    app = make_application(f"sqlite:///{path}", DESK_APP_TICKETS_PERIOD="271")
+    add_staff(app.database)
+    with app.database.unit_of_work() as uow:
+        uow.session.execute(
+            insert(Candidate),
+            [
+                {
+                    "registration_id": f"R{index:06d}",
+                    "kind": "new",
+                    "name": "测试",
+                    "sex": "1",
+                    "document_type": "resident_id",
+                    "document_number": "11010519491231002X",
+                    "exam_area": "0101",
+                    "programme_code": "080901",
+                }
+                for index in range(count)
+            ],
+        )
+        uow.commit()
+    start = time.perf_counter()
+    for index in range(count):
+        app.workflow.confirm(f"R{index:06d}", "clerk")
+    elapsed = time.perf_counter() - start
+    app.close()
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument(
+        "--folder", type=Path, default=None, help="where the files go (default: tmp)"
+    )
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=arguments.folder) as folder:
+        baseline = bare_durable_commits(Path(folder) / "baseline.db", arguments.count)
+        service = service_confirmations(Path(folder) / "counter.db", arguments.count)
+    print(f"confirmations: {arguments.count}, SQLite WAL, synchronous=FULL")
+    print(f"baseline (bare durable commits): {baseline:8.1f} /s")
+    print(f"WorkflowService.confirm:        {service:8.1f} /s  (target >= 100/s)")
+    print(f"ratio service / baseline:        {service / baseline:8.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,636 @@
+"""The ``desk-app`` command line.
+
+Every command takes ``--db PATH_OR_URL`` (or ``DESK_APP_DB``) and ``--config FILE`` (or
+``DESK_APP_CONFIG``). Bad input gives one clear line on stderr and a non-zero exit status, never a
+traceback: 1 for a refused request (a rule broken, a bad file), 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from desk_app.bootstrap import Application, build_application
+from desk_app.config import Settings, load_settings
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import DeskError
+from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.workflow import CandidateState, ReasonCode, Role
+from desk_app.idcard.rules import validate_document
+from desk_app.persistence.database import schema_revision, upgrade_schema
+from desk_app.persistence.repositories import (
+    CandidateRepository,
+    OperatorRepository,
+    TicketRepository,
+)
+from desk_app.security import audit
+from desk_app.security.operators import add_operator
+from desk_app.services.demo import DEMO_PASSWORD, build_demo
+from desk_app.services.export import export_confirmed
+from desk_app.services.roster_import import ImportReport, import_roster
+from desk_app.services.workflow import ChangeSet, Decision
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"desk-app: {' '.join(message.split())}", err=True)
+    sys.exit(1)
+
+
+def _load(ctx: click.Context) -> Settings:
+    """Settings from the options given on this command or on the group before it."""
+    options: dict[str, Any] = ctx.find_root().meta
+    settings = load_settings(options.get("config"))
+    if options.get("db"):
+        settings = settings.with_database(options["db"])
+    return settings
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.find_root().meta[param.name or ""] = value
+    return value
+
+
+def common_options(command: Callable[P, R]) -> Callable[P, R]:
+    """``--db`` and ``--config`` on every command, wherever they are written on the line."""
+    command = click.option(
+        "--db",
+        envvar="DESK_APP_DB",
+        expose_value=False,
+        callback=_remember,
+        is_eager=True,
+        help="Database file or SQLAlchemy URL (env DESK_APP_DB).",
+    )(command)
+    return click.option(
+        "--config",
+        envvar="DESK_APP_CONFIG",
+        expose_value=False,
+        callback=_remember,
+        is_eager=True,
+        type=click.Path(dir_okay=False),
+        help="Settings file (env DESK_APP_CONFIG).",
+    )(command)
+
+
+def with_app(command: Callable[..., R]) -> Callable[..., R]:
+    """Open the application for the command and close it afterwards."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        application = build_application(_load(click.get_current_context()))
+        try:
+            return command(application, *args, **kwargs)
+        finally:
+            application.close()
+
+    return common_options(wrapper)
+
+
+class _CleanErrors(click.Group):
+    """Turn the core's coded errors into one line on stderr instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DeskError as error:
+            _fail(f"{error.message} [{error.code}]")
+        except SQLAlchemyError as error:
+            _fail(f"database error: {getattr(error, 'orig', None) or error}")
+        except OSError as error:
+            _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        return None
+
+
+@click.group(cls=_CleanErrors, invoke_without_command=True)
+@click.option("--demo", is_flag=True, help="Open on a demo database (created when missing).")
+@common_options
+@click.version_option(package_name="desk-app")
+@click.pass_context
+def main(ctx: click.Context, demo: bool) -> None:
+    """Confirmation Desk: on-site identity confirmation of self-study examination candidates."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if demo:
+        _demo_tour(ctx)
+        return
+    click.echo(ctx.get_help())
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@common_options
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create the database or bring its schema up to date."""
+    application = build_application(_load(ctx), upgrade=False)
+    try:
+        upgrade_schema(application.database.engine)
+        current, head = schema_revision(application.database.engine)
+        click.echo(f"schema at revision {current} (newest {head})")
+    finally:
+        application.close()
+
+
+@db.command("status")
+@common_options
+@click.pass_context
+def db_status(ctx: click.Context) -> None:
+    """Show the schema revision without changing anything."""
+    application = build_application(_load(ctx), upgrade=False)
+    try:
+        current, head = schema_revision(application.database.engine)
+        click.echo(f"database: {application.settings.database_url}")
+        click.echo(f"schema revision: {current or 'none'} (newest {head})")
+        if current != head:
+            sys.exit(1)
+    finally:
+        application.close()
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit chain."""
+
+
+@audit_group.command("verify")
+@with_app
+def audit_verify(application: Application) -> None:
+    """Check every link of the chain; exit 1 naming the first bad entry."""
+    with application.database.reading() as uow:
+        result = audit.verify(uow.session)
+    if not result.intact:
+        _fail(f"audit chain broken at entry {result.first_bad_sequence}: {result.problem}")
+    click.echo(f"audit chain intact: {result.count} entries")
+
+
+# --- import and export ----------------------------------------------------------------------
+
+
+@main.group("import")
+def import_group() -> None:
+    """Bring data in."""
+
+
+def _terminal_progress(label: str) -> Callable[[int, int], None] | None:
+    """A one-line progress counter on an interactive terminal; nothing in scripts and logs."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{label}: {done:,} of about {total:,}", err=True, nl=False)
+
+    return show
+
+
+def _print_import_report(report: ImportReport, out: Path | None) -> None:
+    lines = [
+        f"row {problem.row_number}, {problem.column or 'row'}: {problem.reason} [{problem.code}]"
+        for problem in sorted(report.problems, key=lambda p: (p.row_number, p.column))
+    ]
+    if out is not None:
+        out.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+    elif lines:
+        click.echo("\n".join(lines), err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if report.kept_decided:
+        click.echo(
+            f"warning: {len(report.kept_decided)} records already decided were left unchanged "
+            f"(e.g. {', '.join(report.kept_decided[:3])})",
+            err=True,
+        )
+
+
+@import_group.command("roster")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--photos",
+    type=click.Path(exists=True, path_type=Path),
+    help="Folder or ZIP holding the e-photos named in the photo_file column.",
+)
+@click.option("--skip-invalid", is_flag=True, help="Import the good rows; report the bad ones.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the bad-row report to this file (default with --skip-invalid: FILE.problems.txt).",
+)
+@click.option("--operator", default="system", help="Who is importing (for the audit chain).")
+@with_app
+def import_roster_command(
+    application: Application,
+    file: Path,
+    photos: Path | None,
+    skip_invalid: bool,
+    report_path: Path | None,
+    operator: str,
+) -> None:
+    """Import a roster of pre-registrations (CSV in UTF-8 or GB18030, or XLSX)."""
+    if skip_invalid and report_path is None:
+        report_path = file.with_name(file.name + ".problems.txt")
+    report = import_roster(
+        application.database,
+        file,
+        ticket_layout=application.ticket_layout,
+        photos=photos,
+        skip_invalid=skip_invalid,
+        operator_id=operator,
+        progress=_terminal_progress("reading rows"),
+    )
+    if sys.stderr.isatty():
+        click.echo(err=True)
+    _print_import_report(report, report_path)
+    if not report.imported:
+        bad = len({problem.row_number for problem in report.problems})
+        _fail(
+            f"nothing imported: {bad} row(s) have problems (use --skip-invalid to import the rest)"
+        )
+    click.echo(
+        f"imported {file.name}: {report.inserted} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.photos_stored} photos"
+        + (
+            f", {len({p.row_number for p in report.problems})} bad rows skipped"
+            if report.problems
+            else ""
+        )
+        + (f" (report: {report_path})" if report.problems and report_path else "")
+    )
+
+
+@main.group("export")
+def export_group() -> None:
+    """Send data out."""
+
+
+@export_group.command("confirmed")
+@click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--operator", default="system", help="Who is exporting (for the audit chain).")
+@with_app
+def export_confirmed_command(
+    application: Application, since: Any, out: Path, operator: str
+) -> None:
+    """Write confirmations since a date to CSV or XLSX for upload to the platform."""
+    count = export_confirmed(application.database, since.date(), out, operator_id=operator)
+    click.echo(f"wrote {count} confirmations to {out}")
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+@main.command("demo")
+@click.option("--candidates", default=200, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--seed", default=2026, show_default=True, type=int)
+@with_app
+def demo_command(application: Application, candidates: int, seed: int) -> None:
+    """Fill an empty database with a realistic synthetic roster, operators and a few decisions."""
+    with application.database.reading() as uow:
+        if sum(CandidateRepository(uow.session).count_by_state().values()):
+            _fail("the database already holds candidates; give --db a new file for the demo")
+    summary = build_demo(
+        application.database,
+        application.workflow,
+        ticket_layout=application.ticket_layout,
+        count=candidates,
+        data_dir=Path(application.settings.paths.data_dir),
+        seed=seed,
+    )
+    click.echo(
+        f"demo database ready: {summary.candidates} candidates, {summary.photos} e-photos, "
+        f"{len(summary.confirmed)} confirmed, {len(summary.referred)} referred"
+    )
+    click.echo(f"operators: {', '.join(summary.operators)} (password: {DEMO_PASSWORD})")
+
+
+def _demo_tour(ctx: click.Context) -> None:
+    """What ``make run`` shows until the counter GUI lands: the core's whole flow, step by step."""
+    import platformdirs
+
+    settings = _load(ctx)
+    if not ctx.find_root().meta.get("db"):
+        demo_file = Path(platformdirs.user_data_dir("desk-app")) / "demo.db"
+        settings = settings.with_database(str(demo_file))
+    application = build_application(settings)
+    try:
+        with application.database.reading() as uow:
+            empty = not sum(CandidateRepository(uow.session).count_by_state().values())
+        if empty:
+            click.echo(f"creating a demo database at {settings.database_url} ...")
+            build_demo(
+                application.database,
+                application.workflow,
+                ticket_layout=application.ticket_layout,
+                data_dir=Path(settings.paths.data_dir),
+            )
+        with application.database.reading() as uow:
+            repository = CandidateRepository(uow.session)
+            counts = repository.count_by_state()
+            waiting = repository.search(states=[CandidateState.PRE_REGISTERED.value], limit=500)
+            chip = [c for c in waiting if DocumentType(c.document_type).has_chip]
+        click.echo(f"database: {settings.database_url}")
+        click.echo("records by state: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        if chip:
+            candidate = chip[0]
+            click.echo(
+                f"confirming {candidate.registration_id} {candidate.name} "
+                f"({_mask(candidate.document_number)}) as clerk01 ..."
+            )
+            change = application.workflow.confirm(candidate.registration_id, "clerk01")
+            click.echo(f"  -> {change.new_state.value}, admission ticket {change.ticket_number}")
+        with application.database.reading() as uow:
+            result = audit.verify(uow.session)
+        click.echo(
+            f"audit chain intact: {result.count} entries" if result.intact else result.problem
+        )
+        click.echo(
+            "try: desk-app candidates list --db " + settings.database_url.removeprefix("sqlite:///")
+        )
+    finally:
+        application.close()
+
+
+# --- candidates and decisions ---------------------------------------------------------------
+
+
+def _mask(number: str) -> str:
+    """First 3 and last 4 characters: enough to compare with the card in front of the clerk."""
+    if len(number) <= 7:
+        return number
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+@main.group()
+def candidates() -> None:
+    """Look up pre-registrations."""
+
+
+@candidates.command("list")
+@click.option("--search", default="", help="ID number, its last 6 characters, name or phone.")
+@click.option(
+    "--state", "states", multiple=True, type=click.Choice([s.value for s in CandidateState])
+)
+@click.option("--area", "areas", multiple=True, help="Exam area (repeatable).")
+@click.option("--unit", default=None, help="Tutoring unit.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@with_app
+def candidates_list(
+    application: Application,
+    search: str,
+    states: tuple[str, ...],
+    areas: tuple[str, ...],
+    unit: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List records (ID numbers masked)."""
+    with application.database.reading() as uow:
+        found = CandidateRepository(uow.session).search(
+            search, states=states, exam_areas=areas, tutoring_unit=unit, limit=limit
+        )
+    for candidate in found:
+        fields = {
+            "registration_id": candidate.registration_id,
+            "name": candidate.name,
+            "document_number": _mask(candidate.document_number),
+            "exam_area": candidate.exam_area,
+            "programme": f"{candidate.programme_code} {candidate.programme_name}",
+            "kind": candidate.kind,
+            "state": candidate.state,
+            "ticket_number": candidate.ticket_number or "",
+        }
+        if as_json:
+            click.echo(json.dumps(fields, ensure_ascii=False))
+        else:
+            click.echo("  ".join(str(value) for value in fields.values()))
+
+
+@candidates.command("show")
+@click.argument("registration_id")
+@click.option("--operator", default="system", help="Who is looking (access is audited).")
+@with_app
+def candidates_show(application: Application, registration_id: str, operator: str) -> None:
+    """Show one record in full with its history."""
+    with application.database.unit_of_work() as uow:
+        candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
+        if candidate is None:
+            _fail(f"no pre-registration {registration_id!r}")
+            return
+        for column in candidate.__table__.columns:
+            click.echo(f"{column.name:>22}: {getattr(candidate, column.name)}")
+        photo = CandidateRepository(uow.session).registered_photo(candidate.id)
+        click.echo(f"{'registered e-photo':>22}: {f'{len(photo.data)} bytes' if photo else 'none'}")
+        for step in candidate.transitions:
+            when = step.occurred_at.astimezone(CHINA_TIME).isoformat(timespec="seconds")
+            click.echo(
+                f"  {when} {step.action} {step.from_state} -> {step.to_state} by "
+                f"{step.operator_id} at {step.site_id}/{step.counter_id}"
+                + (f" reason {step.reason_code}" if step.reason_code else "")
+                + (f" ticket {step.ticket_number}" if step.ticket_number else "")
+            )
+        audit.append(uow.session, actor=operator, action="candidate.view", subject=registration_id)
+        uow.commit()
+
+
+def _print_change(change: ChangeSet) -> None:
+    click.echo(change.ticket_number if change.ticket_number else change.new_state.value)
+
+
+_reason_option = click.option(
+    "--reason",
+    required=True,
+    type=click.Choice([r.value for r in ReasonCode]),
+    help="Coded reason.",
+)
+_note_option = click.option("--note", default="", help="Free-text note.")
+_operator_option = click.option("--operator", required=True, help="Operator id.")
+
+
+@main.command("confirm")
+@click.argument("registration_id")
+@_operator_option
+@_note_option
+@with_app
+def confirm_command(
+    application: Application, registration_id: str, operator: str, note: str
+) -> None:
+    """Confirm a record; prints the admission ticket number."""
+    _print_change(application.workflow.confirm(registration_id, operator, Decision(note=note)))
+
+
+@main.command("refer")
+@click.argument("registration_id")
+@_operator_option
+@_reason_option
+@_note_option
+@with_app
+def refer_command(
+    application: Application, registration_id: str, operator: str, reason: str, note: str
+) -> None:
+    """Refer a record to a supervisor."""
+    decision = Decision(reason=ReasonCode(reason), note=note)
+    _print_change(application.workflow.refer(registration_id, operator, decision))
+
+
+@main.command("approve")
+@click.argument("registration_id")
+@_operator_option
+@_note_option
+@with_app
+def approve_command(
+    application: Application, registration_id: str, operator: str, note: str
+) -> None:
+    """Approve a referred record (supervisor); prints the ticket number."""
+    _print_change(application.workflow.approve(registration_id, operator, Decision(note=note)))
+
+
+@main.command("reject")
+@click.argument("registration_id")
+@_operator_option
+@_reason_option
+@_note_option
+@with_app
+def reject_command(
+    application: Application, registration_id: str, operator: str, reason: str, note: str
+) -> None:
+    """Reject a record with a coded reason."""
+    decision = Decision(reason=ReasonCode(reason), note=note)
+    _print_change(application.workflow.reject(registration_id, operator, decision))
+
+
+@main.command("revoke")
+@click.argument("registration_id")
+@_operator_option
+@_reason_option
+@_note_option
+@with_app
+def revoke_command(
+    application: Application, registration_id: str, operator: str, reason: str, note: str
+) -> None:
+    """Revoke a confirmation (supervisor); its ticket number is retired."""
+    decision = Decision(reason=ReasonCode(reason), note=note)
+    _print_change(application.workflow.revoke(registration_id, operator, decision))
+
+
+# --- operators and tickets ------------------------------------------------------------------
+
+
+@main.group()
+def operators() -> None:
+    """People who sign in."""
+
+
+@operators.command("add")
+@click.argument("operator_id")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--unit", default=None, help="Tutoring unit (for tutoring_unit_staff).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_app
+def operators_add(
+    application: Application,
+    operator_id: str,
+    name: str,
+    role: str,
+    unit: str | None,
+    password: str,
+) -> None:
+    """Add an operator (the password is asked for, or read from --password)."""
+    add_operator(
+        application.database,
+        operator_id=operator_id,
+        display_name=name,
+        role=Role(role),
+        password=password,
+        tutoring_unit=unit,
+    )
+    click.echo(f"operator {operator_id} added as {role}")
+
+
+@operators.command("list")
+@with_app
+def operators_list(application: Application) -> None:
+    """List operators and their roles."""
+    with application.database.reading() as uow:
+        for operator in OperatorRepository(uow.session).all():
+            unit = f" ({operator.tutoring_unit})" if operator.tutoring_unit else ""
+            state = "" if operator.active else " [inactive]"
+            click.echo(f"{operator.id}  {operator.role}{unit}  {operator.display_name}{state}")
+
+
+@main.group()
+def tickets() -> None:
+    """Admission ticket numbers."""
+
+
+@tickets.command("status")
+@with_app
+def tickets_status(application: Application) -> None:
+    """Show the ticket blocks leased to counters and what is left."""
+    layout = application.ticket_layout
+    click.echo(f"layout: {layout.prefix}{'#' * layout.sequence_width}{layout.suffix}")
+    with application.database.reading() as uow:
+        repository = TicketRepository(uow.session)
+        for block in repository.blocks():
+            click.echo(
+                f"{block.series}  {block.first_sequence}-{block.last_sequence}  "
+                f"next {block.next_sequence}  left {block.remaining}  "
+                f"{block.site_id}/{block.counter_id}  ({block.granted_by})"
+            )
+        left = repository.remaining(layout.series, application.workstation.counter_id)
+    click.echo(f"numbers left for this counter: {left}")
+
+
+# --- ID numbers -----------------------------------------------------------------------------
+
+
+@main.group("id")
+def id_group() -> None:
+    """Document numbers."""
+
+
+@id_group.command("check")
+@click.argument("number")
+@click.option(
+    "--type",
+    "document_type",
+    default=DocumentType.RESIDENT_ID.value,
+    show_default=True,
+    type=click.Choice([t.value for t in DocumentType]),
+)
+@click.option("--json", "as_json", is_flag=True)
+def id_check(number: str, document_type: str, as_json: bool) -> None:
+    """Validate a document number and print what it encodes (exit 1 with the rule broken)."""
+    try:
+        document = validate_document(DocumentType(document_type), number, today=date.today())
+    except DeskError as error:
+        _fail(f"invalid: {error.message} [{error.code}]")
+        return
+    if as_json:
+        payload = {"number": document.number, "type": document_type, **dict(document.facts)}
+        click.echo(json.dumps(payload, ensure_ascii=False, default=str))
+        return
+    click.echo(f"valid {DocumentType(document_type).value}: {document.number}")
+    for key, value in document.facts:
+        click.echo(f"  {key}: {value}")

@@ -1,0 +1,235 @@
+"""One frozen settings object, read from a TOML file and then from the environment.
+
+Where the file lives: ``--config PATH`` on the command line, else ``DESK_APP_CONFIG``, else
+``config.toml`` in the user's config folder (platformdirs). A missing default file is not an error:
+a fresh counter starts on the defaults. Every scalar setting can be overridden by an environment
+variable ``DESK_APP_<SECTION>_<KEY>`` (``DESK_APP_COUNTER_SITE_ID=S01``); lists are comma-separated.
+``DESK_APP_DB`` is a short alias for the database URL and ``DESK_APP_DATA_DIR`` for the data folder.
+
+No module reads the environment or the file except this one; the composition root
+(``desk_app.bootstrap``) hands the settings to whoever needs them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar, get_type_hints
+
+import platformdirs
+
+from desk_app.domain.errors import ConfigError
+from desk_app.domain.tickets import TicketLayout, default_period
+
+APP_NAME = "desk-app"
+ENV_PREFIX = "DESK_APP_"
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = ""  # empty: a SQLite file in the user's data folder
+    busy_timeout_ms: int = 10_000
+
+
+@dataclass(frozen=True)
+class CounterSettings:
+    site_id: str = "SITE-LOCAL"
+    counter_id: str = "COUNTER-1"
+    method: str = "counter"  # "counter" at an exam-authority desk, "tutoring_unit" at a unit
+    exam_areas: tuple[str, ...] = ()  # empty: every area
+    tutoring_unit: str = ""  # the unit served when method is "tutoring_unit"
+
+
+@dataclass(frozen=True)
+class TicketSettings:
+    """Ticket-number layout: segments in order, each ``name:width``; ``sequence`` is issued."""
+
+    segments: tuple[str, ...] = ("city:2", "county:2", "period:3", "sequence:5")
+    city: str = "01"
+    county: str = "01"
+    period: str = ""  # empty: derived from today's date (two-digit year + sitting 1 or 2)
+    block_size: int = 1000
+    low_water_mark: int = 100
+
+    def layout(self, today: date | None = None) -> TicketLayout:
+        codes = {"city": self.city, "county": self.county}
+        codes["period"] = self.period or default_period(today or date.today())
+        return TicketLayout.parse(self.segments, codes)
+
+
+@dataclass(frozen=True)
+class ThresholdSettings:
+    """Face-match decision thresholds (distances: lower is more alike); calibrated per engine."""
+
+    live_card_pass: float = 0.40
+    live_card_review: float = 0.50
+    live_ephoto_pass: float = 0.40
+    live_ephoto_review: float = 0.50
+    card_ephoto_pass: float = 0.42
+    card_ephoto_review: float = 0.52
+    max_attempts: int = 3
+
+
+@dataclass(frozen=True)
+class PathSettings:
+    data_dir: str = "../shared/data"  # the shared test and benchmark images, read in place
+    photo_folder: str = ""  # default folder searched for roster e-photos
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    counter: CounterSettings = field(default_factory=CounterSettings)
+    tickets: TicketSettings = field(default_factory=TicketSettings)
+    thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
+    paths: PathSettings = field(default_factory=PathSettings)
+    source: Path | None = None  # the file these settings came from, if any
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or default_database_url()
+
+    def with_database(self, url_or_path: str) -> Settings:
+        """The same settings pointing at another database (``--db``): a URL or a file path."""
+        return dataclasses.replace(
+            self, database=dataclasses.replace(self.database, url=to_database_url(url_or_path))
+        )
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_database_url() -> str:
+    folder = Path(platformdirs.user_data_dir(APP_NAME))
+    return to_database_url(str(folder / "counter.db"))
+
+
+def to_database_url(url_or_path: str) -> str:
+    """``--db`` takes a SQLAlchemy URL or a plain file path (which means SQLite)."""
+    if "://" in url_or_path:
+        return url_or_path
+    return f"sqlite:///{Path(url_or_path).expanduser().resolve()}"
+
+
+def load_settings(
+    config_path: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read the TOML file (if any), then the environment; raise ConfigError on bad input."""
+    env = os.environ if environ is None else environ
+    explicit = config_path or env.get(f"{ENV_PREFIX}CONFIG")
+    path = Path(explicit) if explicit else default_config_path()
+    document: dict[str, Any] = {}
+    if path.exists():
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(
+                f"config file {path} is not valid TOML: {error}",
+                code="config.syntax",
+                path=str(path),
+            ) from error
+    elif explicit:
+        raise ConfigError(
+            f"config file {path} does not exist", code="config.missing", path=str(path)
+        )
+
+    known = {f.name for f in dataclasses.fields(Settings)} - {"source"}
+    unknown = set(document) - known
+    if unknown:
+        raise ConfigError(
+            f"unknown section(s) in {path}: {', '.join(sorted(unknown))}",
+            code="config.unknown_section",
+        )
+    sections: dict[str, Any] = {}
+    for section in dataclasses.fields(Settings):
+        if section.name == "source":
+            continue
+        section_type = get_type_hints(Settings)[section.name]
+        values = dict(document.get(section.name, {}))
+        values.update(_environment_overrides(section.name, section_type, env))
+        sections[section.name] = _build_section(section.name, section_type, values)
+    if env.get(f"{ENV_PREFIX}DB"):
+        sections["database"] = dataclasses.replace(
+            sections["database"], url=to_database_url(env[f"{ENV_PREFIX}DB"])
+        )
+    if env.get(f"{ENV_PREFIX}DATA_DIR"):
+        sections["paths"] = dataclasses.replace(
+            sections["paths"], data_dir=env[f"{ENV_PREFIX}DATA_DIR"]
+        )
+    settings = Settings(**sections, source=path if path.exists() else None)
+    _validate(settings)
+    return settings
+
+
+_Section = TypeVar("_Section")
+
+
+def _environment_overrides(
+    section: str, section_type: type[Any], env: Mapping[str, str]
+) -> dict[str, str]:
+    overrides = {}
+    for item in dataclasses.fields(section_type):
+        name = f"{ENV_PREFIX}{section}_{item.name}".upper()
+        if name in env:
+            overrides[item.name] = env[name]
+    return overrides
+
+
+def _build_section(section: str, section_type: type[_Section], values: dict[str, Any]) -> _Section:
+    hints = get_type_hints(section_type)
+    converted: dict[str, Any] = {}
+    for key, raw in values.items():
+        if key not in hints:
+            raise ConfigError(
+                f"unknown setting [{section}] {key}", code="config.unknown_key", key=key
+            )
+        converted[key] = _convert(f"[{section}] {key}", hints[key], raw)
+    return section_type(**converted)
+
+
+def _convert(where: str, wanted: Any, raw: Any) -> Any:
+    try:
+        if wanted is bool:
+            if isinstance(raw, str):
+                return raw.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(raw)
+        if wanted is int and not isinstance(raw, bool):
+            return int(raw)
+        if wanted is float and not isinstance(raw, bool):
+            return float(raw)
+        if wanted is str:
+            if not isinstance(raw, str | int):
+                raise TypeError("expected text")
+            return str(raw)
+        if wanted == tuple[str, ...]:
+            items = raw.split(",") if isinstance(raw, str) else list(raw)
+            return tuple(str(item).strip() for item in items if str(item).strip())
+    except (TypeError, ValueError) as error:
+        raise ConfigError(
+            f"setting {where} has a bad value {raw!r}: {error}", code="config.bad_value"
+        ) from error
+    raise ConfigError(f"setting {where} has a bad value {raw!r}", code="config.bad_value")
+
+
+def _validate(settings: Settings) -> None:
+    if settings.counter.method not in {"counter", "tutoring_unit"}:
+        raise ConfigError(
+            "[counter] method must be 'counter' or 'tutoring_unit'", code="config.bad_value"
+        )
+    if settings.counter.method == "tutoring_unit" and not settings.counter.tutoring_unit:
+        raise ConfigError(
+            "[counter] tutoring_unit must name the unit when method is 'tutoring_unit'",
+            code="config.bad_value",
+        )
+    if settings.tickets.block_size < 1 or settings.tickets.low_water_mark < 0:
+        raise ConfigError(
+            "[tickets] block_size must be positive and low_water_mark not negative",
+            code="config.bad_value",
+        )
+    settings.tickets.layout()  # raises ConfigError when segments and codes do not fit

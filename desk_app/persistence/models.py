@@ -1,0 +1,264 @@
+"""SQLAlchemy 2 mappings of the counter database (the central database uses the same ones).
+
+Identity data (``candidates``) is kept apart from biometric data (``photos``, ``face_templates``):
+the latter are purged per exam cycle and will be encrypted at rest, and most screens never load
+them. Ticket numbers live in their own table whose primary key makes a number unique forever,
+including numbers retired by a revocation.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which stores naive text) and PostgreSQL alike."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Candidate(Base):
+    """A pre-registration as the platform sent it, plus its confirmation state."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('pre_registered', 'referred', 'confirmed', 'rejected', 'revoked')",
+            name="state",
+        ),
+        CheckConstraint("kind IN ('new', 'enrolled')", name="kind"),
+        Index("ix_candidates_area_state", "exam_area", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(100))
+    sex: Mapped[str] = mapped_column(String(1))
+    ethnicity: Mapped[str] = mapped_column(String(2), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    document_type: Mapped[str] = mapped_column(String(30))
+    document_number: Mapped[str] = mapped_column(String(44), index=True)
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    exam_area: Mapped[str] = mapped_column(String(40))
+    programme_code: Mapped[str] = mapped_column(String(20))
+    programme_name: Mapped[str] = mapped_column(String(200), default="")
+    tutoring_unit: Mapped[str | None] = mapped_column(String(200), index=True)
+    class_name: Mapped[str | None] = mapped_column(String(200))
+    # For enrolled candidates the number chosen at registration; for new ones the issued number.
+    ticket_number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    merged_ticket_numbers: Mapped[str] = mapped_column(Text, default="")  # ';'-separated
+    prior_diploma_status: Mapped[str] = mapped_column(String(20), default="not_applicable")
+    state: Mapped[str] = mapped_column(String(20), default="pre_registered", index=True)
+    state_changed_at: Mapped[datetime | None]
+    imported_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    # Bumped on every state change: a stale screen cannot overwrite a newer decision.
+    version: Mapped[int] = mapped_column(default=1)
+
+    transitions: Mapped[list[Transition]] = relationship(
+        back_populates="candidate", order_by="Transition.id", viewonly=True
+    )
+
+
+class Transition(Base):
+    """One state change: who, when, where, how, on what evidence, and why."""
+
+    __tablename__ = "transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
+    operator_role: Mapped[str] = mapped_column(String(30))
+    occurred_at: Mapped[datetime] = mapped_column(default=utc_now)
+    site_id: Mapped[str] = mapped_column(String(40))
+    counter_id: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(20))
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # photo ids, card read id...
+    scores: Mapped[dict[str, Any]] = mapped_column(default=dict)  # match scores and thresholds
+    approved_by: Mapped[str | None] = mapped_column(ForeignKey("operators.id"))
+    ticket_number: Mapped[str | None] = mapped_column(String(30))
+
+    candidate: Mapped[Candidate] = relationship(back_populates="transitions")
+
+
+class Operator(Base):
+    """A person who signs in: clerk, supervisor, tutoring-unit staff or administrator."""
+
+    __tablename__ = "operators"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('clerk', 'supervisor', 'tutoring_unit_staff', 'administrator')", name="role"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(30))
+    tutoring_unit: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class TicketBlock(Base):
+    """A range of sequence numbers leased to one counter for one series of ticket numbers."""
+
+    __tablename__ = "ticket_blocks"
+    __table_args__ = (
+        CheckConstraint("first_sequence >= 1", name="first_positive"),
+        CheckConstraint("last_sequence >= first_sequence", name="range"),
+        CheckConstraint("next_sequence BETWEEN first_sequence AND last_sequence + 1", name="next"),
+        UniqueConstraint("series", "first_sequence", name="uq_ticket_blocks_series_first"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(40), index=True)
+    first_sequence: Mapped[int]
+    last_sequence: Mapped[int]
+    next_sequence: Mapped[int]
+    site_id: Mapped[str] = mapped_column(String(40))
+    counter_id: Mapped[str] = mapped_column(String(40))
+    granted_by: Mapped[str] = mapped_column(String(20))  # "local" (standalone) or "central"
+    granted_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    @property
+    def remaining(self) -> int:
+        return self.last_sequence - self.next_sequence + 1
+
+
+class TicketNumber(Base):
+    """Every number ever issued or kept: the primary key is the never-reuse guarantee."""
+
+    __tablename__ = "ticket_numbers"
+    __table_args__ = (CheckConstraint("status IN ('issued', 'kept', 'retired')", name="status"),)
+
+    number: Mapped[str] = mapped_column(String(30), primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_blocks.id"))
+    status: Mapped[str] = mapped_column(String(10))  # kept: an enrolled candidate's own number
+    issued_at: Mapped[datetime] = mapped_column(default=utc_now)
+    retired_at: Mapped[datetime | None]
+
+
+class Photo(Base):
+    """An image kept as evidence: the registered e-photo, a live capture or a card portrait."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('registered', 'live', 'card_portrait')", name="purpose"),
+        Index("ix_photos_candidate_purpose", "candidate_id", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    media_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class FaceTemplate(Base):
+    """A face embedding computed from one photo by one engine and model version."""
+
+    __tablename__ = "face_templates"
+    __table_args__ = (
+        UniqueConstraint("photo_id", "engine", "model_version", name="uq_face_templates_photo"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    engine: Mapped[str] = mapped_column(String(20))
+    model_version: Mapped[str] = mapped_column(String(40))
+    dimensions: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AuditEntry(Base):
+    """One link of the append-only audit chain (see desk_app.security.audit)."""
+
+    __tablename__ = "audit_entries"
+
+    sequence: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    occurred_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The chain's last link, updated with every append; it also serialises appenders.
+
+    Without it, deleting the newest entries would leave a shorter chain that still verifies.
+    """
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sequence: Mapped[int]
+    entry_hash: Mapped[str] = mapped_column(String(64))

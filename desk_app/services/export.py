@@ -1,0 +1,83 @@
+"""Exporting confirmations for upload to the candidate platform."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.workflow import Action, CandidateState
+from desk_app.persistence.database import Database
+from desk_app.persistence.models import Candidate, Transition
+from desk_app.roster import write_table
+from desk_app.security import audit
+
+EXPORT_HEADER = (
+    "registration_id",
+    "name",
+    "document_type",
+    "document_number",
+    "exam_area",
+    "programme_code",
+    "programme_name",
+    "tutoring_unit",
+    "kind",
+    "ticket_number",
+    "confirmed_at",
+    "site_id",
+    "counter_id",
+    "method",
+    "operator_id",
+)
+
+
+def export_confirmed(
+    database: Database, since: date, out: Path, *, operator_id: str = "system"
+) -> int:
+    """Write every record confirmed on or after ``since`` (China time) and still confirmed."""
+    start = datetime.combine(since, time.min, tzinfo=CHINA_TIME)
+    confirming = (Action.CONFIRM.value, Action.APPROVE.value)
+    with database.unit_of_work() as uow:
+        query = (
+            select(Candidate, Transition)
+            .join(Transition, Transition.candidate_id == Candidate.id)
+            .where(
+                Candidate.state == CandidateState.CONFIRMED.value,
+                Transition.action.in_(confirming),
+                Transition.to_state == CandidateState.CONFIRMED.value,
+                Transition.occurred_at >= start,
+            )
+            .order_by(Transition.occurred_at, Transition.id)
+        )
+        rows = [
+            (
+                candidate.registration_id,
+                candidate.name,
+                candidate.document_type,
+                candidate.document_number,
+                candidate.exam_area,
+                candidate.programme_code,
+                candidate.programme_name,
+                candidate.tutoring_unit or "",
+                candidate.kind,
+                candidate.ticket_number or "",
+                transition.occurred_at.astimezone(CHINA_TIME).isoformat(timespec="seconds"),
+                transition.site_id,
+                transition.counter_id,
+                transition.method,
+                transition.operator_id,
+            )
+            for candidate, transition in uow.session.execute(query)
+        ]
+        count = write_table(out, EXPORT_HEADER, rows)
+        audit.append(
+            uow.session,
+            actor=operator_id,
+            action="export.confirmed",
+            subject=out.name,
+            details={"since": since.isoformat(), "rows": count},
+        )
+        uow.commit()
+    return count

@@ -1,0 +1,223 @@
+"""Confirm, refer, approve, reject and revoke: the decisions made at the counter.
+
+Each decision is one transaction: the candidate row is locked, the operator's role and scope are
+checked, the domain's state machine says where the record goes, and the state change, its
+transition record, the ticket number and the audit entry are written together. A crash at any
+point leaves all of it or none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from desk_app.domain.candidate import CandidateKind
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import NotFoundError, PermissionDeniedError, TransitionError
+from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role, next_state
+from desk_app.persistence.database import Database, UnitOfWork
+from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
+from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
+from desk_app.security import audit
+from desk_app.services.tickets import (
+    TicketPolicy,
+    issue_ticket_number,
+    keep_ticket_number,
+    retire_ticket_number,
+)
+
+
+@dataclass(frozen=True)
+class Workstation:
+    """Where decisions are made: the site, the counter and the candidates it serves."""
+
+    site_id: str
+    counter_id: str
+    method: Method = Method.COUNTER
+    exam_areas: tuple[str, ...] = ()  # empty: every area
+    tutoring_unit: str | None = None  # set when the station belongs to a tutoring unit
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the operator decided and on what grounds."""
+
+    reason: ReasonCode | None = None
+    note: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)  # photo ids, card read reference...
+    scores: dict[str, Any] = field(default_factory=dict)  # match scores with thresholds used
+    expected_version: int | None = None  # the version the operator was looking at, if known
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What a decision changed, for screens and the syncer to update from."""
+
+    candidate_id: int
+    registration_id: str
+    action: Action
+    previous_state: CandidateState
+    new_state: CandidateState
+    ticket_number: str | None
+    transition_id: int
+    version: int
+
+
+class WorkflowService:
+    def __init__(self, database: Database, workstation: Workstation, tickets: TicketPolicy) -> None:
+        self._database = database
+        self._workstation = workstation
+        self._tickets = tickets
+
+    def confirm(
+        self, registration_id: str, operator_id: str, decision: Decision | None = None
+    ) -> ChangeSet:
+        return self._decide(Action.CONFIRM, registration_id, operator_id, decision or Decision())
+
+    def refer(self, registration_id: str, operator_id: str, decision: Decision) -> ChangeSet:
+        return self._decide(Action.REFER, registration_id, operator_id, decision)
+
+    def approve(
+        self, registration_id: str, supervisor_id: str, decision: Decision | None = None
+    ) -> ChangeSet:
+        return self._decide(Action.APPROVE, registration_id, supervisor_id, decision or Decision())
+
+    def reject(self, registration_id: str, operator_id: str, decision: Decision) -> ChangeSet:
+        return self._decide(Action.REJECT, registration_id, operator_id, decision)
+
+    def revoke(self, registration_id: str, supervisor_id: str, decision: Decision) -> ChangeSet:
+        return self._decide(Action.REVOKE, registration_id, supervisor_id, decision)
+
+    def _decide(
+        self, action: Action, registration_id: str, operator_id: str, decision: Decision
+    ) -> ChangeSet:
+        with self._database.unit_of_work() as uow:
+            candidate = CandidateRepository(uow.session).by_registration_id(
+                registration_id, for_update=True
+            )
+            if candidate is None:
+                raise NotFoundError(
+                    f"no pre-registration {registration_id!r}",
+                    code="candidate.not_found",
+                    registration_id=registration_id,
+                )
+            operator = self._operator(uow, operator_id)
+            role = Role(operator.role)
+            self._check_scope(candidate, operator)
+            if decision.expected_version not in (None, candidate.version):
+                raise TransitionError(
+                    f"{registration_id} changed while it was on screen; look at it again",
+                    code="state.stale",
+                    registration_id=registration_id,
+                )
+            previous = CandidateState(candidate.state)
+            target = next_state(previous, action, role, decision.reason)
+            self._check_action_rules(uow, action, candidate, operator)
+
+            ticket = self._ticket_effect(uow, action, candidate)
+            transition = Transition(
+                candidate_id=candidate.id,
+                action=action.value,
+                from_state=previous.value,
+                to_state=target.value,
+                operator_id=operator.id,
+                operator_role=role.value,
+                site_id=self._workstation.site_id,
+                counter_id=self._workstation.counter_id,
+                method=self._workstation.method.value,
+                reason_code=decision.reason.value if decision.reason else None,
+                note=decision.note,
+                evidence=decision.evidence,
+                scores=decision.scores,
+                approved_by=operator.id if action is Action.APPROVE else None,
+                ticket_number=ticket,
+            )
+            uow.session.add(transition)
+            candidate.state = target.value
+            candidate.state_changed_at = utc_now()
+            candidate.version += 1
+            uow.flush()
+            audit.append(
+                uow.session,
+                actor=operator.id,
+                action=f"candidate.{action.value}",
+                subject=candidate.registration_id,
+                details={
+                    "from": previous.value,
+                    "to": target.value,
+                    "ticket_number": ticket,
+                    "reason": transition.reason_code,
+                    "site": self._workstation.site_id,
+                    "counter": self._workstation.counter_id,
+                    "transition": transition.id,
+                },
+            )
+            uow.commit()
+            return ChangeSet(
+                candidate_id=candidate.id,
+                registration_id=candidate.registration_id,
+                action=action,
+                previous_state=previous,
+                new_state=target,
+                ticket_number=ticket,
+                transition_id=transition.id,
+                version=candidate.version,
+            )
+
+    def _operator(self, uow: UnitOfWork, operator_id: str) -> Operator:
+        operator = OperatorRepository(uow.session).get(operator_id)
+        if operator is None or not operator.active:
+            raise PermissionDeniedError(
+                f"no active operator {operator_id!r}",
+                code="permission.unknown_operator",
+                operator_id=operator_id,
+            )
+        return operator
+
+    def _check_scope(self, candidate: Candidate, operator: Operator) -> None:
+        station = self._workstation
+        if station.exam_areas and candidate.exam_area not in station.exam_areas:
+            raise PermissionDeniedError(
+                f"{candidate.registration_id} belongs to exam area {candidate.exam_area}, "
+                f"which this counter does not serve",
+                code="permission.out_of_scope",
+            )
+        unit = operator.tutoring_unit if operator.role == Role.TUTORING_UNIT_STAFF else None
+        for required in (unit, station.tutoring_unit):
+            if required is not None and candidate.tutoring_unit != required:
+                raise PermissionDeniedError(
+                    f"{candidate.registration_id} is not a candidate of {required}",
+                    code="permission.other_tutoring_unit",
+                )
+
+    def _check_action_rules(
+        self, uow: UnitOfWork, action: Action, candidate: Candidate, operator: Operator
+    ) -> None:
+        if action is Action.CONFIRM and not DocumentType(candidate.document_type).has_chip:
+            raise TransitionError(
+                "a document without a chip must be approved by a supervisor: refer it",
+                code="state.supervisor_required",
+                document_type=candidate.document_type,
+            )
+        if action is Action.APPROVE:
+            referral = CandidateRepository(uow.session).last_transition(
+                candidate.id, Action.REFER.value
+            )
+            if referral is not None and referral.operator_id == operator.id:
+                raise PermissionDeniedError(
+                    "a supervisor cannot approve a case they referred themselves",
+                    code="permission.four_eyes",
+                )
+
+    def _ticket_effect(self, uow: UnitOfWork, action: Action, candidate: Candidate) -> str | None:
+        if action in (Action.CONFIRM, Action.APPROVE):
+            if candidate.kind == CandidateKind.ENROLLED and candidate.ticket_number:
+                keep_ticket_number(uow.session, candidate.ticket_number, candidate.id)
+            else:
+                candidate.ticket_number = issue_ticket_number(
+                    uow.session, self._tickets, candidate.id
+                )
+            return candidate.ticket_number
+        if action is Action.REVOKE and candidate.ticket_number:
+            retire_ticket_number(uow.session, candidate.ticket_number)
+        return None

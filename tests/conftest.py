@@ -1,0 +1,88 @@
+"""Shared fixtures: databases (SQLite files and a real PostgreSQL), the shared data folder."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from desk_app.bootstrap import Application
+from tests.support.factories import PROJECT_ROOT, add_candidate, add_staff, make_application
+
+PG_URL_VARIABLE = "DESK_APP_TEST_PG_URL"
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep a developer's own settings and databases out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    for variable in ("DESK_APP_CONFIG", "DESK_APP_DB"):
+        monkeypatch.delenv(variable, raising=False)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The shared, read-only image folder (``DESK_APP_DATA_DIR``, default ``../shared/data``)."""
+    folder = Path(os.environ.get("DESK_APP_DATA_DIR", PROJECT_ROOT.parent / "shared" / "data"))
+    if not (folder / "faces").is_dir():
+        pytest.skip(f"shared data folder not found at {folder} (set DESK_APP_DATA_DIR)")
+    return folder
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'counter.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    server = os.environ.get(PG_URL_VARIABLE)
+    if not server:
+        pytest.skip(f"no PostgreSQL server: set {PG_URL_VARIABLE} (.ci/run starts one)")
+    name = f"desk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs on a SQLite file and on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def application(database_url: str) -> Iterator[Application]:
+    """A counter (site S1, counter C1) with a clerk, two supervisors and unit staff."""
+    app = make_application(
+        database_url, DESK_APP_TICKETS_BLOCK_SIZE="3", DESK_APP_TICKETS_PERIOD="271"
+    )
+    add_staff(app.database)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def app_with_roster(application: Application) -> Application:
+    """The counter above with ten pre-registered candidates R0..R9 in exam area 0101."""
+    for index in range(10):
+        add_candidate(application.database, f"R{index}")
+    return application

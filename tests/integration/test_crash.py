@@ -1,0 +1,112 @@
+"""Kill a confirming process at random moments: nothing acknowledged is lost, nothing doubles."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+from desk_app.persistence.models import Candidate
+from desk_app.security import audit
+from tests.support.factories import PROJECT_ROOT, add_staff, make_application
+
+KILLS = 32
+CANDIDATES = 3000
+
+
+def _run_until_killed(url: str, delay: float, acknowledged: list[str]) -> bool:
+    """Start the child, kill it ``delay`` seconds after it is ready; True when it finished first."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.confirm_loop", url],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    ready = threading.Event()
+    finished = threading.Event()
+
+    def read() -> None:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.strip() == "READY":
+                ready.set()
+            elif line.strip() == "DONE":
+                finished.set()
+            elif line.strip():
+                acknowledged.append(line.strip())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert ready.wait(60), "the child did not start"
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    reader.join()
+    return finished.is_set()
+
+
+@pytest.mark.slow
+def test_confirmations_survive_sigkill(tmp_path: Path) -> None:
+    path = tmp_path / "counter.db"
+    url = f"sqlite:///{path}"
+    app = make_application(url)
+    add_staff(app.database)
+    with app.database.unit_of_work() as uow:
+        uow.session.execute(
+            insert(Candidate),
+            [
+                {
+                    "registration_id": f"R{index:05d}",
+                    "kind": "new",
+                    "name": "测试",
+                    "sex": "1",
+                    "document_type": "resident_id",
+                    "document_number": "11010519491231002X",
+                    "exam_area": "0101",
+                    "programme_code": "080901",
+                }
+                for index in range(CANDIDATES)
+            ],
+        )
+        uow.commit()
+    app.close()
+
+    rng = random.Random(20261128)
+    acknowledged: list[str] = []
+    for _ in range(KILLS):
+        if _run_until_killed(url, rng.uniform(0.0, 0.25), acknowledged):
+            break
+    assert len(acknowledged) > KILLS, "too few confirmations happened to test anything"
+
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        confirmed = dict(
+            connection.execute(
+                "SELECT registration_id, ticket_number FROM candidates WHERE state = 'confirmed'"
+            ).fetchall()
+        )
+        issued = [row[0] for row in connection.execute("SELECT number FROM ticket_numbers")]
+    finally:
+        connection.close()
+    for line in acknowledged:
+        registration_id, ticket = line.split()
+        assert confirmed.get(registration_id) == ticket, f"acknowledged {line} was lost"
+    assert len(issued) == len(set(issued)) == len(confirmed)
+    assert len(set(confirmed.values())) == len(confirmed)
+
+    app = make_application(url)
+    with app.database.reading() as uow:
+        result = audit.verify(uow.session)
+    app.close()
+    assert result.intact, result.problem
+    assert result.count >= len(confirmed)

@@ -1,0 +1,59 @@
+"""Records for tests, written straight into the database (the importer has its own tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desk_app.bootstrap import Application, build_application
+from desk_app.config import load_settings
+from desk_app.domain.workflow import Role
+from desk_app.persistence.database import Database
+from desk_app.persistence.models import Candidate
+from desk_app.security.operators import add_operator
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def add_candidate(database: Database, registration_id: str, **fields: Any) -> None:
+    values: dict[str, Any] = {
+        "registration_id": registration_id,
+        "kind": "new",
+        "name": "张三",
+        "sex": "2",
+        "document_type": "resident_id",
+        "document_number": "11010519491231002X",
+        "exam_area": "0101",
+        "programme_code": "080901",
+        "programme_name": "计算机科学与技术",
+    }
+    values.update(fields)
+    with database.unit_of_work() as uow:
+        uow.session.add(Candidate(**values))
+        uow.commit()
+
+
+def make_application(url: str, **environment: str) -> Application:
+    settings = load_settings(
+        config_path=None,
+        environ={"DESK_APP_CONFIG": "", "DESK_APP_DB": url, **environment},
+    )
+    return build_application(settings)
+
+
+def add_staff(database: Database) -> None:
+    for operator_id, role, unit in (
+        ("clerk", Role.CLERK, None),
+        ("super1", Role.SUPERVISOR, None),
+        ("super2", Role.SUPERVISOR, None),
+        ("unitstaff", Role.TUTORING_UNIT_STAFF, "Unit A"),
+        ("admin", Role.ADMINISTRATOR, None),
+    ):
+        add_operator(
+            database,
+            operator_id=operator_id,
+            display_name=operator_id,
+            role=role,
+            password=None,  # hashing costs ~50 ms each; sign-in has its own tests
+            tutoring_unit=unit,
+        )
