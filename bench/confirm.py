@@ -18,10 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert
 
-from desk_app.persistence.models import Candidate
-from tests.support.factories import add_staff, make_application
+from tests.support.factories import add_staff, insert_candidates, make_application
 
 
 def bare_durable_commits(path: Path, count: int) -> float:
@@ -45,27 +43,10 @@ def bare_durable_commits(path: Path, count: int) -> float:
 def service_confirmations(path: Path, count: int) -> float:
     app = make_application(f"sqlite:///{path}", DESK_APP_TICKETS_PERIOD="271")
     add_staff(app.database)
-    with app.database.unit_of_work() as uow:
-        uow.session.execute(
-            insert(Candidate),
-            [
-                {
-                    "registration_id": f"R{index:06d}",
-                    "kind": "new",
-                    "name": "测试",
-                    "sex": "1",
-                    "document_type": "resident_id",
-                    "document_number": "11010519491231002X",
-                    "exam_area": "0101",
-                    "programme_code": "080901",
-                }
-                for index in range(count)
-            ],
-        )
-        uow.commit()
+    registration_ids = insert_candidates(app.database, count)
     start = time.perf_counter()
-    for index in range(count):
-        app.workflow.confirm(f"R{index:06d}", "clerk")
+    for registration_id in registration_ids:
+        app.workflow.confirm(registration_id, "clerk")
     elapsed = time.perf_counter() - start
     app.close()
     return count / elapsed

@@ -21,17 +21,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from desk_app.config import TicketSettings
 from desk_app.persistence.database import Database
-from desk_app.services.demo import ROSTER_HEADER, generate_roster_rows, write_roster_csv
+from desk_app.roster.columns import COLUMN_NAMES
+from desk_app.services.demo import generate_roster_rows, write_roster_csv
 from desk_app.services.roster_import import import_roster
 
 
 def baseline(roster: Path, database: Path) -> float:
     start = time.perf_counter()
     connection = sqlite3.connect(database)
-    connection.execute(f"CREATE TABLE roster ({', '.join(ROSTER_HEADER)})")
+    connection.execute(f"CREATE TABLE roster ({', '.join(COLUMN_NAMES)})")
     with roster.open(encoding="utf-8", newline="") as stream:
-        rows = [tuple(row[column] for column in ROSTER_HEADER) for row in csv.DictReader(stream)]
-    placeholders = ", ".join("?" for _ in ROSTER_HEADER)
+        rows = [tuple(row[column] for column in COLUMN_NAMES) for row in csv.DictReader(stream)]
+    placeholders = ", ".join("?" for _ in COLUMN_NAMES)
     connection.executemany(f"INSERT INTO roster VALUES ({placeholders})", rows)
     connection.commit()
     connection.close()
@@ -46,7 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         roster = folder / "roster.csv"
-        write_roster_csv(roster, generate_roster_rows(arguments.rows, ticket_layout=layout))
+        write_roster_csv(roster, generate_roster_rows(arguments.rows, ticket_length=layout.length))
         size = roster.stat().st_size
         floor = baseline(roster, folder / "baseline.db")
 

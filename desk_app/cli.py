@@ -23,7 +23,7 @@ from desk_app.config import Settings, load_settings
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
 from desk_app.domain.time import CHINA_TIME
-from desk_app.domain.workflow import CandidateState, ReasonCode, Role
+from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.idcard.rules import validate_document
 from desk_app.persistence.database import schema_revision, upgrade_schema
 from desk_app.persistence.repositories import (
@@ -453,84 +453,56 @@ def candidates_show(application: Application, registration_id: str, operator: st
         uow.commit()
 
 
-def _print_change(change: ChangeSet) -> None:
-    click.echo(change.ticket_number if change.ticket_number else change.new_state.value)
+def _decision_command(action: Action, summary: str, *, needs_reason: bool) -> None:
+    """Register ``desk-app <action> REGISTRATION_ID --operator ID [--reason R] [--note N]``.
+
+    Prints the ticket number when the decision issued or kept one, else the new state.
+    """
+
+    @with_app
+    def command(
+        application: Application,
+        registration_id: str,
+        operator: str,
+        note: str,
+        reason: str | None = None,
+    ) -> None:
+        decision = Decision(reason=ReasonCode(reason) if reason else None, note=note)
+        decide: Callable[[str, str, Decision], ChangeSet] = getattr(
+            application.workflow, action.value
+        )
+        change = decide(registration_id, operator, decision)
+        click.echo(change.ticket_number or change.new_state.value)
+
+    command.__doc__ = summary
+    command = click.option("--note", default="", help="Free-text note.")(command)
+    command = click.option("--operator", required=True, help="Operator id.")(command)
+    if needs_reason:
+        command = click.option(
+            "--reason",
+            required=True,
+            type=click.Choice([r.value for r in ReasonCode]),
+            help="Coded reason.",
+        )(command)
+    command = click.argument("registration_id")(command)
+    main.command(action.value)(command)
 
 
-_reason_option = click.option(
-    "--reason",
-    required=True,
-    type=click.Choice([r.value for r in ReasonCode]),
-    help="Coded reason.",
+_decision_command(
+    Action.CONFIRM, "Confirm a record; prints the admission ticket number.", needs_reason=False
 )
-_note_option = click.option("--note", default="", help="Free-text note.")
-_operator_option = click.option("--operator", required=True, help="Operator id.")
-
-
-@main.command("confirm")
-@click.argument("registration_id")
-@_operator_option
-@_note_option
-@with_app
-def confirm_command(
-    application: Application, registration_id: str, operator: str, note: str
-) -> None:
-    """Confirm a record; prints the admission ticket number."""
-    _print_change(application.workflow.confirm(registration_id, operator, Decision(note=note)))
-
-
-@main.command("refer")
-@click.argument("registration_id")
-@_operator_option
-@_reason_option
-@_note_option
-@with_app
-def refer_command(
-    application: Application, registration_id: str, operator: str, reason: str, note: str
-) -> None:
-    """Refer a record to a supervisor."""
-    decision = Decision(reason=ReasonCode(reason), note=note)
-    _print_change(application.workflow.refer(registration_id, operator, decision))
-
-
-@main.command("approve")
-@click.argument("registration_id")
-@_operator_option
-@_note_option
-@with_app
-def approve_command(
-    application: Application, registration_id: str, operator: str, note: str
-) -> None:
-    """Approve a referred record (supervisor); prints the ticket number."""
-    _print_change(application.workflow.approve(registration_id, operator, Decision(note=note)))
-
-
-@main.command("reject")
-@click.argument("registration_id")
-@_operator_option
-@_reason_option
-@_note_option
-@with_app
-def reject_command(
-    application: Application, registration_id: str, operator: str, reason: str, note: str
-) -> None:
-    """Reject a record with a coded reason."""
-    decision = Decision(reason=ReasonCode(reason), note=note)
-    _print_change(application.workflow.reject(registration_id, operator, decision))
-
-
-@main.command("revoke")
-@click.argument("registration_id")
-@_operator_option
-@_reason_option
-@_note_option
-@with_app
-def revoke_command(
-    application: Application, registration_id: str, operator: str, reason: str, note: str
-) -> None:
-    """Revoke a confirmation (supervisor); its ticket number is retired."""
-    decision = Decision(reason=ReasonCode(reason), note=note)
-    _print_change(application.workflow.revoke(registration_id, operator, decision))
+_decision_command(Action.REFER, "Refer a record to a supervisor.", needs_reason=True)
+_decision_command(
+    Action.APPROVE,
+    "Approve a referred record (a supervisor other than the referrer); prints the ticket number.",
+    needs_reason=False,
+)
+_decision_command(Action.REJECT, "Reject a record with a coded reason.", needs_reason=True)
+_decision_command(
+    Action.REVOKE,
+    "Revoke a confirmation (supervisor); its ticket number is retired.",
+    needs_reason=True,
+)
 
 
 # --- operators and tickets ------------------------------------------------------------------

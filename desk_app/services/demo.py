@@ -25,6 +25,7 @@ from desk_app.idcard.areas import SAMPLE_COUNTIES
 from desk_app.idcard.rules import compose_citizen_id
 from desk_app.persistence.database import Database
 from desk_app.persistence.repositories import CandidateRepository
+from desk_app.roster.columns import COLUMN_NAMES
 from desk_app.security.operators import add_operator
 from desk_app.services.roster_import import ImportReport, import_roster
 from desk_app.services.workflow import Decision, WorkflowService
@@ -69,27 +70,6 @@ DEMO_OPERATORS = (
     ("super02", "审核员 周明", Role.SUPERVISOR, None),
     ("unit01", f"助学单位 {TUTORING_UNITS[0]}", Role.TUTORING_UNIT_STAFF, TUTORING_UNITS[0]),
 )
-ROSTER_HEADER = (
-    "registration_id",
-    "kind",
-    "name",
-    "sex",
-    "ethnicity",
-    "birth_date",
-    "document_type",
-    "document_number",
-    "phone",
-    "email",
-    "exam_area",
-    "programme_code",
-    "programme_name",
-    "tutoring_unit",
-    "class_name",
-    "ticket_number",
-    "merged_ticket_numbers",
-    "prior_diploma_status",
-    "photo_file",
-)
 
 
 def face_images(data_dir: Path) -> list[Path]:
@@ -106,7 +86,12 @@ def face_images(data_dir: Path) -> list[Path]:
 
 
 def generate_roster_rows(
-    count: int, *, seed: int = 2026, ticket_layout: TicketLayout, photos: int = 0
+    count: int,
+    *,
+    seed: int = 2026,
+    ticket_length: int = 12,
+    photos: int = 0,
+    enrolled_share: float = 0.15,
 ) -> Iterator[dict[str, str]]:
     """``count`` roster rows (English column names); the first ``photos`` rows name a photo file."""
     rng = random.Random(seed)
@@ -125,7 +110,7 @@ def generate_roster_rows(
                 number = compose_citizen_id(county_code, birth, sequence)
         used_numbers.add(number)
         sex = "1" if sequence % 2 else "2"
-        enrolled = rng.random() < 0.15
+        enrolled = rng.random() < enrolled_share
         code, programme = rng.choice(PROGRAMMES)
         in_class = rng.random() < 0.3
         unit = rng.choice(TUTORING_UNITS) if in_class else ""
@@ -134,7 +119,7 @@ def generate_roster_rows(
         if enrolled:
             # Earlier years' numbers: same layout length, a past period, never this year's series.
             ticket = f"{rng.randrange(10**4):04d}{rng.choice(('191', '202', '221'))}" + (
-                f"{index:0{ticket_layout.length - 7}d}"
+                f"{index:0{ticket_length - 7}d}"
             )
         yield {
             "registration_id": f"REG{2026_0000000 + index}",
@@ -165,7 +150,7 @@ def generate_roster_rows(
 def write_roster_csv(path: Path, rows: Iterator[dict[str, str]]) -> int:
     count = 0
     with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=ROSTER_HEADER)
+        writer = csv.DictWriter(stream, fieldnames=COLUMN_NAMES)
         writer.writeheader()
         for row in rows:
             writer.writerow(row)
@@ -214,7 +199,10 @@ def build_demo(
         summary.candidates = write_roster_csv(
             roster,
             generate_roster_rows(
-                count, seed=seed, ticket_layout=ticket_layout, photos=min(len(images), count)
+                count,
+                seed=seed,
+                ticket_length=ticket_layout.length,
+                photos=min(len(images), count),
             ),
         )
         summary.report = import_roster(

@@ -12,11 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
 
-from desk_app.persistence.models import Candidate
 from desk_app.security import audit
-from tests.support.factories import PROJECT_ROOT, add_staff, make_application
+from tests.support.factories import PROJECT_ROOT, add_staff, insert_candidates, make_application
 
 KILLS = 32
 CANDIDATES = 3000
@@ -60,24 +58,7 @@ def test_confirmations_survive_sigkill(tmp_path: Path) -> None:
     url = f"sqlite:///{path}"
     app = make_application(url)
     add_staff(app.database)
-    with app.database.unit_of_work() as uow:
-        uow.session.execute(
-            insert(Candidate),
-            [
-                {
-                    "registration_id": f"R{index:05d}",
-                    "kind": "new",
-                    "name": "测试",
-                    "sex": "1",
-                    "document_type": "resident_id",
-                    "document_number": "11010519491231002X",
-                    "exam_area": "0101",
-                    "programme_code": "080901",
-                }
-                for index in range(CANDIDATES)
-            ],
-        )
-        uow.commit()
+    insert_candidates(app.database, CANDIDATES)
     app.close()
 
     rng = random.Random(20261128)

@@ -17,7 +17,7 @@ from desk_app.services.roster_import import import_roster
 
 
 def _roster(app: Application, path: Path, count: int = 40, photos: int = 0) -> list[dict[str, str]]:
-    rows = list(generate_roster_rows(count, ticket_layout=app.ticket_layout, photos=photos))
+    rows = list(generate_roster_rows(count, ticket_length=app.ticket_layout.length, photos=photos))
     write_roster_csv(path, iter(rows))
     return rows
 

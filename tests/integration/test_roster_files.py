@@ -428,7 +428,9 @@ def test_one_document_number_under_two_registration_ids(tmp_path: Path) -> None:
 
 
 def test_ragged_rows(tmp_path: Path) -> None:
-    lines = files.csv_text(files.roster_records(4), columns=REQUIRED_COLUMNS).splitlines()
+    lines = files.csv_text(
+        files.roster_records(4, enrolled_share=0), columns=REQUIRED_COLUMNS
+    ).splitlines()
     lines[2] = lines[2].rsplit(",", 1)[0]  # one cell short
     lines[3] = lines[3] + ",extra"
     lines[4] = lines[4] + ",,"  # empty trailing cells, as some programs write them
@@ -450,7 +452,9 @@ def test_a_csv_cut_short_mid_character(tmp_path: Path) -> None:
 
 
 def test_an_unclosed_quote_makes_its_row_a_problem(tmp_path: Path) -> None:
-    lines = files.csv_text(files.roster_records(3), columns=REQUIRED_COLUMNS).splitlines()
+    lines = files.csv_text(
+        files.roster_records(3, enrolled_share=0), columns=REQUIRED_COLUMNS
+    ).splitlines()
     lines[2] = lines[2].replace(",", ',"', 1)
     result = read(files.write_lines(tmp_path / "r.csv", lines))
     assert [row.row_number for row in result.rows] == [2]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import insert
+
 from desk_app.bootstrap import Application, build_application
 from desk_app.config import load_settings
 from desk_app.domain.workflow import Role
@@ -15,8 +17,8 @@ from desk_app.security.operators import add_operator
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def add_candidate(database: Database, registration_id: str, **fields: Any) -> None:
-    values: dict[str, Any] = {
+def candidate_values(registration_id: str, **fields: Any) -> dict[str, Any]:
+    return {
         "registration_id": registration_id,
         "kind": "new",
         "name": "张三",
@@ -26,11 +28,23 @@ def add_candidate(database: Database, registration_id: str, **fields: Any) -> No
         "exam_area": "0101",
         "programme_code": "080901",
         "programme_name": "计算机科学与技术",
+        **fields,
     }
-    values.update(fields)
+
+
+def add_candidate(database: Database, registration_id: str, **fields: Any) -> None:
     with database.unit_of_work() as uow:
-        uow.session.add(Candidate(**values))
+        uow.session.add(Candidate(**candidate_values(registration_id, **fields)))
         uow.commit()
+
+
+def insert_candidates(database: Database, count: int) -> list[str]:
+    """``count`` pre-registered candidates R000000, R000001... in one transaction."""
+    registration_ids = [f"R{index:06d}" for index in range(count)]
+    with database.unit_of_work() as uow:
+        uow.session.execute(insert(Candidate), [candidate_values(r) for r in registration_ids])
+        uow.commit()
+    return registration_ids
 
 
 def make_application(url: str, **environment: str) -> Application:

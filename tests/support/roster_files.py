@@ -13,11 +13,10 @@ import io
 import random
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
 from pathlib import Path
 
-from desk_app.idcard.rules import compose_citizen_id
 from desk_app.roster.columns import CHINESE_NAMES, COLUMN_NAMES
+from desk_app.services.demo import generate_roster_rows
 
 Record = dict[str, str]
 
@@ -36,53 +35,9 @@ PHOTO_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\
 PHOTO_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def roster_records(
-    count: int, *, seed: int = 7, enrolled_share: float = 0.2, ticket_length: int = 12
-) -> list[Record]:
-    """``count`` valid roster rows as English column name -> cell text."""
-    rng = random.Random(seed)
-    numbers: set[str] = set()
-    records: list[Record] = []
-    for index in range(count):
-        while True:
-            birth = date(1970, 1, 1) + timedelta(days=rng.randrange(365 * 35))
-            sequence = rng.randrange(1000)
-            number = compose_citizen_id(rng.choice(AREA_CODES), birth, sequence)
-            if number not in numbers:
-                numbers.add(number)
-                break
-        enrolled = rng.random() < enrolled_share
-        code, programme = rng.choice(PROGRAMMES)
-        unit = rng.choice(TUTORING_UNITS)
-        ticket = f"{rng.randrange(10**4):04d}{rng.choice(('191', '202'))}" + (
-            f"{index:0{ticket_length - 7}d}"
-        )
-        surname = rng.choice(("欧阳", "司马")) if rng.random() < 0.05 else rng.choice(SURNAMES[:30])
-        given = "".join(rng.choice(GIVEN_NAME_CHARACTERS) for _ in range(rng.choice((1, 2))))
-        records.append(
-            {
-                "registration_id": f"R{2026_000000 + index}",
-                "kind": "enrolled" if enrolled else "new",
-                "name": surname + given,
-                "sex": "1" if sequence % 2 else "2",
-                "ethnicity": "01" if rng.random() < 0.9 else f"{rng.randrange(2, 57):02d}",
-                "birth_date": birth.isoformat(),
-                "document_type": "resident_id",
-                "document_number": number,
-                "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-                "email": f"candidate{index}@example.cn",
-                "exam_area": rng.choice(EXAM_AREAS),
-                "programme_code": code,
-                "programme_name": programme,
-                "tutoring_unit": unit,
-                "class_name": f"{programme}{rng.randrange(1, 4)}班" if unit else "",
-                "ticket_number": ticket if enrolled else "",
-                "merged_ticket_numbers": "",
-                "prior_diploma_status": rng.choice(("", "not_applicable", "passed", "failed")),
-                "photo_file": "",
-            }
-        )
-    return records
+def roster_records(count: int, *, seed: int = 7, enrolled_share: float = 0.2) -> list[Record]:
+    """``count`` valid roster rows (the demo's generator) as English column name -> cell text."""
+    return list(generate_roster_rows(count, seed=seed, enrolled_share=enrolled_share))
 
 
 def record(**changes: str) -> Record:
