@@ -159,6 +159,18 @@ class Operator(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
+class TicketSeries(Base):
+    """One row per family of ticket numbers: the highest sequence leased so far.
+
+    Leasing locks this row, so two transactions can never grant overlapping blocks.
+    """
+
+    __tablename__ = "ticket_series"
+
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
+    highest_leased: Mapped[int] = mapped_column(default=0)
+
+
 class TicketBlock(Base):
     """A range of sequence numbers leased to one counter for one series of ticket numbers."""
 

@@ -106,7 +106,7 @@ class TicketRepository:
         self.session = session
 
     def open_block(self, series: str, counter_id: str) -> TicketBlock | None:
-        """The oldest block of this counter with numbers left, locked for this transaction."""
+        """The oldest block of this counter with numbers left (callers hold the series lock)."""
         query = (
             select(TicketBlock)
             .where(
@@ -116,13 +116,8 @@ class TicketRepository:
             )
             .order_by(TicketBlock.first_sequence)
             .limit(1)
-            .with_for_update()
         )
         return self.session.execute(query).scalar_one_or_none()
-
-    def highest_leased(self, series: str) -> int:
-        query = select(func.max(TicketBlock.last_sequence)).where(TicketBlock.series == series)
-        return self.session.execute(query).scalar_one_or_none() or 0
 
     def remaining(self, series: str, counter_id: str) -> int:
         query = select(

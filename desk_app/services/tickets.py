@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desk_app.domain.errors import TicketNumberError
 from desk_app.domain.tickets import TicketLayout
-from desk_app.persistence.models import TicketBlock, TicketNumber, utc_now
+from desk_app.persistence.models import TicketBlock, TicketNumber, TicketSeries, utc_now
 from desk_app.persistence.repositories import TicketRepository
 
 
@@ -27,10 +30,27 @@ class TicketPolicy:
     grant_locally: bool = True  # standalone: the local database is the authority for blocks
 
 
+def _lock_series(session: Session, series: str) -> TicketSeries:
+    """The series row, created if needed, locked until the transaction ends.
+
+    Every issue of a number takes this lock first, so the block rows behind it never need
+    their own: one lock, always in the same order (candidate, series, audit head), no deadlock.
+    """
+    query = select(TicketSeries).where(TicketSeries.series == series).with_for_update()
+    row = session.execute(query).scalar_one_or_none()
+    if row is None:
+        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+        session.execute(
+            insert(TicketSeries).values(series=series, highest_leased=0).on_conflict_do_nothing()
+        )
+        row = session.execute(query).scalar_one()
+    return row
+
+
 def lease_local_block(session: Session, policy: TicketPolicy) -> TicketBlock:
     """Grant this counter the next free range of the series (standalone mode only)."""
-    tickets = TicketRepository(session)
-    first = tickets.highest_leased(policy.layout.series) + 1
+    series = _lock_series(session, policy.layout.series)
+    first = series.highest_leased + 1
     if first > policy.layout.max_sequence:
         raise TicketNumberError(
             f"every sequence number of series {policy.layout.series} has been leased",
@@ -46,6 +66,7 @@ def lease_local_block(session: Session, policy: TicketPolicy) -> TicketBlock:
         counter_id=policy.counter_id,
         granted_by="local",
     )
+    series.highest_leased = last
     session.add(block)
     session.flush()
     return block
@@ -53,8 +74,8 @@ def lease_local_block(session: Session, policy: TicketPolicy) -> TicketBlock:
 
 def issue_ticket_number(session: Session, policy: TicketPolicy, candidate_id: int) -> str:
     """Take the next number of this counter's open block and record it for ``candidate_id``."""
-    tickets = TicketRepository(session)
-    block = tickets.open_block(policy.layout.series, policy.counter_id)
+    _lock_series(session, policy.layout.series)
+    block = TicketRepository(session).open_block(policy.layout.series, policy.counter_id)
     if block is None:
         if not policy.grant_locally:
             raise TicketNumberError(

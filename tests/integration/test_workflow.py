@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -16,7 +18,7 @@ from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.models import Candidate, TicketBlock, TicketNumber, Transition
 from desk_app.security import audit
 from desk_app.services.workflow import Decision
-from tests.support.factories import add_candidate, add_staff, make_application
+from tests.support.factories import add_candidate, add_staff, insert_candidates, make_application
 
 REFER = Decision(reason=ReasonCode.FACE_SCORE_LOW, note="score 0.48")
 
@@ -190,5 +192,34 @@ def test_exam_area_scope_and_exhausted_series(database_url: str) -> None:
             app.workflow.confirm("B9", "clerk")
         assert exhausted.value.code == "ticket.series_exhausted"
         assert state_of(app, "B9") == CandidateState.PRE_REGISTERED
+    finally:
+        app.close()
+
+
+def test_concurrent_confirmations_get_distinct_numbers(database_url: str) -> None:
+    """Four clerks' worth of threads at once: row locks and BEGIN IMMEDIATE serialise them."""
+    app = make_application(database_url, DESK_APP_TICKETS_BLOCK_SIZE="5")
+    try:
+        add_staff(app.database)
+        registration_ids = insert_candidates(app.database, 80)
+        failures: list[BaseException] = []
+        tickets: list[str | None] = []
+
+        def confirm_every_fourth(offset: int) -> None:
+            for registration_id in registration_ids[offset::4]:
+                try:
+                    tickets.append(app.workflow.confirm(registration_id, "clerk").ticket_number)
+                except BaseException as error:
+                    failures.append(error)
+
+        workers = [threading.Thread(target=confirm_every_fourth, args=(i,)) for i in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert failures == []
+        assert len(tickets) == len(set(tickets)) == 80
+        with app.database.reading() as uow:
+            assert audit.verify(uow.session).count == 5 + 80
     finally:
         app.close()

@@ -100,6 +100,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_operators")),
     )
     op.create_table(
+        "ticket_series",
+        sa.Column("series", sa.String(length=40), nullable=False),
+        sa.Column("highest_leased", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("series", name=op.f("pk_ticket_series")),
+    )
+    op.create_table(
         "ticket_blocks",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("series", sa.String(length=40), nullable=False),
@@ -259,6 +265,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ticket_blocks_series"))
 
     op.drop_table("ticket_blocks")
+    op.drop_table("ticket_series")
     op.drop_table("operators")
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_candidates_tutoring_unit"))
