@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
+import platformdirs
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk_app.bootstrap import Application, build_application
@@ -325,8 +326,6 @@ def demo_command(application: Application, candidates: int, seed: int) -> None:
 
 def _demo_tour(ctx: click.Context) -> None:
     """What ``make run`` shows until the counter GUI lands: the core's whole flow, step by step."""
-    import platformdirs
-
     settings = _load(ctx)
     if not ctx.find_root().meta.get("db"):
         demo_file = Path(platformdirs.user_data_dir("desk-app")) / "demo.db"

@@ -55,7 +55,6 @@ _CHUNK = 2000
 class ImportReport:
     file: str
     sha256: str
-    rows_read: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -103,29 +102,17 @@ def _file_sha256(path: Path) -> str:
 
 
 def _load_photos(
-    rows: list[RosterRow], photo_location: Path | None, problems: list[RowProblem]
+    rows: list[RosterRow], photo_location: Path, problems: list[RowProblem]
 ) -> dict[str, bytes]:
     """E-photo bytes by registration id; a photo that cannot be used is a problem of its row."""
-    wanted = [row for row in rows if row.photo_file]
+    wanted = [(row, row.photo_file) for row in rows if row.photo_file]
     if not wanted:
-        return {}
-    if photo_location is None:
-        problems.extend(
-            RowProblem(
-                row.row_number,
-                "photo_file",
-                "photo.no_source",
-                "the roster names photo files but no photo folder or ZIP was given",
-            )
-            for row in wanted
-        )
         return {}
     photos: dict[str, bytes] = {}
     with PhotoSource.open(photo_location) as source:
-        for row in wanted:
-            assert row.photo_file is not None
+        for row, file_name in wanted:
             try:
-                photos[row.registration_id] = source.read(row.photo_file)
+                photos[row.registration_id] = source.read(file_name)
             except DeskError as error:
                 problems.append(RowProblem(row.row_number, "photo_file", error.code, error.message))
     return photos
@@ -157,8 +144,8 @@ def import_roster(
     report.sha256 = _file_sha256(path)
     report.warnings.extend(result.warnings)
     report.problems.extend(result.problems)
-    report.rows_read = len(result.rows) + len({p.row_number for p in result.problems})
-    photo_bytes = _load_photos(result.rows, photos, report.problems)
+    # Without a photo folder or ZIP, photos are looked for beside the roster file.
+    photo_bytes = _load_photos(result.rows, photos or path.parent, report.problems)
     bad_rows = {problem.row_number for problem in report.problems}
     if bad_rows and not skip_invalid:
         return report

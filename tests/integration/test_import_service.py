@@ -167,3 +167,15 @@ def test_chinese_headers_and_gb18030(application: Application, tmp_path: Path) -
     with application.database.reading() as uow:
         names = set(uow.session.execute(select(Candidate.name)).scalars())
     assert names == {row["name"] for row in rows}
+
+
+def test_without_a_photo_folder_photos_are_found_beside_the_roster(
+    application: Application, tmp_path: Path, data_dir: Path
+) -> None:
+    roster = tmp_path / "roster.csv"
+    rows = _roster(application, roster, count=2, photos=2)
+    sample = next((data_dir / "faces" / "lfw" / "images").rglob("*.jpg")).read_bytes()
+    for row in rows:
+        (tmp_path / row["photo_file"]).write_bytes(sample)
+    report = import_roster(application.database, roster, ticket_layout=application.ticket_layout)
+    assert report.imported and report.photos_stored == 2
