@@ -591,6 +591,7 @@ def id_group() -> None:
     type=click.Choice([t.value for t in DocumentType]),
 )
 @click.option("--json", "as_json", is_flag=True)
+@common_options  # accepted like everywhere else, though checking a number needs no database
 def id_check(number: str, document_type: str, as_json: bool) -> None:
     """Validate a document number and print what it encodes (exit 1 with the rule broken)."""
     try:
@@ -599,7 +600,8 @@ def id_check(number: str, document_type: str, as_json: bool) -> None:
         _fail(f"invalid: {error.message} [{error.code}]")
         return
     if as_json:
-        payload = {"number": document.number, "type": document_type, **dict(document.facts)}
+        facts = {key.replace(" ", "_"): value for key, value in document.facts}
+        payload = {"number": document.number, "type": document_type, **facts}
         click.echo(json.dumps(payload, ensure_ascii=False, default=str))
         return
     click.echo(f"valid {DocumentType(document_type).value}: {document.number}")
