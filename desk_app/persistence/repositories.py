@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desk_app.persistence.models import (
     Candidate,
+    FaceTemplate,
     Operator,
     Photo,
     TicketBlock,
@@ -131,3 +134,35 @@ class TicketRepository:
 
     def number(self, number: str) -> TicketNumber | None:
         return self.session.get(TicketNumber, number)
+
+
+class TemplateRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def confirmed_templates(
+        self, engine: str, model_version: str
+    ) -> tuple[list[int], npt.NDArray[np.float32]]:
+        """Candidate ids and their newest template of one engine and model, confirmed records only.
+
+        What the 1:N index is built from at start-up; rows are float32 little-endian BLOBs.
+        """
+        newest = (
+            select(func.max(FaceTemplate.id))
+            .join(Candidate, Candidate.id == FaceTemplate.candidate_id)
+            .where(
+                Candidate.state == "confirmed",
+                FaceTemplate.engine == engine,
+                FaceTemplate.model_version == model_version,
+            )
+            .group_by(FaceTemplate.candidate_id)
+        )
+        rows = self.session.execute(
+            select(FaceTemplate.candidate_id, FaceTemplate.vector, FaceTemplate.dimensions)
+            .where(FaceTemplate.id.in_(newest))
+            .order_by(FaceTemplate.candidate_id)
+        ).all()
+        if not rows:
+            return [], np.zeros((0, 128), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(row.vector for row in rows), dtype="<f4")
+        return [row.candidate_id for row in rows], matrix.reshape(len(rows), rows[0].dimensions)
