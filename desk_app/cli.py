@@ -7,6 +7,7 @@ traceback: 1 for a refused request (a rule broken, a bad file), 2 for a wrong co
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import sys
@@ -20,9 +21,10 @@ import platformdirs
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk_app.bootstrap import Application, build_application
-from desk_app.config import Settings, load_settings
+from desk_app.config import ENGINES, Settings, load_settings
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
+from desk_app.domain.matching import Thresholds
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.idcard.rules import validate_document
@@ -38,6 +40,8 @@ from desk_app.services.demo import DEMO_PASSWORD, build_demo
 from desk_app.services.export import export_confirmed
 from desk_app.services.roster_import import ImportReport, import_roster
 from desk_app.services.workflow import ChangeSet, Decision
+from desk_app.vision.engines import load_engine
+from desk_app.vision.pairs import TemplateCache, score_pairs
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -571,6 +575,83 @@ def tickets_status(application: Application) -> None:
             )
         left = repository.remaining(layout.series, application.workstation.counter_id)
     click.echo(f"numbers left for this counter: {left}")
+
+
+# --- faces ----------------------------------------------------------------------------------
+
+
+@main.group()
+def faces() -> None:
+    """Face matching: evaluation and calibration on a site's own photos."""
+
+
+@faces.command("verify-pairs")
+@click.argument("pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--root",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder the img1/img2 paths are relative to.",
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(list(ENGINES)),
+    default=None,
+    help="Face engine (default: [faces] engine of the settings).",
+)
+@click.option(
+    "--comparison",
+    default="live_ephoto",
+    show_default=True,
+    type=click.Choice(["live_card", "live_ephoto", "card_ephoto"]),
+    help="Which thresholds decide pass / review / fail.",
+)
+@common_options
+@click.pass_context
+def faces_verify_pairs(
+    ctx: click.Context,
+    pairs_file: Path,
+    root: Path,
+    out: Path,
+    engine_name: str | None,
+    comparison: str,
+) -> None:
+    """Score image pairs (CSV with img1,img2 columns): adds score, decision and reason."""
+    settings = _load(ctx)
+    engine_name = engine_name or settings.faces.engine
+    thresholds: Thresholds = getattr(settings.thresholds_for(engine_name), comparison)
+    with pairs_file.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.DictReader(stream)
+        columns = list(reader.fieldnames or [])
+        rows = list(reader)
+    if not {"img1", "img2"} <= set(columns):
+        _fail(f"{pairs_file.name} needs the columns img1 and img2 (found: {', '.join(columns)})")
+    cache = TemplateCache(load_engine(engine_name), root)
+    show = _terminal_progress("pairs scored")
+    scores = score_pairs(
+        cache,
+        ((row["img1"], row["img2"]) for row in rows),
+        progress=(lambda done: show(done, len(rows))) if show else None,
+    )
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=[*columns, "score", "decision", "reason"])
+        writer.writeheader()
+        for row, score in zip(rows, scores, strict=True):
+            if score.distance is None:
+                row.update(score="", decision="error", reason=f"{score.error_code}: {score.error}")
+            else:
+                band = thresholds.band(score.distance)
+                row.update(score=f"{score.distance:.6f}", decision=band.value, reason="")
+            writer.writerow(row)
+    failed = sum(1 for score in scores if score.distance is None)
+    click.echo(
+        f"{len(rows)} pairs, {len(cache)} distinct images ({engine_name}, "
+        f"pass <= {thresholds.passing}, review <= {thresholds.review}); "
+        f"{failed} pairs without a face; written to {out}",
+        err=bool(show),
+    )
 
 
 # --- ID numbers -----------------------------------------------------------------------------

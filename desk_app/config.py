@@ -24,9 +24,11 @@ from typing import Any, TypeVar, get_type_hints
 import platformdirs
 
 from desk_app.domain.errors import ConfigError
+from desk_app.domain.matching import Thresholds
 from desk_app.domain.tickets import TicketLayout, default_period
 
 APP_NAME = "desk-app"
+ENGINES = ("sface", "dlib")
 ENV_PREFIX = "DESK_APP_"
 
 
@@ -63,16 +65,61 @@ class TicketSettings:
 
 
 @dataclass(frozen=True)
-class ThresholdSettings:
-    """Face-match decision thresholds (distances: lower is more alike); calibrated per engine."""
-
-    live_card_pass: float = 0.40
-    live_card_review: float = 0.50
-    live_ephoto_pass: float = 0.40
-    live_ephoto_review: float = 0.50
-    card_ephoto_pass: float = 0.42
-    card_ephoto_review: float = 0.52
+class FaceSettings:
+    engine: str = "sface"  # "sface" (YuNet + SFace) or "dlib"
     max_attempts: int = 3
+
+
+@dataclass(frozen=True)
+class ThresholdSettings:
+    """Distance thresholds of one engine (lower is more alike), per comparison type.
+
+    Engines measure distance on different scales, so each has its own section
+    (``[thresholds_sface]``, ``[thresholds_dlib]``); ``desk-app faces calibrate`` writes them.
+    """
+
+    live_card_pass: float
+    live_card_review: float
+    live_ephoto_pass: float
+    live_ephoto_review: float
+    card_ephoto_pass: float
+    card_ephoto_review: float
+
+    @property
+    def live_card(self) -> Thresholds:
+        return Thresholds(self.live_card_pass, self.live_card_review)
+
+    @property
+    def live_ephoto(self) -> Thresholds:
+        return Thresholds(self.live_ephoto_pass, self.live_ephoto_review)
+
+    @property
+    def card_ephoto(self) -> Thresholds:
+        return Thresholds(self.card_ephoto_pass, self.card_ephoto_review)
+
+
+# Calibrated with bench/faces_accuracy.py on the dev data in ../shared/data (only there). The pass
+# limit keeps the false-match rate at or under 0.1% on every cross-identity pair of East Asian faces
+# (sface: FMR 0.02%, FNMR 2.1% of genuine pairs); the review limit sits near FMR 1%, where a
+# supervisor looks. Card portraits and e-photos have no dev data of their own yet: same limits.
+SFACE_THRESHOLDS = ThresholdSettings(
+    live_card_pass=0.60,
+    live_card_review=0.70,
+    live_ephoto_pass=0.60,
+    live_ephoto_review=0.70,
+    card_ephoto_pass=0.60,
+    card_ephoto_review=0.70,
+)
+# dlib's encoder separates East Asian faces poorly: FMR 0.1% needs a distance under 0.38, which
+# rejects about half of genuine pairs. It stays available, not the default.
+DLIB_THRESHOLDS = ThresholdSettings(
+    live_card_pass=0.37,
+    live_card_review=0.45,
+    live_ephoto_pass=0.37,
+    live_ephoto_review=0.45,
+    card_ephoto_pass=0.37,
+    card_ephoto_review=0.45,
+)
 
 
 @dataclass(frozen=True)
@@ -86,13 +133,20 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     counter: CounterSettings = field(default_factory=CounterSettings)
     tickets: TicketSettings = field(default_factory=TicketSettings)
-    thresholds: ThresholdSettings = field(default_factory=ThresholdSettings)
+    faces: FaceSettings = field(default_factory=FaceSettings)
+    thresholds_sface: ThresholdSettings = SFACE_THRESHOLDS
+    thresholds_dlib: ThresholdSettings = DLIB_THRESHOLDS
     paths: PathSettings = field(default_factory=PathSettings)
     source: Path | None = None  # the file these settings came from, if any
 
     @property
     def database_url(self) -> str:
         return self.database.url or default_database_url()
+
+    def thresholds_for(self, engine: str) -> ThresholdSettings:
+        if engine not in ENGINES:
+            raise ConfigError(f"unknown face engine {engine!r}", code="config.bad_value")
+        return self.thresholds_sface if engine == "sface" else self.thresholds_dlib
 
     def with_database(self, url_or_path: str) -> Settings:
         """The same settings pointing at another database (``--db``): a URL or a file path."""
@@ -147,13 +201,14 @@ def load_settings(
             code="config.unknown_section",
         )
     sections: dict[str, Any] = {}
+    defaults = Settings()
     for section in dataclasses.fields(Settings):
         if section.name == "source":
             continue
-        section_type = get_type_hints(Settings)[section.name]
+        default = getattr(defaults, section.name)
         values = dict(document.get(section.name, {}))
-        values.update(_environment_overrides(section.name, section_type, env))
-        sections[section.name] = _build_section(section.name, section_type, values)
+        values.update(_environment_overrides(section.name, type(default), env))
+        sections[section.name] = _build_section(section.name, default, values)
     if env.get(f"{ENV_PREFIX}DB"):
         sections["database"] = dataclasses.replace(
             sections["database"], url=to_database_url(env[f"{ENV_PREFIX}DB"])
@@ -181,8 +236,9 @@ def _environment_overrides(
     return overrides
 
 
-def _build_section(section: str, section_type: type[_Section], values: dict[str, Any]) -> _Section:
-    hints = get_type_hints(section_type)
+def _build_section(section: str, default: _Section, values: dict[str, Any]) -> _Section:
+    """The default section with the given values converted and applied."""
+    hints = get_type_hints(type(default))
     converted: dict[str, Any] = {}
     for key, raw in values.items():
         if key not in hints:
@@ -190,7 +246,7 @@ def _build_section(section: str, section_type: type[_Section], values: dict[str,
                 f"unknown setting [{section}] {key}", code="config.unknown_key", key=key
             )
         converted[key] = _convert(f"[{section}] {key}", hints[key], raw)
-    return section_type(**converted)
+    return dataclasses.replace(default, **converted)  # type: ignore[type-var]
 
 
 def _convert(where: str, wanted: Any, raw: Any) -> Any:
@@ -226,6 +282,10 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             "[counter] tutoring_unit must name the unit when method is 'tutoring_unit'",
             code="config.bad_value",
+        )
+    if settings.faces.engine not in ENGINES:
+        raise ConfigError(
+            f"[faces] engine must be one of {', '.join(ENGINES)}", code="config.bad_value"
         )
     if settings.tickets.block_size < 1 or settings.tickets.low_water_mark < 0:
         raise ConfigError(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from desk_app.config import load_settings
+from desk_app.config import Settings, load_settings
 from desk_app.domain.errors import ConfigError
 
 
@@ -30,7 +30,7 @@ city = "32"
 county = "01"
 period = "271"
 block_size = 500
-[thresholds]
+[thresholds_dlib]
 live_card_pass = 0.38
 """,
         encoding="utf-8",
@@ -49,7 +49,8 @@ live_card_pass = 0.38
     assert settings.counter.exam_areas == ("0201", "0202")
     assert settings.tickets.block_size == 500
     assert settings.tickets.layout().format(7) == "320127100007"
-    assert settings.thresholds.live_card_pass == 0.38
+    assert settings.thresholds_for("dlib").live_card.passing == 0.38
+    assert settings.thresholds_for("sface").live_card == Settings().thresholds_sface.live_card
     assert settings.database_url == f"sqlite:///{tmp_path / 'local.db'}"
 
 

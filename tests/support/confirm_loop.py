@@ -1,7 +1,7 @@
 """Child process of the crash test: confirms candidates one by one until killed.
 
-It prints ``READY`` once started, then each registration id and ticket number right after the
-confirmation's commit returned: a printed line is an acknowledged confirmation.
+It prints each registration id and ticket number right after the confirmation's commit
+returned (a printed line is an acknowledged confirmation), and ``DONE`` when none is left.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from tests.support.factories import make_application
 
 def main(url: str) -> None:
     app = make_application(url, DESK_APP_TICKETS_BLOCK_SIZE="7", DESK_APP_TICKETS_PERIOD="271")
-    print("READY", flush=True)
     while True:
         with app.database.reading() as uow:
             registration_id = uow.session.execute(

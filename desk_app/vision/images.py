@@ -1,0 +1,51 @@
+"""Images in, as contiguous 8-bit RGB arrays; coded errors for anything that is not one.
+
+dlib silently finds nothing in a non-contiguous or BGR array, so every engine receives what
+``load_rgb`` / ``decode_rgb`` return and nothing else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from desk_app.domain.errors import DeskError
+
+RGBImage = npt.NDArray[np.uint8]
+
+# Chip and card portraits are about 102x126 px; detectors miss faces that small.
+MIN_SHORT_SIDE = 400
+
+
+class ImageError(DeskError):
+    code = "image.unreadable"
+
+
+def decode_rgb(data: bytes, *, source: str = "image") -> RGBImage:
+    """Decode JPEG/PNG/... bytes to RGB; ImageError(code ``image.unreadable``) otherwise."""
+    array = np.frombuffer(data, dtype=np.uint8)
+    bgr = cv2.imdecode(array, cv2.IMREAD_COLOR) if array.size else None
+    if bgr is None:
+        raise ImageError(f"{source} is not a readable image", source=source)
+    return np.ascontiguousarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+
+
+def load_rgb(path: Path) -> RGBImage:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImageError(f"{path} cannot be read: {error.strerror}", source=str(path)) from error
+    return decode_rgb(data, source=str(path))
+
+
+def upscale_small(rgb: RGBImage, min_short_side: int = MIN_SHORT_SIDE) -> tuple[RGBImage, float]:
+    """The image enlarged so its short side is at least ``min_short_side``, and the factor."""
+    short_side = min(rgb.shape[:2])
+    if short_side >= min_short_side:
+        return rgb, 1.0
+    factor = min_short_side / short_side
+    size = (round(rgb.shape[1] * factor), round(rgb.shape[0] * factor))
+    return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=cv2.INTER_CUBIC)), factor

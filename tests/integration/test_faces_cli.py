@@ -1,0 +1,74 @@
+"""`desk-app faces verify-pairs` on a small pairs file of real photographs."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from desk_app.cli import main
+
+PAIRS = [
+    (
+        "Junichiro_Koizumi/Junichiro_Koizumi_0001.jpg",
+        "Junichiro_Koizumi/Junichiro_Koizumi_0002.jpg",
+        "1",
+    ),
+    ("Junichiro_Koizumi/Junichiro_Koizumi_0001.jpg", "Abel_Pacheco/Abel_Pacheco_0001.jpg", "0"),
+    ("Junichiro_Koizumi/Junichiro_Koizumi_0002.jpg", "Abel_Pacheco/Abel_Pacheco_0001.jpg", "0"),
+    ("Junichiro_Koizumi/Junichiro_Koizumi_0001.jpg", "missing/photo.jpg", "0"),
+]
+
+
+def test_verify_pairs_scores_each_pair_and_reports_errors(tmp_path: Path, data_dir: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    with pairs.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["img1", "img2", "same"])
+        writer.writerows(PAIRS)
+    out = tmp_path / "scores.csv"
+    result = CliRunner().invoke(
+        main,
+        [
+            "faces",
+            "verify-pairs",
+            str(pairs),
+            "--root",
+            str(data_dir / "faces" / "lfw" / "images"),
+            "--out",
+            str(out),
+            "--engine",
+            "sface",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 pairs, 4 distinct images" in result.output  # each image analysed once
+    with out.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [row["same"] for row in rows] == ["1", "0", "0", "0"]  # other columns kept
+    assert rows[0]["decision"] == "pass"
+    assert rows[1]["decision"] == rows[2]["decision"] == "fail"
+    assert float(rows[0]["score"]) < float(rows[1]["score"])
+    assert rows[3]["decision"] == "error" and rows[3]["score"] == ""
+    assert rows[3]["reason"].startswith("image.unreadable")
+
+
+def test_verify_pairs_needs_the_two_columns(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("a,b\nx.jpg,y.jpg\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "faces",
+            "verify-pairs",
+            str(pairs),
+            "--root",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "needs the columns img1 and img2" in result.stderr
