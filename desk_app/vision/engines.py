@@ -52,6 +52,22 @@ class DetectedFace:
     def area(self) -> int:
         return self.box[2] * self.box[3]
 
+    def scaled(self, factor: float) -> DetectedFace:
+        """The same face in an image ``factor`` times the size."""
+        x, y, width, height = self.box
+        return DetectedFace(
+            box=(
+                round(x * factor),
+                round(y * factor),
+                round(width * factor),
+                round(height * factor),
+            ),
+            score=self.score,
+            right_eye=(self.right_eye[0] * factor, self.right_eye[1] * factor),
+            left_eye=(self.left_eye[0] * factor, self.left_eye[1] * factor),
+            landmarks=self.landmarks * factor,
+        )
+
     @property
     def eye_distance(self) -> float:
         return float(
@@ -79,10 +95,11 @@ def best_face(faces: list[DetectedFace]) -> DetectedFace:
 
 
 def template_of(engine: FaceEngine, rgb: RGBImage) -> tuple[Template, DetectedFace]:
-    """The template of the main face of a reference photo; small photos are enlarged first."""
-    enlarged, _ = upscale_small(rgb)
+    """The template of the main face of a reference photo, and the face in that photo's
+    coordinates. Small photos (card portraits) are enlarged first: detectors miss small faces."""
+    enlarged, factor = upscale_small(rgb)
     face = best_face(engine.detect(enlarged))
-    return engine.encode(enlarged, face), face
+    return engine.encode(enlarged, face), face.scaled(1 / factor)
 
 
 class DlibEngine:

@@ -78,7 +78,8 @@ def test_the_subject_is_the_largest_confident_face(engine: FaceEngine, lfw: Path
 def test_a_card_sized_portrait_is_enlarged_and_still_matches(engine: FaceEngine, lfw: Path) -> None:
     """Chip and card portraits are ~102x126 px: they must still give a usable template."""
     portrait = cv2.resize(load_rgb(lfw / GENUINE[0][0])[40:210, 55:195], (102, 126))
-    card_template, _ = template_of(engine, np.ascontiguousarray(portrait))
+    card_template, card_face = template_of(engine, np.ascontiguousarray(portrait))
+    assert card_face.box[2] <= 102  # reported in the portrait's own coordinates
     live_template, _ = template_of(engine, load_rgb(lfw / GENUINE[0][1]))
     other_template, _ = template_of(engine, load_rgb(lfw / IMPOSTOR[0][1]))
     assert engine.distance(card_template, live_template) < engine.distance(
