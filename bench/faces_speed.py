@@ -1,0 +1,106 @@
+"""Face pipeline latency per engine on real photos at 640x480 and 1280x720.
+
+Measures detection, encoding, and the whole live-frame analysis (detect + quality checks with
+landmarks + template) per engine, against the naive face_recognition pipeline (face_locations +
+face_encodings) in the same run. Target: live-frame analysis at 640x480 in at most 60 ms median
+with the default engine on this 2-core machine.
+
+    .venv/bin/python bench/faces_speed.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from desk_app.vision.engines import FaceEngine, best_face, load_engine
+from desk_app.vision.images import RGBImage, load_rgb
+from desk_app.vision.quality import LandmarkModel, assess
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    action()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def naive_pipeline(face_recognition: Any, image: RGBImage) -> object:
+    return face_recognition.face_encodings(image, face_recognition.face_locations(image))
+
+
+def live_frame_analysis(engine: FaceEngine, landmarks: LandmarkModel, image: RGBImage) -> None:
+    """What the counter does with each analysed camera frame."""
+    quality = assess(image, engine.detect(image), landmarks)
+    if quality.face is not None:
+        engine.encode(image, quality.face)
+
+
+def frames(data: Path) -> dict[str, RGBImage]:
+    examples = data / "faces" / "face_recognition_examples" / "examples"
+    wide = load_rgb(examples / "obama-480p.jpg")  # 853x480
+    left = (wide.shape[1] - 640) // 2
+    return {
+        "640x480": np.ascontiguousarray(wide[:, left : left + 640]),
+        "1280x720": load_rgb(examples / "obama-720p.jpg"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    arguments = parser.parse_args()
+    default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    images = frames(Path(os.environ.get("DESK_APP_DATA_DIR", default_data)))
+    runs = arguments.runs
+
+    start = time.perf_counter()
+    import face_recognition
+
+    print(f"face_recognition import (loads its models): {time.perf_counter() - start:.2f} s")
+    start = time.perf_counter()
+    landmarks = LandmarkModel()
+    print(f"68-point landmark model load: {time.perf_counter() - start:.2f} s")
+    print("| pipeline | size | detect ms | encode ms | live-frame analysis ms | speed-up |")
+    print("|---|---|---|---|---|---|")
+    naive: dict[str, float] = {}
+    for size, image in images.items():
+        locations = face_recognition.face_locations(image)
+        detect = median_ms(partial(face_recognition.face_locations, image), runs)
+        encode = median_ms(partial(face_recognition.face_encodings, image, locations), runs)
+        naive[size] = median_ms(partial(naive_pipeline, face_recognition, image), runs)
+        print(
+            f"| face_recognition defaults | {size} | {detect:.1f} | {encode:.1f} | "
+            f"{naive[size]:.1f} | 1.0x |"
+        )
+    for name in ("sface", "dlib"):
+        start = time.perf_counter()
+        engine = load_engine(name)
+        loading = time.perf_counter() - start
+        for size, image in images.items():
+            face = best_face(engine.detect(image))
+            detect = median_ms(partial(engine.detect, image), runs)
+            encode = median_ms(partial(engine.encode, image, face), runs)
+            whole = median_ms(partial(live_frame_analysis, engine, landmarks, image), runs)
+            print(
+                f"| {name} (models {loading:.2f} s) | {size} | {detect:.1f} | {encode:.1f} | "
+                f"{whole:.1f} | {naive[size] / whole:.1f}x |"
+            )
+
+
+if __name__ == "__main__":
+    main()
