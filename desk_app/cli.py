@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
+import numpy as np
 import platformdirs
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk_app.bootstrap import Application, build_application
-from desk_app.config import ENGINES, Settings, load_settings
+from desk_app.config import ENGINES, Settings, load_settings, write_thresholds
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
 from desk_app.domain.matching import Thresholds
@@ -40,6 +41,7 @@ from desk_app.services.demo import DEMO_PASSWORD, build_demo
 from desk_app.services.export import export_confirmed
 from desk_app.services.roster_import import ImportReport, import_roster
 from desk_app.services.workflow import ChangeSet, Decision
+from desk_app.vision.calibration import calibrate, plot_det, report_markdown
 from desk_app.vision.engines import load_engine
 from desk_app.vision.pairs import TemplateCache, score_pairs
 
@@ -652,6 +654,77 @@ def faces_verify_pairs(
         f"{failed} pairs without a face; written to {out}",
         err=bool(show),
     )
+
+
+@faces.command("calibrate")
+@click.argument("pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--root",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder the img1/img2 paths are relative to.",
+)
+@click.option("--engine", "engine_name", type=click.Choice(list(ENGINES)), default=None)
+@click.option("--target-fmr", default=0.001, show_default=True, type=click.FloatRange(0, 1))
+@click.option(
+    "--report",
+    "report_dir",
+    default="calibration",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the Markdown report and the DET plot.",
+)
+@click.option(
+    "--write-config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the thresholds into this settings file.",
+)
+@common_options
+@click.pass_context
+def faces_calibrate(
+    ctx: click.Context,
+    pairs_file: Path,
+    root: Path,
+    engine_name: str | None,
+    target_fmr: float,
+    report_dir: Path,
+    write_config: Path | None,
+) -> None:
+    """Thresholds from labelled pairs (CSV with img1,img2,same): report, DET plot, config."""
+    settings = _load(ctx)
+    engine_name = engine_name or settings.faces.engine
+    with pairs_file.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    if not rows or not {"img1", "img2", "same"} <= set(rows[0]):
+        _fail(f"{pairs_file.name} needs the columns img1, img2 and same (1 or 0)")
+    cache = TemplateCache(load_engine(engine_name), root)
+    scores = score_pairs(cache, ((row["img1"], row["img2"]) for row in rows))
+    distances = np.array([np.inf if s.distance is None else s.distance for s in scores])
+    same = np.array([row["same"].strip() in {"1", "true", "yes"} for row in rows])
+    try:
+        result = calibrate(distances[same], distances[~same], target_fmr=target_fmr)
+    except ValueError as error:
+        _fail(f"{pairs_file.name}: {error}")
+        return
+    plot = report_dir / f"det_{engine_name}.png"
+    plot_det(distances[same], distances[~same], result, plot, f"{engine_name}: {pairs_file.name}")
+    report = report_dir / f"calibration_{engine_name}.md"
+    report.write_text(
+        report_markdown(result, engine_name, len(cache.failures()), plot.name), encoding="utf-8"
+    )
+    click.echo(
+        f"{engine_name}: pass <= {result.pass_threshold:.4f} (FMR {result.fmr:.4%}, "
+        f"FNMR {result.fnmr:.2%}), review <= {result.review_threshold:.4f}; report {report}"
+    )
+    if target_fmr * result.impostor_pairs < 1:
+        click.echo(
+            f"caution: {result.impostor_pairs} impostor pairs cannot measure an FMR of "
+            f"{target_fmr:g}; see the report",
+            err=True,
+        )
+    if write_config is not None:
+        write_thresholds(write_config, engine_name, result.pass_threshold, result.review_threshold)
+        click.echo(f"thresholds written to {write_config} [thresholds_{engine_name}]")
 
 
 # --- ID numbers -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ No module reads the environment or the file except this one; the composition roo
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -293,3 +294,39 @@ def _validate(settings: Settings) -> None:
             code="config.bad_value",
         )
     settings.tickets.layout()  # raises ConfigError when segments and codes do not fit
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def write_thresholds(path: Path, engine: str, passing: float, review: float) -> None:
+    """Set every comparison type of ``engine`` to these limits in the TOML file at ``path``.
+
+    The rest of the file is kept (values, not comments: the file is written anew).
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown face engine {engine!r}", code="config.bad_value")
+    document: dict[str, Any] = {}
+    if path.exists():
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path} is not valid TOML: {error}", code="config.syntax") from error
+    section = document.setdefault(f"thresholds_{engine}", {})
+    for comparison in ("live_card", "live_ephoto", "card_ephoto"):
+        section[f"{comparison}_pass"] = round(passing, 4)
+        section[f"{comparison}_review"] = round(review, 4)
+    lines: list[str] = []
+    for name, values in document.items():
+        lines.append(f"[{name}]")
+        lines.extend(f"{key} = {_toml_value(value)}" for key, value in values.items())
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from desk_app.cli import main
+from desk_app.config import load_settings
 
 PAIRS = [
     (
@@ -72,3 +73,33 @@ def test_verify_pairs_needs_the_two_columns(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "needs the columns img1 and img2" in result.stderr
+
+
+def test_calibrate_writes_a_report_a_plot_and_the_config(tmp_path: Path, data_dir: Path) -> None:
+    pairs = data_dir / "faces" / "lfw" / "pairs_east_asian.csv"
+    config = tmp_path / "desk.toml"
+    config.write_text('[counter]\nsite_id = "NJ-01"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "faces",
+            "calibrate",
+            str(pairs),
+            "--root",
+            str(data_dir / "faces" / "lfw" / "images"),
+            "--report",
+            str(tmp_path / "report"),
+            "--write-config",
+            str(config),
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert "cannot measure an FMR" in result.stderr  # 128 impostor pairs only
+    report = (tmp_path / "report" / "calibration_sface.md").read_text(encoding="utf-8")
+    assert "190 genuine and 128 impostor pairs" in report and "Caution" in report
+    assert (tmp_path / "report" / "det_sface.png").read_bytes().startswith(b"\x89PNG")
+    settings = load_settings(config, environ={})
+    assert settings.counter.site_id == "NJ-01"  # the rest of the file is kept
+    written = settings.thresholds_for("sface").live_card
+    assert 0.4 < written.passing <= written.review < 1.0
