@@ -13,8 +13,10 @@ from desk_app.config import Settings
 from desk_app.domain.tickets import TicketLayout
 from desk_app.domain.workflow import Method
 from desk_app.persistence.database import Database
+from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
+from desk_app.vision.engines import ENGINES
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Application:
     workstation: Workstation
     tickets: TicketPolicy
     workflow: WorkflowService
+    faces: FaceRegistry
 
     @property
     def ticket_layout(self) -> TicketLayout:
@@ -60,10 +63,20 @@ def build_application(
         counter_id=workstation.counter_id,
         block_size=settings.tickets.block_size,
     )
+    engine = settings.faces.engine
+    engine_class = ENGINES[engine]
+    faces = FaceRegistry(
+        database,
+        engine,
+        engine_class.model_version,
+        settings.thresholds_for(engine).live_ephoto,
+        engine_class.metric,
+    )
     return Application(
         settings=settings,
         database=database,
         workstation=workstation,
         tickets=tickets,
-        workflow=WorkflowService(database, workstation, tickets),
+        workflow=WorkflowService(database, workstation, tickets, faces),
+        faces=faces,
     )

@@ -88,6 +88,7 @@ class ReasonCode(enum.StrEnum):
     PRIOR_DIPLOMA = "prior_diploma"
     IMPERSONATION = "impersonation"
     DUPLICATE_REGISTRATION = "duplicate_registration"
+    DUPLICATE_FACE = "duplicate_face"  # the live face matches another confirmed candidate
     CANDIDATE_REQUEST = "candidate_request"
     CLERK_ERROR = "clerk_error"
     OTHER = "other"

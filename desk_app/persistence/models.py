@@ -241,7 +241,7 @@ class FaceTemplate(Base):
     photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
     engine: Mapped[str] = mapped_column(String(20))
-    model_version: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(80))
     dimensions: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

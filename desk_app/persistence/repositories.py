@@ -166,3 +166,18 @@ class TemplateRepository:
             return [], np.zeros((0, 128), dtype=np.float32)
         matrix = np.frombuffer(b"".join(row.vector for row in rows), dtype="<f4")
         return [row.candidate_id for row in rows], matrix.reshape(len(rows), rows[0].dimensions)
+
+    def newest_template(
+        self, candidate_id: int, engine: str, model_version: str
+    ) -> npt.NDArray[np.float32] | None:
+        row = self.session.execute(
+            select(FaceTemplate.vector)
+            .where(
+                FaceTemplate.candidate_id == candidate_id,
+                FaceTemplate.engine == engine,
+                FaceTemplate.model_version == model_version,
+            )
+            .order_by(FaceTemplate.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if row is None else np.frombuffer(row, dtype="<f4").astype(np.float32)

@@ -8,6 +8,7 @@ point leaves all of it or none of it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from desk_app.persistence.database import Database, UnitOfWork
 from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
 from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
 from desk_app.security import audit
+from desk_app.services.faces import FaceRegistry, LiveCapture, store_live_capture
 from desk_app.services.tickets import (
     TicketPolicy,
     issue_ticket_number,
@@ -47,6 +49,7 @@ class Decision:
     evidence: dict[str, Any] = field(default_factory=dict)  # photo ids, card read reference...
     scores: dict[str, Any] = field(default_factory=dict)  # match scores with thresholds used
     expected_version: int | None = None  # the version the operator was looking at, if known
+    live_capture: LiveCapture | None = None  # kept as evidence; checked for proxy candidates
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,17 @@ class ChangeSet:
 
 
 class WorkflowService:
-    def __init__(self, database: Database, workstation: Workstation, tickets: TicketPolicy) -> None:
+    def __init__(
+        self,
+        database: Database,
+        workstation: Workstation,
+        tickets: TicketPolicy,
+        faces: FaceRegistry | None = None,
+    ) -> None:
         self._database = database
         self._workstation = workstation
         self._tickets = tickets
+        self._faces = faces
 
     def confirm(
         self, registration_id: str, operator_id: str, decision: Decision | None = None
@@ -111,10 +121,16 @@ class WorkflowService:
                     registration_id=registration_id,
                 )
             previous = CandidateState(candidate.state)
+            action, decision = self._refer_if_face_seen_elsewhere(action, candidate.id, decision)
             target = next_state(previous, action, role, decision.reason)
             self._check_action_rules(uow, action, candidate, operator)
 
             ticket = self._ticket_effect(uow, action, candidate)
+            evidence = dict(decision.evidence)
+            if decision.live_capture is not None:
+                evidence["live_photo"] = store_live_capture(
+                    uow.session, candidate.id, decision.live_capture
+                )
             transition = Transition(
                 candidate_id=candidate.id,
                 action=action.value,
@@ -127,7 +143,7 @@ class WorkflowService:
                 method=self._workstation.method.value,
                 reason_code=decision.reason.value if decision.reason else None,
                 note=decision.note,
-                evidence=decision.evidence,
+                evidence=evidence,
                 scores=decision.scores,
                 approved_by=operator.id if action is Action.APPROVE else None,
                 ticket_number=ticket,
@@ -153,16 +169,44 @@ class WorkflowService:
                 },
             )
             uow.commit()
-            return ChangeSet(
-                candidate_id=candidate.id,
-                registration_id=candidate.registration_id,
-                action=action,
-                previous_state=previous,
-                new_state=target,
-                ticket_number=ticket,
-                transition_id=transition.id,
-                version=candidate.version,
-            )
+        if self._faces is not None:
+            # Only a confirmation with a capture, or an approval of a referral that stored one,
+            # can bring a template: plain confirmations skip the lookup.
+            if target is CandidateState.CONFIRMED and (
+                decision.live_capture is not None or action is Action.APPROVE
+            ):
+                self._faces.confirmed(candidate.id)
+            elif target is CandidateState.REVOKED:
+                self._faces.revoked(candidate.id)
+        return ChangeSet(
+            candidate_id=candidate.id,
+            registration_id=candidate.registration_id,
+            action=action,
+            previous_state=previous,
+            new_state=target,
+            ticket_number=ticket,
+            transition_id=transition.id,
+            version=candidate.version,
+        )
+
+    def _refer_if_face_seen_elsewhere(
+        self, action: Action, candidate_id: int, decision: Decision
+    ) -> tuple[Action, Decision]:
+        """A confirmation whose live face is another confirmed candidate's becomes a referral."""
+        if action is not Action.CONFIRM or self._faces is None or decision.live_capture is None:
+            return action, decision
+        matches = self._faces.same_person_elsewhere(candidate_id, decision.live_capture)
+        if not matches:
+            return action, decision
+        evidence = {
+            **decision.evidence,
+            "duplicate_of": [
+                {"candidate_id": m.identity, "distance": round(m.distance, 4)} for m in matches
+            ],
+        }
+        return Action.REFER, dataclasses.replace(
+            decision, reason=ReasonCode.DUPLICATE_FACE, evidence=evidence
+        )
 
     def _operator(self, uow: UnitOfWork, operator_id: str) -> Operator:
         operator = OperatorRepository(uow.session).get(operator_id)

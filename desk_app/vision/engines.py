@@ -79,6 +79,7 @@ class FaceEngine(Protocol):
     name: str
     model_version: str
     dimensions: int
+    metric: str  # "euclidean" or "cosine": how ``distance`` compares templates
 
     def detect(self, rgb: RGBImage) -> list[DetectedFace]: ...
 
@@ -106,6 +107,7 @@ class DlibEngine:
     name = "dlib"
     model_version = "dlib_face_recognition_resnet_model_v1"
     dimensions = 128
+    metric = "euclidean"
 
     def __init__(self) -> None:
         try:
@@ -181,8 +183,9 @@ def _model_file(name: str) -> str:
 
 class SFaceEngine:
     name = "sface"
-    model_version = "yunet_2023mar_int8bq+sface_2021dec_int8bq"
+    model_version = "yunet-2023mar+sface-2021dec-int8bq"
     dimensions = 128
+    metric = "cosine"
 
     def __init__(self, score_threshold: float = 0.6) -> None:
         try:
@@ -242,7 +245,7 @@ def _similarity_transform(
     return np.hstack([scale * rotation, translation[:, None]]).astype(np.float64)
 
 
-ENGINES = {"dlib": DlibEngine, "sface": SFaceEngine}
+ENGINES: dict[str, type[DlibEngine | SFaceEngine]] = {"dlib": DlibEngine, "sface": SFaceEngine}
 
 
 def load_engine(name: str) -> FaceEngine:

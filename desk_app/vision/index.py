@@ -34,10 +34,19 @@ class Neighbour:
 
 
 class FaceIndex:
-    """Templates keyed by candidate id; ``search`` returns the k nearest with distances."""
+    """Templates keyed by candidate id; ``search`` returns the k nearest with distances.
 
-    def __init__(self, dimensions: int = 128, capacity: int = 1024) -> None:
+    ``metric`` is the engine's: ``euclidean`` (dlib), or ``cosine`` (SFace), for which templates
+    are stored at unit length and ``1 - cos = |a - b|² / 2`` reuses the same arithmetic.
+    """
+
+    def __init__(
+        self, dimensions: int = 128, capacity: int = 1024, metric: str = "euclidean"
+    ) -> None:
+        if metric not in ("euclidean", "cosine"):
+            raise ValueError(f"unknown metric {metric!r}")
         self.dimensions = dimensions
+        self.metric = metric
         self._matrix: FloatMatrix = np.zeros((max(capacity, 1), dimensions), dtype=np.float32)
         self._norms: FloatMatrix = np.zeros(max(capacity, 1), dtype=np.float32)
         self._identities = np.zeros(max(capacity, 1), dtype=np.int64)
@@ -45,7 +54,9 @@ class FaceIndex:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_arrays(cls, identities: Sequence[int], templates: FloatMatrix) -> FaceIndex:
+    def from_arrays(
+        cls, identities: Sequence[int], templates: FloatMatrix, metric: str = "euclidean"
+    ) -> FaceIndex:
         """Build at once (start-up): exactly the memory needed, plus a little room to grow."""
         matrix = np.ascontiguousarray(templates, dtype=np.float32)
         if matrix.ndim != 2 or len(identities) != matrix.shape[0]:
@@ -53,8 +64,12 @@ class FaceIndex:
         if np.unique(np.asarray(identities, dtype=np.int64)).shape[0] != len(identities):
             raise ValueError("an identity appears twice")
         count, dimensions = matrix.shape
-        index = cls(dimensions, capacity=count + max(count // 50, 1024))
+        index = cls(dimensions, capacity=count + max(count // 50, 1024), metric=metric)
         index._matrix[:count] = matrix
+        if metric == "cosine":
+            norms = np.linalg.norm(index._matrix[:count], axis=1, keepdims=True)
+            index._matrix[:count] /= np.maximum(norms, 1e-12)
+            matrix = index._matrix[:count]
         index._norms[:count] = np.einsum("ij,ij->i", matrix, matrix)
         index._identities[:count] = identities
         index._count = count
@@ -80,6 +95,8 @@ class FaceIndex:
         vector = np.asarray(template, dtype=np.float32).reshape(-1)
         if vector.shape[0] != self.dimensions:
             raise ValueError(f"a template has {self.dimensions} values, not {vector.shape[0]}")
+        if self.metric == "cosine":
+            vector = vector / np.float32(max(float(np.linalg.norm(vector)), 1e-12))
         return vector
 
     def add(self, identity: int, template: npt.ArrayLike) -> None:
@@ -137,7 +154,11 @@ class FaceIndex:
             nearest = np.argpartition(squared, wanted - 1)[:wanted]
             nearest = nearest[np.argsort(squared[nearest], kind="stable")]
             return [
-                Neighbour(int(self._identities[slot]), float(np.sqrt(max(squared[slot], 0.0))))
+                Neighbour(int(self._identities[slot]), self._distance(float(squared[slot])))
                 for slot in nearest
                 if np.isfinite(squared[slot])
             ]
+
+    def _distance(self, squared: float) -> float:
+        squared = max(squared, 0.0)
+        return squared / 2 if self.metric == "cosine" else float(np.sqrt(squared))

@@ -93,3 +93,18 @@ def test_searches_while_another_thread_adds() -> None:
     for worker in workers:
         worker.join()
     assert failures == [] and len(index) == 3000
+
+
+def test_cosine_metric_matches_one_minus_cosine() -> None:
+    matrix = _templates(200, seed=11) * 7.0  # SFace features are not unit length
+    index = FaceIndex.from_arrays(list(range(200)), matrix, metric="cosine")
+    query = _templates(1, seed=12)[0]
+    found = index.search(query, 3)
+    cosine = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query))
+    expected = np.argsort(1 - cosine)[:3]
+    assert [n.identity for n in found] == expected.tolist()
+    assert [n.distance for n in found] == pytest.approx((1 - cosine)[expected], abs=1e-5)
+    index.add(500, query * 3)
+    assert index.search(query, 1)[0].identity == 500
+    with pytest.raises(ValueError):
+        FaceIndex(metric="manhattan")

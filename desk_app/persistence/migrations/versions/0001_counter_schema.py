@@ -219,7 +219,7 @@ def upgrade() -> None:
         sa.Column("photo_id", sa.Integer(), nullable=False),
         sa.Column("candidate_id", sa.Integer(), nullable=False),
         sa.Column("engine", sa.String(length=20), nullable=False),
-        sa.Column("model_version", sa.String(length=40), nullable=False),
+        sa.Column("model_version", sa.String(length=80), nullable=False),
         sa.Column("dimensions", sa.Integer(), nullable=False),
         sa.Column("vector", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),

@@ -1,0 +1,118 @@
+"""Face evidence in the workflow: live captures kept with decisions, and proxy detection.
+
+The 1:N index holds the newest live template of every confirmed candidate of one engine and
+model. A confirmation whose live face matches another confirmed candidate is not confirmed but
+referred to a supervisor (someone may be sitting the exam for someone else). The index follows
+the database after each commit: confirmations add, revocations remove.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from desk_app.domain.matching import Thresholds
+from desk_app.persistence.database import Database
+from desk_app.persistence.models import FaceTemplate, Photo
+from desk_app.persistence.repositories import TemplateRepository
+from desk_app.vision.engines import Template
+from desk_app.vision.index import FaceIndex, Neighbour
+
+
+@dataclass(frozen=True)
+class LiveCapture:
+    """The best live frame (JPEG) and the template built from the capture window."""
+
+    image: bytes
+    template: Template
+    engine: str
+    model_version: str
+
+
+class FaceRegistry:
+    """The 1:N index of confirmed candidates for one engine and model, kept in step with the
+    database. Loaded on first use (or by ``load`` at start-up, off the GUI thread); safe to
+    search from the face worker while the database worker updates it."""
+
+    def __init__(
+        self,
+        database: Database,
+        engine: str,
+        model_version: str,
+        duplicate: Thresholds,
+        metric: str = "euclidean",
+    ) -> None:
+        self._database = database
+        self.engine = engine
+        self.model_version = model_version
+        self.metric = metric
+        self.duplicate = duplicate  # a distance within ``passing`` is the same person
+        self._index: FaceIndex | None = None
+        self._loading = threading.Lock()
+
+    @property
+    def index(self) -> FaceIndex:
+        with self._loading:
+            if self._index is None:
+                with self._database.reading() as uow:
+                    identities, templates = TemplateRepository(uow.session).confirmed_templates(
+                        self.engine, self.model_version
+                    )
+                self._index = (
+                    FaceIndex.from_arrays(identities, templates, self.metric)
+                    if identities
+                    else FaceIndex(metric=self.metric)
+                )
+            return self._index
+
+    def load(self) -> int:
+        """Build the index now (at start-up); returns the number of candidates in it."""
+        return len(self.index)
+
+    def same_person_elsewhere(self, candidate_id: int, capture: LiveCapture) -> list[Neighbour]:
+        """Other confirmed candidates whose face matches this capture, nearest first."""
+        if (capture.engine, capture.model_version) != (self.engine, self.model_version):
+            return []  # templates of another engine live in another space
+        nearest = self.index.search(capture.template, 5, exclude=candidate_id)
+        return [n for n in nearest if n.distance <= self.duplicate.passing]
+
+    def confirmed(self, candidate_id: int) -> None:
+        """Add the candidate's newest stored template of this engine, if any."""
+        with self._database.reading() as uow:
+            template = TemplateRepository(uow.session).newest_template(
+                candidate_id, self.engine, self.model_version
+            )
+        if template is not None:
+            self.index.add(candidate_id, template)
+
+    def revoked(self, candidate_id: int) -> None:
+        self.index.remove(candidate_id)
+
+
+def store_live_capture(session: Session, candidate_id: int, capture: LiveCapture) -> int:
+    """Keep the capture as evidence (photo + template) in the caller's transaction."""
+    photo = Photo(
+        candidate_id=candidate_id,
+        purpose="live",
+        media_type="image/jpeg",
+        sha256=hashlib.sha256(capture.image).hexdigest(),
+        data=capture.image,
+    )
+    session.add(photo)
+    session.flush()
+    template = np.asarray(capture.template, dtype="<f4")
+    session.add(
+        FaceTemplate(
+            photo_id=photo.id,
+            candidate_id=candidate_id,
+            engine=capture.engine,
+            model_version=capture.model_version,
+            dimensions=int(template.shape[0]),
+            vector=template.tobytes(),
+        )
+    )
+    return photo.id
