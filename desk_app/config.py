@@ -72,6 +72,22 @@ class FaceSettings:
 
 
 @dataclass(frozen=True)
+class QualitySettings:
+    """Limits of the live-frame quality checks (desk_app.vision.quality)."""
+
+    min_eye_distance_px: float = 45.0  # ICAO asks ~90 px for a passport photo; a webcam gives less
+    min_brightness: float = 60.0  # mean grey level of the face, 0-255
+    max_brightness: float = 210.0
+    max_saturated_fraction: float = 0.15  # share of face pixels at 250 or more
+    min_sharpness: float = 35.0  # variance of the Laplacian on a 128 px wide face crop
+    max_yaw_degrees: float = 20.0
+    max_pitch_degrees: float = 20.0
+    max_roll_degrees: float = 15.0
+    min_eye_openness: float = 0.18  # eye aspect ratio; open eyes measure about 0.25-0.35
+    other_face_min_area: float = 0.2  # a second face this large (relative) is another person
+
+
+@dataclass(frozen=True)
 class ThresholdSettings:
     """Distance thresholds of one engine (lower is more alike), per comparison type.
 
@@ -135,6 +151,7 @@ class Settings:
     counter: CounterSettings = field(default_factory=CounterSettings)
     tickets: TicketSettings = field(default_factory=TicketSettings)
     faces: FaceSettings = field(default_factory=FaceSettings)
+    quality: QualitySettings = field(default_factory=QualitySettings)
     thresholds_sface: ThresholdSettings = SFACE_THRESHOLDS
     thresholds_dlib: ThresholdSettings = DLIB_THRESHOLDS
     paths: PathSettings = field(default_factory=PathSettings)

@@ -14,6 +14,7 @@ Engines are not thread-safe; each worker thread builds its own (``load_engine``)
 from __future__ import annotations
 
 import importlib.resources
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -246,6 +247,14 @@ def _similarity_transform(
 
 
 ENGINES: dict[str, type[DlibEngine | SFaceEngine]] = {"dlib": DlibEngine, "sface": SFaceEngine}
+
+
+def load_engine_in_background(name: str) -> Future[FaceEngine]:
+    """Start loading an engine on its own thread; the caller (the GUI) never waits for models."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"load-{name}")
+    future = executor.submit(load_engine, name)
+    executor.shutdown(wait=False)
+    return future
 
 
 def load_engine(name: str) -> FaceEngine:

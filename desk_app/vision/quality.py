@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from desk_app.config import QualitySettings
 from desk_app.vision.engines import DetectedFace, EngineError, FaceEngine, Template
 from desk_app.vision.images import RGBImage
 
@@ -36,20 +37,6 @@ class QualityIssue(enum.StrEnum):
     HEAD_TURNED = "head_turned"  # yaw or pitch
     HEAD_TILTED = "head_tilted"  # roll
     EYES_CLOSED = "eyes_closed"
-
-
-@dataclass(frozen=True)
-class QualitySettings:
-    min_eye_distance_px: float = 45.0  # ICAO asks ~90 px for a passport photo; a webcam gives less
-    min_brightness: float = 60.0  # mean grey level of the face, 0-255
-    max_brightness: float = 210.0
-    max_saturated_fraction: float = 0.15  # share of face pixels at 250 or more
-    min_sharpness: float = 35.0  # variance of the Laplacian on a 128 px wide face crop
-    max_yaw_degrees: float = 20.0
-    max_pitch_degrees: float = 20.0
-    max_roll_degrees: float = 15.0
-    min_eye_openness: float = 0.18  # eye aspect ratio; open eyes measure about 0.25-0.35
-    other_face_min_area: float = 0.2  # a second face this large (relative) is another person
 
 
 @dataclass(frozen=True)

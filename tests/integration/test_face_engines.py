@@ -11,7 +11,14 @@ import pytest
 
 from desk_app.config import Settings
 from desk_app.domain.matching import Band
-from desk_app.vision.engines import FaceEngine, NoFaceError, best_face, load_engine, template_of
+from desk_app.vision.engines import (
+    FaceEngine,
+    NoFaceError,
+    best_face,
+    load_engine,
+    load_engine_in_background,
+    template_of,
+)
 from desk_app.vision.images import ImageError, decode_rgb, load_rgb
 
 GENUINE = [
@@ -101,3 +108,8 @@ def test_unknown_engine() -> None:
     with pytest.raises(Exception) as raised:
         load_engine("magic")
     assert getattr(raised.value, "code", "") == "engine.unknown"
+
+
+def test_models_load_in_the_background() -> None:
+    future = load_engine_in_background("sface")
+    assert future.result(timeout=120).name == "sface"
