@@ -39,6 +39,9 @@ format: setup
 bench: setup
 	$(VENV)/bin/python bench/import_roster.py
 	$(VENV)/bin/python bench/confirm.py
+	$(VENV)/bin/python bench/search.py
+	$(VENV)/bin/python bench/faces_speed.py
+	$(VENV)/bin/python bench/faces_accuracy.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
