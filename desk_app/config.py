@@ -115,16 +115,17 @@ class ThresholdSettings:
         return Thresholds(self.card_ephoto_pass, self.card_ephoto_review)
 
 
-# Calibrated with bench/faces_accuracy.py on the dev data in ../shared/data (only there). The pass
-# limit keeps the false-match rate at or under 0.1% on every cross-identity pair of East Asian faces
-# (sface: FMR 0.02%, FNMR 2.1% of genuine pairs); the review limit sits near FMR 1%, where a
+# Calibrated with bench/faces_accuracy.py on the dev data in ../shared/data (only there). FMR 0.1%
+# on the 12,381 cross-identity pairs of East Asian faces needs a distance under 0.624 (0.616 on
+# ORL); 0.58 keeps a margin for faces we do not have at no cost on the East Asian genuine pairs
+# (FMR 0 of 12,381, FNMR 2.1%; ORL FMR 0.03%). The review limit sits near FMR 1%, where a
 # supervisor looks. Card portraits and e-photos have no dev data of their own yet: same limits.
 SFACE_THRESHOLDS = ThresholdSettings(
-    live_card_pass=0.60,
+    live_card_pass=0.58,
     live_card_review=0.70,
-    live_ephoto_pass=0.60,
+    live_ephoto_pass=0.58,
     live_ephoto_review=0.70,
-    card_ephoto_pass=0.60,
+    card_ephoto_pass=0.58,
     card_ephoto_review=0.70,
 )
 # dlib's encoder separates East Asian faces poorly: FMR 0.1% needs a distance under 0.38, which
