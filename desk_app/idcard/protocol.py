@@ -84,6 +84,12 @@ class Reply:
     status: int
     data: bytes
 
+    @classmethod
+    def from_body(cls, body: bytes) -> Reply:
+        if len(body) < 3:
+            raise ReaderError("a reply without its three status bytes", code="reader.length_error")
+        return cls(body[0], body[1], body[2], body[3:])
+
     def require(self, *accepted: Status) -> Reply:
         """This reply, or the ReaderError its status stands for."""
         if self.status in accepted:
@@ -105,13 +111,18 @@ def status_error(status: int) -> ReaderError:
 
 @dataclass
 class FrameAssembler:
-    """Turns bytes as they arrive into complete replies; bad frames raise, the rest is kept."""
+    """Turns bytes as they arrive into complete frames; bad frames raise, the rest is kept."""
 
     _buffer: bytearray = field(default_factory=bytearray)
 
     def feed(self, data: bytes) -> list[Reply]:
+        """Complete replies (SW1 SW2 SW3 DATA) found so far."""
+        return [Reply.from_body(body) for body in self.feed_bodies(data)]
+
+    def feed_bodies(self, data: bytes) -> list[bytes]:
+        """Complete frame bodies (what lies between LEN and CHK), requests or replies."""
         self._buffer.extend(data)
-        replies: list[Reply] = []
+        replies: list[bytes] = []
         while True:
             start = self._buffer.find(PREAMBLE)
             if start < 0:
@@ -121,10 +132,10 @@ class FrameAssembler:
             if len(self._buffer) < len(PREAMBLE) + 2:
                 return replies
             length = int.from_bytes(self._buffer[5:7], "big")
-            if length < 4 or length > MAX_FRAME_LENGTH:
+            if length < 3 or length > MAX_FRAME_LENGTH:  # CMD PARA CHK is the shortest
                 del self._buffer[: len(PREAMBLE)]
                 raise ReaderError(
-                    f"a reply announced {length} bytes, which no reply has",
+                    f"a frame announced {length} bytes, which no frame has",
                     code="reader.length_error",
                 )
             end = 7 + length
@@ -137,7 +148,7 @@ class FrameAssembler:
                     "a reply failed its checksum (the cable or the reader garbled it)",
                     code="reader.checksum",
                 )
-            replies.append(Reply(frame[7], frame[8], frame[9], frame[10:-1]))
+            replies.append(frame[7:-1])
 
     def reset(self) -> None:
         self._buffer.clear()

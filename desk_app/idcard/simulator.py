@@ -1,0 +1,205 @@
+"""A card reader that answers like a real one, on a pseudo-terminal, with fault injection.
+
+Used by the demo (no hardware needed), by the tests (through a real pseudo-terminal, so the
+driver's serial code runs for real) and by engineers (``desk-app reader simulate``). A stable
+symbolic link points at the current terminal, so "unplugging" and "plugging back" can be
+simulated: the terminal disappears, then a new one appears behind the same path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import threading
+import time
+import tty
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from desk_app.domain.errors import DeskError
+from desk_app.idcard.protocol import (
+    LONG_TERM,
+    CardText,
+    CardType,
+    Command,
+    FrameAssembler,
+    ReaderError,
+    Status,
+    build_read_data,
+    build_reply,
+)
+
+_COMMANDS = {command.value: command for command in Command}
+_BLANK_PHOTO = bytes(1024)  # a WLT photo only a vendor library could decode
+
+
+@dataclass
+class Faults:
+    """What can go wrong, switchable while the simulator runs."""
+
+    bad_checksum: bool = False  # every reply garbled
+    chunk_size: int = 0  # replies written in pieces of this many bytes (0: whole)
+    delay: float = 0.0  # seconds before each reply
+    no_card: bool = False
+    failing: set[Command] = field(default_factory=set)  # FIND, SELECT or READ answer failure
+    sam_error: bool = False  # the security module is broken
+
+
+def load_cards(path: Path) -> list[CardText]:
+    """Cards from a JSON list; dates as YYYY-MM-DD, ``valid_to`` may be 长期."""
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+        cards = []
+        for record in records:
+            valid_to = record.get("valid_to", "")
+            cards.append(
+                CardText(
+                    card_type=CardType(record.get("card_type", "resident")),
+                    name=record["name"],
+                    sex_code=str(record.get("sex_code", "")),
+                    birth_date=date.fromisoformat(record["birth_date"]),
+                    id_number=record["id_number"],
+                    valid_from=date.fromisoformat(record["valid_from"]),
+                    valid_to=None if valid_to in ("", LONG_TERM) else date.fromisoformat(valid_to),
+                    long_term=valid_to == LONG_TERM,
+                    ethnicity_code=record.get("ethnicity_code", ""),
+                    address=record.get("address", ""),
+                    issuing_authority=record.get("issuing_authority", ""),
+                    english_name=record.get("english_name", ""),
+                    nationality=record.get("nationality", ""),
+                    pass_number=record.get("pass_number", ""),
+                    issue_count=record.get("issue_count", ""),
+                )
+            )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise DeskError(
+            f"cannot read simulated cards from {path}: {error}", code="reader.bad_card_file"
+        ) from error
+    return cards
+
+
+class ReaderSimulator:
+    def __init__(self, cards: list[CardText], link: Path, faults: Faults | None = None) -> None:
+        self.cards = cards
+        self.link = link
+        self.faults = faults or Faults()
+        self.requests: list[Command] = []  # what the driver asked, for tests
+        self._card: int | None = None
+        self._read_since_placed = False
+        self._lock = threading.Lock()
+        self._master = -1
+        self._slave = -1
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- the card on the reader ------------------------------------------------------------
+
+    def place_card(self, index: int = 0) -> None:
+        with self._lock:
+            self._card, self._read_since_placed = index, False
+
+    def lift_card(self) -> None:
+        with self._lock:
+            self._card = None
+
+    # --- the cable -------------------------------------------------------------------------
+
+    def start(self) -> Path:
+        """Plug in: a new pseudo-terminal behind ``link``; returns the link."""
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        self.link.unlink(missing_ok=True)
+        self.link.symlink_to(os.ttyname(self._slave))
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._serve, name="reader-simulator", daemon=True)
+        self._thread.start()
+        return self.link
+
+    def unplug(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        for descriptor in (self._master, self._slave):
+            if descriptor >= 0:
+                os.close(descriptor)
+        self._master = self._slave = -1
+        self.link.unlink(missing_ok=True)
+
+    stop = unplug
+
+    def __enter__(self) -> ReaderSimulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.unplug()
+
+    # --- answering -------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        assembler = FrameAssembler()
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                data = os.read(self._master, 4096)
+            except OSError:
+                continue  # nobody has the terminal open yet
+            try:
+                bodies = assembler.feed_bodies(data)
+            except ReaderError:
+                self._send(build_reply(Status.CHECKSUM_ERROR))
+                continue
+            for body in bodies:
+                command = _COMMANDS.get((body[0], body[1]))
+                if command is None:
+                    self._send(build_reply(Status.BAD_COMMAND))
+                    continue
+                self.requests.append(command)
+                self._send(self._answer(command))
+
+    def _answer(self, command: Command) -> bytes:
+        faults = self.faults
+        with self._lock:
+            card = None if self._card is None or faults.no_card else self.cards[self._card]
+            if faults.sam_error and command is not Command.RESET:
+                return build_reply(Status.SAM_SELF_TEST_FAILED)
+            if command in (Command.RESET, Command.SAM_STATUS):
+                return build_reply(Status.OK)
+            if command is Command.SAM_ID:
+                return build_reply(Status.OK, bytes(range(16)))
+            if command is Command.FIND:
+                if card is None or self._read_since_placed or Command.FIND in faults.failing:
+                    return build_reply(Status.FIND_FAILED)
+                return build_reply(Status.CARD_FOUND)
+            if card is None:
+                return build_reply(Status.SELECT_FAILED)
+            if command is Command.SELECT:
+                if Command.SELECT in faults.failing:
+                    return build_reply(Status.SELECT_FAILED)
+                return build_reply(Status.OK)
+            if command is Command.READ:
+                if Command.READ in faults.failing:
+                    return build_reply(Status.READ_FAILED)
+                self._read_since_placed = True
+                return build_reply(Status.OK, build_read_data(card, _BLANK_PHOTO))
+            if command is Command.READ_ADDRESS:
+                return build_reply(Status.ITEM_EMPTY)
+            return build_reply(Status.NOT_PERMITTED)
+
+    def _send(self, frame: bytes) -> None:
+        if self.faults.bad_checksum:
+            frame = frame[:-1] + bytes([frame[-1] ^ 0x5A])
+        if self.faults.delay:
+            time.sleep(self.faults.delay)
+        size = self.faults.chunk_size or len(frame)
+        for start in range(0, len(frame), size):
+            try:
+                os.write(self._master, frame[start : start + size])
+            except OSError:
+                return
+            if self.faults.chunk_size:
+                time.sleep(0.001)
