@@ -30,6 +30,7 @@ from desk_app.idcard.protocol import (
     build_read_data,
     build_reply,
 )
+from desk_app.idcard.rules import compose_citizen_id
 
 _COMMANDS = {command.value: command for command in Command}
 _BLANK_PHOTO = bytes(1024)  # a WLT photo only a vendor library could decode
@@ -78,6 +79,33 @@ def load_cards(path: Path) -> list[CardText]:
             f"cannot read simulated cards from {path}: {error}", code="reader.bad_card_file"
         ) from error
     return cards
+
+
+def demo_cards() -> list[CardText]:
+    """Three synthetic resident cards (valid numbers) for trying the reader without a file."""
+    return [
+        CardText(
+            card_type=CardType.RESIDENT,
+            name=name,
+            sex_code=sex,
+            birth_date=born,
+            id_number=number,
+            valid_from=date(2016, 5, 1),
+            valid_to=None if born.year < 1980 else date(2036, 5, 1),
+            long_term=born.year < 1980,
+            ethnicity_code="01",
+            address=address,
+            issuing_authority=authority,
+        )
+        for name, sex, born, number, address, authority in (
+            ("张三", "2", date(1949, 12, 31), "11010519491231002X", "北京市朝阳区建国路88号",
+             "北京市公安局朝阳分局"),
+            ("李明", "1", date(1995, 7, 17), compose_citizen_id("320102", date(1995, 7, 17), 31),
+             "江苏省南京市玄武区中山路1号", "南京市公安局玄武分局"),
+            ("王芳", "2", date(2001, 3, 9), compose_citizen_id("440305", date(2001, 3, 9), 48),
+             "广东省深圳市南山区科技园", "深圳市公安局南山分局"),
+        )
+    ]  # fmt: skip
 
 
 class ReaderSimulator:

@@ -80,6 +80,8 @@ def test_confirmations_survive_sigkill(tmp_path: Path) -> None:
         issued = [row[0] for row in connection.execute("SELECT number FROM ticket_numbers")]
     finally:
         connection.close()
+    unexpected = [line for line in acknowledged if len(line.split()) != 2]
+    assert unexpected == [], f"the child printed something else: {unexpected[:5]}"
     for line in acknowledged:
         registration_id, ticket = line.split()
         assert confirmed.get(registration_id) == ticket, f"acknowledged {line} was lost"

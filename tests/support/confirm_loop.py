@@ -26,10 +26,14 @@ def main(url: str) -> None:
                 .limit(1)
             ).scalar_one_or_none()
         if registration_id is None:
-            print("DONE", flush=True)
+            sys.stdout.write("DONE\n")
+            sys.stdout.flush()
             return
         change = app.workflow.confirm(registration_id, "clerk")
-        print(registration_id, change.ticket_number, flush=True)
+        # One write per line: with PYTHONUNBUFFERED, print(a, b) writes its pieces separately
+        # and a kill between them would leave half an acknowledgement.
+        sys.stdout.write(f"{registration_id} {change.ticket_number}\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
