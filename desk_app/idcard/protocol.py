@@ -298,6 +298,11 @@ class CardRead:
     new_address: str = ""  # from READ_ADDRESS, when present
 
 
+def decode_address(data: bytes) -> str:
+    """The appended-address reply: UCS-2 LE text, padded like the card text."""
+    return data.decode("utf-16-le", "replace").replace("\x00", " ").strip()
+
+
 def parse_read_reply(data: bytes, *, with_fingerprint: bool = False) -> CardRead:
     """TEXT_LEN(2) PHOTO_LEN(2) [FP_LEN(2)] TEXT PHOTO [FP]."""
     header = 6 if with_fingerprint else 4

@@ -12,6 +12,7 @@ Runs on its own worker thread; never touches widgets.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from desk_app.idcard.protocol import (
     Reply,
     Status,
     build_request,
+    decode_address,
     parse_read_reply,
 )
 
@@ -153,17 +155,24 @@ class ChipReader:
 
     def _read_with_retry(self, attempts: int = 3) -> CardRead:
         """A garbled or late read reply is asked for again before giving up."""
-        for attempt in range(attempts):
+        transient = ("reader.checksum", "reader.timeout")
+        for _ in range(attempts - 1):
             try:
-                reply = self._transact(Command.READ, self.read_timeout).require(Status.OK)
-                return parse_read_reply(reply.data)
+                return self._read_once()
             except ReaderError as error:
-                if (
-                    error.code not in ("reader.checksum", "reader.timeout")
-                    or attempt == attempts - 1
-                ):
+                if error.code not in transient:
                     raise
-        raise AssertionError("unreachable")
+        return self._read_once()
+
+    def _read_once(self) -> CardRead:
+        reply = self._transact(Command.READ, self.read_timeout).require(Status.OK)
+        card = parse_read_reply(reply.data)
+        # The appended address (新住址) exists only on cards whose holder moved since issue.
+        extra = self._transact(Command.READ_ADDRESS, self.read_timeout)
+        if extra.status == Status.OK and extra.data:
+            return dataclasses.replace(card, new_address=decode_address(extra.data))
+        extra.require(Status.OK, Status.ITEM_EMPTY)
+        return card
 
     def _error_once(self, error: ReaderError) -> list[ReaderEvent]:
         """The same failure on every poll is reported once, not every 300 ms."""

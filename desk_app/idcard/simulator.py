@@ -109,8 +109,15 @@ def demo_cards() -> list[CardText]:
 
 
 class ReaderSimulator:
-    def __init__(self, cards: list[CardText], link: Path, faults: Faults | None = None) -> None:
+    def __init__(
+        self,
+        cards: list[CardText],
+        link: Path,
+        faults: Faults | None = None,
+        new_addresses: dict[int, str] | None = None,
+    ) -> None:
         self.cards = cards
+        self.new_addresses = new_addresses or {}  # card index -> appended address
         self.link = link
         self.faults = faults or Faults()
         self.requests: list[Command] = []  # what the driver asked, for tests
@@ -215,7 +222,11 @@ class ReaderSimulator:
                 self._read_since_placed = True
                 return build_reply(Status.OK, build_read_data(card, _BLANK_PHOTO))
             if command is Command.READ_ADDRESS:
-                return build_reply(Status.ITEM_EMPTY)
+                address = self.new_addresses.get(self._card or 0, "")
+                if not address:
+                    return build_reply(Status.ITEM_EMPTY)
+                padded = address.ljust(35)  # 70 bytes of UCS-2, space padded
+                return build_reply(Status.OK, padded.encode("utf-16-le"))
             return build_reply(Status.NOT_PERMITTED)
 
     def _send(self, frame: bytes) -> None:

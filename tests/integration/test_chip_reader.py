@@ -71,7 +71,13 @@ def test_a_placed_card_is_read_once(simulator: ReaderSimulator, reader: ChipRead
         True,
     )
     assert len(card.photo) == 1024
-    assert simulator.requests[-3:] == [Command.FIND, Command.SELECT, Command.READ]
+    assert card.new_address == ""  # this card has no appended address
+    assert simulator.requests[-4:] == [
+        Command.FIND,
+        Command.SELECT,
+        Command.READ,
+        Command.READ_ADDRESS,
+    ]
     for _ in range(3):  # the card stays on the reader: no repeated events
         assert reader.poll() == []
     simulator.lift_card()
@@ -152,3 +158,14 @@ def test_a_missing_port_is_a_disconnected_reader(tmp_path: Path) -> None:
     (event,) = driver.poll()
     assert event.kind == "disconnected" and event.error is not None
     assert event.error.code == "reader.unreachable"
+
+
+def test_the_appended_address_is_read_when_present(tmp_path: Path) -> None:
+    moved = {0: "上海市浦东新区世纪大道100号"}
+    with ReaderSimulator(CARDS, tmp_path / "reader", new_addresses=moved) as simulator:
+        driver = ChipReader(str(simulator.link))
+        driver.poll()
+        simulator.place_card(0)
+        (event,) = driver.poll()
+        driver.close()
+    assert event.card is not None and event.card.new_address == "上海市浦东新区世纪大道100号"
