@@ -593,14 +593,34 @@ def faces() -> None:
     """Face matching: evaluation and calibration on a site's own photos."""
 
 
+def _pairs_arguments(command: Callable[P, R]) -> Callable[P, R]:
+    """PAIRS_FILE and --root, shared by the pair commands."""
+    command = click.option(
+        "--root",
+        required=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Folder the img1/img2 paths are relative to.",
+    )(command)
+    return click.argument(
+        "pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    )(command)
+
+
+def _read_pairs(pairs_file: Path, required: set[str]) -> list[dict[str, str]]:
+    with pairs_file.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.DictReader(stream)
+        rows = list(reader)
+        columns = list(reader.fieldnames or [])
+    if not required <= set(columns):
+        _fail(
+            f"{pairs_file.name} needs the columns {', '.join(sorted(required))} "
+            f"(found: {', '.join(columns) or 'none'})"
+        )
+    return rows
+
+
 @faces.command("verify-pairs")
-@click.argument("pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--root",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder the img1/img2 paths are relative to.",
-)
+@_pairs_arguments
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--engine",
@@ -630,12 +650,8 @@ def faces_verify_pairs(
     settings = _load(ctx)
     engine_name = engine_name or settings.faces.engine
     thresholds: Thresholds = getattr(settings.thresholds_for(engine_name), comparison)
-    with pairs_file.open(encoding="utf-8-sig", newline="") as stream:
-        reader = csv.DictReader(stream)
-        columns = list(reader.fieldnames or [])
-        rows = list(reader)
-    if not {"img1", "img2"} <= set(columns):
-        _fail(f"{pairs_file.name} needs the columns img1 and img2 (found: {', '.join(columns)})")
+    rows = _read_pairs(pairs_file, {"img1", "img2"})
+    columns = list(rows[0]) if rows else ["img1", "img2"]
     cache = TemplateCache(load_engine(engine_name), root)
     show = _terminal_progress("pairs scored")
     scores = score_pairs(
@@ -663,13 +679,7 @@ def faces_verify_pairs(
 
 
 @faces.command("calibrate")
-@click.argument("pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--root",
-    required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Folder the img1/img2 paths are relative to.",
-)
+@_pairs_arguments
 @click.option("--engine", "engine_name", type=click.Choice(list(ENGINES)), default=None)
 @click.option("--target-fmr", default=0.001, show_default=True, type=click.FloatRange(0, 1))
 @click.option(
@@ -699,10 +709,7 @@ def faces_calibrate(
     """Thresholds from labelled pairs (CSV with img1,img2,same): report, DET plot, config."""
     settings = _load(ctx)
     engine_name = engine_name or settings.faces.engine
-    with pairs_file.open(encoding="utf-8-sig", newline="") as stream:
-        rows = list(csv.DictReader(stream))
-    if not rows or not {"img1", "img2", "same"} <= set(rows[0]):
-        _fail(f"{pairs_file.name} needs the columns img1, img2 and same (1 or 0)")
+    rows = _read_pairs(pairs_file, {"img1", "img2", "same"})
     cache = TemplateCache(load_engine(engine_name), root)
     scores = score_pairs(cache, ((row["img1"], row["img2"]) for row in rows))
     distances = np.array([np.inf if s.distance is None else s.distance for s in scores])

@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from desk_app.idcard.protocol import CardText, CardType, Command
+from desk_app.idcard.protocol import Command
 from desk_app.idcard.reader import ChipReader, ReaderEvent
 from desk_app.idcard.simulator import Faults, ReaderSimulator
+from tests.support.cards import PERMIT, RESIDENT
 
-CARDS = [
-    CardText(
-        card_type=CardType.RESIDENT,
-        name="张三",
-        sex_code="2",
-        birth_date=date(1949, 12, 31),
-        id_number="11010519491231002X",
-        valid_from=date(2015, 3, 1),
-        valid_to=None,
-        long_term=True,
-        ethnicity_code="01",
-        address="北京市朝阳区建国路88号",
-        issuing_authority="北京市公安局朝阳分局",
-    ),
-    CardText(
-        card_type=CardType.RESIDENCE_PERMIT,
-        name="陈大文",
-        sex_code="1",
-        birth_date=date(1990, 1, 1),
-        id_number="810000199001010038",
-        valid_from=date(2020, 1, 1),
-        valid_to=date(2025, 1, 1),
-        long_term=False,
-        pass_number="H12345678",
-        issue_count="01",
-    ),
-]
+CARDS = [RESIDENT, PERMIT]
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def test_verify_pairs_needs_the_two_columns(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 1
-    assert "needs the columns img1 and img2" in result.stderr
+    assert "needs the columns img1, img2" in result.stderr
 
 
 def test_calibrate_writes_a_report_a_plot_and_the_config(tmp_path: Path, data_dir: Path) -> None:
