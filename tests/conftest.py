@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -15,6 +16,10 @@ from desk_app.bootstrap import Application
 from tests.support.factories import PROJECT_ROOT, add_candidate, add_staff, make_application
 
 PG_URL_VARIABLE = "DESK_APP_TEST_PG_URL"
+
+# Tests never judge wall-clock time: no per-example deadline, which a busy machine would trip.
+hypothesis_settings.register_profile("desk", deadline=None)
+hypothesis_settings.load_profile("desk")
 
 
 @pytest.fixture(autouse=True)
