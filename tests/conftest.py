@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -91,3 +92,11 @@ def app_with_roster(application: Application) -> Application:
     for index in range(10):
         add_candidate(application.database, f"R{index}")
     return application
+
+
+@pytest.fixture(scope="session")
+def sface_engine() -> Any:
+    """The default face engine, loaded once for the whole run."""
+    from desk_app.vision.engines import load_engine
+
+    return load_engine("sface")

@@ -80,8 +80,12 @@ class FaceRegistry:
         nearest = self.index.search(capture.template, 5, exclude=candidate_id)
         return [n for n in nearest if n.distance <= self.duplicate.passing]
 
-    def confirmed(self, candidate_id: int) -> None:
-        """Add the candidate's newest stored template of this engine, if any."""
+    def confirmed(self, candidate_id: int, capture: LiveCapture | None = None) -> None:
+        """Add the candidate's template: the capture just used, else the newest one stored."""
+        if capture is not None:
+            if (capture.engine, capture.model_version) == (self.engine, self.model_version):
+                self.index.add(candidate_id, capture.template)
+            return
         with self._database.reading() as uow:
             template = TemplateRepository(uow.session).newest_template(
                 candidate_id, self.engine, self.model_version

@@ -101,6 +101,9 @@ class WorkflowService:
     def _decide(
         self, action: Action, registration_id: str, operator_id: str, decision: Decision
     ) -> ChangeSet:
+        if self._faces is not None and decision.live_capture is not None:
+            # Build the 1:N index (a first-use cost) before taking the database's write lock.
+            self._faces.load()
         with self._database.unit_of_work() as uow:
             candidate = CandidateRepository(uow.session).by_registration_id(
                 registration_id, for_update=True
@@ -170,12 +173,10 @@ class WorkflowService:
             )
             uow.commit()
         if self._faces is not None:
-            # Only a confirmation with a capture, or an approval of a referral that stored one,
-            # can bring a template: plain confirmations skip the lookup.
-            if target is CandidateState.CONFIRMED and (
-                decision.live_capture is not None or action is Action.APPROVE
-            ):
-                self._faces.confirmed(candidate.id)
+            if target is CandidateState.CONFIRMED and decision.live_capture is not None:
+                self._faces.confirmed(candidate.id, decision.live_capture)
+            elif target is CandidateState.CONFIRMED and action is Action.APPROVE:
+                self._faces.confirmed(candidate.id)  # the capture stored when it was referred
             elif target is CandidateState.REVOKED:
                 self._faces.revoked(candidate.id)
         return ChangeSet(

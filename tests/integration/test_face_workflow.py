@@ -14,13 +14,13 @@ from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.models import FaceTemplate, Photo, Transition
 from desk_app.services.faces import FaceRegistry, LiveCapture
 from desk_app.services.workflow import Decision
-from desk_app.vision.engines import ENGINES, FaceEngine, load_engine, template_of
+from desk_app.vision.engines import ENGINES, FaceEngine, template_of
 from desk_app.vision.images import load_rgb
 
 
 @pytest.fixture(scope="module")
-def engine() -> FaceEngine:
-    return load_engine("sface")
+def engine(sface_engine: FaceEngine) -> FaceEngine:
+    return sface_engine
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from desk_app.vision.engines import FaceEngine, load_engine
+from desk_app.vision.engines import FaceEngine
 from desk_app.vision.images import RGBImage, load_rgb
 from desk_app.vision.quality import (
     BestShot,
@@ -22,8 +22,8 @@ GOOD = "Yoriko_Kawaguchi/Yoriko_Kawaguchi_0001.jpg"
 
 
 @pytest.fixture(scope="module")
-def engine() -> FaceEngine:
-    return load_engine("sface")
+def engine(sface_engine: FaceEngine) -> FaceEngine:
+    return sface_engine
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,28 @@ CARDS = [
 ]
 
 
+def _watch(port: Path, timeout: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desk_app",
+            "reader",
+            "watch",
+            "--port",
+            str(port),
+            "--once",
+            "--timeout",
+            str(timeout),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_simulate_and_watch_a_card(tmp_path: Path) -> None:
     cards = tmp_path / "cards.json"
     cards.write_text(json.dumps(CARDS, ensure_ascii=False), encoding="utf-8")
@@ -48,25 +70,7 @@ def test_simulate_and_watch_a_card(tmp_path: Path) -> None:
     try:
         assert simulator.stdout is not None
         assert simulator.stdout.readline().strip() == str(link)
-        watched = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "desk_app",
-                "reader",
-                "watch",
-                "--port",
-                str(link),
-                "--once",
-                "--timeout",
-                "30",
-            ],
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        watched = _watch(link, 30)
     finally:
         assert simulator.stdin is not None
         simulator.stdin.write("quit\n")
@@ -81,25 +85,7 @@ def test_simulate_and_watch_a_card(tmp_path: Path) -> None:
 
 
 def test_watch_without_a_reader_says_so(tmp_path: Path) -> None:
-    watched = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "desk_app",
-            "reader",
-            "watch",
-            "--port",
-            str(tmp_path / "none"),
-            "--once",
-            "--timeout",
-            "1",
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    watched = _watch(tmp_path / "none", 1)
     assert watched.returncode == 1
     assert json.loads(watched.stdout.splitlines()[0])["error"] == "reader.unreachable"
     assert "no card was read" in watched.stderr

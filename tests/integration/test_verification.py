@@ -11,7 +11,7 @@ import pytest
 
 from desk_app.config import Settings
 from desk_app.domain.matching import Band
-from desk_app.vision.engines import FaceEngine, load_engine, template_of
+from desk_app.vision.engines import FaceEngine, template_of
 from desk_app.vision.images import load_rgb
 from desk_app.vision.verification import Comparison, Reason, Reference, verify_three_way
 
@@ -20,8 +20,8 @@ KOIZUMI = "Junichiro_Koizumi/Junichiro_Koizumi_000{}.jpg"
 
 
 @pytest.fixture(scope="module")
-def engine() -> FaceEngine:
-    return load_engine("sface")
+def engine(sface_engine: FaceEngine) -> FaceEngine:
+    return sface_engine
 
 
 @pytest.fixture(scope="module")
