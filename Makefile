@@ -42,6 +42,7 @@ bench: setup
 	$(VENV)/bin/python bench/search.py
 	$(VENV)/bin/python bench/faces_speed.py
 	$(VENV)/bin/python bench/faces_accuracy.py
+	$(VENV)/bin/python bench/card_read.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

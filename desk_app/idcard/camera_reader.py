@@ -477,11 +477,11 @@ class CardImageReader:
             image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         every_line = self._text.lines(image)
         lines = [line for line in every_line if _is_card_text(_normalised(line.text))]
-        placed = _place(lines, _rotation(_text_angle(lines)))
+        angle = _text_angle(lines)
+        placed = _place(lines, _rotation(angle))
         if not lines or not _has_card_words(placed):
             return CardImageReading(None, problems=[_problem(_why_no_text(image))])
 
-        angle = _text_angle(lines)
         if _upside_down(placed):
             angle += math.pi
         rotation = _rotation(angle)
@@ -489,7 +489,8 @@ class CardImageReader:
         front = any(_first_with([p], *FRONT_LABELS) or _NUMBER_RUN.search(p.text) for p in placed)
         back = any(_first_with([p], *BACK_LABELS) or _VALIDITY.search(p.text) for p in placed)
         side = "both" if front and back else "front" if front else "back"
-        primary = [p for p in placed if (not back or not _is_back_line(p)) or not front]
+        # With both sides in one picture, the outline and the portrait are the front's.
+        primary = [p for p in placed if side != "both" or not _is_back_line(p)]
 
         corners = _outline_from_edges(image, primary, rotation)
         if corners is None:
