@@ -469,8 +469,11 @@ class CardImageReader:
     def read(self, image: np.ndarray) -> CardImageReading:
         """Read one BGR image. Never raises for a bad picture: every failure is a problem in the
         result, worded for the clerk."""
-        if image is None or image.size == 0 or image.ndim != 3:
+        if image is None or image.size == 0:
             return CardImageReading(None, problems=[_problem("card.not_found")])
+        if image.ndim == 2:  # a monochrome camera or scan
+            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        image = image[:, :, :3]
         limit = 1600
         if max(image.shape[:2]) > limit:  # a phone photo: the OCR gains nothing above this
             factor = limit / max(image.shape[:2])

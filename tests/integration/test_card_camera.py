@@ -249,3 +249,9 @@ def test_card_read_command(tmp_path: Path, data_dir: Path) -> None:
     plain = run_cli("card", "read", str(generated), "--portraits", str(portraits))
     assert plain.exit_code == 0
     assert f"ID number: {identity.id_number}" in plain.output
+
+
+def test_monochrome_image(reader: CardImageReader) -> None:
+    identity = _identity()
+    grey = cv2.cvtColor(_front_scene(identity, CLEAN), cv2.COLOR_BGR2GRAY)
+    assert reader.read(grey).id_number == identity.id_number
