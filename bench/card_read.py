@@ -6,6 +6,7 @@ specimens in the shared data folder, and, as a baseline in the same process, the
 with a plain regular expression for the number (what a first attempt would do).
 
     .venv/bin/python bench/card_read.py [--count 300] [--seed 1] [--baseline-count 100]
+                                        [--stress-count 100]
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline-count", type=int, default=100)
+    parser.add_argument("--stress-count", type=int, default=100)
     default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
     parser.add_argument(
         "--data-dir", type=Path, default=Path(os.environ.get("DESK_APP_DATA_DIR", default_data))
@@ -110,11 +112,12 @@ def main() -> None:
     bucket_hits: dict[str, Counter[str]] = defaultdict(Counter)
     side_right = 0
     problems: Counter[str] = Counter()
-    times = []
+    times, cpu_times = [], []
     for case in cases:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         reading = reader.read(case.image)
         times.append(time.perf_counter() - started)
+        cpu_times.append(time.process_time() - cpu_started)
         side_right += reading.side == case.side
         problems.update(reading.problem_codes())
         for field, expected in truth_of(case).items():
@@ -141,7 +144,9 @@ def main() -> None:
         print(f"    {bucket:20s} ID exact {hits['exact']:3d}/{hits['total']:<3d}")
     print(f"  problems reported: {dict(problems.most_common())}")
     print(f"  time per image: median {statistics.median(times):.3f} s, "
-          f"p90 {statistics.quantiles(times, n=10)[-1]:.3f} s, max {max(times):.3f} s")  # fmt: skip
+          f"p90 {statistics.quantiles(times, n=10)[-1]:.3f} s, max {max(times):.3f} s; "
+          f"CPU time (all threads) median {statistics.median(cpu_times):.3f} s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
 
     fronts = [case for case in cases if case.side == "front"][: args.baseline_count]
     base_exact = base_wrong = 0
@@ -160,6 +165,24 @@ def main() -> None:
           f"wrong numbers {base_wrong} (product: see above)")  # fmt: skip
     print(f"  time median {statistics.median(base_times):.3f} s; product/baseline time ratio "
           f"{statistics.median(times) / statistics.median(base_times):.2f}")  # fmt: skip
+
+    harsh = generate_cases(args.stress_count, seed=args.seed + 1, data_dir=data_dir,
+                           back_share=0.0, harsh=True)  # fmt: skip
+    outcome: dict[str, Counter[str]] = {"product": Counter(), "baseline": Counter()}
+    for case in harsh:
+        expected = case.identity.id_number
+        for who, number in (
+            ("product", reader.read(case.image).id_number),
+            ("baseline", baseline_number(text_reader, case.image)),
+        ):
+            outcome[who][
+                "exact" if number == expected else "refused" if number is None else "wrong"
+            ] += 1
+    print(f"\nstress: {len(harsh)} fronts far (22-45 % of the width), blurred (σ 1.3-2.6), noisy, "
+          "JPEG 25-60, half with strong glare")  # fmt: skip
+    for who, counts in outcome.items():
+        print(f"  {who:8s} ID exact {counts['exact']:3d}, refused {counts['refused']:3d}, "
+              f"wrong {counts['wrong']:3d}")  # fmt: skip
 
     if data_dir is not None:
         print("\nspecimens (../shared/data/idcards)")

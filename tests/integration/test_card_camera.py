@@ -111,6 +111,16 @@ def test_camera_like_batch_never_returns_a_wrong_number(
     assert read >= len(cases) - 1
 
 
+def test_bad_reads_of_harsh_images_are_refused_not_guessed(
+    reader: CardImageReader, data_dir: Path
+) -> None:
+    cases = generate_cases(10, seed=77, data_dir=data_dir, back_share=0.0, harsh=True)
+    numbers = [reader.read(case.image).id_number for case in cases]
+    for case, number in zip(cases, numbers, strict=True):
+        assert number in (None, case.identity.id_number), case.conditions
+    assert None in numbers  # these conditions really are hard enough to make reads fail
+
+
 def test_portrait_crop_is_the_holders_face(
     reader: CardImageReader, data_dir: Path, sface_engine: Any
 ) -> None:

@@ -313,8 +313,22 @@ class Conditions:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def random_conditions(rng: random.Random) -> Conditions:
-    """Conditions of a card held up to, or laid under, a counter webcam."""
+def random_conditions(rng: random.Random, *, harsh: bool = False) -> Conditions:
+    """Conditions of a card held up to, or laid under, a counter webcam; ``harsh``: far, blurred,
+    noisy, glaring and badly compressed, where OCR misreads (to prove bad reads are refused)."""
+    if harsh:
+        return Conditions(
+            card_width=rng.uniform(0.22, 0.45),
+            rotation=rng.uniform(-180.0, 180.0),
+            tilt=rng.uniform(0.04, 0.12),
+            light_gradient=rng.uniform(0.3, 0.6),
+            glare=rng.uniform(120.0, 220.0) if rng.random() < 0.5 else 0.0,
+            blur=rng.uniform(1.3, 2.6),
+            noise=rng.uniform(4.0, 10.0),
+            jpeg_quality=rng.randrange(25, 60),
+            clutter=True,
+            seed=rng.randrange(1 << 30),
+        )
     return Conditions(
         card_width=rng.uniform(0.42, 0.85),
         rotation=rng.uniform(-180.0, 180.0) if rng.random() < 0.35 else rng.gauss(0.0, 12.0),
@@ -426,7 +440,7 @@ def portrait_files(data_dir: Path | None) -> list[Path]:
 
 def generate_cases(
     count: int, *, seed: int = 0, data_dir: Path | None = None, back_share: float = 0.25,
-    conditions: Conditions | None = None,
+    conditions: Conditions | None = None, harsh: bool = False,
 ) -> list[CardCase]:  # fmt: skip
     """``count`` camera images of random cards, reproducible from ``seed``."""
     rng = random.Random(seed)
@@ -440,7 +454,7 @@ def generate_cases(
         else:
             card = render_back(identity, rng)
         seen = (
-            random_conditions(rng)
+            random_conditions(rng, harsh=harsh)
             if conditions is None
             else replace(conditions, seed=rng.randrange(1 << 30))
         )
