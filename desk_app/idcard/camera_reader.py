@@ -42,6 +42,7 @@ from desk_app.idcard.layout import (
     Region,
 )
 from desk_app.idcard.ocr import TextLine, TextReader
+from desk_app.idcard.protocol import CardText, CardType
 from desk_app.idcard.rules import parse_citizen_id
 
 FIELDS = (
@@ -106,6 +107,29 @@ class CardImageReading:
     @property
     def id_number(self) -> str | None:
         return self.value("id_number")
+
+    def card_text(self) -> CardText | None:
+        """The card as the chip would give it, when the number and name were read; fields of
+        the side not shown stay empty (a front alone has no validity period)."""
+        number, name = self.id_number, self.value("name")
+        if number is None or name is None:
+            return None
+        info = parse_citizen_id(number)
+        valid_from, valid_to = self.value("valid_from"), self.value("valid_to")
+        ethnicity = self.value("ethnicity")
+        return CardText(
+            card_type=CardType.RESIDENT,
+            name=name,
+            sex_code=info.sex_code,
+            birth_date=info.birth_date,
+            id_number=number,
+            valid_from=date.fromisoformat(valid_from) if valid_from else None,
+            valid_to=date.fromisoformat(valid_to) if valid_to and valid_to != LONG_TERM else None,
+            long_term=valid_to == LONG_TERM,
+            ethnicity_code=ethnicity_code(ethnicity) if ethnicity else "",
+            address=self.value("address") or "",
+            issuing_authority=self.value("issuing_authority") or "",
+        )
 
     def problem_codes(self) -> list[str]:
         return [problem.code for problem in self.problems]

@@ -76,6 +76,9 @@ def test_front_is_read_in_any_orientation(reader: CardImageReader, rotation: flo
     reading = reader.read(_front_scene(identity, replace(CLEAN, rotation=rotation, tilt=0.05)))
     _assert_front(reading, identity)
     assert reading.problems == []
+    card = reading.card_text()
+    assert card is not None and (card.id_number, card.name) == (identity.id_number, identity.name)
+    assert card.sex_code == ("1" if identity.sex == "男" else "2")
     assert reading.portrait is not None and reading.portrait.shape[0] > 200
 
 
@@ -88,6 +91,7 @@ def test_back_gives_authority_and_validity_and_reports_expiry(reader: CardImageR
     assert (reading.value("valid_from"), reading.value("valid_to")) == ("2010-01-01", "2020-01-01")
     assert reading.problem_codes() == ["card.expired"]
     assert reading.portrait is None
+    assert reading.card_text() is None  # a back alone does not say whose card it is
 
 
 def test_long_term_validity(reader: CardImageReader) -> None:
