@@ -188,12 +188,11 @@ def _text_angle(lines: Sequence[TextLine]) -> float:
         along, across = (p1 - p0) + (p2 - p3), (p3 - p0) + (p2 - p1)
         if np.hypot(*along) < np.hypot(*across):  # vertical boxes may start on a short side
             along, across = across, along
-        direction = along
         length = float(np.hypot(*along)) / 2
         height = float(np.hypot(*across)) / 2
         if length < 1.5 * height:  # one or two characters: the box says little about direction
             continue
-        angle = math.atan2(float(direction[1]), float(direction[0]))
+        angle = math.atan2(float(along[1]), float(along[0]))
         sin_sum += length * math.sin(2 * angle)
         cos_sum += length * math.cos(2 * angle)
     return 0.5 * math.atan2(sin_sum, cos_sum)
