@@ -1,0 +1,466 @@
+"""The counter's side of synchronisation: lease ticket blocks, push the outbox, pull the scope.
+
+Threading contract: a Syncer owns no thread. ``sync_once`` runs on whatever thread calls it (the
+GUI runs it on its database worker; ``desk-app sync`` on the main thread) and ``run`` loops
+until ``stopped()`` says so. Every local write is one short transaction, and each step is
+written so that being killed at any instant loses nothing:
+
+- push: an event is answered by the central side at most once (keyed by its id), and the local
+  outbox row is only marked after the central transaction committed, so a push cut short is
+  simply pushed again and gets the stored answer;
+- pull: each batch and the cursor after it are stored in one local transaction;
+- blocks: the list of blocks leased to this counter is read back from the central database
+  before leasing, so a lease whose answer was lost is found rather than leased twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from desk_app.persistence.database import Database
+from desk_app.persistence.models import (
+    AuditHead,
+    Candidate,
+    OutboxEvent,
+    SyncBinding,
+    SyncConflict,
+    TicketBlock,
+    TicketNumber,
+    utc_now,
+)
+from desk_app.persistence.repositories import TicketRepository
+from desk_app.services.tickets import TicketPolicy
+from desk_app.sync.central import (
+    PULLED_COLUMNS,
+    CentralDatabase,
+    CentralUnavailableError,
+    CounterScope,
+    EventAnswer,
+    SyncError,
+    candidate_snapshot,
+)
+
+if TYPE_CHECKING:
+    from desk_app.bootstrap import Application
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+UNACCEPTED = ("pending", "parked")
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    push_batch: int = 500
+    pull_batch: int = 5000
+    low_water_mark: int = 100
+    max_attempts: int = 5  # an event that fails this often for no rule's reason is parked
+    backoff_first_s: float = 1.0
+    backoff_max_s: float = 60.0
+
+
+@dataclass
+class SyncReport:
+    leased_blocks: int = 0
+    pushed: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    failed: int = 0
+    parked: int = 0
+    pulled: int = 0
+    rejections: list[tuple[str, str]] = field(default_factory=list)  # (registration, code)
+
+    def summary(self) -> str:
+        return (
+            f"pushed {self.pushed} ({self.accepted} accepted, {self.rejected} rejected, "
+            f"{self.failed} failed, {self.parked} parked), pulled {self.pulled}, "
+            f"leased {self.leased_blocks} ticket block(s)"
+        )
+
+
+# Hooks for tests: how a push batch reaches the central side.
+PushTransport = Callable[
+    [CentralDatabase, str, list[dict[str, Any]], tuple[int, str] | None], list[EventAnswer]
+]
+
+
+def direct_push(
+    central: CentralDatabase,
+    counter_id: str,
+    events: list[dict[str, Any]],
+    audit_head: tuple[int, str] | None,
+) -> list[EventAnswer]:
+    return central.apply_events(counter_id, events, audit_head)
+
+
+def read_binding(database: Database) -> SyncBinding | None:
+    with database.reading() as uow:
+        return uow.session.get(SyncBinding, 1)
+
+
+class Syncer:
+    def __init__(
+        self,
+        database: Database,
+        central: CentralDatabase,
+        binding: SyncBinding,
+        tickets: TicketPolicy,
+        options: SyncOptions | None = None,
+        *,
+        push_transport: PushTransport = direct_push,
+    ) -> None:
+        self._database = database
+        self._central = central
+        self._counter_id = binding.counter_id
+        self._site_id = binding.site_id
+        self._scope = CounterScope.parse(binding.exam_areas, binding.tutoring_unit)
+        self._tickets = tickets
+        self._options = options or SyncOptions()
+        self._push_transport = push_transport
+
+    # --- one cycle --------------------------------------------------------------------------
+
+    def sync_once(self, progress: Progress | None = None) -> SyncReport:
+        """Lease blocks, push, pull. Raises CentralUnavailableError when the network fails."""
+        report = SyncReport()
+        self._record_attempt()
+        try:
+            report.leased_blocks = self.refill_blocks()
+            self.push(report)
+            report.pulled = self.pull(progress)
+        except CentralUnavailableError as error:
+            self._record_outcome(str(error))
+            raise
+        self._record_outcome("")
+        return report
+
+    def run(
+        self,
+        *,
+        interval_s: float,
+        stopped: Callable[[], bool],
+        sleep: Callable[[float], None] = time.sleep,
+        on_report: Callable[[SyncReport], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Sync every ``interval_s`` until ``stopped()``; back off exponentially while offline."""
+        failures = 0
+        while not stopped():
+            try:
+                report = self.sync_once()
+            except CentralUnavailableError as error:
+                failures += 1
+                if on_error is not None:
+                    on_error(error)
+                sleep(self.backoff_delay(failures))
+                continue
+            failures = 0
+            if on_report is not None:
+                on_report(report)
+            sleep(interval_s)
+
+    def backoff_delay(self, failures: int) -> float:
+        """Exponential with full jitter, so many counters coming back do not arrive together."""
+        ceiling = min(
+            self._options.backoff_max_s, self._options.backoff_first_s * 2 ** (failures - 1)
+        )
+        return random.uniform(ceiling / 2, ceiling)
+
+    # --- ticket blocks ----------------------------------------------------------------------
+
+    def refill_blocks(self) -> int:
+        """Copy blocks leased to this counter; lease one more when below the low-water mark."""
+        series = self._tickets.layout.series
+        self._store_blocks(self._central.blocks(self._counter_id, series))
+        leased = 0
+        with self._database.reading() as uow:
+            left = TicketRepository(uow.session).remaining(series, self._counter_id)
+        if left < max(self._options.low_water_mark, 1):
+            self._central.lease_block(
+                self._site_id,
+                self._counter_id,
+                series,
+                self._tickets.block_size,
+                self._tickets.layout.max_sequence,
+            )
+            leased = 1
+            self._store_blocks(self._central.blocks(self._counter_id, series))
+        return leased
+
+    def _store_blocks(self, grants: list[Any]) -> None:
+        if not grants:
+            return
+        with self._database.unit_of_work() as uow:
+            known = set(
+                uow.session.execute(
+                    select(TicketBlock.first_sequence).where(
+                        TicketBlock.series == self._tickets.layout.series,
+                        TicketBlock.counter_id == self._counter_id,
+                    )
+                ).scalars()
+            )
+            for grant in grants:
+                if grant.first_sequence in known:
+                    continue
+                uow.session.add(
+                    TicketBlock(
+                        series=grant.series,
+                        first_sequence=grant.first_sequence,
+                        last_sequence=grant.last_sequence,
+                        next_sequence=grant.first_sequence,
+                        site_id=self._site_id,
+                        counter_id=self._counter_id,
+                        granted_by="central",
+                    )
+                )
+            uow.commit()
+
+    # --- push -------------------------------------------------------------------------------
+
+    def push(self, report: SyncReport | None = None) -> SyncReport:
+        """Push pending events in order until none is left or a batch made no progress."""
+        report = report if report is not None else SyncReport()
+        while True:
+            events, audit_head = self._pending_batch()
+            if not events:
+                return report
+            answers = self._push_transport(self._central, self._counter_id, events, audit_head)
+            progressed = self._store_answers(events, answers, report)
+            report.pushed += len(events)
+            if not progressed:
+                return report
+
+    def _pending_batch(self) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+        with self._database.reading() as uow:
+            rows = (
+                uow.session.execute(
+                    select(OutboxEvent)
+                    .where(OutboxEvent.status == "pending")
+                    .order_by(OutboxEvent.sequence)
+                    .limit(self._options.push_batch)
+                )
+                .scalars()
+                .all()
+            )
+            head = uow.session.get(AuditHead, 1)
+            audit_head = (head.sequence, head.entry_hash) if head is not None else None
+        return [{**row.payload, "sequence": row.sequence} for row in rows], audit_head
+
+    def _store_answers(
+        self, events: list[dict[str, Any]], answers: list[EventAnswer], report: SyncReport
+    ) -> bool:
+        """Record the central answers locally in one transaction; True if any was final."""
+        progressed = False
+        now = utc_now()
+        with self._database.unit_of_work() as uow:
+            session = uow.session
+            rows = {
+                row.event_id: row
+                for row in session.execute(
+                    select(OutboxEvent).where(
+                        OutboxEvent.event_id.in_([a.event_id for a in answers])
+                    )
+                ).scalars()
+            }
+            refused: dict[str, EventAnswer] = {}
+            for answer in answers:
+                row = rows.get(answer.event_id)
+                if row is None or row.status != "pending":
+                    continue
+                if answer.outcome == "accepted":
+                    row.status, row.answered_at = "accepted", now
+                    report.accepted += 1
+                    progressed = True
+                elif answer.outcome == "rejected":
+                    row.status, row.answered_at = "rejected", now
+                    row.reason_code, row.message = answer.reason_code, answer.message
+                    self._record_conflict(session, row, answer)
+                    refused[row.registration_id] = answer
+                    report.rejected += 1
+                    report.rejections.append((row.registration_id, answer.reason_code or ""))
+                    progressed = True
+                elif answer.outcome == "error":
+                    row.attempts += 1
+                    row.reason_code, row.message = answer.reason_code, answer.message
+                    report.failed += 1
+                    if row.attempts >= self._options.max_attempts:
+                        row.status, row.answered_at = "parked", now
+                        report.parked += 1
+                        progressed = True
+                        log.warning("event %s parked: %s", row.event_id, answer.message)
+            session.flush()
+            for registration_id, answer in refused.items():
+                self._take_central_version(session, registration_id, answer.central_version)
+            uow.commit()
+        return progressed
+
+    def _record_conflict(self, session: Session, row: OutboxEvent, answer: EventAnswer) -> None:
+        local = session.execute(
+            select(Candidate).where(Candidate.registration_id == row.registration_id)
+        ).scalar_one_or_none()
+        session.add(
+            SyncConflict(
+                registration_id=row.registration_id,
+                event_id=row.event_id,
+                reason_code=answer.reason_code or "sync.rejected",
+                message=answer.message,
+                local_version={
+                    "candidate": candidate_snapshot(local) if local is not None else {},
+                    "event": row.payload,
+                },
+                central_version=answer.central_version or {},
+            )
+        )
+
+    def _take_central_version(
+        self, session: Session, registration_id: str, central: dict[str, Any] | None
+    ) -> None:
+        """After a refusal the central version replaces the local one (the local one is kept in
+        the conflict record), unless later local changes of the candidate still wait."""
+        waiting = session.execute(
+            select(func.count()).where(
+                OutboxEvent.registration_id == registration_id,
+                OutboxEvent.status.in_(UNACCEPTED),
+            )
+        ).scalar_one()
+        if waiting or not central:
+            return
+        local = session.execute(
+            select(Candidate).where(Candidate.registration_id == registration_id)
+        ).scalar_one_or_none()
+        if local is None:
+            return
+        own_number = local.ticket_number
+        values = _local_values(central)
+        for name, value in values.items():
+            setattr(local, name, value)
+        if own_number and own_number != local.ticket_number:
+            # The number this counter issued for a refused decision stays taken, never reused.
+            ticket = session.get(TicketNumber, own_number)
+            if ticket is not None and ticket.status == "issued":
+                ticket.status, ticket.retired_at = "retired", utc_now()
+
+    # --- pull -------------------------------------------------------------------------------
+
+    def pull(self, progress: Progress | None = None) -> int:
+        """Fetch the scope's changes after the stored cursor, a batch per local transaction."""
+        binding = read_binding(self._database)
+        if binding is None:
+            return 0
+        cursor = binding.pulled_through
+        total = self._central.count_changes(self._scope, cursor) if progress else 0
+        done = 0
+        while True:
+            rows = self._central.changes(self._scope, cursor, self._options.pull_batch)
+            if not rows:
+                break
+            cursor = self._store_pulled(rows)
+            done += len(rows)
+            if progress is not None:
+                progress(done, max(total, done))
+        if done:
+            self._central.report_pulled(self._counter_id, cursor)
+        return done
+
+    def _store_pulled(self, rows: list[dict[str, Any]]) -> int:
+        with self._database.unit_of_work() as uow:
+            session = uow.session
+            registration_ids = [row["registration_id"] for row in rows]
+            waiting = set(
+                session.execute(
+                    select(OutboxEvent.registration_id)
+                    .where(
+                        OutboxEvent.status.in_(UNACCEPTED),
+                        OutboxEvent.registration_id.in_(registration_ids),
+                    )
+                    .distinct()
+                ).scalars()
+            )
+            existing: dict[str, int] = dict(
+                session.execute(
+                    select(Candidate.registration_id, Candidate.id).where(
+                        Candidate.registration_id.in_(registration_ids)
+                    )
+                ).all()
+            )
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            for row in rows:
+                registration_id = row["registration_id"]
+                if registration_id in waiting:
+                    continue  # a local change not yet accepted is never overwritten
+                if registration_id in existing:
+                    updates.append({"id": existing[registration_id], **row})
+                else:
+                    inserts.append(dict(row))
+            if updates:
+                session.execute(update(Candidate), updates)
+            if inserts:
+                session.execute(insert(Candidate), inserts)
+            cursor = int(rows[-1]["change_number"])
+            session.execute(
+                update(SyncBinding).where(SyncBinding.id == 1).values(pulled_through=cursor)
+            )
+            uow.commit()
+        return cursor
+
+    # --- status -----------------------------------------------------------------------------
+
+    def _record_attempt(self) -> None:
+        with self._database.unit_of_work() as uow:
+            uow.session.execute(
+                update(SyncBinding).where(SyncBinding.id == 1).values(last_attempt_at=utc_now())
+            )
+            uow.commit()
+
+    def _record_outcome(self, error: str) -> None:
+        values: dict[str, Any] = {"last_error": error[:1000]}
+        if not error:
+            values["last_success_at"] = utc_now()
+        with self._database.unit_of_work() as uow:
+            uow.session.execute(update(SyncBinding).where(SyncBinding.id == 1).values(**values))
+            uow.commit()
+
+
+def _local_values(central: dict[str, Any]) -> dict[str, Any]:
+    """A central snapshot (JSON values) as column values for the local candidate row."""
+    values = {name: central[name] for name in PULLED_COLUMNS if name in central}
+    for name in ("state_changed_at", "imported_at", "updated_at"):
+        if isinstance(values.get(name), str):
+            values[name] = datetime.fromisoformat(values[name])
+    if isinstance(values.get("birth_date"), str):
+        values["birth_date"] = date.fromisoformat(values["birth_date"])
+    return values
+
+
+def syncer_for(
+    application: Application,
+    central: CentralDatabase,
+    *,
+    options: SyncOptions | None = None,
+    push_transport: PushTransport = direct_push,
+) -> Syncer:
+    """The syncer of a bound counter, with the low-water mark from its settings."""
+    if application.binding is None:
+        raise SyncError(
+            "this counter is not bound to a central database: run 'desk-app counter register'",
+            code="sync.not_bound",
+        )
+    options = options or SyncOptions(low_water_mark=application.settings.tickets.low_water_mark)
+    return Syncer(
+        application.database,
+        central,
+        application.binding,
+        application.tickets,
+        options,
+        push_transport=push_transport,
+    )

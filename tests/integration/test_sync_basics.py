@@ -1,0 +1,293 @@
+"""Counters (SQLite files) against a real central PostgreSQL: outbox, push, pull, blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from desk_app.domain.errors import TicketNumberError
+from desk_app.persistence.models import (
+    CentralCounter,
+    OutboxEvent,
+    SyncBinding,
+    TicketBlock,
+    Transition,
+)
+from desk_app.security import audit
+from desk_app.sync.binding import open_conflicts, parked_events, sync_status
+from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
+from desk_app.sync.syncer import SyncOptions
+from tests.support.factories import make_application
+from tests.support.sync_world import (
+    central_events,
+    central_states,
+    make_counter,
+    open_central,
+    seed_roster,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def central(postgres_url: str) -> Iterator[CentralDatabase]:
+    central = open_central(postgres_url)
+    yield central
+    central.close()
+
+
+def test_the_outbox_row_is_written_with_the_change_and_only_when_bound(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 6)
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A", "B"), central=central)
+    counter.sync()
+    change = counter.decide("confirm", "R000000")
+
+    with counter.app.database.reading() as uow:
+        events = uow.session.execute(select(OutboxEvent)).scalars().all()
+        transition = uow.session.get(Transition, change.transition_id)
+    assert [e.registration_id for e in events] == ["R000000"]
+    payload = events[0].payload
+    assert payload["action"] == "confirm" and payload["to_state"] == "confirmed"
+    assert payload["ticket_number"] == change.ticket_number
+    assert payload["ticket_kind"] == "issued"
+    assert payload["ticket_series"] == counter.app.tickets.layout.series
+    assert transition is not None and payload["counter_id"] == "C1"
+
+    standalone = make_application(f"sqlite:///{tmp_path / 'alone.db'}")
+    try:
+        assert standalone.binding is None
+        assert standalone.tickets.grant_locally
+    finally:
+        standalone.close()
+    counter.close()
+
+
+def test_a_refused_decision_writes_no_outbox_row(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 3)
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter.sync()
+    with pytest.raises(Exception, match="cannot"):
+        counter.decide("approve", "R000000", operator="super1")  # not referred
+    assert counter.outbox().total() == 0
+    counter.close()
+
+
+def test_pull_brings_only_the_scope_and_push_is_accepted_centrally(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 30)  # areas A, B, C in turn
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("B",), central=central)
+    counter.sync()
+    local = counter.states()
+    assert sorted(local) == sorted(
+        r for r, _ in central_states(central).items() if int(r[1:]) % 3 == 1
+    )
+
+    first = counter.decide("confirm", "R000001")
+    counter.decide("refer", "R000004")
+    counter.decide("approve", "R000004", operator="super1")
+    assert counter.outbox()["pending"] == 3
+    counter.sync()
+
+    assert counter.outbox() == {"accepted": 3}
+    assert central_states(central) == {**central_states(central), **counter.states()}
+    assert central_states(central)["R000001"] == ("confirmed", first.ticket_number)
+    assert central_states(central)["R000004"][0] == "confirmed"
+    status = sync_status(counter.app.database, counter.app.tickets.layout.series)
+    assert status is not None and status.online and status.pending == 0 and status.conflicts == 0
+    counter.close()
+
+
+def test_central_refuses_what_the_counter_may_not_do(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    """Scope and ticket leases are checked centrally, not trusted from the counter."""
+    seed_roster(central, 9)
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A", "B"), central=central)
+    counter.sync()
+    counter.decide("confirm", "R000000")  # area A
+    counter.decide("confirm", "R000001")  # area B
+    # The central administrator narrows the counter's scope to A before the push arrives.
+    central.register_counter("S1", "C1", CounterScope(("A",)))
+    # And a forged event claims a ticket number from a block never leased to this counter.
+    with counter.app.database.unit_of_work() as uow:
+        uow.session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.registration_id == "R000000")
+            .values(payload=_with_ticket(uow.session, "R000000", "010127199999"))
+        )
+        uow.commit()
+    counter.sync()
+
+    answers = {e.registration_id: e.reason_code for e in central_events(central)}
+    assert answers == {"R000000": "ticket.not_leased", "R000001": "permission.out_of_scope"}
+    assert central_states(central)["R000000"] == ("pre_registered", None)
+    conflicts = open_conflicts(counter.app.database)
+    assert {c.registration_id for c in conflicts} == {"R000000", "R000001"}
+    # The central version replaced the refused local one; the local one is in the conflict.
+    assert counter.states()["R000000"] == ("pre_registered", None)
+    assert all(c.local_version["event"]["action"] == "confirm" for c in conflicts)
+    counter.close()
+
+
+def _with_ticket(session: object, registration_id: str, number: str) -> dict[str, object]:
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    row = session.execute(
+        select(OutboxEvent).where(OutboxEvent.registration_id == registration_id)
+    ).scalar_one()
+    return {**row.payload, "ticket_number": number}
+
+
+def test_blocks_are_leased_centrally_and_a_used_up_counter_refuses(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 12, areas=("A",))
+    counter = make_counter(
+        tmp_path, postgres_url, "C1", areas=("A",), block_size=4, low_water_mark=2, central=central
+    )
+    counter.sync()
+    assert sync_status(counter.app.database, counter.app.tickets.layout.series).tickets_left == 4  # type: ignore[union-attr]
+    numbers = [counter.decide("confirm", f"R{i:06d}").ticket_number for i in range(3)]
+    counter.sync()  # 1 left < low-water 2: a second block
+    with counter.app.database.reading() as uow:
+        blocks = uow.session.execute(select(TicketBlock)).scalars().all()
+    assert [(b.first_sequence, b.last_sequence, b.granted_by) for b in blocks] == [
+        (1, 4, "central"),
+        (5, 8, "central"),
+    ]
+    # Offline now: the counter continues until its blocks are used up, then refuses clearly.
+    for index in range(3, 8):
+        numbers.append(counter.decide("confirm", f"R{index:06d}").ticket_number)
+    with pytest.raises(TicketNumberError) as refusal:
+        counter.decide("confirm", "R000008")
+    assert refusal.value.code == "ticket.block_used_up"
+    assert len(set(numbers)) == 8
+    counter.close()
+
+
+def test_a_lost_lease_answer_is_found_instead_of_leasing_twice(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 3, areas=("A",))
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    series = counter.app.tickets.layout.series
+    central.lease_block("S1", "C1", series, 5, 99999)  # committed, but the counter never heard
+    counter.sync()
+    with counter.app.database.reading() as uow:
+        blocks = uow.session.execute(select(TicketBlock)).scalars().all()
+    assert [(b.first_sequence, b.last_sequence) for b in blocks] == [(1, 5)]
+    counter.close()
+
+
+def test_replayed_and_duplicated_events_are_applied_once(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 3, areas=("A",))
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter.sync()
+    counter.decide("confirm", "R000000")
+    with counter.app.database.reading() as uow:
+        row = uow.session.execute(select(OutboxEvent)).scalar_one()
+        event = {**row.payload, "sequence": row.sequence}
+    first = central.apply_events("C1", [event, event])
+    again = central.apply_events("C1", [event])
+    assert [a.outcome for a in first] == ["accepted", "accepted"]
+    assert again[0].outcome == "accepted"
+    assert again[0].central_version == first[0].central_version
+    assert len(central_events(central)) == 1
+    assert central_states(central)["R000000"][0] == "confirmed"
+    counter.close()
+
+
+def test_a_poison_event_is_parked_and_does_not_block_the_others(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 6, areas=("A",))
+    counter = make_counter(
+        tmp_path,
+        postgres_url,
+        "C1",
+        areas=("A",),
+        central=central,
+        options=SyncOptions(low_water_mark=2, max_attempts=3),
+    )
+    counter.sync()
+    counter.decide("confirm", "R000000")
+    counter.decide("confirm", "R000001")
+    with counter.app.database.unit_of_work() as uow:
+        row = uow.session.execute(
+            select(OutboxEvent).where(OutboxEvent.registration_id == "R000000")
+        ).scalar_one()
+        row.payload = {key: value for key, value in row.payload.items() if key != "occurred_at"}
+        uow.commit()
+    for _ in range(3):
+        counter.sync()
+
+    assert counter.outbox() == {"accepted": 1, "parked": 1}
+    assert [e.registration_id for e in parked_events(counter.app.database)] == ["R000000"]
+    assert central_states(central)["R000001"][0] == "confirmed"
+    status = sync_status(counter.app.database, counter.app.tickets.layout.series)
+    assert status is not None and status.parked == 1
+    # The parked change is not accepted: pulls never overwrite it.
+    assert counter.states()["R000000"][0] == "confirmed"
+    counter.close()
+
+
+def test_binding_refuses_a_database_that_issued_numbers_on_its_own(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    from desk_app.sync.binding import register_counter
+    from tests.support.factories import add_candidate, add_staff
+
+    app = make_application(f"sqlite:///{tmp_path / 'c.db'}")
+    add_staff(app.database)
+    add_candidate(app.database, "L1")
+    app.workflow.confirm("L1", "clerk")
+    with pytest.raises(SyncError) as refusal:
+        register_counter(
+            app.database,
+            central,
+            central_url=postgres_url,
+            site_id="S1",
+            counter_id="C9",
+            scope=CounterScope(("A",)),
+        )
+    assert refusal.value.code == "sync.local_tickets"
+    with app.database.reading() as uow:
+        assert uow.session.get(SyncBinding, 1) is None
+    app.close()
+
+
+def test_a_rebuilt_audit_chain_is_flagged_centrally(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 6, areas=("A",))
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter.sync()
+    counter.decide("confirm", "R000000")
+    counter.sync()
+    # Rebuild the chain: wipe it and write fewer entries than the central side has seen.
+    from desk_app.persistence.models import AuditEntry, AuditHead
+
+    with counter.app.database.unit_of_work() as uow:
+        uow.session.query(AuditEntry).delete()
+        uow.session.query(AuditHead).delete()
+        audit.append(uow.session, actor="x", action="rebuilt")
+        uow.commit()
+    counter.decide("confirm", "R000001")
+    counter.sync()
+    with central.engine.connect() as connection:
+        problem = connection.execute(
+            select(CentralCounter.audit_problem).where(CentralCounter.id == "C1")
+        ).scalar_one()
+    assert "rebuilt" in problem
+    counter.close()
