@@ -920,3 +920,9 @@ def id_check(number: str, document_type: str, as_json: bool) -> None:
     click.echo(f"valid {DocumentType(document_type).value}: {document.number}")
     for key, value in document.facts:
         click.echo(f"  {key}: {value}")
+
+
+# --- synchronisation (desk_app.cli_sync) ----------------------------------------------------
+from desk_app.cli_sync import register_commands  # noqa: E402 - it builds on the helpers above
+
+register_commands(main)
