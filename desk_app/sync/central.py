@@ -390,13 +390,15 @@ def _apply_batch(
     for event_id, event in zip(event_ids, events, strict=True):
         previous = stored.get(event_id)
         if previous is not None:
+            # The stored answer, with the candidate as it is now: the counter takes this version
+            # once the event is settled, and an older one could undo a later change.
             answers.append(
                 EventAnswer(
                     event_id,
                     previous.outcome,
                     previous.reason_code,
                     previous.message,
-                    previous.central_version or None,
+                    _central_version(session, previous.registration_id) or None,
                 )
             )
             continue

@@ -271,20 +271,21 @@ class Syncer:
                     )
                 ).scalars()
             }
-            refused: dict[str, EventAnswer] = {}
+            settled: dict[str, EventAnswer] = {}  # the last final answer per candidate
             for answer in answers:
                 row = rows.get(answer.event_id)
                 if row is None or row.status != "pending":
                     continue
                 if answer.outcome == "accepted":
                     row.status, row.answered_at = "accepted", now
+                    settled[row.registration_id] = answer
                     report.accepted += 1
                     progressed = True
                 elif answer.outcome == "rejected":
                     row.status, row.answered_at = "rejected", now
                     row.reason_code, row.message = answer.reason_code, answer.message
                     self._record_conflict(session, row, answer)
-                    refused[row.registration_id] = answer
+                    settled[row.registration_id] = answer
                     report.rejected += 1
                     report.rejections.append((row.registration_id, answer.reason_code or ""))
                     progressed = True
@@ -298,7 +299,7 @@ class Syncer:
                         progressed = True
                         log.warning("event %s parked: %s", row.event_id, answer.message)
             session.flush()
-            for registration_id, answer in refused.items():
+            for registration_id, answer in settled.items():
                 self._take_central_version(session, registration_id, answer.central_version)
             uow.commit()
         return progressed
@@ -324,8 +325,12 @@ class Syncer:
     def _take_central_version(
         self, session: Session, registration_id: str, central: dict[str, Any] | None
     ) -> None:
-        """After a refusal the central version replaces the local one (the local one is kept in
-        the conflict record), unless later local changes of the candidate still wait."""
+        """Once a candidate's events are settled, the central version replaces the local one.
+
+        After an acceptance the two agree on the decision, and the central one also carries what
+        a pull skipped while the change waited; after a refusal the local version is kept in the
+        conflict record. Nothing is replaced while later local changes of the candidate wait.
+        """
         waiting = session.execute(
             select(func.count()).where(
                 OutboxEvent.registration_id == registration_id,

@@ -291,3 +291,27 @@ def test_a_rebuilt_audit_chain_is_flagged_centrally(
         ).scalar_one()
     assert "rebuilt" in problem
     counter.close()
+
+
+def test_a_pull_never_overwrites_a_local_change_not_yet_accepted(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 6, areas=("A",))
+    first = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    second = make_counter(tmp_path, postgres_url, "C2", areas=("A",), central=central)
+    first.sync()
+    second.sync()
+    mine = second.decide("refer", "R000000")  # waits in C2's outbox
+    first.decide("confirm", "R000000")
+    first.decide("confirm", "R000001")
+    first.sync()
+
+    assert second.syncer.pull() == 2
+    assert second.states()["R000000"] == ("referred", None)  # kept: not yet answered
+    assert second.states()["R000001"][0] == "confirmed"  # pulled
+    assert mine.new_state.value == "referred"
+    second.sync()  # refused centrally: now the central version, and a visible conflict
+    assert second.states()["R000000"] == central_states(central)["R000000"]
+    assert [c.registration_id for c in second.conflicts()] == ["R000000"]
+    first.close()
+    second.close()
