@@ -284,7 +284,9 @@ def assert_converged(central: CentralDatabase, world: list[SimulatedCounter]) ->
     numbers = [ticket for _, ticket in central_view.values() if ticket]
     assert len(numbers) == len(set(numbers))
     # The central state is the union of the accepted changes, replayed in change order.
-    replayed = {r: ("pre_registered", None) for r in central_view}
+    replayed: dict[str, tuple[str, str | None]] = dict.fromkeys(
+        central_view, ("pre_registered", None)
+    )
     accepted = sorted(
         (e for e in events if e.outcome == "accepted"),
         key=lambda e: int(e.central_version["change_number"]),
