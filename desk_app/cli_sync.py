@@ -18,7 +18,7 @@ from desk_app.domain.time import CHINA_TIME
 from desk_app.services.roster_import import import_roster
 from desk_app.sync.binding import masked_url, open_conflicts, register_counter, sync_status
 from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
-from desk_app.sync.syncer import Syncer, syncer_for
+from desk_app.sync.syncer import Syncer, SyncOptions, syncer_for
 
 _central_url = click.option(
     "--url",
@@ -179,9 +179,15 @@ def counter_conflicts(application: Application) -> None:
 @click.option("--once", is_flag=True, help="One cycle (with retries), then exit.")
 @click.option("--interval", default=30.0, show_default=True, type=click.FloatRange(0.01))
 @click.option("--attempts", default=3, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--push-batch", default=500, show_default=True, type=click.IntRange(1, 10_000),
+    help="Events per push transaction.",
+)  # fmt: skip
 @common_options
 @click.pass_context
-def sync_command(ctx: click.Context, once: bool, interval: float, attempts: int) -> None:
+def sync_command(
+    ctx: click.Context, once: bool, interval: float, attempts: int, push_batch: int
+) -> None:
     """Exchange with the central database: lease ticket blocks, push decisions, pull the scope."""
     application = build_application(_load(ctx))
     if application.binding is None:
@@ -189,7 +195,10 @@ def sync_command(ctx: click.Context, once: bool, interval: float, attempts: int)
         _fail("this counter is not bound to a central database [sync.not_bound]")
         return
     central_database = CentralDatabase.connect(application.binding.central_url)
-    syncer = syncer_for(application, central_database)
+    options = SyncOptions(
+        push_batch=push_batch, low_water_mark=application.settings.tickets.low_water_mark
+    )
+    syncer = syncer_for(application, central_database, options=options)
     try:
         if once:
             _sync_once(syncer, attempts)

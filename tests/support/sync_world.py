@@ -27,7 +27,7 @@ from desk_app.persistence.models import (
 )
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.sync.binding import register_counter
-from desk_app.sync.central import CentralDatabase, CounterScope
+from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push, syncer_for
 from tests.support.factories import add_staff, candidate_values, make_application
 
@@ -222,8 +222,12 @@ def random_operations(
     for _ in range(steps):
         counter = rng.choice(world)
         if rng.random() < sync_share:
-            counter.sync()
-            outcomes["sync"] += 1
+            try:
+                counter.sync()
+            except CentralUnavailableError:
+                outcomes["offline"] += 1
+            else:
+                outcomes["sync"] += 1
             continue
         scope = set(counter.app.workstation.exam_areas)
         in_scope = [r for index, r in enumerate(roster) if "ABC"[index % 3] in scope]
