@@ -17,11 +17,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, create_engine, false, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    create_engine,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,9 +51,7 @@ from desk_app.persistence.models import (
     Transition,
     utc_now,
 )
-from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security import audit
-from desk_app.services.tickets import keep_ticket_number, retire_ticket_number
 
 log = logging.getLogger(__name__)
 
@@ -356,12 +363,43 @@ class CentralDatabase:
 
 
 # --- applying events ------------------------------------------------------------------------
+#
+# A batch is judged in memory after one locking read of everything it touches (its candidates
+# FOR UPDATE, their operators, the counter's blocks, the ticket numbers it names), then written
+# with one statement per table. Judging event by event against the state as earlier events of
+# the batch left it gives the same answers as applying them one at a time. Should a write still
+# fail (a constraint the judgement missed, a value too long for a column), the batch is undone
+# and applied again one event per savepoint, so that the one bad event is answered "error" and
+# the others go through.
 
 
 class RefusedEventError(SyncError):
     """An event the central rules refuse (its ``code`` says which rule)."""
 
     code = "sync.refused"
+
+
+_CANDIDATES = Candidate.__table__
+_STATE_COLUMNS = ("state", "state_changed_at", "version", "ticket_number")
+
+
+@dataclass
+class _Batch:
+    """What a batch reads once, and what its accepted events will write."""
+
+    counter: CentralCounter
+    scope: CounterScope
+    candidates: dict[str, dict[str, Any]]  # registration id -> row, as accepted events leave it
+    operators: dict[str, tuple[str, bool]]  # id -> (role, active)
+    blocks: list[tuple[int, str, int, int]]  # id, series, first, last
+    numbers: dict[str, tuple[int, str]]  # ticket number -> (candidate id, status)
+    referrers: dict[int, str]  # candidate id -> operator of its latest referral
+    new_operators: list[dict[str, Any]] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
+    new_numbers: list[dict[str, Any]] = field(default_factory=list)
+    retired_numbers: list[str] = field(default_factory=list)
+    audit_entries: list[audit.PendingEntry] = field(default_factory=list)
 
 
 def _apply_batch(
@@ -384,266 +422,404 @@ def _apply_batch(
             select(CentralEvent).where(CentralEvent.event_id.in_(event_ids))
         ).scalars()
     }
-    answers: list[EventAnswer] = []
-    answered: dict[str, EventAnswer] = {}
-    failed_candidates: set[str] = set()
+    fresh: dict[str, dict[str, Any]] = {}
     for event_id, event in zip(event_ids, events, strict=True):
-        previous = stored.get(event_id)
-        if previous is not None:
-            # The stored answer, with the candidate as it is now: the counter takes this version
-            # once the event is settled, and an older one could undo a later change.
-            answers.append(
-                EventAnswer(
-                    event_id,
-                    previous.outcome,
-                    previous.reason_code,
-                    previous.message,
-                    _central_version(session, previous.registration_id) or None,
-                )
+        if event_id not in stored and event_id not in fresh:
+            fresh[event_id] = dict(event)
+    answers: dict[str, EventAnswer] = {}
+    if fresh:
+        try:
+            with session.begin_nested():
+                answers.update(_apply_together(session, counter, scope, list(fresh.values())))
+        except SQLAlchemyError as error:
+            if is_connection_error(error):
+                raise
+            log.warning("batch of %s failed as a whole; one event at a time", counter_id)
+            answers.update(_apply_one_by_one(session, counter, scope, list(fresh.values())))
+    if stored:
+        # The stored answer, with the candidate as it is now: the counter takes this version
+        # once the event is settled, and an older one could undo a later change.
+        versions = _snapshots(session, {row.registration_id for row in stored.values()})
+        for event_id, row in stored.items():
+            answers[event_id] = EventAnswer(
+                event_id,
+                row.outcome,
+                row.reason_code,
+                row.message,
+                versions.get(row.registration_id),
             )
-            continue
-        if event_id in answered:  # the same event twice in one batch
-            answers.append(answered[event_id])
-            continue
-        registration_id = str(event.get("registration_id", ""))
-        if registration_id in failed_candidates:
-            answers.append(EventAnswer(event_id, "deferred", "sync.deferred"))
-            continue
-        answer = _apply_or_refuse(session, counter, scope, event_id, event)
-        if answer.outcome == "error":
-            failed_candidates.add(registration_id)
-        else:
-            session.add(
-                CentralEvent(
-                    event_id=event_id,
-                    counter_id=counter.id,
-                    counter_sequence=int(event.get("sequence", 0)),
-                    registration_id=registration_id,
-                    payload=dict(event),
-                    outcome=answer.outcome,
-                    reason_code=answer.reason_code,
-                    message=answer.message,
-                    central_version=answer.central_version or {},
-                )
-            )
-            session.flush()
-        answered[event_id] = answer
-        answers.append(answer)
     _check_audit_head(counter, audit_head)
     counter.last_seen_at = utc_now()
+    return [answers[event_id] for event_id in event_ids]
+
+
+def _apply_one_by_one(
+    session: Session, counter: CentralCounter, scope: CounterScope, events: list[dict[str, Any]]
+) -> dict[str, EventAnswer]:
+    answers: dict[str, EventAnswer] = {}
+    failed: set[str] = set()
+    for event in events:
+        event_id = str(event.get("event_id", ""))
+        registration_id = str(event.get("registration_id", ""))
+        if registration_id in failed:
+            answers[event_id] = EventAnswer(event_id, "deferred", "sync.deferred")
+            continue
+        try:
+            with session.begin_nested():
+                answers.update(_apply_together(session, counter, scope, [event]))
+        except SQLAlchemyError as error:
+            if is_connection_error(error):
+                raise
+            log.warning("event %s could not be applied", event_id, exc_info=True)
+            detail = str(getattr(error, "orig", None) or error)[:500]
+            answers[event_id] = EventAnswer(event_id, "error", "sync.apply_failed", detail)
+            failed.add(registration_id)
     return answers
 
 
-def _apply_or_refuse(
-    session: Session,
-    counter: CentralCounter,
-    scope: CounterScope,
-    event_id: str,
-    event: dict[str, Any],
-) -> EventAnswer:
-    savepoint = session.begin_nested()
-    try:
-        candidate = _apply_event(session, counter, scope, event)
-        savepoint.commit()
-    except DeskError as error:
-        savepoint.rollback()
-        version = _central_version(session, str(event.get("registration_id", "")))
-        return EventAnswer(event_id, "rejected", error.code, error.message, version)
-    except SQLAlchemyError as error:
-        if is_connection_error(error):
-            raise
-        savepoint.rollback()
-        log.warning("event %s could not be applied", event_id, exc_info=True)
-        detail = str(getattr(error, "orig", None) or error)[:500]
-        return EventAnswer(event_id, "error", "sync.apply_failed", detail)
-    except (KeyError, TypeError, ValueError) as error:  # a malformed event
-        savepoint.rollback()
-        return EventAnswer(event_id, "error", "sync.malformed_event", repr(error)[:500])
-    return EventAnswer(event_id, "accepted", central_version=candidate_snapshot(candidate))
+def _apply_together(
+    session: Session, counter: CentralCounter, scope: CounterScope, events: list[dict[str, Any]]
+) -> dict[str, EventAnswer]:
+    batch = _read_batch(session, counter, scope, events)
+    verdicts: dict[str, tuple[str, str | None, str]] = {}  # event id -> (outcome, code, message)
+    failed: set[str] = set()
+    for event in events:
+        event_id = str(event.get("event_id", ""))
+        registration_id = str(event.get("registration_id", ""))
+        if registration_id in failed:
+            verdicts[event_id] = ("deferred", "sync.deferred", "")
+            continue
+        try:
+            _judge(batch, event)
+        except DeskError as refusal:
+            verdicts[event_id] = ("rejected", refusal.code, refusal.message)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:  # a malformed event
+            verdicts[event_id] = ("error", "sync.malformed_event", repr(error)[:500])
+            failed.add(registration_id)
+        else:
+            verdicts[event_id] = ("accepted", None, "")
+    _write_batch(session, batch)
+    versions = _snapshots(session, {str(e.get("registration_id", "")) for e in events})
+    answers: dict[str, EventAnswer] = {}
+    log_rows: list[dict[str, Any]] = []
+    for event in events:
+        event_id = str(event.get("event_id", ""))
+        outcome, code, message = verdicts[event_id]
+        version = versions.get(str(event.get("registration_id", "")))
+        answers[event_id] = EventAnswer(event_id, outcome, code, message, version)
+        if outcome in ("accepted", "rejected"):
+            log_rows.append(
+                {
+                    "event_id": event_id,
+                    "counter_id": counter.id,
+                    "counter_sequence": int(event.get("sequence", 0)),
+                    "registration_id": str(event.get("registration_id", ""))[:40],
+                    "payload": event,
+                    "outcome": outcome,
+                    "reason_code": code,
+                    "message": message,
+                    "central_version": version or {},
+                    "received_at": utc_now(),
+                }
+            )
+    if log_rows:
+        session.execute(insert(CentralEvent), log_rows)
+    return answers
 
 
-def _central_version(session: Session, registration_id: str) -> dict[str, Any]:
-    candidate = CandidateRepository(session).by_registration_id(registration_id)
-    return candidate_snapshot(candidate) if candidate is not None else {}
+def _read_batch(
+    session: Session, counter: CentralCounter, scope: CounterScope, events: list[dict[str, Any]]
+) -> _Batch:
+    registration_ids = {str(e.get("registration_id", "")) for e in events}
+    candidates = {
+        row["registration_id"]: dict(row)
+        for row in session.execute(
+            select(_CANDIDATES)
+            .where(_CANDIDATES.c.registration_id.in_(registration_ids))
+            .order_by(_CANDIDATES.c.id)  # one lock order for every transaction
+            .with_for_update()
+        ).mappings()
+    }
+    operator_ids = {
+        str(e["operator"].get("id", "")) for e in events if isinstance(e.get("operator"), dict)
+    }
+    operators = {
+        operator_id: (role, active)
+        for operator_id, role, active in session.execute(
+            select(Operator.id, Operator.role, Operator.active).where(Operator.id.in_(operator_ids))
+        ).all()
+    }
+    blocks = [
+        (block_id, series, first, last)
+        for block_id, series, first, last in session.execute(
+            select(
+                TicketBlock.id,
+                TicketBlock.series,
+                TicketBlock.first_sequence,
+                TicketBlock.last_sequence,
+            ).where(TicketBlock.counter_id == counter.id)
+        ).all()
+    ]
+    named = {str(e.get("ticket_number")) for e in events if e.get("ticket_number")}
+    named |= {str(c["ticket_number"]) for c in candidates.values() if c["ticket_number"]}
+    numbers = {
+        number: (candidate_id, status)
+        for number, candidate_id, status in session.execute(
+            select(TicketNumber.number, TicketNumber.candidate_id, TicketNumber.status).where(
+                TicketNumber.number.in_(named)
+            )
+        ).all()
+    }
+    referrers: dict[int, str] = {}
+    approved = [
+        candidates[r]["id"]
+        for e in events
+        if e.get("action") == Action.APPROVE.value and (r := e.get("registration_id")) in candidates
+    ]
+    if approved:
+        for candidate_id, operator_id in session.execute(
+            select(Transition.candidate_id, Transition.operator_id)
+            .where(Transition.candidate_id.in_(approved), Transition.action == "refer")
+            .order_by(Transition.id)
+        ).all():
+            referrers[candidate_id] = operator_id
+    return _Batch(counter, scope, candidates, operators, blocks, numbers, referrers)
 
 
-def _apply_event(
-    session: Session, counter: CentralCounter, scope: CounterScope, event: dict[str, Any]
-) -> Candidate:
+def _judge(batch: _Batch, event: dict[str, Any]) -> None:
+    """Check one event against the state the batch has reached; record its effects if legal.
+
+    Raises a DeskError naming the rule it breaks (nothing of the event is recorded then).
+    """
     if event["kind"] != "transition":
         raise RefusedEventError(f"unknown event kind {event['kind']!r}", code="sync.unknown_event")
+    counter = batch.counter
     if event["counter_id"] != counter.id:
         raise RefusedEventError(
             f"an event of counter {event['counter_id']} pushed by {counter.id}",
             code="sync.wrong_counter",
         )
-    registration_id = event["registration_id"]
-    candidate = CandidateRepository(session).by_registration_id(registration_id, for_update=True)
+    registration_id = str(event["registration_id"])
+    candidate = batch.candidates.get(registration_id)
     if candidate is None:
         raise RefusedEventError(
             f"no pre-registration {registration_id!r} centrally", code="candidate.not_found"
         )
-    if not scope.contains(candidate):
+    in_scope = (
+        candidate["tutoring_unit"] == batch.scope.tutoring_unit
+        if batch.scope.tutoring_unit
+        else candidate["exam_area"] in batch.scope.exam_areas
+    )
+    if not in_scope:
         raise RefusedEventError(
             f"{registration_id} is outside counter {counter.id}'s scope",
             code="permission.out_of_scope",
         )
-    current = CandidateState(candidate.state)
+    current = CandidateState(candidate["state"])
     if current.value != event["from_state"]:
         raise RefusedEventError(
             f"{registration_id} is {current.value} centrally, not {event['from_state']}: "
             "decided elsewhere first",
             code="sync.conflict",
         )
-    operator = _operator(session, event["operator"])
+    claimed = event["operator"]
+    operator_id = str(claimed["id"])
+    known = batch.operators.get(operator_id)
+    role, active = known if known is not None else (Role(claimed["role"]).value, True)
+    if not active:
+        raise PermissionDeniedError(
+            f"operator {operator_id} is not active", code="permission.unknown_operator"
+        )
     action = Action(event["action"])
     reason = ReasonCode(event["reason_code"]) if event.get("reason_code") else None
-    target = next_state(current, action, Role(operator.role), reason)
+    target = next_state(current, action, Role(role), reason)
     if target.value != event["to_state"]:
         raise RefusedEventError(
             f"{action.value} leads to {target.value}, not {event['to_state']}",
             code="sync.bad_event",
         )
-    if action is Action.APPROVE:
-        referral = CandidateRepository(session).last_transition(candidate.id, Action.REFER.value)
-        if referral is not None and referral.operator_id == operator.id:
-            raise PermissionDeniedError(
-                "a supervisor cannot approve a case they referred themselves",
-                code="permission.four_eyes",
-            )
-    ticket = _ticket_effect(session, counter, candidate, action, event)
-    occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
-    transition = Transition(
-        candidate_id=candidate.id,
-        action=action.value,
-        from_state=current.value,
-        to_state=target.value,
-        operator_id=operator.id,
-        operator_role=operator.role,
-        occurred_at=occurred_at,
-        site_id=event["site_id"],
-        counter_id=counter.id,
-        method=event["method"],
-        reason_code=reason.value if reason else None,
-        note=event.get("note", ""),
-        evidence={**event.get("evidence", {}), "event_id": event["event_id"]},
-        scores=event.get("scores", {}),
-        approved_by=operator.id if action is Action.APPROVE else None,
-        ticket_number=ticket,
-    )
-    session.add(transition)
-    candidate.state = target.value
-    candidate.state_changed_at = occurred_at
-    candidate.version += 1
-    session.flush()
-    audit.append(
-        session,
-        actor=operator.id,
-        action=f"candidate.{action.value}",
-        subject=registration_id,
-        details={
-            "from": current.value,
-            "to": target.value,
-            "ticket_number": ticket,
-            "site": event["site_id"],
-            "counter": counter.id,
-            "event_id": event["event_id"],
-            "counter_audit": event.get("audit", {}),
-        },
-    )
-    session.refresh(candidate)  # the trigger set a new change number
-    return candidate
-
-
-def _operator(session: Session, claimed: dict[str, Any]) -> Operator:
-    """The central record of the operator; one first seen is recorded as the counter sent it.
-
-    Operators are created on counters; the central side learns them from their first event and
-    from then on judges roles by its own record, so a counter cannot promote a clerk later.
-    """
-    operator = session.get(Operator, claimed["id"])
-    if operator is None:
-        operator = Operator(
-            id=claimed["id"],
-            display_name=claimed.get("display_name") or claimed["id"],
-            role=Role(claimed["role"]).value,
-            tutoring_unit=claimed.get("tutoring_unit"),
-            password_hash=None,
-        )
-        session.add(operator)
-        session.flush()
-    if not operator.active:
+    if action is Action.APPROVE and batch.referrers.get(candidate["id"]) == operator_id:
         raise PermissionDeniedError(
-            f"operator {operator.id} is not active", code="permission.unknown_operator"
+            "a supervisor cannot approve a case they referred themselves",
+            code="permission.four_eyes",
         )
-    return operator
+    ticket, new_number, retired = _ticket_effect(batch, candidate, action, event)
+    occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
+    site_id, method = str(event["site_id"]), str(event["method"])
+
+    # Every check passed: record the effects.
+    if known is None:
+        batch.operators[operator_id] = (role, True)
+        batch.new_operators.append(
+            {
+                "id": operator_id,
+                "display_name": claimed.get("display_name") or operator_id,
+                "role": role,
+                "tutoring_unit": claimed.get("tutoring_unit"),
+                "password_hash": None,
+                "active": True,
+                "created_at": utc_now(),
+            }
+        )
+    if new_number is not None:
+        batch.new_numbers.append(new_number)
+        batch.numbers[new_number["number"]] = (candidate["id"], new_number["status"])
+    if retired is not None:
+        batch.retired_numbers.append(retired)
+        batch.numbers[retired] = (candidate["id"], "retired")
+    if action is Action.REFER:
+        batch.referrers[candidate["id"]] = operator_id
+    batch.transitions.append(
+        {
+            "candidate_id": candidate["id"],
+            "action": action.value,
+            "from_state": current.value,
+            "to_state": target.value,
+            "operator_id": operator_id,
+            "operator_role": role,
+            "occurred_at": occurred_at,
+            "site_id": site_id,
+            "counter_id": counter.id,
+            "method": method,
+            "reason_code": reason.value if reason else None,
+            "note": str(event.get("note", "")),
+            "evidence": {**event.get("evidence", {}), "event_id": event["event_id"]},
+            "scores": event.get("scores", {}),
+            "approved_by": operator_id if action is Action.APPROVE else None,
+            "ticket_number": ticket,
+        }
+    )
+    candidate["state"] = target.value
+    candidate["state_changed_at"] = occurred_at
+    candidate["version"] += 1
+    if ticket is not None:
+        candidate["ticket_number"] = ticket
+    batch.changed.add(registration_id)
+    batch.audit_entries.append(
+        audit.PendingEntry(
+            actor=operator_id,
+            action=f"candidate.{action.value}",
+            subject=registration_id,
+            details={
+                "from": current.value,
+                "to": target.value,
+                "ticket_number": ticket,
+                "site": site_id,
+                "counter": counter.id,
+                "event_id": event["event_id"],
+                "counter_audit": event.get("audit", {}),
+            },
+        )
+    )
 
 
 def _ticket_effect(
-    session: Session,
-    counter: CentralCounter,
-    candidate: Candidate,
-    action: Action,
-    event: dict[str, Any],
-) -> str | None:
+    batch: _Batch, candidate: dict[str, Any], action: Action, event: dict[str, Any]
+) -> tuple[str | None, dict[str, Any] | None, str | None]:
+    """(ticket number of the transition, ticket_numbers row to add, number to retire)."""
     if action is Action.REVOKE:
-        if candidate.ticket_number:
-            retire_ticket_number(session, candidate.ticket_number)
-        return None
+        own = candidate["ticket_number"]
+        issued = own is not None and batch.numbers.get(own, (0, ""))[1] == "issued"
+        return None, None, own if issued else None
     if action not in (Action.CONFIRM, Action.APPROVE):
-        return None
+        return None, None, None
     number = event.get("ticket_number")
     kind = event.get("ticket_kind")
     if not number or kind not in ("issued", "kept"):
         raise RefusedEventError("a confirmation without a ticket number", code="sync.bad_event")
+    number = str(number)
+    holder = batch.numbers.get(number)
     if kind == "kept":
-        if number != candidate.ticket_number:
+        if number != candidate["ticket_number"]:
             raise RefusedEventError(
-                f"kept ticket number {number} is not the candidate's {candidate.ticket_number}",
+                f"kept ticket number {number} is not the candidate's {candidate['ticket_number']}",
                 code="ticket.mismatch",
             )
-        keep_ticket_number(session, number, candidate.id)
-        return str(number)
-    block = _leased_block(session, counter.id, str(event.get("ticket_series") or ""), str(number))
-    if session.get(TicketNumber, number) is not None:
+        if holder is not None and holder[0] != candidate["id"]:
+            raise RefusedEventError(
+                f"ticket number {number} already belongs to another candidate",
+                code="ticket.number_taken",
+            )
+        row = None if holder is not None else _number_row(number, candidate["id"], None, "kept")
+        return number, row, None
+    block_id = _leased_block(batch, str(event.get("ticket_series") or ""), number)
+    if holder is not None:
         raise RefusedEventError(
             f"ticket number {number} is already taken", code="ticket.number_taken"
         )
-    if candidate.ticket_number:
+    if candidate["ticket_number"]:
         raise RefusedEventError(
-            f"{candidate.registration_id} already holds ticket number {candidate.ticket_number}",
+            f"{candidate['registration_id']} already holds ticket number "
+            f"{candidate['ticket_number']}",
             code="ticket.mismatch",
         )
-    session.add(
-        TicketNumber(number=number, candidate_id=candidate.id, block_id=block.id, status="issued")
-    )
-    candidate.ticket_number = str(number)
-    return str(number)
+    return number, _number_row(number, candidate["id"], block_id, "issued"), None
 
 
-def _leased_block(session: Session, counter_id: str, series: str, number: str) -> TicketBlock:
-    """The block leased to ``counter_id`` that ``number`` was issued from, or a refusal."""
+def _number_row(
+    number: str, candidate_id: int, block_id: int | None, status: str
+) -> dict[str, Any]:
+    return {
+        "number": number,
+        "candidate_id": candidate_id,
+        "block_id": block_id,
+        "status": status,
+        "issued_at": utc_now(),
+        "retired_at": None,
+    }
+
+
+def _leased_block(batch: _Batch, series: str, number: str) -> int:
+    """The id of the block leased to this counter that ``number`` was issued from."""
     prefix, _, suffix = series.partition("#")
-    middle = number[len(prefix) : len(number) - len(suffix)] if suffix else number[len(prefix) :]
+    middle = number[len(prefix) : len(number) - len(suffix)]
     if not (number.startswith(prefix) and number.endswith(suffix) and middle.isdigit()):
         raise RefusedEventError(
             f"ticket number {number} is not of series {series}", code="ticket.not_leased"
         )
     sequence = int(middle)
-    block = session.execute(
-        select(TicketBlock).where(
-            TicketBlock.series == series,
-            TicketBlock.counter_id == counter_id,
-            TicketBlock.first_sequence <= sequence,
-            TicketBlock.last_sequence >= sequence,
+    for block_id, block_series, first, last in batch.blocks:
+        if block_series == series and first <= sequence <= last:
+            return block_id
+    raise RefusedEventError(
+        f"ticket number {number} is not from a block leased to counter {batch.counter.id}",
+        code="ticket.not_leased",
+    )
+
+
+def _write_batch(session: Session, batch: _Batch) -> None:
+    """One statement per table for everything the accepted events of the batch changed."""
+    if batch.new_operators:
+        session.execute(insert(Operator), batch.new_operators)
+    if batch.changed:
+        rows = [batch.candidates[r] for r in sorted(batch.changed)]
+        session.execute(
+            update(Candidate),
+            [{"id": row["id"], **{name: row[name] for name in _STATE_COLUMNS}} for row in rows],
         )
-    ).scalar_one_or_none()
-    if block is None:
-        raise RefusedEventError(
-            f"ticket number {number} is not from a block leased to counter {counter_id}",
-            code="ticket.not_leased",
+    if batch.new_numbers:
+        session.execute(insert(TicketNumber), batch.new_numbers)
+    if batch.retired_numbers:
+        session.execute(
+            update(TicketNumber)
+            .where(TicketNumber.number.in_(batch.retired_numbers))
+            .values(status="retired", retired_at=utc_now())
         )
-    return block
+    if batch.transitions:
+        session.execute(insert(Transition), batch.transitions)
+    audit.append_many(session, batch.audit_entries)
+
+
+def _snapshots(session: Session, registration_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """The candidates as they are now, as JSON-ready values (change numbers included)."""
+    columns = [_CANDIDATES.c[name] for name in PULLED_COLUMNS]
+    rows = session.execute(
+        select(*columns).where(_CANDIDATES.c.registration_id.in_(registration_ids))
+    ).mappings()
+    return {
+        row["registration_id"]: {name: _json_value(row[name]) for name in PULLED_COLUMNS}
+        for row in rows
+    }
 
 
 def _check_audit_head(counter: CentralCounter, audit_head: tuple[int, str] | None) -> None:

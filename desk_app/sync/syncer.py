@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from desk_app.persistence.database import Database
@@ -299,8 +299,7 @@ class Syncer:
                         progressed = True
                         log.warning("event %s parked: %s", row.event_id, answer.message)
             session.flush()
-            for registration_id, answer in settled.items():
-                self._take_central_version(session, registration_id, answer.central_version)
+            self._take_central_versions(session, settled)
             uow.commit()
         return progressed
 
@@ -322,37 +321,44 @@ class Syncer:
             )
         )
 
-    def _take_central_version(
-        self, session: Session, registration_id: str, central: dict[str, Any] | None
-    ) -> None:
+    def _take_central_versions(self, session: Session, settled: dict[str, EventAnswer]) -> None:
         """Once a candidate's events are settled, the central version replaces the local one.
 
         After an acceptance the two agree on the decision, and the central one also carries what
         a pull skipped while the change waited; after a refusal the local version is kept in the
         conflict record. Nothing is replaced while later local changes of the candidate wait.
         """
-        waiting = session.execute(
-            select(func.count()).where(
-                OutboxEvent.registration_id == registration_id,
-                OutboxEvent.status.in_(UNACCEPTED),
-            )
-        ).scalar_one()
-        if waiting or not central:
+        wanted = [r for r, answer in settled.items() if answer.central_version]
+        if not wanted:
             return
-        local = session.execute(
-            select(Candidate).where(Candidate.registration_id == registration_id)
-        ).scalar_one_or_none()
-        if local is None:
-            return
-        own_number = local.ticket_number
-        values = _local_values(central)
-        for name, value in values.items():
-            setattr(local, name, value)
-        if own_number and own_number != local.ticket_number:
-            # The number this counter issued for a refused decision stays taken, never reused.
-            ticket = session.get(TicketNumber, own_number)
-            if ticket is not None and ticket.status == "issued":
-                ticket.status, ticket.retired_at = "retired", utc_now()
+        waiting = set(
+            session.execute(
+                select(OutboxEvent.registration_id).where(
+                    OutboxEvent.registration_id.in_(wanted),
+                    OutboxEvent.status.in_(UNACCEPTED),
+                )
+            ).scalars()
+        )
+        locals_by_id = {
+            candidate.registration_id: candidate
+            for candidate in session.execute(
+                select(Candidate).where(Candidate.registration_id.in_(wanted))
+            ).scalars()
+        }
+        for registration_id in wanted:
+            local = locals_by_id.get(registration_id)
+            central = settled[registration_id].central_version
+            if registration_id in waiting or local is None or not central:
+                continue
+            own_number = local.ticket_number
+            for name, value in _local_values(central).items():
+                if getattr(local, name) != value:
+                    setattr(local, name, value)
+            if own_number and own_number != local.ticket_number:
+                # The number this counter issued for a refused decision stays taken forever.
+                ticket = session.get(TicketNumber, own_number)
+                if ticket is not None and ticket.status == "issued":
+                    ticket.status, ticket.retired_at = "retired", utc_now()
 
     # --- pull -------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -208,8 +209,20 @@ def test_replayed_and_duplicated_events_are_applied_once(
     counter.close()
 
 
+def _without_occurred_at(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in payload.items() if key != "occurred_at"}
+
+
+def _site_too_long_for_its_column(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "site_id": "S" * 60}  # passes the rules, fails the write
+
+
+@pytest.mark.parametrize("poison", [_without_occurred_at, _site_too_long_for_its_column])
 def test_a_poison_event_is_parked_and_does_not_block_the_others(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    poison: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> None:
     seed_roster(central, 6, areas=("A",))
     counter = make_counter(
@@ -227,7 +240,7 @@ def test_a_poison_event_is_parked_and_does_not_block_the_others(
         row = uow.session.execute(
             select(OutboxEvent).where(OutboxEvent.registration_id == "R000000")
         ).scalar_one()
-        row.payload = {key: value for key, value in row.payload.items() if key != "occurred_at"}
+        row.payload = poison(row.payload)
         uow.commit()
     for _ in range(3):
         counter.sync()

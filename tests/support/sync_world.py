@@ -293,7 +293,8 @@ def assert_converged(central: CentralDatabase, world: list[SimulatedCounter]) ->
     )
     accepted = sorted(
         (e for e in events if e.outcome == "accepted"),
-        key=lambda e: int(e.central_version["change_number"]),
+        # A batch changes a candidate once (one change number): its events go in push order.
+        key=lambda e: (int(e.central_version["change_number"]), e.counter_sequence),
     )
     for event in accepted:
         state, ticket = replayed[event.registration_id]
