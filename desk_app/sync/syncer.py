@@ -102,6 +102,15 @@ def direct_push(
     return central.apply_events(counter_id, events, audit_head)
 
 
+def backoff_delay(
+    failures: int, options: SyncOptions, draw: Callable[[float, float], float] = random.uniform
+) -> float:
+    """Seconds to wait after ``failures`` failures in a row: doubling up to a ceiling, drawn
+    from its upper half, so many counters coming back online do not all arrive together."""
+    ceiling = min(options.backoff_max_s, options.backoff_first_s * 2 ** max(failures - 1, 0))
+    return draw(ceiling / 2, ceiling)
+
+
 def read_binding(database: Database) -> SyncBinding | None:
     with database.reading() as uow:
         return uow.session.get(SyncBinding, 1)
@@ -169,11 +178,7 @@ class Syncer:
             sleep(interval_s)
 
     def backoff_delay(self, failures: int) -> float:
-        """Exponential with full jitter, so many counters coming back do not arrive together."""
-        ceiling = min(
-            self._options.backoff_max_s, self._options.backoff_first_s * 2 ** (failures - 1)
-        )
-        return random.uniform(ceiling / 2, ceiling)
+        return backoff_delay(failures, self._options)
 
     # --- ticket blocks ----------------------------------------------------------------------
 
