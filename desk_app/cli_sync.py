@@ -16,7 +16,13 @@ from desk_app.bootstrap import Application, build_application
 from desk_app.cli import _fail, _load, _terminal_progress, common_options, with_app
 from desk_app.domain.time import CHINA_TIME
 from desk_app.services.roster_import import import_roster
-from desk_app.sync.binding import masked_url, open_conflicts, register_counter, sync_status
+from desk_app.sync.binding import (
+    masked_url,
+    open_conflicts,
+    register_counter,
+    resolve_conflict,
+    sync_status,
+)
 from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
 from desk_app.sync.syncer import Syncer, SyncOptions, syncer_for
 
@@ -169,10 +175,22 @@ def counter_conflicts(application: Application) -> None:
         local = conflict.local_version.get("event", {})
         central_state = conflict.central_version.get("state", "?")
         click.echo(
-            f"{conflict.registration_id}  {conflict.reason_code}  local {local.get('action')} "
+            f"#{conflict.id}  {conflict.registration_id}  {conflict.reason_code}  "
+            f"local {local.get('action')} "
             f"-> {local.get('to_state')} ({local.get('ticket_number') or '-'}); central "
             f"{central_state} ({conflict.central_version.get('ticket_number') or '-'})"
         )
+
+
+@counter.command("settle")
+@click.argument("conflict_id", type=int)
+@click.option("--operator", required=True, help="The supervisor settling it.")
+@click.option("--note", default="", help="What was decided.")
+@with_app
+def counter_settle(application: Application, conflict_id: int, operator: str, note: str) -> None:
+    """Mark a sync conflict as settled by a supervisor (the central decision stands)."""
+    conflict = resolve_conflict(application.database, conflict_id, operator, note)
+    click.echo(f"conflict #{conflict.id} on {conflict.registration_id} settled by {operator}")
 
 
 @click.command("sync")

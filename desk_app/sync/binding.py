@@ -9,9 +9,17 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from desk_app.domain.errors import NotFoundError, PermissionDeniedError
+from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import OutboxEvent, SyncBinding, SyncConflict, TicketBlock
-from desk_app.persistence.repositories import TicketRepository
+from desk_app.persistence.models import (
+    OutboxEvent,
+    SyncBinding,
+    SyncConflict,
+    TicketBlock,
+    utc_now,
+)
+from desk_app.persistence.repositories import OperatorRepository, TicketRepository
 from desk_app.security import audit
 from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
 
@@ -142,6 +150,41 @@ def open_conflicts(database: Database) -> Sequence[SyncConflict]:
             .scalars()
             .all()
         )
+
+
+def resolve_conflict(
+    database: Database, conflict_id: int, supervisor_id: str, note: str = ""
+) -> SyncConflict:
+    """A supervisor has looked at both versions and settled the case (recorded and audited).
+
+    The central decision stands either way; what follows (a revocation, a new decision) is an
+    ordinary decision of its own.
+    """
+    with database.unit_of_work() as uow:
+        operator = OperatorRepository(uow.session).get(supervisor_id)
+        if operator is None or not operator.active or operator.role != Role.SUPERVISOR:
+            raise PermissionDeniedError(
+                "only a supervisor settles a sync conflict", code="permission.role"
+            )
+        conflict = uow.session.get(SyncConflict, conflict_id, with_for_update=True)
+        if conflict is None:
+            raise NotFoundError(f"no sync conflict {conflict_id}", code="sync.no_conflict")
+        if conflict.resolved_at is not None:
+            raise SyncError(
+                f"sync conflict {conflict_id} was settled by {conflict.resolved_by}",
+                code="sync.conflict_settled",
+            )
+        conflict.resolved_at = utc_now()
+        conflict.resolved_by = operator.id
+        audit.append(
+            uow.session,
+            actor=operator.id,
+            action="sync.conflict_settled",
+            subject=conflict.registration_id,
+            details={"conflict": conflict.id, "event_id": conflict.event_id, "note": note},
+        )
+        uow.commit()
+    return conflict
 
 
 def parked_events(database: Database) -> Sequence[OutboxEvent]:

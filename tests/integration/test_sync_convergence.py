@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from desk_app.domain.errors import TicketNumberError
+from desk_app.domain.errors import PermissionDeniedError, TicketNumberError
 from desk_app.domain.workflow import CandidateState
-from desk_app.sync.central import CentralDatabase, EventAnswer
+from desk_app.sync.binding import open_conflicts, resolve_conflict
+from desk_app.sync.central import CentralDatabase, EventAnswer, SyncError
 from desk_app.sync.syncer import PushTransport
 from tests.support.sync_world import (
     SCOPES,
@@ -168,6 +169,14 @@ def test_two_offline_counters_confirming_the_same_candidate(
     assert loser.ticket_number in second.issued_numbers()
     assert first.conflicts() == []
     assert_converged(central, [first, second])
+    # A supervisor, and only a supervisor, settles it; then it leaves the queue.
+    with pytest.raises(PermissionDeniedError):
+        resolve_conflict(second.app.database, conflict.id, "clerk")
+    resolve_conflict(second.app.database, conflict.id, "super1", "central decision stands")
+    assert open_conflicts(second.app.database) == []
+    with pytest.raises(SyncError) as again:
+        resolve_conflict(second.app.database, conflict.id, "super2")
+    assert again.value.code == "sync.conflict_settled"
     first.close()
     second.close()
 
