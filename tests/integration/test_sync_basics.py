@@ -328,3 +328,50 @@ def test_a_pull_never_overwrites_a_local_change_not_yet_accepted(
     assert [c.registration_id for c in second.conflicts()] == ["R000000"]
     first.close()
     second.close()
+
+
+class _InterruptedError(Exception):
+    pass
+
+
+def test_a_pull_reports_progress_and_resumes_where_it_was_cut(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 25, areas=("A",))
+    counter = make_counter(
+        tmp_path,
+        postgres_url,
+        "C1",
+        areas=("A",),
+        central=central,
+        options=SyncOptions(pull_batch=10, low_water_mark=2),
+    )
+    seen: list[tuple[int, int]] = []
+
+    def cut_after_first_batch(done: int, total: int) -> None:
+        seen.append((done, total))
+        raise _InterruptedError
+
+    with pytest.raises(_InterruptedError):
+        counter.syncer.pull(cut_after_first_batch)
+    assert seen == [(10, 25)]
+    assert len(counter.states()) == 10  # the first batch and its cursor were stored together
+
+    seen.clear()
+    assert counter.syncer.pull(lambda done, total: seen.append((done, total))) == 15
+    assert seen == [(10, 15), (15, 15)]
+    assert counter.states() == central_states(central)
+    with counter.app.database.reading() as uow:
+        binding = uow.session.get(SyncBinding, 1)
+    assert binding is not None and binding.pulled_through == max(
+        c.change_number or 0 for c in _central_candidates(central)
+    )
+    assert counter.syncer.pull() == 0
+    counter.close()
+
+
+def _central_candidates(central: CentralDatabase) -> list[Any]:
+    from desk_app.persistence.models import Candidate
+
+    with central.engine.connect() as connection:
+        return list(connection.execute(select(Candidate.change_number)).all())
