@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from desk_app.domain.errors import DeskError
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditHead,
@@ -141,15 +142,15 @@ class Syncer:
     def sync_once(self, progress: Progress | None = None) -> SyncReport:
         """Lease blocks, push, pull. Raises CentralUnavailableError when the network fails."""
         report = SyncReport()
-        self._record_attempt()
+        started = utc_now()
         try:
             report.leased_blocks = self.refill_blocks()
             self.push(report)
             report.pulled = self.pull(progress)
-        except CentralUnavailableError as error:
-            self._record_outcome(str(error))
+        except DeskError as error:
+            self._record_outcome(started, str(error))
             raise
-        self._record_outcome("")
+        self._record_outcome(started, "")
         return report
 
     def run(
@@ -431,15 +432,9 @@ class Syncer:
 
     # --- status -----------------------------------------------------------------------------
 
-    def _record_attempt(self) -> None:
-        with self._database.unit_of_work() as uow:
-            uow.session.execute(
-                update(SyncBinding).where(SyncBinding.id == 1).values(last_attempt_at=utc_now())
-            )
-            uow.commit()
-
-    def _record_outcome(self, error: str) -> None:
-        values: dict[str, Any] = {"last_error": error[:1000]}
+    def _record_outcome(self, started: datetime, error: str) -> None:
+        """One small write per cycle (an idle sync costs one durable commit, not two)."""
+        values: dict[str, Any] = {"last_attempt_at": started, "last_error": error[:1000]}
         if not error:
             values["last_success_at"] = utc_now()
         with self._database.unit_of_work() as uow:
