@@ -36,7 +36,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from desk_app.domain.errors import DeskError, PermissionDeniedError
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import DeskError, PermissionDeniedError, TransitionError
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role, next_state
 from desk_app.persistence.database import Database, upgrade_schema
 from desk_app.persistence.models import (
@@ -326,25 +327,30 @@ class CentralDatabase:
 
     # --- pull -------------------------------------------------------------------------------
 
-    def count_changes(self, scope: CounterScope, after: int) -> int:
+    def count_changes(self, counter_id: str, after: int) -> int:
         def work(session: Session) -> int:
+            scope = _registered_scope(session, counter_id)
             query = select(func.count()).where(Candidate.change_number > after, scope.condition())
             return int(session.execute(query).scalar_one())
 
         return self._read(work)
 
-    def changes(self, scope: CounterScope, after: int, limit: int) -> list[dict[str, Any]]:
-        """The scope's candidates changed after change number ``after``, oldest change first."""
+    def changes(
+        self, counter_id: str, after: int, limit: int
+    ) -> tuple[CounterScope, list[dict[str, Any]]]:
+        """The counter's scope as registered centrally (the authority on it), and the scope's
+        candidates changed after change number ``after``, oldest change first."""
         columns = [Candidate.__table__.c[name] for name in PULLED_COLUMNS]
 
-        def work(session: Session) -> list[dict[str, Any]]:
+        def work(session: Session) -> tuple[CounterScope, list[dict[str, Any]]]:
+            scope = _registered_scope(session, counter_id)
             query = (
                 select(*columns)
                 .where(Candidate.change_number > after, scope.condition())
                 .order_by(Candidate.change_number)
                 .limit(limit)
             )
-            return [dict(row._mapping) for row in session.execute(query)]
+            return scope, [dict(row._mapping) for row in session.execute(query)]
 
         return self._read(work)
 
@@ -360,6 +366,16 @@ class CentralDatabase:
         with self._session() as session:  # no write lock needed: one row, no change number
             work(session)
             session.commit()
+
+
+def _registered_scope(session: Session, counter_id: str) -> CounterScope:
+    counter = session.get(CentralCounter, counter_id)
+    if counter is None:
+        raise PermissionDeniedError(
+            f"counter {counter_id} is not registered with the central database",
+            code="sync.unknown_counter",
+        )
+    return CounterScope.parse(counter.exam_areas, counter.tutoring_unit)
 
 
 # --- applying events ------------------------------------------------------------------------
@@ -390,7 +406,7 @@ class _Batch:
     counter: CentralCounter
     scope: CounterScope
     candidates: dict[str, dict[str, Any]]  # registration id -> row, as accepted events leave it
-    operators: dict[str, tuple[str, bool]]  # id -> (role, active)
+    operators: dict[str, tuple[str, bool, str | None]]  # id -> (role, active, tutoring unit)
     blocks: list[tuple[int, str, int, int]]  # id, series, first, last
     numbers: dict[str, tuple[int, str]]  # ticket number -> (candidate id, status)
     referrers: dict[int, str]  # candidate id -> operator of its latest referral
@@ -544,9 +560,11 @@ def _read_batch(
         str(e["operator"].get("id", "")) for e in events if isinstance(e.get("operator"), dict)
     }
     operators = {
-        operator_id: (role, active)
-        for operator_id, role, active in session.execute(
-            select(Operator.id, Operator.role, Operator.active).where(Operator.id.in_(operator_ids))
+        operator_id: (role, active, unit)
+        for operator_id, role, active, unit in session.execute(
+            select(Operator.id, Operator.role, Operator.active, Operator.tutoring_unit).where(
+                Operator.id.in_(operator_ids)
+            )
         ).all()
     }
     blocks = [
@@ -625,14 +643,28 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
     claimed = event["operator"]
     operator_id = str(claimed["id"])
     known = batch.operators.get(operator_id)
-    role, active = known if known is not None else (Role(claimed["role"]).value, True)
+    role, active, unit = (
+        known
+        if known is not None
+        else (Role(claimed["role"]).value, True, claimed.get("tutoring_unit"))
+    )
     if not active:
         raise PermissionDeniedError(
             f"operator {operator_id} is not active", code="permission.unknown_operator"
         )
+    if role == Role.TUTORING_UNIT_STAFF and candidate["tutoring_unit"] != unit:
+        raise PermissionDeniedError(
+            f"{registration_id} is not a candidate of {unit}",
+            code="permission.other_tutoring_unit",
+        )
     action = Action(event["action"])
     reason = ReasonCode(event["reason_code"]) if event.get("reason_code") else None
     target = next_state(current, action, Role(role), reason)
+    if action is Action.CONFIRM and not DocumentType(candidate["document_type"]).has_chip:
+        raise TransitionError(
+            "a document without a chip must be approved by a supervisor: refer it",
+            code="state.supervisor_required",
+        )
     if target.value != event["to_state"]:
         raise RefusedEventError(
             f"{action.value} leads to {target.value}, not {event['to_state']}",
@@ -649,13 +681,13 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
 
     # Every check passed: record the effects.
     if known is None:
-        batch.operators[operator_id] = (role, True)
+        batch.operators[operator_id] = (role, True, unit)
         batch.new_operators.append(
             {
                 "id": operator_id,
                 "display_name": claimed.get("display_name") or operator_id,
                 "role": role,
-                "tutoring_unit": claimed.get("tutoring_unit"),
+                "tutoring_unit": unit,
                 "password_hash": None,
                 "active": True,
                 "created_at": utc_now(),

@@ -374,10 +374,14 @@ class Syncer:
         if binding is None:
             return 0
         cursor = binding.pulled_through
-        total = self._central.count_changes(self._scope, cursor) if progress else 0
+        total = self._central.count_changes(self._counter_id, cursor) if progress else 0
         done = 0
         while True:
-            rows = self._central.changes(self._scope, cursor, self._options.pull_batch)
+            scope, rows = self._central.changes(self._counter_id, cursor, self._options.pull_batch)
+            if scope != self._scope:
+                self._take_scope(scope)  # and pull it whole: the cursor knew only the old one
+                cursor = 0
+                continue
             if not rows:
                 break
             cursor = self._store_pulled(rows)
@@ -387,6 +391,23 @@ class Syncer:
         if done:
             self._central.report_pulled(self._counter_id, cursor)
         return done
+
+    def _take_scope(self, scope: CounterScope) -> None:
+        """The central side changed this counter's scope: record it in the binding (the
+        workstation takes it at the next start) with the cursor back at the start."""
+        log.warning("counter %s: scope changed centrally to %s", self._counter_id, scope)
+        with self._database.unit_of_work() as uow:
+            uow.session.execute(
+                update(SyncBinding)
+                .where(SyncBinding.id == 1)
+                .values(
+                    exam_areas=scope.areas_text,
+                    tutoring_unit=scope.tutoring_unit,
+                    pulled_through=0,
+                )
+            )
+            uow.commit()
+        self._scope = scope
 
     def _store_pulled(self, rows: list[dict[str, Any]]) -> int:
         with self._database.unit_of_work() as uow:

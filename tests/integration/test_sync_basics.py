@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from desk_app.domain.errors import TicketNumberError
 from desk_app.persistence.models import (
+    Candidate,
     CentralCounter,
+    Operator,
     OutboxEvent,
     SyncBinding,
     TicketBlock,
@@ -21,7 +23,7 @@ from desk_app.security import audit
 from desk_app.sync.binding import open_conflicts, parked_events, sync_status
 from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
 from desk_app.sync.syncer import SyncOptions
-from tests.support.factories import make_application
+from tests.support.factories import candidate_values, make_application
 from tests.support.sync_world import (
     central_events,
     central_states,
@@ -375,3 +377,81 @@ def _central_candidates(central: CentralDatabase) -> list[Any]:
 
     with central.engine.connect() as connection:
         return list(connection.execute(select(Candidate.change_number)).all())
+
+
+def test_a_tutoring_unit_counter_pulls_and_decides_only_for_its_unit(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    database = central.writer_database()
+    with database.unit_of_work() as uow:
+        uow.session.execute(
+            insert(Candidate),
+            [
+                candidate_values(f"U{index}", tutoring_unit="Unit A" if index < 3 else "Unit B")
+                for index in range(6)
+            ]
+            + [candidate_values("P1", document_type="passport", tutoring_unit="Unit A")],
+        )
+        uow.commit()
+    database.close()
+    counter = make_counter(tmp_path, postgres_url, "T1", tutoring_unit="Unit A", central=central)
+    counter.sync()
+    assert sorted(counter.states()) == ["P1", "U0", "U1", "U2"]
+    counter.decide("confirm", "U0", operator="unitstaff")
+    counter.decide("refer", "P1", operator="unitstaff")
+    counter.sync()
+    assert counter.outbox() == {"accepted": 2}
+
+    # Forged events: a confirmation of a document without a chip, and another unit's staff.
+    with counter.app.database.unit_of_work() as uow:
+        uow.session.add(Operator(id="otherstaff", display_name="o", role="tutoring_unit_staff",
+                                 tutoring_unit="Unit B"))  # fmt: skip
+        uow.commit()
+    events = []
+    for registration_id, operator, from_state in (
+        ("U1", "otherstaff", "pre_registered"),
+        ("P1", "unitstaff", "referred"),
+    ):
+        events.append(
+            {
+                "event_id": f"forged-{registration_id}",
+                "kind": "transition",
+                "registration_id": registration_id,
+                "counter_id": "T1",
+                "site_id": "S1",
+                "method": "tutoring_unit",
+                "action": "confirm" if from_state == "pre_registered" else "approve",
+                "from_state": from_state,
+                "to_state": "confirmed",
+                "operator": {"id": operator, "role": "tutoring_unit_staff",
+                             "tutoring_unit": "Unit B" if operator == "otherstaff" else "Unit A"},
+                "occurred_at": "2026-11-28T10:00:00+00:00",
+                "ticket_number": "010127100099",
+                "ticket_kind": "issued",
+                "ticket_series": counter.app.tickets.layout.series,
+            }
+        )  # fmt: skip
+    answers = central.apply_events("T1", events)
+    assert [(a.outcome, a.reason_code) for a in answers] == [
+        ("rejected", "permission.other_tutoring_unit"),
+        ("rejected", "permission.role"),  # unit staff may not approve a referral
+    ]
+    counter.close()
+
+
+def test_the_central_scope_is_the_one_pulled(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 9)
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter.sync()
+    assert len(counter.states()) == 3
+    central.register_counter("S1", "C1", CounterScope(("A", "C")))  # widened centrally
+    counter.sync()
+    assert sorted(counter.states()) == [f"R{i:06d}" for i in (0, 2, 3, 5, 6, 8)]
+    assert counter.states() == {r: v for r, v in central_states(central).items() if r in
+                                counter.states()}  # fmt: skip
+    with counter.app.database.reading() as uow:
+        binding = uow.session.get(SyncBinding, 1)
+    assert binding is not None and binding.exam_areas == "A,C"
+    counter.close()
