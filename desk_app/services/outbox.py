@@ -8,12 +8,22 @@ most once, keyed by ``event_id``.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk_app.persistence.models import AuditEntry, Candidate, Operator, OutboxEvent, Transition
+from desk_app.persistence.models import (
+    AuditEntry,
+    Candidate,
+    FaceTemplate,
+    Operator,
+    OutboxEvent,
+    Photo,
+    Transition,
+)
 
 EVENT_VERSION = 1
 
@@ -57,9 +67,42 @@ def record_transition(
         "ticket_series": ticket_series,
         "ticket_kind": ticket_kind,  # "issued" from a leased block, "kept" (enrolled), or None
         "audit": {"sequence": audit_entry.sequence, "entry_hash": audit_entry.entry_hash},
+        "attachments": _attachments(session, transition.evidence),
     }
     event = OutboxEvent(
         event_id=event_id, registration_id=candidate.registration_id, payload=payload
     )
     session.add(event)
     return event
+
+
+def _attachments(session: Session, evidence: dict[str, Any]) -> list[dict[str, Any]]:
+    """The live photo kept as evidence and its templates: they travel with the event, since
+    the central side keeps the evidence of every decision it accepts."""
+    photo_id = evidence.get("live_photo")
+    if not isinstance(photo_id, int):
+        return []
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        return []
+    templates = session.execute(
+        select(FaceTemplate).where(FaceTemplate.photo_id == photo.id).order_by(FaceTemplate.id)
+    ).scalars()
+    return [
+        {
+            "role": "live_photo",
+            "purpose": photo.purpose,
+            "media_type": photo.media_type,
+            "sha256": photo.sha256,
+            "data": base64.b64encode(photo.data).decode("ascii"),
+            "templates": [
+                {
+                    "engine": template.engine,
+                    "model_version": template.model_version,
+                    "dimensions": template.dimensions,
+                    "vector": base64.b64encode(template.vector).decode("ascii"),
+                }
+                for template in templates
+            ],
+        }
+    ]

@@ -14,6 +14,8 @@ lock is possible. Pushes are short batches, so the serialisation costs little.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -44,7 +46,9 @@ from desk_app.persistence.models import (
     Candidate,
     CentralCounter,
     CentralEvent,
+    FaceTemplate,
     Operator,
+    Photo,
     Site,
     TicketBlock,
     TicketNumber,
@@ -416,6 +420,10 @@ class _Batch:
     new_numbers: list[dict[str, Any]] = field(default_factory=list)
     retired_numbers: list[str] = field(default_factory=list)
     audit_entries: list[audit.PendingEntry] = field(default_factory=list)
+    # (index in transitions, candidate id, photo row, template rows) of accepted events
+    photos: list[tuple[int, int, dict[str, Any], list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
 
 
 def _apply_batch(
@@ -530,7 +538,7 @@ def _apply_together(
                     "counter_id": counter.id,
                     "counter_sequence": int(event.get("sequence", 0)),
                     "registration_id": str(event.get("registration_id", ""))[:40],
-                    "payload": event,
+                    "payload": _logged_payload(event),
                     "outcome": outcome,
                     "reason_code": code,
                     "message": message,
@@ -676,6 +684,7 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
             code="permission.four_eyes",
         )
     ticket, new_number, retired = _ticket_effect(batch, candidate, action, event)
+    photos = [_attachment_rows(candidate["id"], item) for item in event.get("attachments", [])]
     occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
     site_id, method = str(event["site_id"]), str(event["method"])
 
@@ -701,6 +710,8 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
         batch.numbers[retired] = (candidate["id"], "retired")
     if action is Action.REFER:
         batch.referrers[candidate["id"]] = operator_id
+    for photo, templates in photos:
+        batch.photos.append((len(batch.transitions), candidate["id"], photo, templates))
     batch.transitions.append(
         {
             "candidate_id": candidate["id"],
@@ -788,6 +799,61 @@ def _ticket_effect(
     return number, _number_row(number, candidate["id"], block_id, "issued"), None
 
 
+def _attachment_rows(
+    candidate_id: int, item: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The photo and template rows of an attachment, refused if it is not what it claims."""
+    data = base64.b64decode(item["data"], validate=True)
+    if hashlib.sha256(data).hexdigest() != item["sha256"]:
+        raise RefusedEventError(
+            "an attached photo does not match its checksum", code="sync.bad_attachment"
+        )
+    if item["purpose"] not in ("live", "card_portrait"):
+        raise RefusedEventError(
+            f"an attached photo of purpose {item['purpose']!r}", code="sync.bad_attachment"
+        )
+    photo = {
+        "candidate_id": candidate_id,
+        "purpose": item["purpose"],
+        "media_type": str(item["media_type"]),
+        "sha256": item["sha256"],
+        "data": data,
+        "created_at": utc_now(),
+    }
+    templates = []
+    for template in item.get("templates", []):
+        vector = base64.b64decode(template["vector"], validate=True)
+        dimensions = int(template["dimensions"])
+        if len(vector) != 4 * dimensions:
+            raise RefusedEventError(
+                "an attached template does not have its dimensions", code="sync.bad_attachment"
+            )
+        templates.append(
+            {
+                "engine": str(template["engine"]),
+                "model_version": str(template["model_version"]),
+                "dimensions": dimensions,
+                "vector": vector,
+                "created_at": utc_now(),
+            }
+        )
+    return photo, templates
+
+
+def _logged_payload(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as the log keeps it: attachments by checksum (their bytes are in photos)."""
+    if not isinstance(event.get("attachments"), list) or not event["attachments"]:
+        return event
+    return {
+        **event,
+        "attachments": [
+            {key: value for key, value in item.items() if key not in ("data", "templates")}
+            for item in event["attachments"]
+            if isinstance(item, dict)
+        ],
+    }
+
+
 def _number_row(
     number: str, candidate_id: int, block_id: int | None, status: str
 ) -> dict[str, Any]:
@@ -837,6 +903,16 @@ def _write_batch(session: Session, batch: _Batch) -> None:
             .where(TicketNumber.number.in_(batch.retired_numbers))
             .values(status="retired", retired_at=utc_now())
         )
+    for transition_index, candidate_id, photo, templates in batch.photos:
+        photo_id = session.execute(insert(Photo).returning(Photo.id), photo).scalar_one()
+        if templates:
+            session.execute(
+                insert(FaceTemplate),
+                [{**row, "photo_id": photo_id, "candidate_id": candidate_id} for row in templates],
+            )
+        evidence = batch.transitions[transition_index]["evidence"]
+        evidence["counter_live_photo"] = evidence.get("live_photo")
+        evidence["live_photo"] = photo_id
     if batch.transitions:
         session.execute(insert(Transition), batch.transitions)
     audit.append_many(session, batch.audit_entries)

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import insert, select, update
 
 from desk_app.domain.errors import TicketNumberError
+from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     Candidate,
     CentralCounter,
+    CentralEvent,
+    FaceTemplate,
     Operator,
     OutboxEvent,
+    Photo,
     SyncBinding,
     TicketBlock,
     Transition,
 )
 from desk_app.security import audit
+from desk_app.services.faces import LiveCapture
+from desk_app.services.workflow import Decision
 from desk_app.sync.binding import open_conflicts, parked_events, sync_status
 from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
 from desk_app.sync.syncer import SyncOptions
@@ -454,4 +462,43 @@ def test_the_central_scope_is_the_one_pulled(
     with counter.app.database.reading() as uow:
         binding = uow.session.get(SyncBinding, 1)
     assert binding is not None and binding.exam_areas == "A,C"
+    counter.close()
+
+
+def test_the_live_photo_and_its_template_travel_with_the_confirmation(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 6, areas=("A",))
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter.sync()
+    template = np.linspace(-1, 1, 128, dtype=np.float32)
+    image = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+    capture = LiveCapture(image=image, template=template, engine="sface", model_version="m1")
+    counter.app.workflow.confirm("R000000", "clerk", Decision(live_capture=capture))
+    counter.app.workflow.confirm("R000001", "clerk", Decision(live_capture=capture))
+    with counter.app.database.unit_of_work() as uow:  # a photo altered after the decision
+        row = uow.session.execute(
+            select(OutboxEvent).where(OutboxEvent.registration_id == "R000001")
+        ).scalar_one()
+        attachment = {**row.payload["attachments"][0], "data": base64.b64encode(b"x").decode()}
+        row.payload = {**row.payload, "attachments": [attachment]}
+        uow.commit()
+    counter.sync()
+
+    answers = {e.registration_id: (e.outcome, e.reason_code) for e in central_events(central)}
+    assert answers == {
+        "R000000": ("accepted", None),
+        "R000001": ("rejected", "sync.bad_attachment"),
+    }
+    database = Database(central.engine)
+    with database.reading() as uow:
+        photo = uow.session.execute(select(Photo)).scalar_one()
+        stored = uow.session.execute(select(FaceTemplate)).scalar_one()
+        transition = uow.session.execute(select(Transition)).scalar_one()
+        logged = uow.session.execute(select(CentralEvent)).scalars().first()
+    assert photo.data == image and photo.purpose == "live"
+    assert np.array_equal(np.frombuffer(stored.vector, dtype="<f4"), template)
+    assert (stored.photo_id, stored.engine, stored.model_version) == (photo.id, "sface", "m1")
+    assert transition.evidence["live_photo"] == photo.id
+    assert logged is not None and "data" not in logged.payload["attachments"][0]
     counter.close()
