@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from desk_app.cli import main
 from tests.support.factories import add_staff, make_application
 from tests.support.roster_files import roster_records, write_csv
+from tests.support.sync_world import make_counter, open_central, seed_roster
 
 pytestmark = pytest.mark.postgres
 CONFIRMED_CENTRALLY = (
@@ -112,3 +113,38 @@ def test_central_init_refuses_sqlite(tmp_path: Path) -> None:
         run("central", "init", "--url", f"sqlite:///{tmp_path / 'x.db'}"),
         "sync.central_not_postgresql",
     )
+
+
+def test_conflicts_are_listed_with_both_versions_and_settled_by_a_supervisor(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    central = open_central(postgres_url)
+    seed_roster(central, 3, areas=("A",))
+    first = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    second = make_counter(tmp_path, postgres_url, "C2", areas=("A",), central=central)
+    first.sync()
+    second.sync()
+    winner = first.decide("confirm", "R000000").ticket_number
+    loser = second.decide("confirm", "R000000").ticket_number
+    first.sync()
+    second.sync()
+    database = str(tmp_path / "C2.db")
+
+    listed = run("counter", "conflicts", "--db", database)
+    assert listed.exit_code == 0, listed.output
+    (line,) = listed.output.strip().splitlines()
+    assert "R000000" in line and "sync.conflict" in line
+    assert f"local confirm -> confirmed ({loser})" in line
+    assert f"central confirmed ({winner})" in line
+    conflict_id = line.split()[0].lstrip("#")
+    one_line_error(
+        run("counter", "settle", conflict_id, "--operator", "clerk", "--db", database),
+        "permission.role",
+    )
+    settled = run("counter", "settle", conflict_id, "--operator", "super1", "--db", database)
+    assert settled.exit_code == 0, settled.output
+    assert run("counter", "conflicts", "--db", database).output == ""
+    assert "conflicts 0" in run("counter", "status", "--db", database).output
+    for counter in (first, second):
+        counter.close()
+    central.close()
