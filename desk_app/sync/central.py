@@ -358,6 +358,45 @@ class CentralDatabase:
 
         return self._read(work)
 
+    def registered_photo_checksums(self, registration_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """(registration id, sha256) of the registered e-photos of these candidates."""
+
+        def work(session: Session) -> set[tuple[str, str]]:
+            rows = session.execute(
+                select(Candidate.registration_id, Photo.sha256)
+                .join(Photo, Photo.candidate_id == Candidate.id)
+                .where(
+                    Candidate.registration_id.in_(registration_ids),
+                    Photo.purpose == "registered",
+                )
+            ).all()
+            return {(registration_id, sha256) for registration_id, sha256 in rows}
+
+        return self._read(work)
+
+    def registered_photos(self, wanted: set[tuple[str, str]]) -> list[tuple[str, str, str, bytes]]:
+        """(registration id, sha256, media type, bytes) of the e-photos named in ``wanted``."""
+        if not wanted:
+            return []
+
+        def work(session: Session) -> list[tuple[str, str, str, bytes]]:
+            rows = session.execute(
+                select(Candidate.registration_id, Photo.sha256, Photo.media_type, Photo.data)
+                .join(Photo, Photo.candidate_id == Candidate.id)
+                .where(
+                    Candidate.registration_id.in_({r for r, _ in wanted}),
+                    Photo.purpose == "registered",
+                )
+                .order_by(Photo.id)
+            ).all()
+            return [
+                (r, sha256, media_type, data)
+                for r, sha256, media_type, data in rows
+                if (r, sha256) in wanted
+            ]
+
+        return self._read(work)
+
     def report_pulled(self, counter_id: str, through: int) -> None:
         """Record the counter's pull cursor centrally (for an administrator's overview)."""
 

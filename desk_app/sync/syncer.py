@@ -32,6 +32,7 @@ from desk_app.persistence.models import (
     AuditHead,
     Candidate,
     OutboxEvent,
+    Photo,
     SyncBinding,
     SyncConflict,
     TicketBlock,
@@ -384,7 +385,7 @@ class Syncer:
                 continue
             if not rows:
                 break
-            cursor = self._store_pulled(rows)
+            cursor = self._store_pulled(rows, self._missing_photos(rows))
             done += len(rows)
             if progress is not None:
                 progress(done, max(total, done))
@@ -409,7 +410,30 @@ class Syncer:
             uow.commit()
         self._scope = scope
 
-    def _store_pulled(self, rows: list[dict[str, Any]]) -> int:
+    def _missing_photos(self, rows: list[dict[str, Any]]) -> list[tuple[str, str, str, bytes]]:
+        """The registered e-photos of these candidates that this counter does not hold yet
+        (the counter verifies live faces against them, offline too)."""
+        registration_ids = [row["registration_id"] for row in rows]
+        central = self._central.registered_photo_checksums(registration_ids)
+        if not central:
+            return []
+        with self._database.reading() as uow:
+            held = {
+                (row[0], row[1])
+                for row in uow.session.execute(
+                    select(Candidate.registration_id, Photo.sha256)
+                    .join(Photo, Photo.candidate_id == Candidate.id)
+                    .where(
+                        Candidate.registration_id.in_(registration_ids),
+                        Photo.purpose == "registered",
+                    )
+                )
+            }
+        return self._central.registered_photos(central - held)
+
+    def _store_pulled(
+        self, rows: list[dict[str, Any]], photos: list[tuple[str, str, str, bytes]]
+    ) -> int:
         with self._database.unit_of_work() as uow:
             session = uow.session
             registration_ids = [row["registration_id"] for row in rows]
@@ -444,6 +468,28 @@ class Syncer:
                 session.execute(update(Candidate), updates)
             if inserts:
                 session.execute(insert(Candidate), inserts)
+            if photos:
+                ids: dict[str, int] = dict(
+                    session.execute(
+                        select(Candidate.registration_id, Candidate.id).where(
+                            Candidate.registration_id.in_({r for r, *_ in photos})
+                        )
+                    ).all()
+                )
+                session.execute(
+                    insert(Photo),
+                    [
+                        {
+                            "candidate_id": ids[registration_id],
+                            "purpose": "registered",
+                            "media_type": media_type,
+                            "sha256": sha256,
+                            "data": data,
+                        }
+                        for registration_id, sha256, media_type, data in photos
+                        if registration_id in ids and registration_id not in waiting
+                    ],
+                )
             cursor = int(rows[-1]["change_number"])
             session.execute(
                 update(SyncBinding).where(SyncBinding.id == 1).values(pulled_through=cursor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from desk_app.persistence.models import (
     TicketBlock,
     Transition,
 )
+from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security import audit
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
@@ -501,4 +503,62 @@ def test_the_live_photo_and_its_template_travel_with_the_confirmation(
     assert (stored.photo_id, stored.engine, stored.model_version) == (photo.id, "sface", "m1")
     assert transition.evidence["live_photo"] == photo.id
     assert logged is not None and "data" not in logged.payload["attachments"][0]
+    counter.close()
+
+
+def _add_registered_photo(central: CentralDatabase, registration_id: str, data: bytes) -> None:
+    database = central.writer_database()
+    with database.unit_of_work() as uow:
+        candidate = uow.session.execute(
+            select(Candidate).where(Candidate.registration_id == registration_id)
+        ).scalar_one()
+        uow.session.add(
+            Photo(
+                candidate_id=candidate.id,
+                purpose="registered",
+                media_type="image/jpeg",
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+            )
+        )
+        candidate.programme_name = candidate.programme_name + " "  # the row changes too
+        uow.commit()
+    database.close()
+
+
+def test_registered_e_photos_come_with_the_pull_once(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    seed_roster(central, 6)
+    _add_registered_photo(central, "R000000", b"photo-0")
+    _add_registered_photo(central, "R000001", b"photo-1")  # area B: not this counter's
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter.sync()
+
+    def held() -> list[tuple[str, bytes]]:
+        with counter.app.database.reading() as uow:
+            rows = uow.session.execute(
+                select(Candidate.registration_id, Photo.data)
+                .join(Photo, Photo.candidate_id == Candidate.id)
+                .where(Photo.purpose == "registered")
+                .order_by(Photo.id)
+            ).all()
+        return [(r, bytes(data)) for r, data in rows]
+
+    assert held() == [("R000000", b"photo-0")]
+    _add_registered_photo(central, "R000003", b"photo-3")
+    _add_registered_photo(central, "R000000", b"photo-0 retaken")
+    counter.sync()
+    assert held() == [
+        ("R000000", b"photo-0"),
+        ("R000003", b"photo-3"),
+        ("R000000", b"photo-0 retaken"),
+    ]
+    with counter.app.database.reading() as uow:
+        newest = CandidateRepository(uow.session).registered_photo(
+            uow.session.execute(
+                select(Candidate.id).where(Candidate.registration_id == "R000000")
+            ).scalar_one()
+        )
+    assert newest is not None and newest.data == b"photo-0 retaken"
     counter.close()
