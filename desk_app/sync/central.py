@@ -4,7 +4,10 @@ Counters talk to the central PostgreSQL database directly; what makes it the aut
 every rule is checked again here, in the transaction that applies the event, against the central
 data: the transition must be legal from the central state, the candidate must be in the scope
 the central database registered for that counter, and an issued ticket number must come from a
-block the central database leased to that counter. Nothing the counter claims is taken on trust.
+block the central database leased to that counter. The one thing taken from a counter is an
+operator the central side has never seen (operators are created at counters): recorded as the
+counter describes them, and judged by that central record from then on, so a counter cannot
+promote a clerk later.
 
 Every central write transaction starts by taking one advisory lock (``CENTRAL_WRITE_LOCK``, also
 taken by the candidates' change-number trigger): writers commit one after the other, so change

@@ -43,6 +43,7 @@ from desk_app.persistence.repositories import TicketRepository
 from desk_app.services.tickets import TicketPolicy
 from desk_app.sync.central import (
     PULLED_COLUMNS,
+    BlockGrant,
     CentralDatabase,
     CentralUnavailableError,
     CounterScope,
@@ -203,7 +204,7 @@ class Syncer:
             self._store_blocks(self._central.blocks(self._counter_id, series))
         return leased
 
-    def _store_blocks(self, grants: list[Any]) -> None:
+    def _store_blocks(self, grants: list[BlockGrant]) -> None:
         if not grants:
             return
         with self._database.unit_of_work() as uow:
