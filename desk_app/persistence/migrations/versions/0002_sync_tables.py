@@ -160,6 +160,8 @@ def upgrade() -> None:
             "CREATE TRIGGER candidates_change_number BEFORE INSERT OR UPDATE ON candidates "
             "FOR EACH ROW EXECUTE FUNCTION stamp_candidate_change()"
         )
+        # A roster loaded before this revision must be pulled too: stamp it (through the trigger).
+        op.execute("UPDATE candidates SET change_number = NULL")
 
 
 def downgrade() -> None:
