@@ -235,24 +235,40 @@ class Syncer:
     # --- push -------------------------------------------------------------------------------
 
     def push(self, report: SyncReport | None = None) -> SyncReport:
-        """Push pending events in order until none is left or a batch made no progress."""
+        """Push pending events in order until none is left or a batch made no progress.
+
+        A candidate whose event failed is left alone for the rest of this push: its event is
+        tried again at the next sync (after the interval, or the backoff), not in a tight loop,
+        and is parked after ``max_attempts`` syncs.
+        """
         report = report if report is not None else SyncReport()
+        failed: set[str] = set()
         while True:
-            events, audit_head = self._pending_batch()
+            events, audit_head = self._pending_batch(failed)
             if not events:
                 return report
             answers = self._push_transport(self._central, self._counter_id, events, audit_head)
             progressed = self._store_answers(events, answers, report)
+            failed.update(
+                str(event.get("registration_id", ""))
+                for event, answer in zip(events, answers, strict=True)
+                if answer.outcome in ("error", "deferred")
+            )
             report.pushed += len(events)
             if not progressed:
                 return report
 
-    def _pending_batch(self) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+    def _pending_batch(
+        self, skipped: set[str]
+    ) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
         with self._database.reading() as uow:
             rows = (
                 uow.session.execute(
                     select(OutboxEvent)
-                    .where(OutboxEvent.status == "pending")
+                    .where(
+                        OutboxEvent.status == "pending",
+                        OutboxEvent.registration_id.not_in(skipped),
+                    )
                     .order_by(OutboxEvent.sequence)
                     .limit(self._options.push_batch)
                 )

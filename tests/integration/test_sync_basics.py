@@ -254,9 +254,15 @@ def test_a_poison_event_is_parked_and_does_not_block_the_others(
         ).scalar_one()
         row.payload = poison(row.payload)
         uow.commit()
-    for _ in range(3):
+    attempts = []
+    for _ in range(3):  # one attempt per sync, never a burst of retries within one
         counter.sync()
-
+        with counter.app.database.reading() as uow:
+            poisoned = uow.session.execute(
+                select(OutboxEvent).where(OutboxEvent.registration_id == "R000000")
+            ).scalar_one()
+        attempts.append((poisoned.attempts, poisoned.status))
+    assert attempts == [(1, "pending"), (2, "pending"), (3, "parked")]
     assert counter.outbox() == {"accepted": 1, "parked": 1}
     assert [e.registration_id for e in parked_events(counter.app.database)] == ["R000000"]
     assert central_states(central)["R000001"][0] == "confirmed"
