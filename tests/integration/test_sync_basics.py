@@ -24,6 +24,7 @@ from desk_app.persistence.models import (
     Photo,
     SyncBinding,
     TicketBlock,
+    TicketNumber,
     Transition,
 )
 from desk_app.persistence.repositories import CandidateRepository
@@ -570,4 +571,39 @@ def test_registered_e_photos_come_with_the_pull_once(
             ).scalar_one()
         )
     assert newest is not None and newest.data == b"photo-0 retaken"
+    counter.close()
+
+
+def test_an_enrolled_candidate_keeps_the_number_chosen_at_registration(
+    tmp_path: Path, central: CentralDatabase, postgres_url: str
+) -> None:
+    database = central.writer_database()
+    with database.unit_of_work() as uow:
+        uow.session.execute(
+            insert(Candidate),
+            [
+                candidate_values("E1", kind="enrolled", ticket_number="010125100007"),
+                candidate_values("E2", kind="enrolled", ticket_number="010125100008"),
+            ],
+        )
+        uow.commit()
+    database.close()
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("0101",), central=central)
+    counter.sync()
+    kept = counter.decide("confirm", "E1")
+    assert kept.ticket_number == "010125100007"
+    counter.decide("confirm", "E2")
+    with counter.app.database.unit_of_work() as uow:  # claims another candidate's number
+        row = uow.session.execute(
+            select(OutboxEvent).where(OutboxEvent.registration_id == "E2")
+        ).scalar_one()
+        row.payload = {**row.payload, "ticket_number": "010125100007"}
+        uow.commit()
+    counter.sync()
+    answers = {e.registration_id: (e.outcome, e.reason_code) for e in central_events(central)}
+    assert answers == {"E1": ("accepted", None), "E2": ("rejected", "ticket.mismatch")}
+    assert counter.outbox()["accepted"] == 1
+    with central.engine.connect() as connection:
+        numbers = connection.execute(select(TicketNumber.number, TicketNumber.status)).all()
+    assert [tuple(n) for n in numbers] == [("010125100007", "kept")]
     counter.close()
