@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,9 +15,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 
 from desk_app.cli import main
-from tests.support.factories import add_staff, make_application
+from tests.support.factories import PROJECT_ROOT, add_staff, make_application
 from tests.support.roster_files import roster_records, write_csv
-from tests.support.sync_world import make_counter, open_central, seed_roster
+from tests.support.sync_world import PERIOD, make_counter, open_central, seed_roster
 
 pytestmark = pytest.mark.postgres
 CONFIRMED_CENTRALLY = (
@@ -147,4 +151,29 @@ def test_conflicts_are_listed_with_both_versions_and_settled_by_a_supervisor(
     assert "conflicts 0" in run("counter", "status", "--db", database).output
     for counter in (first, second):
         counter.close()
+    central.close()
+
+
+def test_the_background_syncer_reports_each_cycle_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    central = open_central(postgres_url)
+    seed_roster(central, 3, areas=("A",))
+    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter.close()
+    environment = {**os.environ, "DESK_APP_DB": str(tmp_path / "C1.db"),
+                   "DESK_APP_TICKETS_PERIOD": PERIOD}  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "desk_app", "sync", "--interval", "0.1"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline()  # blocks until the first cycle is done
+    assert "pulled 3" in first and "leased 1 ticket block" in first
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=60) == 0
     central.close()
