@@ -6,13 +6,17 @@ driven. Nothing else constructs engines or services from settings.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from desk_app.config import Settings
 from desk_app.domain.tickets import TicketLayout
 from desk_app.domain.workflow import Method
 from desk_app.persistence.database import Database
+from desk_app.persistence.models import SyncBinding
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
@@ -27,6 +31,9 @@ class Application:
     tickets: TicketPolicy
     workflow: WorkflowService
     faces: FaceRegistry
+    # Set when the database is bound to a central one (desk-app counter register): then the
+    # binding decides the site, counter and scope, and ticket blocks come from the central side.
+    binding: SyncBinding | None = None
 
     @property
     def ticket_layout(self) -> TicketLayout:
@@ -56,12 +63,22 @@ def build_application(
         busy_timeout_ms=settings.database.busy_timeout_ms,
         upgrade=upgrade,
     )
+    binding = _binding(database)
     workstation = workstation_from(settings)
+    if binding is not None:
+        workstation = dataclasses.replace(
+            workstation,
+            site_id=binding.site_id,
+            counter_id=binding.counter_id,
+            exam_areas=tuple(area for area in binding.exam_areas.split(",") if area),
+            tutoring_unit=binding.tutoring_unit,
+        )
     tickets = TicketPolicy(
         layout=settings.tickets.layout(today),
         site_id=workstation.site_id,
         counter_id=workstation.counter_id,
         block_size=settings.tickets.block_size,
+        grant_locally=binding is None,
     )
     engine = settings.faces.engine
     engine_class = ENGINES[engine]
@@ -77,6 +94,16 @@ def build_application(
         database=database,
         workstation=workstation,
         tickets=tickets,
-        workflow=WorkflowService(database, workstation, tickets, faces),
+        workflow=WorkflowService(database, workstation, tickets, faces, outbox=binding is not None),
         faces=faces,
+        binding=binding,
     )
+
+
+def _binding(database: Database) -> SyncBinding | None:
+    """The central binding, if any (a database not yet upgraded has no table for it)."""
+    try:
+        with database.reading() as uow:
+            return uow.session.get(SyncBinding, 1)
+    except SQLAlchemyError:
+        return None

@@ -993,3 +993,9 @@ def _print_card(result: dict[str, Any]) -> None:
     for error in result["errors"]:
         where = f" [{error['field']}]" if error["field"] else ""
         click.echo(f"  problem{where}: {error['message']} [{error['code']}]")
+
+
+# --- synchronisation (desk_app.cli_sync) ----------------------------------------------------
+from desk_app.cli_sync import register_commands  # noqa: E402 - it builds on the helpers above
+
+register_commands(main)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -108,6 +109,9 @@ class Candidate(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     # Bumped on every state change: a stale screen cannot overwrite a newer decision.
     version: Mapped[int] = mapped_column(default=1)
+    # Central database only: set by a trigger on every insert and update, in commit order, so a
+    # counter can pull "everything after N" (see desk_app.sync.central). NULL on a counter.
+    change_number: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
     transitions: Mapped[list[Transition]] = relationship(
         back_populates="candidate", order_by="Transition.id", viewonly=True
@@ -274,3 +278,118 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     sequence: Mapped[int]
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- synchronisation with the central database (desk_app.sync) -------------------------------
+# Counter side: the binding to the central database, the outbox and the conflicts found.
+
+
+class SyncBinding(Base):
+    """The one row that binds this counter database to a central one, and its pull cursor."""
+
+    __tablename__ = "sync_binding"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    central_url: Mapped[str] = mapped_column(Text)
+    site_id: Mapped[str] = mapped_column(String(40))
+    counter_id: Mapped[str] = mapped_column(String(40))
+    exam_areas: Mapped[str] = mapped_column(Text, default="")  # ','-separated; empty: unit scope
+    tutoring_unit: Mapped[str | None] = mapped_column(String(200))
+    # The highest central change number this counter has pulled and stored.
+    pulled_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    registered_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutboxEvent(Base):
+    """A local state change waiting for (or answered by) the central database.
+
+    Written in the same transaction as the change itself, so no change is ever left unsent.
+    """
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected', 'parked')", name="status"),
+        Index("ix_outbox_events_status_sequence", "status", "sequence"),
+    )
+
+    sequence: Mapped[int] = mapped_column(primary_key=True)  # push order
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    registration_id: Mapped[str] = mapped_column(String(40), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    reason_code: Mapped[str | None] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    answered_at: Mapped[datetime | None]
+
+
+class SyncConflict(Base):
+    """A local change the central database refused: both versions, for a supervisor to settle."""
+
+    __tablename__ = "sync_conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[str] = mapped_column(String(40), index=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    reason_code: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text, default="")
+    local_version: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    central_version: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    detected_at: Mapped[datetime] = mapped_column(default=utc_now)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(40))
+
+
+# Central side: sites, registered counters and the log of every event received.
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class CentralCounter(Base):
+    """A counter registered with the central database and the scope it may act on."""
+
+    __tablename__ = "counters"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"))
+    exam_areas: Mapped[str] = mapped_column(Text, default="")  # ','-separated
+    tutoring_unit: Mapped[str | None] = mapped_column(String(200))
+    registered_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The counter's audit chain head as last reported: a chain rebuilt from scratch is caught.
+    audit_sequence: Mapped[int] = mapped_column(default=0)
+    audit_hash: Mapped[str] = mapped_column(String(64), default="")
+    audit_problem: Mapped[str] = mapped_column(Text, default="")
+    # The sync cursor: the highest change number the counter reported as pulled.
+    pulled_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_seen_at: Mapped[datetime | None]
+
+
+class CentralEvent(Base):
+    """Every event a counter pushed, with the answer given: replays get the same answer."""
+
+    __tablename__ = "central_events"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('accepted', 'rejected')", name="outcome"),
+        Index("ix_central_events_counter_sequence", "counter_id", "counter_sequence"),
+    )
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    counter_id: Mapped[str] = mapped_column(ForeignKey("counters.id"))
+    counter_sequence: Mapped[int]
+    registration_id: Mapped[str] = mapped_column(String(40), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    outcome: Mapped[str] = mapped_column(String(10))
+    reason_code: Mapped[str | None] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text, default="")
+    central_version: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -21,6 +21,7 @@ from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
 from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
 from desk_app.security import audit
 from desk_app.services.faces import FaceRegistry, LiveCapture, store_live_capture
+from desk_app.services.outbox import record_transition
 from desk_app.services.tickets import (
     TicketPolicy,
     issue_ticket_number,
@@ -73,11 +74,15 @@ class WorkflowService:
         workstation: Workstation,
         tickets: TicketPolicy,
         faces: FaceRegistry | None = None,
+        *,
+        outbox: bool = False,
     ) -> None:
         self._database = database
         self._workstation = workstation
         self._tickets = tickets
         self._faces = faces
+        # A counter bound to a central database records every change in its outbox.
+        self._outbox = outbox
 
     def confirm(
         self, registration_id: str, operator_id: str, decision: Decision | None = None
@@ -128,6 +133,9 @@ class WorkflowService:
             target = next_state(previous, action, role, decision.reason)
             self._check_action_rules(uow, action, candidate, operator)
 
+            keeps_own_number = bool(
+                candidate.kind == CandidateKind.ENROLLED and candidate.ticket_number
+            )
             ticket = self._ticket_effect(uow, action, candidate)
             evidence = dict(decision.evidence)
             if decision.live_capture is not None:
@@ -156,7 +164,7 @@ class WorkflowService:
             candidate.state_changed_at = utc_now()
             candidate.version += 1
             uow.flush()
-            audit.append(
+            entry = audit.append(
                 uow.session,
                 actor=operator.id,
                 action=f"candidate.{action.value}",
@@ -171,6 +179,17 @@ class WorkflowService:
                     "transition": transition.id,
                 },
             )
+            if self._outbox:
+                issued = ticket is not None and not keeps_own_number
+                record_transition(
+                    uow.session,
+                    candidate=candidate,
+                    transition=transition,
+                    operator=operator,
+                    audit_entry=entry,
+                    ticket_series=self._tickets.layout.series if issued else None,
+                    ticket_kind=None if ticket is None else ("issued" if issued else "kept"),
+                )
             uow.commit()
         if self._faces is not None:
             if target is CandidateState.CONFIRMED and decision.live_capture is not None:

@@ -1,0 +1,200 @@
+"""Binding a counter database to the central one, and what the status bar shows about it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from desk_app.domain.errors import NotFoundError, PermissionDeniedError
+from desk_app.domain.workflow import Role
+from desk_app.persistence.database import Database
+from desk_app.persistence.models import (
+    OutboxEvent,
+    SyncBinding,
+    SyncConflict,
+    TicketBlock,
+    utc_now,
+)
+from desk_app.persistence.repositories import OperatorRepository, TicketRepository
+from desk_app.security import audit
+from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
+
+
+def register_counter(
+    database: Database,
+    central: CentralDatabase,
+    *,
+    central_url: str,
+    site_id: str,
+    counter_id: str,
+    scope: CounterScope,
+    operator_id: str = "system",
+) -> SyncBinding:
+    """Register the counter centrally with its scope and bind the local database to it.
+
+    A database that has issued ticket numbers from blocks it granted itself cannot be bound:
+    those numbers were never leased centrally, so the central side would refuse them all.
+    """
+    with database.reading() as uow:
+        binding = uow.session.get(SyncBinding, 1)
+        local_blocks = uow.session.execute(
+            select(func.count()).select_from(TicketBlock).where(TicketBlock.granted_by == "local")
+        ).scalar_one()
+    if binding is not None and binding.counter_id != counter_id:
+        raise SyncError(
+            f"this database is already bound as counter {binding.counter_id}",
+            code="sync.already_bound",
+        )
+    if local_blocks:
+        raise SyncError(
+            "this database issued ticket numbers on its own; bind a fresh counter database",
+            code="sync.local_tickets",
+        )
+    central.register_counter(site_id, counter_id, scope)
+    with database.unit_of_work() as uow:
+        binding = uow.session.get(SyncBinding, 1)
+        if binding is None:
+            binding = SyncBinding(id=1, pulled_through=0, last_error="")
+            uow.session.add(binding)
+        binding.central_url = central_url
+        binding.site_id = site_id
+        binding.counter_id = counter_id
+        binding.exam_areas = scope.areas_text
+        binding.tutoring_unit = scope.tutoring_unit
+        audit.append(
+            uow.session,
+            actor=operator_id,
+            action="counter.register",
+            subject=counter_id,
+            details={
+                "site": site_id,
+                "central": masked_url(central_url),
+                "exam_areas": scope.areas_text,
+                "tutoring_unit": scope.tutoring_unit,
+            },
+        )
+        uow.commit()
+    return binding
+
+
+def masked_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "?"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows: online or not, last success, what waits, what went wrong."""
+
+    counter_id: str
+    central: str
+    online: bool
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+    pending: int
+    parked: int
+    conflicts: int
+    pulled_through: int
+    tickets_left: int
+
+
+def sync_status(database: Database, ticket_series: str) -> SyncStatus | None:
+    """The binding's status, or None for a standalone counter."""
+    with database.reading() as uow:
+        session = uow.session
+        binding = session.get(SyncBinding, 1)
+        if binding is None:
+            return None
+        counts: dict[str, int] = dict(
+            session.execute(
+                select(OutboxEvent.status, func.count())
+                .where(OutboxEvent.status.in_(("pending", "parked")))
+                .group_by(OutboxEvent.status)
+            ).all()
+        )
+        conflicts = session.execute(
+            select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
+        ).scalar_one()
+        tickets_left = TicketRepository(session).remaining(ticket_series, binding.counter_id)
+        return SyncStatus(
+            counter_id=binding.counter_id,
+            central=masked_url(binding.central_url),
+            online=binding.last_attempt_at is not None and not binding.last_error,
+            last_attempt_at=binding.last_attempt_at,
+            last_success_at=binding.last_success_at,
+            last_error=binding.last_error,
+            pending=int(counts.get("pending", 0)),
+            parked=int(counts.get("parked", 0)),
+            conflicts=int(conflicts),
+            pulled_through=binding.pulled_through,
+            tickets_left=tickets_left,
+        )
+
+
+def open_conflicts(database: Database) -> Sequence[SyncConflict]:
+    """Refused local changes with both versions, for the supervisor queue."""
+    with database.reading() as uow:
+        return (
+            uow.session.execute(
+                select(SyncConflict)
+                .where(SyncConflict.resolved_at.is_(None))
+                .order_by(SyncConflict.id)
+            )
+            .scalars()
+            .all()
+        )
+
+
+def resolve_conflict(
+    database: Database, conflict_id: int, supervisor_id: str, note: str = ""
+) -> SyncConflict:
+    """A supervisor has looked at both versions and settled the case (recorded and audited).
+
+    The central decision stands either way; what follows (a revocation, a new decision) is an
+    ordinary decision of its own.
+    """
+    with database.unit_of_work() as uow:
+        operator = OperatorRepository(uow.session).get(supervisor_id)
+        if operator is None or not operator.active or operator.role != Role.SUPERVISOR:
+            raise PermissionDeniedError(
+                "only a supervisor settles a sync conflict", code="permission.role"
+            )
+        conflict = uow.session.get(SyncConflict, conflict_id, with_for_update=True)
+        if conflict is None:
+            raise NotFoundError(f"no sync conflict {conflict_id}", code="sync.no_conflict")
+        if conflict.resolved_at is not None:
+            raise SyncError(
+                f"sync conflict {conflict_id} was settled by {conflict.resolved_by}",
+                code="sync.conflict_settled",
+            )
+        conflict.resolved_at = utc_now()
+        conflict.resolved_by = operator.id
+        audit.append(
+            uow.session,
+            actor=operator.id,
+            action="sync.conflict_settled",
+            subject=conflict.registration_id,
+            details={"conflict": conflict.id, "event_id": conflict.event_id, "note": note},
+        )
+        uow.commit()
+    return conflict
+
+
+def parked_events(database: Database) -> Sequence[OutboxEvent]:
+    with database.reading() as uow:
+        return (
+            uow.session.execute(
+                select(OutboxEvent)
+                .where(OutboxEvent.status == "parked")
+                .order_by(OutboxEvent.sequence)
+            )
+            .scalars()
+            .all()
+        )
