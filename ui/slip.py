@@ -1,0 +1,82 @@
+"""The confirmation slip: one A5 page the candidate takes away, printed or saved as PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF, QRect, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from ui.widgets import heading_font
+
+translate = QCoreApplication.translate
+
+
+@dataclass(frozen=True)
+class Slip:
+    name: str
+    masked_document_number: str  # first 3 and last 4 characters only
+    registration_id: str
+    programme: str
+    exam_area: str
+    ticket_number: str
+    confirmed_at: datetime
+    site: str
+    counter: str
+    clerk: str
+    photo: bytes | None
+
+
+def write_slip_pdf(slip: Slip, path: Path) -> Path:
+    """Render the slip to ``path`` (PDF); returns the path."""
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
+    writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+    writer.setResolution(150)
+    writer.setTitle(translate("Slip", "Identity confirmation slip"))
+    painter = QPainter(writer)
+    width = writer.width()
+    line = 60
+    painter.setFont(heading_font(16))
+    painter.drawText(
+        QRect(0, 0, width, 80),
+        Qt.AlignmentFlag.AlignCenter,
+        translate("Slip", "Self-study examination: on-site identity confirmation slip"),
+    )
+    painter.setFont(heading_font(11, bold=False))
+    rows = [
+        (translate("Slip", "Name"), slip.name),
+        (translate("Slip", "ID number"), slip.masked_document_number),
+        (translate("Slip", "Registration"), slip.registration_id),
+        (translate("Slip", "Programme"), slip.programme),
+        (translate("Slip", "Exam area"), slip.exam_area),
+        (translate("Slip", "Confirmed at"), slip.confirmed_at.strftime("%Y-%m-%d %H:%M")),
+        (translate("Slip", "Site / counter"), f"{slip.site} / {slip.counter}"),
+        (translate("Slip", "Clerk"), slip.clerk),
+    ]
+    top = 140
+    for index, (label, value) in enumerate(rows):
+        y = top + index * line
+        painter.drawText(QRect(0, y, 260, line), Qt.AlignmentFlag.AlignLeft, label)
+        painter.drawText(QRect(270, y, width - 560, line), Qt.AlignmentFlag.AlignLeft, value)
+    image = QImage()
+    if slip.photo and image.loadFromData(slip.photo):
+        painter.drawImage(QRect(width - 260, top, 240, 300), image)
+    y = top + len(rows) * line + 30
+    painter.setFont(heading_font(14))
+    painter.drawText(
+        QRect(0, y, width, 80),
+        Qt.AlignmentFlag.AlignLeft,
+        translate("Slip", "Admission ticket number") + f":  {slip.ticket_number}",
+    )
+    painter.setFont(heading_font(11, bold=False))
+    y += 200
+    painter.drawText(
+        QRect(0, y, width, line),
+        Qt.AlignmentFlag.AlignLeft,
+        translate("Slip", "Candidate's signature") + ": ______________________",
+    )
+    painter.end()
+    return path
