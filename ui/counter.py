@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -151,7 +152,8 @@ class CounterScreen(QWidget):
         roster_layout.addWidget(self.roster, 1)
         roster_layout.addLayout(steps)
         self.roster_box.setVisible(False)
-        self.roster_box.setMaximumWidth(300)
+        self.roster_box.setMinimumWidth(340)
+        self.roster_box.setMaximumWidth(380)
         outer.addWidget(self.roster_box)
 
         left = QVBoxLayout()
@@ -174,7 +176,9 @@ class CounterScreen(QWidget):
             button.setMinimumHeight(44)
             button.setFont(heading_font(12))
             actions.addWidget(button)
-        self.confirm_button.setStyleSheet(f"background: {PASS_COLOUR}; color: white;")
+        self.confirm_button.setStyleSheet(
+            f"QPushButton:enabled {{ background: {PASS_COLOUR}; color: white; }}"
+        )
         self.confirm_button.clicked.connect(self.confirm)
         self.refer_button.clicked.connect(self._ask_refer)
         self.reject_button.clicked.connect(self._ask_reject)
@@ -262,7 +266,11 @@ class CounterScreen(QWidget):
             ]
         )
         self.scores.verticalHeader().setVisible(False)
-        self.scores.setMaximumHeight(120)
+        self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.scores.setMinimumHeight(4 * 30 + 6)
+        self.scores.setMaximumHeight(4 * 30 + 6)
+        self.scores.verticalHeader().setDefaultSectionSize(30)
+        self.scores.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scores.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         match_layout.addWidget(self.scores)
         self.match_summary = QLabel()
@@ -312,10 +320,14 @@ class CounterScreen(QWidget):
         self.roster.clear()
         for candidate in roster:
             item = QListWidgetItem(
-                f"{candidate.name}  {mask_document_number(candidate.document_number)}  "
-                f"[{state_text(candidate.state)}]"
+                f"{candidate.name}  …{candidate.document_number[-4:]}  "
+                f"{state_text(candidate.state)}"
             )
             item.setData(Qt.ItemDataRole.UserRole, candidate.registration_id)
+            if candidate.state is CandidateState.CONFIRMED:
+                item.setForeground(QColor(PASS_COLOUR))
+            elif candidate.state is CandidateState.REFERRED:
+                item.setForeground(QColor(REVIEW_COLOUR))
             self.roster.addItem(item)
         if 0 <= current < self.roster.count():
             self.roster.setCurrentRow(current)

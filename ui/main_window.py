@@ -37,7 +37,7 @@ from ui.settings import (
     self_test,
 )
 from ui.signin import FirstAdministratorPage, LockPage, SignInPage
-from ui.texts import error_text, role_text
+from ui.texts import error_text, role_text, state_text
 from ui.widgets import CameraPreview, heading_font
 from ui.workers import CameraWorker, ReaderWorker
 
@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
     # --- messages -------------------------------------------------------------------------------
 
     def _decided(self, change: ChangeSet) -> None:
-        self._status_message(f"{change.registration_id}: {change.new_state.value}")
+        self._status_message(f"{change.registration_id}: {state_text(change.new_state)}")
         if self.operator is not None and self.operator.role is Role.SUPERVISOR:
             self.review.refresh()
 

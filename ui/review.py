@@ -88,7 +88,9 @@ class ReviewScreen(QWidget):
         right.addWidget(self.details, 1)
         buttons = QHBoxLayout()
         self.approve_button = QPushButton(self.tr("Approve (issue ticket number)"))
-        self.approve_button.setStyleSheet(f"background: {PASS_COLOUR}; color: white;")
+        self.approve_button.setStyleSheet(
+            f"QPushButton:enabled {{ background: {PASS_COLOUR}; color: white; }}"
+        )
         self.reject_button = QPushButton(self.tr("Reject…"))
         for button in (self.approve_button, self.reject_button):
             button.setMinimumHeight(44)

@@ -211,7 +211,7 @@ def self_test(state: HardwareState, min_brightness: float, max_brightness: float
 
 
 def checks_html(checks: list[Check]) -> str:
-    return "<br>".join(
+    return " &nbsp; ".join(
         f"<span style='color:{PASS_COLOUR if check.ok else FAIL_COLOUR}'>"
         f"{'✔' if check.ok else '✘'} {check.text}</span>"
         for check in checks

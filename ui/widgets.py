@@ -14,6 +14,29 @@ REVIEW_COLOUR = "#e37400"
 FAIL_COLOUR = "#d93025"
 
 
+class Privacy:
+    """When ``mosaic`` is on, every photograph is shown as a coarse mosaic.
+
+    For screenshots that go into the repository: the demo's faces are third-party photographs
+    that must not be redistributed (``../shared/data/README.md``). Never on at a real counter.
+    """
+
+    mosaic = False
+
+
+def obscured(image: QImage) -> QImage:
+    if not Privacy.mosaic or image.isNull():
+        return image
+    across = 14  # blocks across, whatever the size: no face stays recognisable
+    small = image.scaled(
+        across,
+        max(round(across * image.height() / max(image.width(), 1)), 1),
+        Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+    return small.scaled(image.size(), Qt.AspectRatioMode.IgnoreAspectRatio)
+
+
 def heading_font(size: int = 14, bold: bool = True) -> QFont:
     font = QFont()
     font.setPointSize(size)
@@ -41,8 +64,9 @@ class PictureBox(QFrame):
         self.has_picture = False
 
     def show_image(self, data: bytes | None, missing_text: str = "") -> None:
-        pixmap = QPixmap()
-        if data and pixmap.loadFromData(data):
+        image = QImage()
+        if data and image.loadFromData(data):
+            pixmap = QPixmap.fromImage(obscured(image))
             self.picture.setPixmap(
                 pixmap.scaled(
                     150,
@@ -103,7 +127,7 @@ class CameraPreview(QWidget):
                 scaled.width(),
                 scaled.height(),
             )
-            painter.drawImage(target, self._image)
+            painter.drawImage(target, obscured(self._image))
         analysis = self._analysis
         if analysis is not None and analysis.box is not None and target.width() > 0:
             factor = target.width() / max(analysis.frame_size[0], 1)

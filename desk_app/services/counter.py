@@ -178,6 +178,8 @@ class CounterQueries:
                 Transition.action.in_((Action.REFER.value, Action.REJECT.value)),
             )
         ).scalar_one()
+        if candidate.state == CandidateState.REFERRED.value:
+            attempts -= 1  # the referral being reviewed is not an earlier attempt
         return _view(candidate, int(attempts), photo.data if photo is not None else None)
 
     def search(self, operator: SignedIn, text: str, *, limit: int = 50) -> list[CandidateView]:
