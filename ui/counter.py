@@ -662,13 +662,22 @@ class CounterScreen(QWidget):
             photo=self.live_jpeg or candidate.ephoto,
         )
 
-    def save_slip(self, path: Path) -> Path | None:
+    def save_slip(self, path: Path) -> None:
+        """Write the slip on its own worker (rendering a PDF with a CJK font takes ~60 ms);
+        ``slip_path`` is set when it is written."""
         slip = self.slip()
         if slip is None:
-            return None
-        self.slip_path = write_slip_pdf(slip, path)
+            return
+        self.services.operations.run(
+            lambda: write_slip_pdf(slip, path),
+            on_success=self._slip_written,
+            on_failure=self.show_error,
+            worker="documents",
+        )
+
+    def _slip_written(self, path: Path) -> None:
+        self.slip_path = path
         self.notice.setText(self.tr("Slip saved: {0}").format(str(path)))
-        return self.slip_path
 
     def _ask_slip(self) -> None:
         slip = self.slip()

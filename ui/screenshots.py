@@ -120,8 +120,8 @@ def main() -> int:
         counter.confirm()
         wait_until(lambda: counter.last_change is not None, 30)
         save(window, out, "04-counter-confirmed")
-        slip = counter.save_slip(Path(workdir.name) / "slip-example.pdf")
-        print(f"wrote {slip}")
+        counter.save_slip(Path(workdir.name) / "slip-example.pdf")
+        wait_until(lambda: counter.slip_path is not None, 30)
 
         counter.next_candidate()
         stage.lift()

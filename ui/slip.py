@@ -30,7 +30,8 @@ class Slip:
 
 
 def write_slip_pdf(slip: Slip, path: Path) -> Path:
-    """Render the slip to ``path`` (PDF); returns the path."""
+    """Render the slip to ``path`` (PDF); returns the path. Safe off the GUI thread: it paints
+    on a PDF device only (no widgets, no pixmaps)."""
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
     writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)

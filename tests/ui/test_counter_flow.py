@@ -71,9 +71,9 @@ def test_counter_confirms_a_candidate_end_to_end(
         assert transition.scores["scores"]["live_ephoto"]["band"] == "pass"
         assert transition.evidence["card_photo_checked_by_eye"] is True
 
-    slip = counter.save_slip(tmp_path / "slip.pdf")
-    assert slip is not None
-    data = slip.read_bytes()
+    counter.save_slip(tmp_path / "slip.pdf")
+    qtbot.waitUntil(lambda: counter.slip_path is not None, timeout=10_000)
+    data = counter.slip_path.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(data) > 2000
 
