@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
             self.hardware.engine_detail = self.tr("no face engine")
         if self.reader is not None:
             self.reader.reader_event.connect(self._reader_event)
+        self._show_hardware()
 
     def start_workers(self) -> None:
         for worker in (self.services.face_worker, self.camera, self.reader):

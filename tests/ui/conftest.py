@@ -146,16 +146,18 @@ def make_window(
         application: Application,
         *,
         camera: CameraSource | None = None,
-        faces: bool = False,
+        faces: bool | Callable[[str], Any] = False,
         cards: list[CardText] | None = None,
         idle_ms: int | None = None,
     ) -> tuple[Any, ReaderSimulator | None]:
         operations = Operations()
-        face_worker = (
-            FaceWorker(application.settings.faces.engine, application.settings.quality)
-            if faces
-            else None
-        )
+        face_worker = None
+        if faces:
+            face_worker = FaceWorker(
+                application.settings.faces.engine,
+                application.settings.quality,
+                **({"loader": faces} if callable(faces) else {}),
+            )
         services = Services(
             application,
             CounterQueries(application.database, application.workstation),

@@ -167,3 +167,37 @@ def test_self_test_says_what_is_wrong(
     text = window.self_test_banner.text()
     assert "Camera: not working" in text
     assert "Card reader: not connected" in text
+
+
+def test_settings_show_thresholds_to_supervisors_only_and_persist(
+    qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.preferences import Preferences
+    from ui.settings import SettingsDialog
+
+    window, _ = make_window(counter_app)
+    services = window.services
+    clerk = SignedIn("clerk", "x", Role.CLERK)
+    supervisor = SignedIn("super1", "x", Role.SUPERVISOR)
+    for_clerk = SettingsDialog(services, Preferences(), clerk)
+    for_supervisor = SettingsDialog(services, Preferences(), supervisor)
+    qtbot.addWidget(for_clerk)
+    qtbot.addWidget(for_supervisor)
+    assert for_clerk.thresholds_box.isHidden()
+    assert not for_supervisor.thresholds_box.isHidden()
+
+    for_clerk.camera_kind.setCurrentIndex(for_clerk.camera_kind.findData("files"))
+    for_clerk.camera_path.setText("/srv/camera-clips")
+    for_clerk.language.setCurrentIndex(for_clerk.language.findData("en"))
+    chosen = for_clerk.chosen()
+    store = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    chosen.save(store)
+    loaded = Preferences.load(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    assert loaded == chosen
+    assert (loaded.camera.kind, loaded.camera.path, loaded.language) == (
+        "files",
+        "/srv/camera-clips",
+        "en",
+    )
