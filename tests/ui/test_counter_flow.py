@@ -190,3 +190,14 @@ def test_document_without_chip_is_only_referred(
     counter.refer(ReasonCode.DOCUMENT_WITHOUT_CHIP)
     qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
     assert _candidate(counter_app, "P0").state == "referred"
+
+
+def test_a_supervisor_revokes_a_confirmation_with_a_reason(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    counter_app.workflow.confirm("R1", "clerk")
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "super1")
+    window.review.revoke("R1", ReasonCode.CLERK_ERROR, "wrong person")
+    qtbot.waitUntil(lambda: _candidate(counter_app, "R1").state == "revoked", timeout=10_000)
+    assert "R1" in window.review.notice.text()

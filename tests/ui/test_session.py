@@ -201,3 +201,21 @@ def test_settings_show_thresholds_to_supervisors_only_and_persist(
         "/srv/camera-clips",
         "en",
     )
+
+
+def test_quality_hints_are_worded_on_the_preview(qtbot: Any) -> None:
+    from desk_app.vision.quality import QualityIssue
+    from ui.widgets import CameraPreview
+    from ui.workers import FrameAnalysis
+
+    preview = CameraPreview()
+    qtbot.addWidget(preview)
+    assert preview.hint() == ""
+    preview.show_analysis(
+        FrameAnalysis((10, 10, 50, 60), (QualityIssue.TOO_SMALL,), (640, 480), 0, True)
+    )
+    assert preview.hint() == "Move closer"
+    preview.show_analysis(FrameAnalysis(None, (QualityIssue.NO_FACE,), (640, 480), 0, True))
+    assert preview.hint() == "Look at the camera"
+    preview.show_analysis(FrameAnalysis((10, 10, 50, 60), (), (640, 480), 2, True))
+    assert preview.hint() == ""
