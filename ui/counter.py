@@ -9,6 +9,7 @@ scope again: the buttons only mirror what the service would allow.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -54,11 +55,12 @@ from desk_app.services.counter import (
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.vision.engines import FaceEngine
+from desk_app.vision.images import RGBImage
 from desk_app.vision.verification import Comparison, Reference, Verification, verify_three_way
 from ui.card_camera import camera_card_reader
 from ui.context import Services
 from ui.dialogs import ManualDocumentDialog, ReasonDialog
-from ui.slip import Slip, write_slip_pdf
+from ui.slip import Slip, paint_slip, write_slip_pdf
 from ui.texts import (
     document_text,
     error_text,
@@ -106,6 +108,8 @@ class CounterScreen(QWidget):
     def __init__(self, services: Services, preview: CameraPreview, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
+        # The newest camera frame, for reading the card held up to the camera (set by the window).
+        self.latest_frame: Callable[[], RGBImage | None] = lambda: None
         self.operator: SignedIn | None = None
         self.preview = preview
         self._reset_state()
@@ -194,7 +198,10 @@ class CounterScreen(QWidget):
         self.ticket = TicketNumber()
         self.slip_button = QPushButton(self.tr("Save slip as PDF…"))
         self.slip_button.clicked.connect(self._ask_slip)
+        self.print_button = QPushButton(self.tr("Print slip…"))
+        self.print_button.clicked.connect(self._print_slip)
         ticket_row.addWidget(self.ticket, 1)
+        ticket_row.addWidget(self.print_button)
         ticket_row.addWidget(self.slip_button)
         left.addLayout(ticket_row)
         outer.addLayout(left, 3)
@@ -209,10 +216,7 @@ class CounterScreen(QWidget):
         self.card_fields.setFont(heading_font(12, bold=False))
         card_buttons = QVBoxLayout()
         self.camera_card_button = QPushButton(self.tr("Read card with camera (pending)"))
-        self.camera_card_button.setEnabled(camera_card_reader() is not None)
-        self.camera_card_button.setToolTip(
-            self.tr("Reading the card with the camera is not available yet.")
-        )
+        self.camera_card_button.clicked.connect(self.read_card_with_camera)
         self.manual_button = QPushButton(self.tr("Document without chip…"))
         self.manual_button.clicked.connect(self._ask_manual_document)
         card_buttons.addWidget(self.camera_card_button)
@@ -627,6 +631,31 @@ class CounterScreen(QWidget):
         if dialog.exec():
             self.reject(*dialog.choice())
 
+    # --- the card held up to the camera (PENDING: the OCR reader is not wired yet) -------------
+
+    def read_card_with_camera(self) -> None:
+        reader, frame = camera_card_reader(), self.latest_frame()
+        if reader is None:
+            self.notice.setText(self.tr("Reading the card with the camera is not available yet."))
+            return
+        if frame is None:
+            self.notice.setText(self.tr("No camera picture: hold the card up to the camera."))
+            return
+        self.services.operations.run(
+            lambda: reader.read_card(frame),
+            on_success=self._card_from_camera,
+            on_failure=self.show_error,
+            worker="ocr",
+        )
+
+    def _card_from_camera(self, result: tuple[CardText, bytes | None]) -> None:
+        card, portrait = result
+        self.next_candidate()
+        self.card, self.card_portrait = card, portrait
+        self.card_issues = card_problems(card, _today())
+        self._show_all()
+        self.lookup(card.id_number)
+
     # --- documents without chip ---------------------------------------------------------------
 
     def _ask_manual_document(self) -> None:
@@ -689,6 +718,16 @@ class CounterScreen(QWidget):
         if name:
             self.save_slip(Path(name))
 
+    def _print_slip(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        slip = self.slip()
+        if slip is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec():
+            paint_slip(slip, printer)
+
     def next_candidate(self) -> None:
         if self.services.face_worker is not None:
             self.services.face_worker.disarm()
@@ -715,6 +754,18 @@ class CounterScreen(QWidget):
         self.retake_button.setEnabled(capturing and self.capture is not None)
         self.capture_button.setEnabled(capturing and self.capture is None)
         self.slip_button.setEnabled(self.slip() is not None)
+        self.print_button.setEnabled(self.slip() is not None)
+        available = camera_card_reader() is not None
+        self.camera_card_button.setEnabled(available and self.operator is not None)
+        self.camera_card_button.setText(
+            self.tr("Read card with camera")
+            if available
+            else self.tr("Read card with camera (pending)")
+        )
+        if not available:
+            self.camera_card_button.setToolTip(
+                self.tr("Reading the card with the camera is not available yet.")
+            )
         self.card_checked.setVisible(self.verification is not None and self.card_portrait is None)
 
     def _show_all(self) -> None:

@@ -25,6 +25,7 @@ from desk_app.domain.workflow import Role
 from desk_app.idcard.reader import ReaderEvent
 from desk_app.services.counter import SignedIn
 from desk_app.services.workflow import ChangeSet
+from desk_app.vision.images import RGBImage
 from ui.context import Services
 from ui.counter import CounterScreen
 from ui.preferences import Preferences
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.camera = camera
         self.reader = reader
         self.operator: SignedIn | None = None
+        self._latest_frame: RGBImage | None = None
         self.hardware = HardwareState(
             camera="starting" if camera else "none", reader="starting" if reader else "none"
         )
@@ -177,6 +179,8 @@ class MainWindow(QMainWindow):
 
     def _connect_workers(self) -> None:
         if self.camera is not None:
+            self.camera.add_consumer(self._remember_frame)
+            self.counter.latest_frame = lambda: self._latest_frame
             self.camera.frame_ready.connect(self.preview.show_frame)
             self.camera.state_changed.connect(self._camera_state)
             self.camera.fps_measured.connect(self._camera_fps)
@@ -192,6 +196,10 @@ class MainWindow(QMainWindow):
         if self.reader is not None:
             self.reader.reader_event.connect(self._reader_event)
         self._show_hardware()
+
+    def _remember_frame(self, rgb: RGBImage) -> None:
+        """Camera thread: keep a reference to the newest frame (one assignment: no lock)."""
+        self._latest_frame = rgb
 
     def start_workers(self) -> None:
         for worker in (self.services.face_worker, self.camera, self.reader):

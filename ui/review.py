@@ -167,9 +167,9 @@ class ReviewScreen(QWidget):
         self.queue.blockSignals(False)
         self.count.setText(self.tr("Referred cases: {0}").format(len(cases)))
         self.queue.setCurrentRow(row)
-        self._show_case(row)
+        self._show_case(row, keep_notice=True)
 
-    def _show_case(self, row: int) -> None:
+    def _show_case(self, row: int, *, keep_notice: bool = False) -> None:
         self.current = self.cases[row] if 0 <= row < len(self.cases) else None
         case = self.current
         self.approve_button.setEnabled(case is not None)
@@ -209,7 +209,8 @@ class ReviewScreen(QWidget):
                 + "</b>"
             )
         self.details.setText("<br>".join(lines))
-        self.notice.clear()
+        if not keep_notice:
+            self.notice.clear()
 
     def approve(self) -> None:
         case, operator = self.current, self.operator

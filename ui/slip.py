@@ -7,11 +7,25 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRect, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
-
-from ui.widgets import heading_font
+from PySide6.QtGui import (
+    QFont,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+)
 
 translate = QCoreApplication.translate
+LAYOUT_DPI = 150
+
+
+def _font(points: int, bold: bool = True) -> QFont:
+    font = QFont()
+    font.setPixelSize(round(points * LAYOUT_DPI / 72))
+    font.setBold(bold)
+    return font
 
 
 @dataclass(frozen=True)
@@ -33,20 +47,30 @@ def write_slip_pdf(slip: Slip, path: Path) -> Path:
     """Render the slip to ``path`` (PDF); returns the path. Safe off the GUI thread: it paints
     on a PDF device only (no widgets, no pixmaps)."""
     writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
-    writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
     writer.setResolution(150)
     writer.setTitle(translate("Slip", "Identity confirmation slip"))
-    painter = QPainter(writer)
-    width = writer.width()
+    paint_slip(slip, writer)
+    return path
+
+
+def paint_slip(slip: Slip, device: QPagedPaintDevice) -> None:
+    """Lay the slip out on an A5 page of ``device`` (a PDF writer or a printer)."""
+    device.setPageSize(QPageSize(QPageSize.PageSizeId.A5))
+    device.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
+    painter = QPainter(device)
+    # Laid out in units of 1/150 inch whatever the device's resolution (PDF 150 dpi, printers
+    # 300-1200 dpi); fonts get pixel sizes in the same units so the transform scales them too.
+    factor = device.logicalDpiX() / LAYOUT_DPI
+    painter.scale(factor, factor)
+    width = round(device.width() / factor)
     line = 60
-    painter.setFont(heading_font(16))
+    painter.setFont(_font(16))
     painter.drawText(
         QRect(0, 0, width, 80),
         Qt.AlignmentFlag.AlignCenter,
         translate("Slip", "Self-study examination: on-site identity confirmation slip"),
     )
-    painter.setFont(heading_font(11, bold=False))
+    painter.setFont(_font(11, bold=False))
     rows = [
         (translate("Slip", "Name"), slip.name),
         (translate("Slip", "ID number"), slip.masked_document_number),
@@ -66,13 +90,13 @@ def write_slip_pdf(slip: Slip, path: Path) -> Path:
     if slip.photo and image.loadFromData(slip.photo):
         painter.drawImage(QRect(width - 260, top, 240, 300), image)
     y = top + len(rows) * line + 30
-    painter.setFont(heading_font(14))
+    painter.setFont(_font(14))
     painter.drawText(
         QRect(0, y, width, 80),
         Qt.AlignmentFlag.AlignLeft,
         translate("Slip", "Admission ticket number") + f":  {slip.ticket_number}",
     )
-    painter.setFont(heading_font(11, bold=False))
+    painter.setFont(_font(11, bold=False))
     y += 200
     painter.drawText(
         QRect(0, y, width, line),
@@ -80,4 +104,3 @@ def write_slip_pdf(slip: Slip, path: Path) -> Path:
         translate("Slip", "Candidate's signature") + ": ______________________",
     )
     painter.end()
-    return path

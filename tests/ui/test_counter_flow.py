@@ -199,5 +199,37 @@ def test_a_supervisor_revokes_a_confirmation_with_a_reason(
     window, _ = make_window(counter_app)
     sign_in(qtbot, window, "super1")
     window.review.revoke("R1", ReasonCode.CLERK_ERROR, "wrong person")
-    qtbot.waitUntil(lambda: _candidate(counter_app, "R1").state == "revoked", timeout=10_000)
-    assert "R1" in window.review.notice.text()
+    qtbot.waitUntil(lambda: "R1" in window.review.notice.text(), timeout=10_000)
+    assert _candidate(counter_app, "R1").state == "revoked"
+
+
+def test_read_card_with_camera_is_pending_and_its_hook_feeds_the_counter(
+    qtbot: Any, counter_app: Application, make_window: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    import cv2
+    import numpy as np
+
+    import ui.counter
+    from desk_app.camera.sources import FileCamera
+
+    cv2.imwrite(str(tmp_path / "card.png"), np.full((48, 64, 3), 120, dtype=np.uint8))
+    window, _ = make_window(counter_app, camera=FileCamera(tmp_path, size=(64, 48), fps=25))
+    sign_in(qtbot, window, "clerk")
+    counter = window.counter
+    assert not counter.camera_card_button.isEnabled()  # pending: not shown as working
+    assert "pending" in counter.camera_card_button.text()
+
+    frames: list[Any] = []
+
+    class StandIn:
+        def read_card(self, rgb: Any) -> tuple[Any, bytes | None]:
+            frames.append(rgb)
+            return card_for(citizen_number(3), "考生2"), None
+
+    monkeypatch.setattr(ui.counter, "camera_card_reader", lambda: StandIn())
+    qtbot.waitUntil(lambda: counter.latest_frame() is not None, timeout=10_000)
+    counter.read_card_with_camera()
+    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
+    assert counter.candidate.registration_id == "R2"
+    assert frames and frames[0].shape == (48, 64, 3)
+    assert counter.camera_card_button.isEnabled()
