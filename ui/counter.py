@@ -148,8 +148,10 @@ class CounterScreen(QWidget):
         steps = QHBoxLayout()
         self.previous_button = QPushButton(self.tr("Previous"))
         self.next_in_roster_button = QPushButton(self.tr("Next in roster"))
-        self.previous_button.clicked.connect(lambda: self.step_roster(-1))
-        self.next_in_roster_button.clicked.connect(lambda: self.step_roster(1))
+        # Bound methods, not lambdas: PySide keeps lambda receivers in shared objects that can
+        # outlive (and crash) a deleted window.
+        self.previous_button.clicked.connect(self.previous_in_roster)
+        self.next_in_roster_button.clicked.connect(self.next_in_roster)
         steps.addWidget(self.previous_button)
         steps.addWidget(self.next_in_roster_button)
         roster_layout.addWidget(self.progress)
@@ -341,6 +343,12 @@ class CounterScreen(QWidget):
             )
         )
         self.roster_progress = progress
+
+    def previous_in_roster(self) -> None:
+        self.step_roster(-1)
+
+    def next_in_roster(self) -> None:
+        self.step_roster(1)
 
     def step_roster(self, step: int) -> None:
         if not self.roster.count():

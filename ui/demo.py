@@ -83,8 +83,12 @@ class DemoPanel(QWidget):
         self.label = QLabel(note)
         place = QPushButton(self.tr("Place next candidate's card"))
         lift = QPushButton(self.tr("Lift card"))
-        place.clicked.connect(lambda: self.stage.place_next(self.camera))
+        place.clicked.connect(self.place_next)
         lift.clicked.connect(self.stage.lift)
         layout.addWidget(self.label, 1)
+        self._buttons = (place, lift)
         layout.addWidget(place)
         layout.addWidget(lift)
+
+    def place_next(self) -> None:
+        self.stage.place_next(self.camera)

@@ -53,6 +53,26 @@ USER_INPUT = frozenset(
 )
 
 
+class IdleWatcher(QObject):
+    """Restarts the idle timer on any user input anywhere in the application.
+
+    A separate object, not the window: an application-wide event filter can be called while the
+    window is being destroyed, and this one touches nothing but itself and its timer.
+    """
+
+    def __init__(self, interval_ms: int) -> None:
+        super().__init__()
+        self.active = False  # signed in and not locked
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(interval_ms)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if self.active and event.type() in USER_INPUT:
+            self.timer.start()
+        return False
+
+
 class MainWindow(QMainWindow):
     signed_in_changed = Signal(object)  # SignedIn | None
 
@@ -116,15 +136,19 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         services.operations.failed.connect(self._unexpected_failure)
 
-        self.idle_timer = QTimer(self)
-        self.idle_timer.setSingleShot(True)
-        self.idle_timer.setInterval(
+        self.idle = IdleWatcher(
             idle_ms if idle_ms is not None else int(preferences.idle_minutes * 60_000)
         )
+        self.idle_timer = self.idle.timer
         self.idle_timer.timeout.connect(self.lock)
         app = QApplication.instance()
         if app is not None:
-            app.installEventFilter(self)
+            app.installEventFilter(self.idle)
+        # Children of the window: they are deleted with it, after closeEvent has stopped them,
+        # instead of in whatever order the interpreter's last garbage collection picks.
+        for worker in (camera, reader, services.face_worker):
+            if worker is not None:
+                worker.setParent(self)
         self._connect_workers()
         self.pages.setCurrentWidget(self.sign_in_page)
         queries = services.queries
@@ -238,6 +262,7 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentWidget(self.work_page)
         self._enable_session_actions(True)
+        self.idle.active = True
         self.idle_timer.start()
         self.run_self_test()
         self.signed_in_changed.emit(operator)
@@ -247,6 +272,7 @@ class MainWindow(QMainWindow):
         for screen in (self.counter, self.review, self.admin):
             screen.set_operator(None)
         self.tabs.clear()
+        self.idle.active = False
         self.idle_timer.stop()
         self.operator_status.setText(self.tr("Not signed in"))
         self._enable_session_actions(False)
@@ -263,14 +289,10 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_page
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() in USER_INPUT and self.operator is not None and not self.locked:
-            self.idle_timer.start()
-        return False
-
     def lock(self) -> None:
         if self.operator is None or self.locked:
             return
+        self.idle.active = False
         self.lock_page.lock_for(self.operator)
         self.pages.setCurrentWidget(self.lock_page)
         self._enable_session_actions(False)
@@ -278,6 +300,7 @@ class MainWindow(QMainWindow):
     def unlock(self) -> None:
         self.pages.setCurrentWidget(self.work_page)
         self._enable_session_actions(True)
+        self.idle.active = True
         self.idle_timer.start()
 
     # --- workers' reports -----------------------------------------------------------------------
@@ -371,7 +394,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         app = QApplication.instance()
         if app is not None:
-            app.removeEventFilter(self)
+            app.removeEventFilter(self.idle)
+        self.idle.active = False
         self.idle_timer.stop()
         self.stop_workers()
         super().closeEvent(event)

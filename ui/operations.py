@@ -57,6 +57,8 @@ class Operations(QObject):
     ) -> None:
         self._pending -= 1
         try:
+            if future.cancelled():  # dropped at shutdown: nobody is waiting for it any more
+                return
             error = future.exception()
             if error is not None:
                 if on_failure is not None:

@@ -180,11 +180,17 @@ def make_window(
         return window, simulator
 
     yield build
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     for window, operations, simulator in created:
-        window.close()
+        window.close()  # stops the camera, face and reader workers
         operations.shutdown()
         if simulator is not None:
             simulator.unplug()
+        # Delete the Qt objects now, in Qt's order, not at interpreter exit.
+        window.deleteLater()
+        operations.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def sign_in(qtbot: Any, window: Any, operator_id: str, password: str = PASSWORD) -> None:
