@@ -51,7 +51,7 @@
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="134" />
+        <location filename="../../ui/widgets.py" line="158" />
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
     </message>
@@ -59,325 +59,342 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter.py" line="137" />
+        <location filename="../../ui/counter.py" line="141" />
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="145" />
+        <location filename="../../ui/counter.py" line="149" />
         <source>Previous</source>
         <translation>上一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="146" />
+        <location filename="../../ui/counter.py" line="150" />
         <source>Next in roster</source>
         <translation>下一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="162" />
+        <location filename="../../ui/counter.py" line="168" />
         <source>Confirm (Enter)</source>
         <translation>确认（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="163" />
+        <location filename="../../ui/counter.py" line="169" />
         <source>Refer to supervisor (F6)</source>
         <translation>转审核员（F6）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="164" />
+        <location filename="../../ui/counter.py" line="170" />
         <source>Reject (F8)</source>
         <translation>不予确认（F8）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="165" />
+        <location filename="../../ui/counter.py" line="171" />
         <source>Retake (F5)</source>
         <translation>重拍（F5）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="166" />
+        <location filename="../../ui/counter.py" line="172" />
         <source>Capture (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="167" />
+        <location filename="../../ui/counter.py" line="173" />
         <source>Next candidate (F12)</source>
         <translation>下一位（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="195" />
+        <location filename="../../ui/counter.py" line="201" />
         <source>Save slip as PDF…</source>
         <translation>回执另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="205" />
+        <location filename="../../ui/counter.py" line="214" />
         <source>ID card</source>
         <translation>身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="207" />
-        <location filename="../../ui/counter.py" line="731" />
+        <location filename="../../ui/counter.py" line="216" />
+        <location filename="../../ui/counter.py" line="799" />
         <source>Place the ID card on the reader</source>
         <translation>请将身份证放在读卡器上</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="211" />
+        <location filename="../../ui/counter.py" line="220" />
+        <location filename="../../ui/counter.py" line="771" />
         <source>Read card with camera (pending)</source>
         <translation>用摄像头读卡（待完成）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="214" />
+        <location filename="../../ui/counter.py" line="647" />
+        <location filename="../../ui/counter.py" line="775" />
         <source>Reading the card with the camera is not available yet.</source>
         <translation>用摄像头读取身份证的功能尚未提供。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="216" />
+        <location filename="../../ui/counter.py" line="222" />
         <source>Document without chip…</source>
         <translation>无芯片证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="225" />
+        <location filename="../../ui/counter.py" line="203" />
+        <source>Print slip…</source>
+        <translation>打印回执…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="231" />
         <source>Pre-registration</source>
         <translation>预注册信息</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="229" />
+        <location filename="../../ui/counter.py" line="235" />
         <source>ID number, last 6 digits, name or phone</source>
         <translation>证件号码、后 6 位、姓名或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="231" />
+        <location filename="../../ui/counter.py" line="237" />
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="242" />
-        <location filename="../../ui/counter.py" line="770" />
+        <location filename="../../ui/counter.py" line="248" />
+        <location filename="../../ui/counter.py" line="838" />
         <source>No candidate yet</source>
         <translation>尚无考生</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="250" />
+        <location filename="../../ui/counter.py" line="256" />
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="253" />
+        <location filename="../../ui/counter.py" line="259" />
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="254" />
+        <location filename="../../ui/counter.py" line="260" />
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="255" />
+        <location filename="../../ui/counter.py" line="261" />
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="262" />
+        <location filename="../../ui/counter.py" line="268" />
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="263" />
+        <location filename="../../ui/counter.py" line="269" />
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="264" />
+        <location filename="../../ui/counter.py" line="270" />
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="265" />
+        <location filename="../../ui/counter.py" line="271" />
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="280" />
+        <location filename="../../ui/counter.py" line="286" />
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="335" />
+        <location filename="../../ui/counter.py" line="341" />
         <source>Confirmed {0} / remaining {1} / total {2}</source>
         <translation>已确认 {0} / 待确认 {1} / 共 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="463" />
-        <location filename="../../ui/counter.py" line="808" />
+        <location filename="../../ui/counter.py" line="475" />
+        <location filename="../../ui/counter.py" line="876" />
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="618" />
+        <location filename="../../ui/counter.py" line="630" />
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="626" />
+        <location filename="../../ui/counter.py" line="638" />
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="670" />
+        <location filename="../../ui/counter.py" line="650" />
+        <source>No camera picture: hold the card up to the camera.</source>
+        <translation>没有摄像头画面：请将证件对准摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="717" />
         <source>Slip saved: {0}</source>
         <translation>回执已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="678" />
+        <location filename="../../ui/counter.py" line="724" />
         <source>Save slip</source>
         <translation>保存回执</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="722" />
+        <location filename="../../ui/counter.py" line="769" />
+        <source>Read card with camera</source>
+        <translation>用摄像头读卡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="790" />
         <source>Typed in: {0} {1}</source>
         <translation>手工录入：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="726" />
+        <location filename="../../ui/counter.py" line="794" />
         <source>A document without a chip is always referred to a supervisor.</source>
         <translation>无芯片证件一律转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="728" />
+        <location filename="../../ui/counter.py" line="796" />
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="735" />
+        <location filename="../../ui/counter.py" line="803" />
         <source>long-term</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="741" />
+        <location filename="../../ui/counter.py" line="809" />
         <source>Born {0}, valid until {1}</source>
         <translation>出生 {0}，有效期至 {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="751" />
+        <location filename="../../ui/counter.py" line="819" />
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="760" />
+        <location filename="../../ui/counter.py" line="828" />
         <source>Not pre-registered</source>
         <translation>未预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="763" />
+        <location filename="../../ui/counter.py" line="831" />
         <source>Tell the candidate: register on the provincial candidate platform first, then come back at the published confirmation times.</source>
         <translation>请告知考生：先在省考生服务平台完成预注册，再按公布的时间前来现场确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="768" />
+        <location filename="../../ui/counter.py" line="836" />
         <source>Several records: choose one above</source>
         <translation>找到多条记录：请在上方选择</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="775" />
+        <location filename="../../ui/counter.py" line="843" />
         <source>Prior-diploma check failed: ask for the certificate</source>
         <translation>前置学历核验未通过：请查验毕业证书</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="777" />
+        <location filename="../../ui/counter.py" line="845" />
         <source>Prior-diploma check pending</source>
         <translation>前置学历核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="779" />
+        <location filename="../../ui/counter.py" line="847" />
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="782" />
+        <location filename="../../ui/counter.py" line="850" />
         <source>Card and registration differ: {0}</source>
         <translation>证件与报名信息不符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="788" />
+        <location filename="../../ui/counter.py" line="856" />
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="791" />
+        <location filename="../../ui/counter.py" line="859" />
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="792" />
+        <location filename="../../ui/counter.py" line="860" />
         <source>State: {0}</source>
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="796" />
+        <location filename="../../ui/counter.py" line="864" />
         <source>Tutoring unit: {0} {1}</source>
         <translation>助学单位：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="802" />
+        <location filename="../../ui/counter.py" line="870" />
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="811" />
+        <location filename="../../ui/counter.py" line="879" />
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="812" />
+        <location filename="../../ui/counter.py" line="880" />
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="813" />
+        <location filename="../../ui/counter.py" line="881" />
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="816" />
+        <location filename="../../ui/counter.py" line="884" />
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="817" />
+        <location filename="../../ui/counter.py" line="885" />
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="818" />
+        <location filename="../../ui/counter.py" line="886" />
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="828" />
+        <location filename="../../ui/counter.py" line="896" />
         <source>n/a</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="850" />
+        <location filename="../../ui/counter.py" line="918" />
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="852" />
+        <location filename="../../ui/counter.py" line="920" />
         <source>Confirmed. Press F12 for the next candidate.</source>
         <translation>已确认。按 F12 办理下一位考生。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="859" />
+        <location filename="../../ui/counter.py" line="927" />
         <source>ALERT: this face matches another confirmed candidate. The case was referred to a supervisor.</source>
         <translation>警告：此人脸与另一名已确认考生相符，已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="863" />
+        <location filename="../../ui/counter.py" line="931" />
         <source>Referred to a supervisor.</source>
         <translation>已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="868" />
+        <location filename="../../ui/counter.py" line="936" />
         <source>Rejected.</source>
         <translation>已不予确认。</translation>
     </message>
@@ -408,37 +425,37 @@
 <context>
     <name>FirstAdministratorPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="99" />
+        <location filename="../../ui/signin.py" line="100" />
         <source>First start: create the administrator</source>
         <translation>首次启动：创建系统管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="100" />
+        <location filename="../../ui/signin.py" line="101" />
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="101" />
+        <location filename="../../ui/signin.py" line="102" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="102" />
+        <location filename="../../ui/signin.py" line="103" />
         <source>Password (8+ characters)</source>
         <translation>密码（至少 8 位）</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="103" />
+        <location filename="../../ui/signin.py" line="104" />
         <source>Password again</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="104" />
+        <location filename="../../ui/signin.py" line="105" />
         <source>Create administrator</source>
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="109" />
+        <location filename="../../ui/signin.py" line="110" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -446,27 +463,27 @@
 <context>
     <name>LockPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="138" />
+        <location filename="../../ui/signin.py" line="139" />
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="141" />
+        <location filename="../../ui/signin.py" line="142" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="142" />
+        <location filename="../../ui/signin.py" line="143" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="145" />
+        <location filename="../../ui/signin.py" line="146" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="153" />
+        <location filename="../../ui/signin.py" line="154" />
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
@@ -474,165 +491,165 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="77" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>Confirmation Desk</source>
         <translation>现场确认系统</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138" />
-        <location filename="../../ui/main_window.py" line="221" />
+        <location filename="../../ui/main_window.py" line="164" />
+        <location filename="../../ui/main_window.py" line="254" />
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141" />
-        <location filename="../../ui/main_window.py" line="359" />
+        <location filename="../../ui/main_window.py" line="167" />
+        <location filename="../../ui/main_window.py" line="391" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143" />
+        <location filename="../../ui/main_window.py" line="169" />
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145" />
+        <location filename="../../ui/main_window.py" line="171" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148" />
+        <location filename="../../ui/main_window.py" line="174" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163" />
+        <location filename="../../ui/main_window.py" line="189" />
         <source>Database: ready</source>
         <translation>数据库：正常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165" />
+        <location filename="../../ui/main_window.py" line="191" />
         <source>Sync: not set up</source>
         <translation>同步：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166" />
-        <location filename="../../ui/main_window.py" line="242" />
+        <location filename="../../ui/main_window.py" line="192" />
+        <location filename="../../ui/main_window.py" line="277" />
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="219" />
         <source>no face engine</source>
         <translation>无人脸引擎</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217" />
+        <location filename="../../ui/main_window.py" line="250" />
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221" />
+        <location filename="../../ui/main_window.py" line="254" />
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224" />
+        <location filename="../../ui/main_window.py" line="257" />
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228" />
+        <location filename="../../ui/main_window.py" line="261" />
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281" />
+        <location filename="../../ui/main_window.py" line="313" />
         <source>Camera disconnected: reconnecting…</source>
         <translation>摄像头已断开，正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283" />
+        <location filename="../../ui/main_window.py" line="315" />
         <source>No camera: check the cable and the settings</source>
         <translation>没有摄像头：请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305" />
+        <location filename="../../ui/main_window.py" line="337" />
         <source>Card reader: {0}</source>
         <translation>读卡器：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311" />
+        <location filename="../../ui/main_window.py" line="343" />
         <source>Camera: {0:.0f} fps</source>
         <translation>摄像头：{0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312" />
+        <location filename="../../ui/main_window.py" line="344" />
         <source>Camera: disconnected</source>
         <translation>摄像头：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313" />
+        <location filename="../../ui/main_window.py" line="345" />
         <source>Camera: unavailable</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314" />
+        <location filename="../../ui/main_window.py" line="346" />
         <source>Camera: starting</source>
         <translation>摄像头：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315" />
+        <location filename="../../ui/main_window.py" line="347" />
         <source>Camera: none</source>
         <translation>摄像头：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318" />
+        <location filename="../../ui/main_window.py" line="350" />
         <source>Reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319" />
+        <location filename="../../ui/main_window.py" line="351" />
         <source>Reader: disconnected</source>
         <translation>读卡器：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320" />
+        <location filename="../../ui/main_window.py" line="352" />
         <source>Reader: starting</source>
         <translation>读卡器：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321" />
+        <location filename="../../ui/main_window.py" line="353" />
         <source>Reader: none</source>
         <translation>读卡器：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324" />
+        <location filename="../../ui/main_window.py" line="356" />
         <source>Faces: ready</source>
         <translation>人脸：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325" />
+        <location filename="../../ui/main_window.py" line="357" />
         <source>Faces: loading</source>
         <translation>人脸：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326" />
+        <location filename="../../ui/main_window.py" line="358" />
         <source>Faces: unavailable</source>
         <translation>人脸：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335" />
+        <location filename="../../ui/main_window.py" line="367" />
         <source>Self-test: </source>
         <translation>自检：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348" />
+        <location filename="../../ui/main_window.py" line="380" />
         <source>Database: problem</source>
         <translation>数据库：异常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359" />
+        <location filename="../../ui/main_window.py" line="391" />
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
     </message>
@@ -786,17 +803,17 @@
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="254" />
+        <location filename="../../ui/review.py" line="255" />
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="262" />
+        <location filename="../../ui/review.py" line="263" />
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="270" />
+        <location filename="../../ui/review.py" line="271" />
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
@@ -985,22 +1002,22 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="67" />
+        <location filename="../../ui/signin.py" line="68" />
         <source>Confirmation Desk: sign in</source>
         <translation>现场确认系统：登录</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="68" />
+        <location filename="../../ui/signin.py" line="69" />
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="69" />
+        <location filename="../../ui/signin.py" line="70" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="70" />
+        <location filename="../../ui/signin.py" line="71" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -1008,62 +1025,62 @@
 <context>
     <name>Slip</name>
     <message>
-        <location filename="../../ui/slip.py" line="38" />
+        <location filename="../../ui/slip.py" line="51" />
         <source>Identity confirmation slip</source>
         <translation>身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="46" />
+        <location filename="../../ui/slip.py" line="71" />
         <source>Self-study examination: on-site identity confirmation slip</source>
         <translation>高等教育自学考试现场身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="50" />
+        <location filename="../../ui/slip.py" line="75" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="51" />
+        <location filename="../../ui/slip.py" line="76" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="52" />
+        <location filename="../../ui/slip.py" line="77" />
         <source>Registration</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="53" />
+        <location filename="../../ui/slip.py" line="78" />
         <source>Programme</source>
         <translation>专业</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="54" />
+        <location filename="../../ui/slip.py" line="79" />
         <source>Exam area</source>
         <translation>考区</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="55" />
+        <location filename="../../ui/slip.py" line="80" />
         <source>Confirmed at</source>
         <translation>确认时间</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="56" />
+        <location filename="../../ui/slip.py" line="81" />
         <source>Site / counter</source>
         <translation>确认点 / 窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="57" />
+        <location filename="../../ui/slip.py" line="82" />
         <source>Clerk</source>
         <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="72" />
+        <location filename="../../ui/slip.py" line="97" />
         <source>Admission ticket number</source>
         <translation>准考证号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="79" />
+        <location filename="../../ui/slip.py" line="104" />
         <source>Candidate's signature</source>
         <translation>考生签名</translation>
     </message>

@@ -51,3 +51,26 @@ def test_chinese_is_used_once_installed(chinese: None) -> None:
 def test_english_stays_the_source_text(qapp: Any) -> None:
     assert install_translations(qapp, "en") == []
     assert hint_text(QualityIssue.TOO_SMALL) == "Move closer"
+
+
+def test_the_translation_source_lists_every_string_in_the_code(tmp_path: Any) -> None:
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    lupdate = shutil.which("pyside6-lupdate") or str(
+        Path(sys.executable).with_name("pyside6-lupdate")
+    )
+    ui_files = sorted(str(path) for path in (TRANSLATIONS.parents[1] / "ui").glob("*.py"))
+    fresh = tmp_path / "fresh.ts"
+    subprocess.run([lupdate, *ui_files, "-ts", str(fresh)], check=True, capture_output=True)
+
+    def sources(path: Any) -> set[tuple[str, str]]:
+        return {
+            (context.findtext("name") or "", message.findtext("source") or "")
+            for context in ET.parse(path).iter("context")
+            for message in context.iter("message")
+        }
+
+    assert sources(fresh) == sources(SOURCE)
