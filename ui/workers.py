@@ -148,6 +148,7 @@ class FaceWorker(QThread):
         *,
         frames_needed: int = 4,
         keep: int = 3,
+        min_interval: float = 0.1,
         loader: Callable[[str], FaceEngine] = load_engine,
         parent: QObject | None = None,
     ) -> None:
@@ -156,6 +157,7 @@ class FaceWorker(QThread):
         self._quality = quality
         self._frames_needed = frames_needed
         self._keep = keep
+        self._min_interval = min_interval
         self._loader = loader
         self._stop = False
         self._condition = threading.Condition()
@@ -221,10 +223,20 @@ class FaceWorker(QThread):
             return
         self.ready = True
         self.engine_state.emit("ready", engine.name)
+        last_analysis = float("-inf")
         while True:
             with self._condition:
-                while not self._stop and not self._jobs and self._latest is None:
-                    self._condition.wait()
+                while not self._stop and not self._jobs:
+                    if self._latest is None:
+                        self._condition.wait()
+                        continue
+                    # At most one analysis per ``min_interval``: on a shared 2-core machine the
+                    # detector and dlib's landmarks (which hold the GIL) would otherwise take
+                    # the CPU and the GIL from the preview and the GUI thread.
+                    pause = self._min_interval - (time.monotonic() - last_analysis)
+                    if pause <= 0:
+                        break
+                    self._condition.wait(pause)
                 if self._stop:
                     return
                 job = self._jobs.popleft() if self._jobs else None
@@ -238,6 +250,7 @@ class FaceWorker(QThread):
                 except Exception as error:
                     self._job_finished.emit(callback, None, error)
             elif frame is not None:
+                last_analysis = time.monotonic()
                 self._analyse(engine, landmarks, frame)
 
     def _fail_jobs(self, error: Exception) -> None:
