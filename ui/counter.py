@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFileDialog,
     QGridLayout,
@@ -288,14 +289,30 @@ class CounterScreen(QWidget):
         match_layout.addWidget(self.card_checked)
         right.addWidget(self.match_box, 1)
 
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self, self.confirm)
-        QShortcut(QKeySequence(Qt.Key.Key_Enter), self, self.confirm)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self, self._enter_pressed)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self, self._enter_pressed)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self._ask_refer)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self._ask_reject)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retake)
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.capture_now)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self._space_pressed)
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, self.next_candidate)
         self._show_all()
+
+    # Window-wide shortcuts take Enter and Space before a text field sees them: give them back.
+
+    def _enter_pressed(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.returnPressed.emit()
+        else:
+            self.confirm()
+
+    def _space_pressed(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.insert(" ")
+        else:
+            self.capture_now()
 
     # --- operator ---------------------------------------------------------------------------
 
@@ -859,6 +876,8 @@ class CounterScreen(QWidget):
             self.tr("Exam area: {0}").format(candidate.exam_area),
             self.tr("State: {0}").format(state_text(candidate.state)),
         ]
+        if candidate.ticket_number:
+            lines.append(self.tr("Ticket number {0}").format(candidate.ticket_number))
         if candidate.tutoring_unit:
             lines.append(
                 self.tr("Tutoring unit: {0} {1}").format(

@@ -59,342 +59,343 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter.py" line="141" />
+        <location filename="../../ui/counter.py" line="142" />
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="149" />
+        <location filename="../../ui/counter.py" line="150" />
         <source>Previous</source>
         <translation>上一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="150" />
+        <location filename="../../ui/counter.py" line="151" />
         <source>Next in roster</source>
         <translation>下一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="168" />
+        <location filename="../../ui/counter.py" line="169" />
         <source>Confirm (Enter)</source>
         <translation>确认（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="169" />
+        <location filename="../../ui/counter.py" line="170" />
         <source>Refer to supervisor (F6)</source>
         <translation>转审核员（F6）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="170" />
+        <location filename="../../ui/counter.py" line="171" />
         <source>Reject (F8)</source>
         <translation>不予确认（F8）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="171" />
+        <location filename="../../ui/counter.py" line="172" />
         <source>Retake (F5)</source>
         <translation>重拍（F5）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="172" />
+        <location filename="../../ui/counter.py" line="173" />
         <source>Capture (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="173" />
+        <location filename="../../ui/counter.py" line="174" />
         <source>Next candidate (F12)</source>
         <translation>下一位（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="201" />
+        <location filename="../../ui/counter.py" line="202" />
         <source>Save slip as PDF…</source>
         <translation>回执另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="214" />
+        <location filename="../../ui/counter.py" line="215" />
         <source>ID card</source>
         <translation>身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="216" />
-        <location filename="../../ui/counter.py" line="799" />
+        <location filename="../../ui/counter.py" line="217" />
+        <location filename="../../ui/counter.py" line="816" />
         <source>Place the ID card on the reader</source>
         <translation>请将身份证放在读卡器上</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="220" />
-        <location filename="../../ui/counter.py" line="771" />
+        <location filename="../../ui/counter.py" line="221" />
+        <location filename="../../ui/counter.py" line="788" />
         <source>Read card with camera (pending)</source>
         <translation>用摄像头读卡（待完成）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="647" />
-        <location filename="../../ui/counter.py" line="775" />
+        <location filename="../../ui/counter.py" line="664" />
+        <location filename="../../ui/counter.py" line="792" />
         <source>Reading the card with the camera is not available yet.</source>
         <translation>用摄像头读取身份证的功能尚未提供。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="222" />
+        <location filename="../../ui/counter.py" line="223" />
         <source>Document without chip…</source>
         <translation>无芯片证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="203" />
+        <location filename="../../ui/counter.py" line="204" />
         <source>Print slip…</source>
         <translation>打印回执…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="231" />
+        <location filename="../../ui/counter.py" line="232" />
         <source>Pre-registration</source>
         <translation>预注册信息</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="235" />
+        <location filename="../../ui/counter.py" line="236" />
         <source>ID number, last 6 digits, name or phone</source>
         <translation>证件号码、后 6 位、姓名或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="237" />
+        <location filename="../../ui/counter.py" line="238" />
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="248" />
-        <location filename="../../ui/counter.py" line="838" />
+        <location filename="../../ui/counter.py" line="249" />
+        <location filename="../../ui/counter.py" line="855" />
         <source>No candidate yet</source>
         <translation>尚无考生</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="256" />
+        <location filename="../../ui/counter.py" line="257" />
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="259" />
+        <location filename="../../ui/counter.py" line="260" />
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="260" />
+        <location filename="../../ui/counter.py" line="261" />
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="261" />
+        <location filename="../../ui/counter.py" line="262" />
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="268" />
+        <location filename="../../ui/counter.py" line="269" />
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="269" />
+        <location filename="../../ui/counter.py" line="270" />
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="270" />
+        <location filename="../../ui/counter.py" line="271" />
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="271" />
+        <location filename="../../ui/counter.py" line="272" />
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="286" />
+        <location filename="../../ui/counter.py" line="287" />
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="341" />
+        <location filename="../../ui/counter.py" line="358" />
         <source>Confirmed {0} / remaining {1} / total {2}</source>
         <translation>已确认 {0} / 待确认 {1} / 共 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="475" />
-        <location filename="../../ui/counter.py" line="876" />
+        <location filename="../../ui/counter.py" line="492" />
+        <location filename="../../ui/counter.py" line="895" />
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="630" />
+        <location filename="../../ui/counter.py" line="647" />
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="638" />
+        <location filename="../../ui/counter.py" line="655" />
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="650" />
+        <location filename="../../ui/counter.py" line="667" />
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="717" />
+        <location filename="../../ui/counter.py" line="734" />
         <source>Slip saved: {0}</source>
         <translation>回执已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="724" />
+        <location filename="../../ui/counter.py" line="741" />
         <source>Save slip</source>
         <translation>保存回执</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="769" />
+        <location filename="../../ui/counter.py" line="786" />
         <source>Read card with camera</source>
         <translation>用摄像头读卡</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="790" />
+        <location filename="../../ui/counter.py" line="807" />
         <source>Typed in: {0} {1}</source>
         <translation>手工录入：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="794" />
+        <location filename="../../ui/counter.py" line="811" />
         <source>A document without a chip is always referred to a supervisor.</source>
         <translation>无芯片证件一律转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="796" />
+        <location filename="../../ui/counter.py" line="813" />
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="803" />
+        <location filename="../../ui/counter.py" line="820" />
         <source>long-term</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="809" />
+        <location filename="../../ui/counter.py" line="826" />
         <source>Born {0}, valid until {1}</source>
         <translation>出生 {0}，有效期至 {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="819" />
+        <location filename="../../ui/counter.py" line="836" />
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="828" />
+        <location filename="../../ui/counter.py" line="845" />
         <source>Not pre-registered</source>
         <translation>未预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="831" />
+        <location filename="../../ui/counter.py" line="848" />
         <source>Tell the candidate: register on the provincial candidate platform first, then come back at the published confirmation times.</source>
         <translation>请告知考生：先在省考生服务平台完成预注册，再按公布的时间前来现场确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="836" />
+        <location filename="../../ui/counter.py" line="853" />
         <source>Several records: choose one above</source>
         <translation>找到多条记录：请在上方选择</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="843" />
+        <location filename="../../ui/counter.py" line="860" />
         <source>Prior-diploma check failed: ask for the certificate</source>
         <translation>前置学历核验未通过：请查验毕业证书</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="845" />
+        <location filename="../../ui/counter.py" line="862" />
         <source>Prior-diploma check pending</source>
         <translation>前置学历核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="847" />
+        <location filename="../../ui/counter.py" line="864" />
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="850" />
+        <location filename="../../ui/counter.py" line="867" />
         <source>Card and registration differ: {0}</source>
         <translation>证件与报名信息不符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="856" />
+        <location filename="../../ui/counter.py" line="873" />
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="859" />
+        <location filename="../../ui/counter.py" line="876" />
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="860" />
+        <location filename="../../ui/counter.py" line="877" />
         <source>State: {0}</source>
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="864" />
+        <location filename="../../ui/counter.py" line="883" />
         <source>Tutoring unit: {0} {1}</source>
         <translation>助学单位：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="870" />
+        <location filename="../../ui/counter.py" line="889" />
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="879" />
+        <location filename="../../ui/counter.py" line="898" />
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="880" />
+        <location filename="../../ui/counter.py" line="899" />
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="881" />
+        <location filename="../../ui/counter.py" line="900" />
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="884" />
+        <location filename="../../ui/counter.py" line="903" />
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="885" />
+        <location filename="../../ui/counter.py" line="904" />
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="886" />
+        <location filename="../../ui/counter.py" line="905" />
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="896" />
+        <location filename="../../ui/counter.py" line="915" />
         <source>n/a</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="918" />
+        <location filename="../../ui/counter.py" line="880" />
+        <location filename="../../ui/counter.py" line="937" />
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="920" />
+        <location filename="../../ui/counter.py" line="939" />
         <source>Confirmed. Press F12 for the next candidate.</source>
         <translation>已确认。按 F12 办理下一位考生。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="927" />
+        <location filename="../../ui/counter.py" line="946" />
         <source>ALERT: this face matches another confirmed candidate. The case was referred to a supervisor.</source>
         <translation>警告：此人脸与另一名已确认考生相符，已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="931" />
+        <location filename="../../ui/counter.py" line="950" />
         <source>Referred to a supervisor.</source>
         <translation>已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="936" />
+        <location filename="../../ui/counter.py" line="955" />
         <source>Rejected.</source>
         <translation>已不予确认。</translation>
     </message>

@@ -233,3 +233,17 @@ def test_read_card_with_camera_is_pending_and_its_hook_feeds_the_counter(
     assert counter.candidate.registration_id == "R2"
     assert frames and frames[0].shape == (48, 64, 3)
     assert counter.camera_card_button.isEnabled()
+
+
+def test_enter_in_the_search_field_searches(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "clerk")
+    counter = window.counter
+    window.activateWindow()
+    counter.search_field.setFocus()
+    qtbot.keyClicks(counter.search_field, citizen_number(4)[-6:])
+    qtbot.keyClick(counter.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
+    assert counter.candidate.registration_id == "R3"
