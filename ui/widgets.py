@@ -110,8 +110,9 @@ class CameraPreview(QWidget):
         self.update()
 
     def hint(self) -> str:
-        """The words shown to the candidate for the last analysed frame ("" when all is well)."""
-        if self._analysis is None or not self._analysis.issues:
+        """The words shown to the candidate for the last analysed frame ("" when all is well, or
+        when nobody is being captured)."""
+        if self._analysis is None or not self._analysis.armed or not self._analysis.issues:
             return ""
         return hint_text(self._analysis.issues[0])
 

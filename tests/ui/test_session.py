@@ -219,3 +219,6 @@ def test_quality_hints_are_worded_on_the_preview(qtbot: Any) -> None:
     assert preview.hint() == "Look at the camera"
     preview.show_analysis(FrameAnalysis((10, 10, 50, 60), (), (640, 480), 2, True))
     assert preview.hint() == ""
+    not_capturing = FrameAnalysis(None, (QualityIssue.NO_FACE,), (640, 480), 0, False)
+    preview.show_analysis(not_capturing)
+    assert preview.hint() == ""
