@@ -121,6 +121,7 @@ class ReviewScreen(QWidget):
 
     def set_operator(self, operator: SignedIn | None) -> None:
         self.operator = operator
+        self._show_queue([])  # nothing of the previous operator's session stays on screen
         limits = self.services.thresholds
         self.thresholds.setText(
             self.tr(
@@ -180,6 +181,14 @@ class ReviewScreen(QWidget):
                 box.show_image(None, "")
             return
         candidate = case.candidate
+        own_referral = self.operator is not None and case.referred_by == self.operator.operator_id
+        # The service refuses it anyway (four-eyes); the button says so before the click.
+        self.approve_button.setEnabled(not own_referral)
+        self.approve_button.setToolTip(
+            self.tr("You referred this case yourself: another supervisor must decide.")
+            if own_referral
+            else ""
+        )
         self.live_picture.show_image(case.live_photo, self.tr("No live picture"))
         self.card_picture.show_image(None, self.tr("Chip portrait needs a vendor decoder"))
         self.ephoto_picture.show_image(candidate.ephoto, self.tr("No e-photo"))

@@ -51,7 +51,7 @@
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="158" />
+        <location filename="../../ui/widgets.py" line="159" />
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
     </message>
@@ -754,67 +754,72 @@
         <translation>没有待审核的案例。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="183" />
+        <location filename="../../ui/review.py" line="187" />
+        <source>You referred this case yourself: another supervisor must decide.</source>
+        <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="191" />
         <source>No live picture</source>
         <translation>无现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="184" />
+        <location filename="../../ui/review.py" line="192" />
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="185" />
+        <location filename="../../ui/review.py" line="193" />
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="190" />
+        <location filename="../../ui/review.py" line="198" />
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="193" />
+        <location filename="../../ui/review.py" line="201" />
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="194" />
+        <location filename="../../ui/review.py" line="202" />
         <source>Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="195" />
+        <location filename="../../ui/review.py" line="203" />
         <source>Note: {0}</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="196" />
+        <location filename="../../ui/review.py" line="204" />
         <source>Referred by {0} at {1}</source>
         <translation>{0} 于 {1} 转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="199" />
+        <location filename="../../ui/review.py" line="207" />
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="206" />
+        <location filename="../../ui/review.py" line="214" />
         <source>This face matches another confirmed candidate: {0}</source>
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="255" />
+        <location filename="../../ui/review.py" line="263" />
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="263" />
+        <location filename="../../ui/review.py" line="271" />
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="271" />
+        <location filename="../../ui/review.py" line="279" />
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>

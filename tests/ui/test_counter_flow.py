@@ -157,7 +157,8 @@ def test_refer_then_four_eyes_then_another_supervisor_approves(
     review.refresh()
     qtbot.waitUntil(lambda: len(review.cases) == 1, timeout=10_000)
     assert review.current is not None and review.current.note == "灯光差"
-    review.approve()
+    assert not review.approve_button.isEnabled()  # four-eyes, shown before the click...
+    review.approve()  # ...and enforced by the service when asked anyway
     qtbot.waitUntil(lambda: "permission.four_eyes" in review.notice.text(), timeout=10_000)
     assert _candidate(counter_app, "R3").state == "referred"
 
@@ -165,6 +166,7 @@ def test_refer_then_four_eyes_then_another_supervisor_approves(
     sign_in(qtbot, window, "super2")
     qtbot.waitUntil(lambda: len(review.cases) == 1, timeout=10_000)
     assert review.current.referred_by == "super1"
+    assert review.approve_button.isEnabled()
     review.approve()
     qtbot.waitUntil(lambda: _candidate(counter_app, "R3").state == "confirmed", timeout=10_000)
     qtbot.waitUntil(lambda: review.cases == [], timeout=10_000)
