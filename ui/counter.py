@@ -320,6 +320,8 @@ class CounterScreen(QWidget):
         self.operator = operator
         in_unit = operator is not None and operator.role is Role.TUTORING_UNIT_STAFF
         self.roster_box.setVisible(in_unit)
+        self.roster.clear()  # never another operator's class on screen
+        self.progress.clear()
         self.next_candidate()
         if in_unit:
             self.refresh_roster()
