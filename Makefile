@@ -8,9 +8,11 @@ UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run test lint format bench screenshots clean
 
-setup: $(VENV)/.synced
+TRANSLATIONS := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
+
+setup: $(VENV)/.synced $(TRANSLATIONS)
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -19,6 +21,9 @@ $(UV):
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
+
+%.qm: %.ts $(VENV)/.synced
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
 run: setup
 	$(VENV)/bin/desk-app --demo
@@ -43,6 +48,10 @@ bench: setup
 	$(VENV)/bin/python bench/faces_speed.py
 	$(VENV)/bin/python bench/faces_accuracy.py
 	$(VENV)/bin/python bench/card_read.py
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python bench/ui_latency.py
+
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m ui.screenshots --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

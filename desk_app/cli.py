@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -136,10 +137,23 @@ def main(ctx: click.Context, demo: bool) -> None:
     """Confirmation Desk: on-site identity confirmation of self-study examination candidates."""
     if ctx.invoked_subcommand is not None:
         return
+    gui = _counter_gui()
+    if gui is not None:
+        database_given = bool(ctx.find_root().meta.get("db"))
+        sys.exit(gui(_load(ctx), demo=demo, database_given=database_given))
     if demo:
         _demo_tour(ctx)
         return
     click.echo(ctx.get_help())
+
+
+def _counter_gui() -> Callable[..., int] | None:
+    """The counter GUI, registered by the ``ui`` package under the ``desk_app.gui`` entry point
+    (the core never imports Qt); None where it is not installed."""
+    for entry_point in entry_points(group="desk_app.gui"):
+        gui: Callable[..., int] = entry_point.load()
+        return gui
+    return None
 
 
 # --- database -------------------------------------------------------------------------------

@@ -1,0 +1,381 @@
+"""What the counter screens read: candidates in the operator's scope, the review queue, a unit's
+roster and progress, sign-in and the first administrator; and the checks made on a card read.
+
+Screens never touch a session: they call these functions (on the database worker) and get plain,
+frozen views back. Scope is enforced here, not by what a screen chooses to show: tutoring-unit
+staff only ever receive their unit's candidates, only supervisors receive the review queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import DeskError, DocumentError, PermissionDeniedError
+from desk_app.domain.matching import Band
+from desk_app.domain.workflow import Action, CandidateState, Role
+from desk_app.idcard.protocol import CardText, CardType
+from desk_app.idcard.rules import validate_document
+from desk_app.persistence.database import Database
+from desk_app.persistence.models import Candidate, Operator, Photo, Transition
+from desk_app.persistence.repositories import CandidateRepository
+from desk_app.security.operators import add_operator, sign_in
+from desk_app.services.workflow import Workstation
+from desk_app.vision.engines import FaceEngine, NoFaceError, template_of
+from desk_app.vision.images import ImageError, decode_rgb
+from desk_app.vision.verification import Comparison, Reason, Reference, Verification
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    operator_id: str
+    display_name: str
+    role: Role
+    tutoring_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    id: int
+    registration_id: str
+    kind: str
+    name: str
+    sex: str
+    birth_date: date | None
+    document_type: DocumentType
+    document_number: str
+    phone: str
+    exam_area: str
+    programme_code: str
+    programme_name: str
+    tutoring_unit: str | None
+    class_name: str | None
+    ticket_number: str | None
+    prior_diploma_status: str
+    state: CandidateState
+    version: int
+    earlier_attempts: int = 0  # earlier refer / reject decisions on this record
+    ephoto: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ReviewCase:
+    """A referred record with the evidence the referring operator left."""
+
+    candidate: CandidateView
+    referred_by: str
+    referred_at: datetime
+    reason: str | None
+    note: str
+    scores: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
+    live_photo: bytes | None = None
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    confirmed: int
+    remaining: int  # pre-registered or referred
+    total: int
+
+
+def _view(candidate: Candidate, attempts: int = 0, ephoto: bytes | None = None) -> CandidateView:
+    return CandidateView(
+        id=candidate.id,
+        registration_id=candidate.registration_id,
+        kind=candidate.kind,
+        name=candidate.name,
+        sex=candidate.sex,
+        birth_date=candidate.birth_date,
+        document_type=DocumentType(candidate.document_type),
+        document_number=candidate.document_number,
+        phone=candidate.phone,
+        exam_area=candidate.exam_area,
+        programme_code=candidate.programme_code,
+        programme_name=candidate.programme_name,
+        tutoring_unit=candidate.tutoring_unit,
+        class_name=candidate.class_name,
+        ticket_number=candidate.ticket_number,
+        prior_diploma_status=candidate.prior_diploma_status,
+        state=CandidateState(candidate.state),
+        version=candidate.version,
+        earlier_attempts=attempts,
+        ephoto=ephoto,
+    )
+
+
+def mask_document_number(number: str) -> str:
+    """First 3 and last 4 characters, for slips and for roles that do not need the full number."""
+    if len(number) <= 7:
+        return number
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+class CounterQueries:
+    """Reads for the counter screens; every method runs on the database worker."""
+
+    def __init__(self, database: Database, workstation: Workstation) -> None:
+        self._database = database
+        self._workstation = workstation
+
+    # --- operators ---------------------------------------------------------------------------
+
+    def operator_count(self) -> int:
+        with self._database.reading() as uow:
+            return int(uow.session.execute(select(func.count()).select_from(Operator)).scalar_one())
+
+    def create_first_administrator(
+        self, operator_id: str, display_name: str, password: str
+    ) -> SignedIn:
+        """The administrator of a fresh counter; refused once any operator exists."""
+        if self.operator_count():
+            raise PermissionDeniedError(
+                "this counter already has operators; an administrator adds new ones",
+                code="permission.first_admin_exists",
+            )
+        operator = add_operator(
+            self._database,
+            operator_id=operator_id,
+            display_name=display_name or operator_id,
+            role=Role.ADMINISTRATOR,
+            password=password,
+            created_by="first-start",
+        )
+        return SignedIn(operator.id, operator.display_name, Role.ADMINISTRATOR)
+
+    def sign_in(self, operator_id: str, password: str) -> SignedIn:
+        operator = sign_in(self._database, operator_id.strip(), password)
+        return SignedIn(
+            operator.id, operator.display_name, Role(operator.role), operator.tutoring_unit
+        )
+
+    # --- candidates --------------------------------------------------------------------------
+
+    def _unit_scope(self, operator: SignedIn) -> str | None:
+        if operator.role is Role.TUTORING_UNIT_STAFF:
+            return operator.tutoring_unit or "\x00no unit"
+        return self._workstation.tutoring_unit
+
+    def _in_scope(self, operator: SignedIn, candidate: Candidate) -> bool:
+        unit = self._unit_scope(operator)
+        if unit is not None and candidate.tutoring_unit != unit:
+            return False
+        areas = self._workstation.exam_areas
+        return not areas or candidate.exam_area in areas
+
+    def _full_view(self, session: Any, candidate: Candidate) -> CandidateView:
+        repository = CandidateRepository(session)
+        photo = repository.registered_photo(candidate.id)
+        attempts = session.execute(
+            select(func.count())
+            .select_from(Transition)
+            .where(
+                Transition.candidate_id == candidate.id,
+                Transition.action.in_((Action.REFER.value, Action.REJECT.value)),
+            )
+        ).scalar_one()
+        if candidate.state == CandidateState.REFERRED.value:
+            attempts -= 1  # the referral being reviewed is not an earlier attempt
+        return _view(candidate, int(attempts), photo.data if photo is not None else None)
+
+    def search(self, operator: SignedIn, text: str, *, limit: int = 50) -> list[CandidateView]:
+        """Full ID number, its last 6, name, phone or registration id; within the scope only."""
+        if not text.strip():
+            return []
+        with self._database.reading() as uow:
+            found = CandidateRepository(uow.session).search(
+                text,
+                exam_areas=self._workstation.exam_areas,
+                tutoring_unit=self._unit_scope(operator),
+                limit=limit,
+            )
+            return [self._full_view(uow.session, c) for c in found if self._in_scope(operator, c)]
+
+    def by_registration_id(self, operator: SignedIn, registration_id: str) -> CandidateView | None:
+        with self._database.reading() as uow:
+            candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
+            if candidate is None or not self._in_scope(operator, candidate):
+                return None
+            return self._full_view(uow.session, candidate)
+
+    def unit_roster(self, operator: SignedIn) -> list[CandidateView]:
+        """The class roster of the operator's tutoring unit (tutoring-unit staff only)."""
+        if operator.role is not Role.TUTORING_UNIT_STAFF:
+            raise PermissionDeniedError(
+                "only tutoring-unit staff have a class roster", code="permission.role"
+            )
+        with self._database.reading() as uow:
+            found = CandidateRepository(uow.session).search(
+                tutoring_unit=self._unit_scope(operator), limit=10_000
+            )
+            return [_view(c) for c in found if self._in_scope(operator, c)]
+
+    def unit_progress(self, operator: SignedIn) -> UnitProgress:
+        roster = self.unit_roster(operator)
+        confirmed = sum(c.state is CandidateState.CONFIRMED for c in roster)
+        waiting = (CandidateState.PRE_REGISTERED, CandidateState.REFERRED)
+        remaining = sum(c.state in waiting for c in roster)
+        return UnitProgress(confirmed, remaining, len(roster))
+
+    def review_queue(self, operator: SignedIn) -> list[ReviewCase]:
+        """Referred records, oldest first, with the referral's evidence (supervisors only)."""
+        if operator.role is not Role.SUPERVISOR:
+            raise PermissionDeniedError(
+                "only supervisors review referred cases", code="permission.role"
+            )
+        cases = []
+        with self._database.reading() as uow:
+            repository = CandidateRepository(uow.session)
+            referred = repository.search(
+                states=[CandidateState.REFERRED.value],
+                exam_areas=self._workstation.exam_areas,
+                limit=500,
+            )
+            for candidate in referred:
+                referral = repository.last_transition(candidate.id, Action.REFER.value)
+                if referral is None:
+                    continue
+                live_id = referral.evidence.get("live_photo")
+                live = uow.session.get(Photo, live_id) if isinstance(live_id, int) else None
+                cases.append(
+                    ReviewCase(
+                        candidate=self._full_view(uow.session, candidate),
+                        referred_by=referral.operator_id,
+                        referred_at=referral.occurred_at,
+                        reason=referral.reason_code,
+                        note=referral.note,
+                        scores=dict(referral.scores),
+                        evidence=dict(referral.evidence),
+                        live_photo=live.data if live is not None else None,
+                    )
+                )
+        cases.sort(key=lambda case: case.referred_at)
+        return cases
+
+
+# --- checks on what was read ---------------------------------------------------------------------
+
+
+_CARD_DOCUMENT = {
+    CardType.RESIDENT: DocumentType.RESIDENT_ID,
+    CardType.RESIDENCE_PERMIT: DocumentType.RESIDENCE_PERMIT,
+    CardType.FOREIGNER_2023: DocumentType.FOREIGNER_PERMANENT,
+    CardType.FOREIGNER_2017: DocumentType.FOREIGNER_PERMANENT,
+}
+
+
+def card_problems(card: CardText, today: date) -> list[DeskError]:
+    """What is wrong with a card read, as coded errors the screen words (empty: nothing)."""
+    problems: list[DeskError] = []
+    document_type = _CARD_DOCUMENT[card.card_type]
+    validated = None
+    try:
+        validated = validate_document(document_type, card.id_number, today=today)
+    except DocumentError as error:
+        problems.append(error)
+    if not card.long_term and card.valid_to is not None and card.valid_to < today:
+        problems.append(
+            DocumentError(
+                f"the card expired on {card.valid_to.isoformat()}",
+                code="card.expired",
+                valid_to=card.valid_to.isoformat(),
+            )
+        )
+    if (
+        validated is not None
+        and validated.birth_date
+        and card.birth_date
+        and validated.birth_date != card.birth_date
+    ):
+        problems.append(
+            DocumentError(
+                "the birth date on the card differs from the one in the number",
+                code="card.birth_date_mismatch",
+            )
+        )
+    return problems
+
+
+def record_mismatches(card: CardText, candidate: CandidateView) -> list[str]:
+    """Fields where the card and the pre-registration disagree ("name", "birth_date", "sex")."""
+    differing = []
+    if card.name.replace(" ", "") != candidate.name.replace(" ", ""):
+        differing.append("name")
+    if card.birth_date and candidate.birth_date and card.birth_date != candidate.birth_date:
+        differing.append("birth_date")
+    if (
+        card.sex_code in ("1", "2")
+        and candidate.sex in ("1", "2")
+        and card.sex_code != candidate.sex
+    ):
+        differing.append("sex")
+    return differing
+
+
+def reference_from_photo(engine: FaceEngine, data: bytes | None) -> Reference:
+    """The template of a stored picture (e-photo, card portrait), or why there is none."""
+    if not data:
+        return Reference(None, "photo.missing")
+    try:
+        template, face = template_of(engine, decode_rgb(data))
+    except (NoFaceError, ImageError) as error:
+        return Reference(None, error.code)
+    return Reference(template, eye_distance=face.eye_distance)
+
+
+def may_confirm(verification: Verification, *, card_photo_checked_by_eye: bool) -> bool:
+    """Whether the clerk may confirm on this match result (else refer to a supervisor).
+
+    A pass may be confirmed. Without a vendor WLT decoder the chip portrait is never available,
+    so a result whose only shortfall is the missing card portrait may be confirmed when the live
+    face passes against the registered e-photo AND the clerk has compared the printed card photo
+    with the person: a person's judgement, never the face score alone (domain.md section 7).
+    """
+    if verification.decision is Band.PASS:
+        return True
+    if verification.decision is not Band.REVIEW:
+        return False
+    if set(verification.reasons) != {Reason.CARD_MISSING}:
+        return False
+    live_ephoto = next(s for s in verification.scores if s.comparison is Comparison.LIVE_EPHOTO)
+    return live_ephoto.band is Band.PASS and card_photo_checked_by_eye
+
+
+def add_operator_as(
+    database: Database,
+    creator: SignedIn,
+    *,
+    operator_id: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    tutoring_unit: str | None = None,
+) -> SignedIn:
+    """An administrator adds an operator; the creator's role is read again from the database."""
+    with database.reading() as uow:
+        stored = uow.session.get(Operator, creator.operator_id)
+        allowed = stored is not None and stored.active and stored.role == Role.ADMINISTRATOR
+    if not allowed:
+        raise PermissionDeniedError(
+            "only an administrator adds operators", code="permission.role", role=creator.role
+        )
+    operator = add_operator(
+        database,
+        operator_id=operator_id,
+        display_name=display_name or operator_id,
+        role=role,
+        password=password,
+        tutoring_unit=tutoring_unit,
+        created_by=creator.operator_id,
+    )
+    return SignedIn(operator.id, operator.display_name, role, operator.tutoring_unit)
+
+
+def operator_list(database: Database) -> list[SignedIn]:
+    with database.reading() as uow:
+        operators = uow.session.execute(select(Operator).order_by(Operator.id)).scalars().all()
+        return [SignedIn(o.id, o.display_name, Role(o.role), o.tutoring_unit) for o in operators]

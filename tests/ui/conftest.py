@@ -1,0 +1,207 @@
+"""A counter with operators who can sign in, candidates with real e-photos, and a window factory
+wired like the product: file camera, face worker, simulated chip reader on a pseudo-terminal."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desk_app.bootstrap import Application
+from desk_app.camera.demo import demo_live_faces
+from desk_app.camera.sources import CameraSource, FileCamera
+from desk_app.domain.workflow import Role
+from desk_app.idcard.protocol import CardText, CardType
+from desk_app.idcard.rules import compose_citizen_id
+from desk_app.idcard.simulator import ReaderSimulator
+from desk_app.persistence.models import Photo
+from desk_app.persistence.repositories import CandidateRepository
+from desk_app.security.operators import add_operator
+from desk_app.services.counter import CounterQueries
+from tests.support.factories import add_candidate, make_application
+
+PASSWORD = "counter-pass-1"
+UNIT = "Unit A"
+
+
+def citizen_number(sequence: int) -> str:
+    return compose_citizen_id("320102", date(1990, 1, 1), sequence)
+
+
+def card_for(number: str, name: str, *, valid_to: date = date(2040, 1, 1)) -> CardText:
+    return CardText(
+        card_type=CardType.RESIDENT,
+        name=name,
+        sex_code="1",
+        birth_date=date(1990, 1, 1),
+        id_number=number,
+        valid_from=date(2020, 1, 1),
+        valid_to=valid_to,
+        long_term=False,
+        ethnicity_code="01",
+        address="江苏省南京市玄武区中山路1号",
+        issuing_authority="南京市公安局玄武分局",
+    )
+
+
+def _add_ephoto(application: Application, registration_id: str, data: bytes) -> None:
+    with application.database.unit_of_work() as uow:
+        candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
+        assert candidate is not None
+        uow.session.add(
+            Photo(
+                candidate_id=candidate.id,
+                purpose="registered",
+                media_type="image/jpeg",
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+            )
+        )
+        uow.commit()
+
+
+@pytest.fixture
+def counter_app(tmp_path: Path) -> Iterator[Application]:
+    """Operators clerk, super1, super2, unitstaff (Unit A), admin; candidates:
+    R0..R3 at the counter, U0..U2 in Unit A, P0 with a passport (no chip)."""
+    app = make_application(
+        f"sqlite:///{tmp_path / 'counter.db'}",
+        DESK_APP_TICKETS_BLOCK_SIZE="10",
+        DESK_APP_TICKETS_PERIOD="271",
+    )
+    for operator_id, role, unit in (
+        ("clerk", Role.CLERK, None),
+        ("super1", Role.SUPERVISOR, None),
+        ("super2", Role.SUPERVISOR, None),
+        ("unitstaff", Role.TUTORING_UNIT_STAFF, UNIT),
+        ("admin", Role.ADMINISTRATOR, None),
+    ):
+        add_operator(
+            app.database,
+            operator_id=operator_id,
+            display_name=f"{operator_id} 名",
+            role=role,
+            password=PASSWORD,
+            tutoring_unit=unit,
+        )
+    for index in range(4):
+        add_candidate(
+            app.database,
+            f"R{index}",
+            name=f"考生{index}",
+            sex="1",
+            birth_date=date(1990, 1, 1),
+            document_number=citizen_number(index + 1),
+        )
+    for index in range(3):
+        add_candidate(
+            app.database,
+            f"U{index}",
+            name=f"学员{index}",
+            sex="1",
+            birth_date=date(1990, 1, 1),
+            document_number=citizen_number(index + 101),
+            tutoring_unit=UNIT,
+            class_name="会计1班",
+        )
+    add_candidate(
+        app.database,
+        "P0",
+        name="护照考生",
+        document_type="passport",
+        document_number="E12345678",
+    )
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def koizumi(data_dir: Path, counter_app: Application) -> list[Path]:
+    """R0's e-photo is the first photo of one East Asian identity; returns its other photos."""
+    faces = demo_live_faces(data_dir)
+    live = faces[0]
+    ephoto = sorted(live[0].parent.iterdir())[0]
+    _add_ephoto(counter_app, "R0", ephoto.read_bytes())
+    return live
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, tmp_path: Path
+) -> Iterator[Callable[..., tuple[Any, ReaderSimulator | None]]]:
+    """Build a main window; returns (window, reader simulator or None). Cleans up after."""
+    from ui.context import Services
+    from ui.main_window import MainWindow
+    from ui.operations import Operations
+    from ui.preferences import Preferences
+    from ui.workers import CameraWorker, FaceWorker, ReaderWorker
+
+    created: list[tuple[Any, Any, ReaderSimulator | None]] = []
+
+    def build(
+        application: Application,
+        *,
+        camera: CameraSource | None = None,
+        faces: bool | Callable[[str], Any] = False,
+        cards: list[CardText] | None = None,
+        idle_ms: int | None = None,
+    ) -> tuple[Any, ReaderSimulator | None]:
+        operations = Operations()
+        face_worker = None
+        if faces:
+            face_worker = FaceWorker(
+                application.settings.faces.engine,
+                application.settings.quality,
+                **({"loader": faces} if callable(faces) else {}),
+            )
+        services = Services(
+            application,
+            CounterQueries(application.database, application.workstation),
+            operations,
+            face_worker,
+        )
+        simulator = None
+        reader = None
+        if cards is not None:
+            simulator = ReaderSimulator(cards, tmp_path / f"reader{len(created)}")
+            reader = ReaderWorker(str(simulator.start()))
+        camera_worker = CameraWorker(camera) if camera is not None else None
+        window = MainWindow(
+            services, Preferences(), camera=camera_worker, reader=reader, idle_ms=idle_ms
+        )
+        qtbot.addWidget(window)
+        window.show()
+        window.start_workers()
+        created.append((window, operations, simulator))
+        return window, simulator
+
+    yield build
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for window, operations, simulator in created:
+        window.close()  # stops the camera, face and reader workers
+        operations.shutdown()
+        if simulator is not None:
+            simulator.unplug()
+        # Delete the Qt objects now, in Qt's order, not at interpreter exit.
+        window.deleteLater()
+        operations.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def sign_in(qtbot: Any, window: Any, operator_id: str, password: str = PASSWORD) -> None:
+    page = window.sign_in_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=5000)
+    page.operator_id.setText(operator_id)
+    page.password.setText(password)
+    page.submit()
+    qtbot.waitUntil(lambda: window.operator is not None, timeout=10_000)
+    assert window.operator.operator_id == operator_id
+
+
+def file_camera(paths: list[Path]) -> FileCamera:
+    return FileCamera(paths, fps=25, hold_frames=5)

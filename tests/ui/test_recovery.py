@@ -1,0 +1,91 @@
+"""Hardware and database trouble: a clear state in words, and work goes on once it is fixed."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from desk_app.bootstrap import Application
+from desk_app.domain.workflow import ReasonCode
+from desk_app.persistence.repositories import CandidateRepository
+from desk_app.vision.engines import EngineError
+from tests.support.factories import make_application
+from tests.ui.conftest import card_for, citizen_number, sign_in
+
+
+def _state(application: Application, registration_id: str) -> str:
+    with application.database.reading() as uow:
+        candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
+        assert candidate is not None
+        return candidate.state
+
+
+def test_reader_unplugged_and_plugged_back(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, simulator = make_window(counter_app, cards=[card_for(citizen_number(2), "考生1")])
+    sign_in(qtbot, window, "clerk")
+    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
+    simulator.unplug()
+    qtbot.waitUntil(lambda: window.hardware.reader == "disconnected", timeout=15_000)
+    assert "disconnected" in window.reader_status.text()
+    simulator.start()
+    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=15_000)
+    simulator.place_card(0)
+    qtbot.waitUntil(lambda: window.counter.candidate is not None, timeout=10_000)
+    assert window.counter.candidate.registration_id == "R1"
+
+
+def test_locked_database_is_worded_and_the_decision_can_be_retried(
+    qtbot: Any, tmp_path: Path, counter_app: Application, make_window: Any
+) -> None:
+    # The same database file, opened with a short busy timeout so the test does not wait long.
+    url = str(counter_app.database.engine.url)
+    impatient = make_application(url, DESK_APP_DATABASE_BUSY_TIMEOUT_MS="200")
+    try:
+        window, _ = make_window(impatient)
+        sign_in(qtbot, window, "clerk")
+        counter = window.counter
+        counter.search_field.setText("R2")
+        counter.search_field.returnPressed.emit()
+        qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
+
+        other_writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        other_writer.execute("BEGIN EXCLUSIVE")
+        counter.reject(ReasonCode.OTHER, "locked")
+        qtbot.waitUntil(lambda: bool(counter.notice.text()), timeout=10_000)
+        assert "OperationalError" in counter.notice.text() or "database" in counter.notice.text()
+        assert counter.last_change is None
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+        assert _state(impatient, "R2") == "pre_registered"
+
+        assert counter.reject_button.isEnabled()  # the clerk can simply try again
+        counter.reject(ReasonCode.OTHER, "retry")
+        qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+        assert _state(impatient, "R2") == "rejected"
+    finally:
+        impatient.close()
+
+
+def test_face_engine_that_fails_to_load_is_reported_and_referral_still_works(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    def broken(_name: str) -> Any:
+        raise EngineError("model file missing", code="engine.unavailable")
+
+    window, _ = make_window(counter_app, faces=broken)
+    qtbot.waitUntil(lambda: window.hardware.engine == "failed", timeout=10_000)
+    assert "unavailable" in window.engine_status.text()
+    sign_in(qtbot, window, "clerk")
+    assert "Face engine: failed (model file missing)" in window.self_test_banner.text()
+    counter = window.counter
+    counter.search_field.setText("R3")
+    counter.search_field.returnPressed.emit()
+    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: counter.ephoto_reference is not None, timeout=10_000)
+    assert not counter.confirm_allowed()
+    counter.refer(ReasonCode.FACE_SCORE_LOW, "no face engine")
+    qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+    assert _state(counter_app, "R3") == "referred"

@@ -1,0 +1,224 @@
+"""Signing in, roles and their screens, the idle lock, the first administrator, the camera."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from desk_app.bootstrap import Application
+from desk_app.camera.sources import FileCamera
+from desk_app.domain.errors import PermissionDeniedError
+from desk_app.domain.workflow import Role
+from desk_app.services.counter import CounterQueries, SignedIn
+from tests.support.factories import make_application
+from tests.ui.conftest import PASSWORD, UNIT, sign_in
+
+
+def test_wrong_password_is_refused_in_words(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, _ = make_window(counter_app)
+    page = window.sign_in_page
+    page.operator_id.setText("clerk")
+    page.password.setText("not-the-password")
+    page.submit()
+    qtbot.waitUntil(lambda: "permission.sign_in" in page.problem.text(), timeout=10_000)
+    assert window.operator is None
+    assert window.pages.currentWidget() is page
+
+
+def test_idle_lock_needs_the_password(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, _ = make_window(counter_app, idle_ms=300)
+    sign_in(qtbot, window, "clerk")
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)
+    lock = window.lock_page
+    lock.password.setText("wrong-password")
+    lock.submit()
+    qtbot.waitUntil(lambda: "permission.sign_in" in lock.problem.text(), timeout=10_000)
+    assert window.locked
+    window.idle_timer.setInterval(60_000)  # stay unlocked while the test looks
+    lock.password.setText(PASSWORD)
+    lock.submit()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert window.pages.currentWidget() is window.work_page
+
+
+def test_first_start_creates_the_administrator(
+    qtbot: Any, tmp_path: Path, make_window: Any
+) -> None:
+    application = make_application(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        window, _ = make_window(application)
+        page = window.first_admin_page
+        qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=10_000)
+        page.operator_id.setText("boss")
+        page.display_name.setText("管理员")
+        page.password.setText("boss-pass-123")
+        page.repeat.setText("boss-pass-123")
+        page.submit()
+        qtbot.waitUntil(lambda: window.operator is not None, timeout=10_000)
+        assert window.operator.role is Role.ADMINISTRATOR
+        assert window.tabs.tabText(0) == "Operators"
+        queries = CounterQueries(application.database, application.workstation)
+        with pytest.raises(PermissionDeniedError):
+            queries.create_first_administrator("second", "x", "another-pass-1")
+    finally:
+        application.close()
+
+
+def test_tutoring_unit_staff_see_only_their_unit(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "unitstaff")
+    counter = window.counter
+    assert counter.roster_box.isVisible()
+    qtbot.waitUntil(lambda: counter.roster.count() == 3, timeout=10_000)
+    names = [counter.roster.item(i).text() for i in range(3)]
+    assert all(name.startswith("学员") for name in names)
+    assert "0 / remaining 3 / total 3" in counter.progress.text()
+    counter.step_roster(1)
+    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
+    assert counter.candidate.tutoring_unit == UNIT
+
+    # A counter candidate is out of scope, whatever the screen shows: the query filters it.
+    counter.next_candidate()
+    counter.search_field.setText("R1")
+    counter.search_field.returnPressed.emit()
+    qtbot.waitUntil(lambda: counter.lookup_done, timeout=10_000)
+    assert counter.candidates_found == []
+    assert "Not pre-registered" in counter.candidate_fields.text()
+    staff = SignedIn("unitstaff", "x", Role.TUTORING_UNIT_STAFF, UNIT)
+    queries = CounterQueries(counter_app.database, counter_app.workstation)
+    assert queries.search(staff, "R1") == []
+    with pytest.raises(PermissionDeniedError):
+        queries.review_queue(staff)
+
+
+def test_a_clerk_gets_no_review_queue_even_by_asking(counter_app: Application) -> None:
+    clerk = SignedIn("clerk", "x", Role.CLERK)
+    queries = CounterQueries(counter_app.database, counter_app.workstation)
+    with pytest.raises(PermissionDeniedError):
+        queries.review_queue(clerk)
+    with pytest.raises(PermissionDeniedError):
+        queries.unit_roster(clerk)
+
+
+def test_only_an_administrator_adds_operators(counter_app: Application) -> None:
+    from desk_app.services.counter import add_operator_as
+
+    pretender = SignedIn("clerk", "x", Role.ADMINISTRATOR)  # a forged role is read again
+    with pytest.raises(PermissionDeniedError):
+        add_operator_as(
+            counter_app.database,
+            pretender,
+            operator_id="new",
+            display_name="n",
+            role=Role.CLERK,
+            password="new-pass-123",
+        )
+    admin = SignedIn("admin", "x", Role.ADMINISTRATOR)
+    added = add_operator_as(
+        counter_app.database,
+        admin,
+        operator_id="new",
+        display_name="n",
+        role=Role.CLERK,
+        password="new-pass-123",
+    )
+    assert added.role is Role.CLERK
+
+
+def test_camera_unplugged_shows_a_state_and_recovers(
+    qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    for index in range(2):
+        cv2.imwrite(str(folder / f"{index}.png"), np.full((48, 64, 3), 90, dtype=np.uint8))
+    window, _ = make_window(counter_app, camera=FileCamera(folder, size=(64, 48), fps=25))
+    qtbot.waitUntil(lambda: window.preview.frames_shown > 3, timeout=10_000)
+    assert window.hardware.camera == "running"
+    unplugged = tmp_path / "unplugged"
+    folder.rename(unplugged)
+    qtbot.waitUntil(lambda: window.hardware.camera in ("lost", "unavailable"), timeout=10_000)
+    assert "disconnected" in window.camera_status.text() or "unavailable" in (
+        window.camera_status.text()
+    )
+    assert window.preview._overlay
+    unplugged.rename(folder)
+    qtbot.waitUntil(lambda: window.hardware.camera == "running", timeout=10_000)
+    shown = window.preview.frames_shown
+    qtbot.waitUntil(lambda: window.preview.frames_shown > shown + 3, timeout=10_000)
+    assert window.preview._overlay == ""
+
+
+def test_self_test_says_what_is_wrong(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "clerk")
+    text = window.self_test_banner.text()
+    assert "Camera: not working" in text
+    assert "Card reader: not connected" in text
+
+
+def test_settings_show_thresholds_to_supervisors_only_and_persist(
+    qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.preferences import Preferences
+    from ui.settings import SettingsDialog
+
+    window, _ = make_window(counter_app)
+    services = window.services
+    clerk = SignedIn("clerk", "x", Role.CLERK)
+    supervisor = SignedIn("super1", "x", Role.SUPERVISOR)
+    for_clerk = SettingsDialog(services, Preferences(), clerk)
+    for_supervisor = SettingsDialog(services, Preferences(), supervisor)
+    qtbot.addWidget(for_clerk)
+    qtbot.addWidget(for_supervisor)
+    assert for_clerk.thresholds_box.isHidden()
+    assert not for_supervisor.thresholds_box.isHidden()
+
+    for_clerk.camera_kind.setCurrentIndex(for_clerk.camera_kind.findData("files"))
+    for_clerk.camera_path.setText("/srv/camera-clips")
+    for_clerk.language.setCurrentIndex(for_clerk.language.findData("en"))
+    chosen = for_clerk.chosen()
+    store = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
+    chosen.save(store)
+    loaded = Preferences.load(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    assert loaded == chosen
+    assert (loaded.camera.kind, loaded.camera.path, loaded.language) == (
+        "files",
+        "/srv/camera-clips",
+        "en",
+    )
+
+
+def test_quality_hints_are_worded_on_the_preview(qtbot: Any) -> None:
+    from desk_app.vision.quality import QualityIssue
+    from ui.widgets import CameraPreview
+    from ui.workers import FrameAnalysis
+
+    preview = CameraPreview()
+    qtbot.addWidget(preview)
+    assert preview.hint() == ""
+    preview.show_analysis(
+        FrameAnalysis((10, 10, 50, 60), (QualityIssue.TOO_SMALL,), (640, 480), 0, True)
+    )
+    assert preview.hint() == "Move closer"
+    preview.show_analysis(FrameAnalysis(None, (QualityIssue.NO_FACE,), (640, 480), 0, True))
+    assert preview.hint() == "Look at the camera"
+    preview.show_analysis(FrameAnalysis((10, 10, 50, 60), (), (640, 480), 2, True))
+    assert preview.hint() == ""
+    not_capturing = FrameAnalysis(None, (QualityIssue.NO_FACE,), (640, 480), 0, False)
+    preview.show_analysis(not_capturing)
+    assert preview.hint() == ""

@@ -1,0 +1,129 @@
+"""Start the counter GUI: translations, the application, the workers, the window.
+
+``desk-app`` (no command) and ``desk-app --demo`` come here through the ``desk_app.gui`` entry
+point, so the core's command line never imports Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from desk_app.bootstrap import Application, build_application
+from desk_app.camera.sources import CameraSource, open_source
+from desk_app.config import Settings
+from desk_app.persistence.repositories import CandidateRepository
+from desk_app.services.counter import CounterQueries
+from desk_app.services.demo import DEMO_PASSWORD, build_demo
+from desk_app.services.demo_counter import demo_counter_cards
+from ui.context import Services
+from ui.demo import DemoPanel, DemoStage
+from ui.main_window import MainWindow
+from ui.operations import Operations
+from ui.preferences import SIMULATOR, Preferences
+from ui.workers import CameraWorker, FaceWorker, ReaderWorker
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
+
+
+def install_translations(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Qt's own strings first, then ours; English is the source language (no file needed)."""
+    installed: list[QTranslator] = []
+    if language == "en":
+        return installed
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        installed.append(qt)
+    ours = QTranslator(app)
+    if ours.load(str(TRANSLATIONS / f"desk_app_{language}.qm")):
+        app.installTranslator(ours)
+        installed.append(ours)
+    QLocale.setDefault(QLocale(language))
+    return installed
+
+
+def readable_font() -> QFont:
+    """Large, with a CJK family when one is installed (else Chinese shows as boxes)."""
+    font = QFont()
+    for family in (
+        "Noto Sans CJK SC",
+        "Source Han Sans SC",
+        "WenQuanYi Micro Hei",
+        "Microsoft YaHei",
+    ):
+        if family in QFontDatabase.families():
+            font = QFont(family)
+            break
+    font.setPointSize(11)
+    return font
+
+
+def demo_settings(settings: Settings, database_given: bool) -> Settings:
+    if database_given:
+        return settings
+    return settings.with_database(str(Path(platformdirs.user_data_dir("desk-app")) / "demo.db"))
+
+
+def prepare_demo(application: Application) -> None:
+    with application.database.reading() as uow:
+        empty = not sum(CandidateRepository(uow.session).count_by_state().values())
+    if empty:
+        print(f"creating a demo database at {application.settings.database_url} ...")
+        build_demo(
+            application.database,
+            application.workflow,
+            ticket_layout=application.ticket_layout,
+            data_dir=Path(application.settings.paths.data_dir),
+        )
+    print(f"demo operators: clerk01, super01, super02, unit01, admin; password {DEMO_PASSWORD}")
+
+
+def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("desk-app")
+    app.setApplicationName("counter")
+    preferences = Preferences.load(QSettings())
+    install_translations(app, preferences.language)
+    app.setFont(readable_font())
+
+    if demo:
+        settings = demo_settings(settings, database_given)
+    application = build_application(settings)
+    stage: DemoStage | None = None
+    if demo:
+        prepare_demo(application)
+        stage = DemoStage(demo_counter_cards(application.database), Path(settings.paths.data_dir))
+    operations = Operations()
+    face_worker = FaceWorker(settings.faces.engine, settings.quality)
+    services = Services(
+        application,
+        CounterQueries(application.database, application.workstation),
+        operations,
+        face_worker,
+    )
+    source: CameraSource = stage.camera_source if stage else open_source(preferences.camera)
+    camera = CameraWorker(source)
+    reader: ReaderWorker | None = None
+    if stage is not None:
+        reader = ReaderWorker(stage.start())
+    elif preferences.reader_port and preferences.reader_port != SIMULATOR:
+        reader = ReaderWorker(preferences.reader_port)
+    panel = DemoPanel(stage, camera) if stage else None
+    window = MainWindow(services, preferences, camera=camera, reader=reader, demo_panel=panel)
+    window.start_workers()
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.stop_workers()
+        operations.shutdown()
+        if stage is not None:
+            stage.stop()
+        application.close()

@@ -1,0 +1,163 @@
+"""Render every main screen of the demo to PNG files (``make screenshots``).
+
+Runs the real window on a fresh demo database with the file camera and the simulated reader,
+walks through a confirmation, a review and the other screens, and grabs each one. Needs a CJK
+font for the Chinese text (Debian: fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desk_app.config import load_settings
+from desk_app.services.counter import CounterQueries
+from desk_app.services.demo import DEMO_PASSWORD
+from desk_app.services.demo_counter import demo_counter_cards
+from ui.app import install_translations, prepare_demo, readable_font
+from ui.context import Services
+from ui.demo import DemoPanel, DemoStage
+from ui.main_window import MainWindow
+from ui.operations import Operations
+from ui.preferences import Preferences
+from ui.settings import SettingsDialog
+from ui.widgets import Privacy
+from ui.workers import CameraWorker, FaceWorker, ReaderWorker
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def settle(seconds: float = 0.5) -> None:
+    wait_until(lambda: False, seconds)
+
+
+def save(widget: QWidget, folder: Path, name: str) -> Path:
+    settle(0.3)
+    path = folder / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path}")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--language", default="zh_CN", choices=["zh_CN", "en"])
+    arguments = parser.parse_args()
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    # The demo faces are third-party photographs: the pictures in the repository show a mosaic.
+    Privacy.mosaic = True
+
+    app = QApplication(sys.argv)
+    install_translations(app, arguments.language)
+    app.setFont(readable_font())
+    workdir = tempfile.TemporaryDirectory(prefix="desk-screens-")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, workdir.name)
+    settings = load_settings(environ={"DESK_APP_CONFIG": ""}).with_database(
+        str(Path(workdir.name) / "demo.db")
+    )
+    from desk_app.bootstrap import build_application
+
+    application = build_application(settings)
+    prepare_demo(application)
+    stage = DemoStage(demo_counter_cards(application.database), Path(settings.paths.data_dir))
+    operations = Operations()
+    faces = FaceWorker(settings.faces.engine, settings.quality)
+    services = Services(
+        application,
+        CounterQueries(application.database, application.workstation),
+        operations,
+        faces,
+    )
+    camera = CameraWorker(stage.camera_source)
+    reader = ReaderWorker(stage.start())
+    window = MainWindow(
+        services, Preferences(), camera=camera, reader=reader, demo_panel=DemoPanel(stage, camera)
+    )
+    window.resize(1600, 1000)
+    window.show()
+    window.start_workers()
+    out = arguments.out
+    try:
+        wait_until(lambda: window.hardware.reader == "connected" and faces.ready, 30)
+        save(window, out, "01-sign-in")
+
+        def sign_in(operator_id: str) -> None:
+            page = window.sign_in_page
+            page.operator_id.setText(operator_id)
+            page.password.setText(DEMO_PASSWORD)
+            page.submit()
+            wait_until(lambda: window.operator is not None, 30)
+            settle(1.5)  # frames and fps for the self-test
+
+        sign_in("clerk01")
+        window.run_self_test()
+        counter = window.counter
+        save(window, out, "02-counter-waiting")
+        stage.place_next(camera)
+        wait_until(lambda: counter.candidate is not None, 30)
+        wait_until(lambda: counter.verification is not None, 60)
+        counter.card_checked.setChecked(True)
+        save(window, out, "03-counter-matched")
+        counter.confirm()
+        wait_until(lambda: counter.last_change is not None, 30)
+        save(window, out, "04-counter-confirmed")
+        counter.save_slip(Path(workdir.name) / "slip-example.pdf")
+        wait_until(lambda: counter.slip_path is not None, 30)
+
+        counter.next_candidate()
+        stage.lift()
+        window.lock()
+        save(window, out, "05-locked")
+        window.sign_out()
+
+        sign_in("super01")
+        wait_until(lambda: bool(window.review.cases), 30)
+        save(window, out, "06-review-queue")
+        window.sign_out()
+
+        sign_in("unit01")
+        wait_until(lambda: counter.roster.count() > 0, 30)
+        counter.step_roster(1)
+        wait_until(lambda: counter.candidate is not None, 30)
+        save(window, out, "07-tutoring-unit")
+        window.sign_out()
+
+        sign_in("admin")
+        save(window, out, "08-administrator")
+        dialog = SettingsDialog(services, window.preferences, window.operator, window)
+        dialog.show()
+        save(dialog, out, "09-settings")
+        dialog.close()
+    finally:
+        window.close()
+        operations.shutdown()
+        stage.stop()
+        application.close()
+    return 0
+
+
+if __name__ == "__main__":
+    status = main()
+    sys.stdout.flush()
+    # Everything is closed and written; skip the interpreter's final garbage collection, where
+    # PySide 6.12 has been seen to abort on a refcount error after a clean run.
+    os._exit(status)

@@ -1,0 +1,310 @@
+"""Settings (camera, reader, language, idle lock; thresholds for supervisors and
+administrators), the self-test, and the administrator's operator list."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.camera.sources import CameraChoice
+from desk_app.domain.workflow import Role
+from desk_app.services.counter import SignedIn, add_operator_as, operator_list
+from ui.context import Services
+from ui.preferences import SIMULATOR, Preferences
+from ui.texts import error_text, role_text
+from ui.widgets import FAIL_COLOUR, PASS_COLOUR, heading_font
+
+
+class SettingsDialog(QDialog):
+    """Workstation preferences; they take effect at the next start (the camera and reader are
+    long-lived workers). Thresholds are shown only to supervisors and administrators."""
+
+    def __init__(
+        self,
+        services: Services,
+        preferences: Preferences,
+        operator: SignedIn | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.preferences = preferences
+        layout = QVBoxLayout(self)
+        camera_box = QGroupBox(self.tr("Camera"))
+        camera_form = QFormLayout(camera_box)
+        self.camera_kind = QComboBox()
+        self.camera_kind.addItem(self.tr("Camera device"), "device")
+        self.camera_kind.addItem(self.tr("Video file or image folder"), "files")
+        self.camera_kind.addItem(self.tr("Generated test pattern"), "generated")
+        self.camera_kind.setCurrentIndex(max(self.camera_kind.findData(preferences.camera.kind), 0))
+        self.device_index = QSpinBox()
+        self.device_index.setRange(0, 9)
+        self.device_index.setValue(preferences.camera.device_index)
+        self.camera_path = QLineEdit(preferences.camera.path)
+        self.resolution = QComboBox()
+        for size in ((640, 480), (1280, 720), (1920, 1080)):
+            self.resolution.addItem(f"{size[0]}×{size[1]}", size)
+        current = (preferences.camera.width, preferences.camera.height)
+        self.resolution.setCurrentIndex(max(self.resolution.findData(current), 0))
+        camera_form.addRow(self.tr("Source"), self.camera_kind)
+        camera_form.addRow(self.tr("Device index"), self.device_index)
+        camera_form.addRow(self.tr("File or folder"), self.camera_path)
+        camera_form.addRow(self.tr("Resolution"), self.resolution)
+        layout.addWidget(camera_box)
+
+        other = QGroupBox(self.tr("Counter"))
+        form = QFormLayout(other)
+        self.reader_port = QLineEdit(preferences.reader_port)
+        self.reader_port.setPlaceholderText(self.tr("/dev/ttyUSB0, COM3 or 'simulator'"))
+        self.language = QComboBox()
+        self.language.addItem("简体中文", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(self.language.findData(preferences.language), 0))
+        self.idle_minutes = QDoubleSpinBox()
+        self.idle_minutes.setRange(0.5, 120)
+        self.idle_minutes.setValue(preferences.idle_minutes)
+        station = services.application.workstation
+        form.addRow(self.tr("Card reader port"), self.reader_port)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Lock after idle minutes"), self.idle_minutes)
+        form.addRow(self.tr("Site / counter"), QLabel(f"{station.site_id} / {station.counter_id}"))
+        source = services.application.settings.source
+        form.addRow(
+            self.tr("Config file"), QLabel(str(source) if source else self.tr("(defaults)"))
+        )
+        layout.addWidget(other)
+
+        self.thresholds_box = QGroupBox(self.tr("Face thresholds (distance: pass / review)"))
+        limits = services.thresholds
+        thresholds = QFormLayout(self.thresholds_box)
+        for label, passing, review in (
+            (self.tr("Live – card"), limits.live_card_pass, limits.live_card_review),
+            (self.tr("Live – e-photo"), limits.live_ephoto_pass, limits.live_ephoto_review),
+            (self.tr("Card – e-photo"), limits.card_ephoto_pass, limits.card_ephoto_review),
+        ):
+            thresholds.addRow(label, QLabel(f"{passing:.2f} / {review:.2f}"))
+        thresholds.addRow(QLabel(self.tr("Change them with 'desk-app faces calibrate'.")))
+        self.thresholds_box.setVisible(
+            operator is not None and operator.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+        )
+        layout.addWidget(self.thresholds_box)
+        layout.addWidget(QLabel(self.tr("Camera, reader and language apply at the next start.")))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> Preferences:
+        width, height = self.resolution.currentData()
+        camera = CameraChoice(
+            kind=str(self.camera_kind.currentData()),
+            device_index=self.device_index.value(),
+            path=self.camera_path.text().strip(),
+            width=int(width),
+            height=int(height),
+            fps=self.preferences.camera.fps,
+        )
+        return dataclasses.replace(
+            self.preferences,
+            camera=camera,
+            reader_port=self.reader_port.text().strip() or SIMULATOR,
+            language=str(self.language.currentData()),
+            idle_minutes=self.idle_minutes.value(),
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    text: str
+
+
+@dataclass
+class HardwareState:
+    """What the workers last reported, for the status bar and the self-test."""
+
+    camera: str = "starting"  # running | lost | unavailable | starting | none
+    camera_detail: str = ""
+    fps: float = 0.0
+    brightness: float | None = None
+    reader: str = "starting"  # connected | disconnected | starting | none
+    reader_detail: str = ""
+    engine: str = "loading"  # loading | ready | failed
+    engine_detail: str = ""
+
+
+def self_test(state: HardwareState, min_brightness: float, max_brightness: float) -> list[Check]:
+    """Camera frames, light level, reader and face engine, in words (runs on the GUI thread:
+    it only reads what the workers reported)."""
+    from PySide6.QtCore import QCoreApplication
+
+    translate = QCoreApplication.translate
+    checks = []
+    if state.camera == "running" and state.fps > 0:
+        checks.append(
+            Check(
+                True, translate("SelfTest", "Camera: {0:.0f} frames per second").format(state.fps)
+            )
+        )
+    elif state.camera == "running":
+        checks.append(Check(False, translate("SelfTest", "Camera: connected, no frames yet")))
+    else:
+        checks.append(
+            Check(
+                False,
+                translate(
+                    "SelfTest", "Camera: not working ({0}); check the cable and settings"
+                ).format(state.camera_detail or state.camera),
+            )
+        )
+    if state.brightness is None:
+        checks.append(Check(False, translate("SelfTest", "Light: not measured yet")))
+    elif state.brightness < min_brightness * 0.6:
+        checks.append(Check(False, translate("SelfTest", "Light: too dark; turn on the desk lamp")))
+    elif state.brightness > max_brightness:
+        checks.append(Check(False, translate("SelfTest", "Light: too bright; avoid backlight")))
+    else:
+        checks.append(Check(True, translate("SelfTest", "Light: good")))
+    if state.reader == "connected":
+        checks.append(Check(True, translate("SelfTest", "Card reader: connected")))
+    else:
+        checks.append(
+            Check(
+                False,
+                translate(
+                    "SelfTest", "Card reader: not connected ({0}); check the USB cable"
+                ).format(state.reader_detail or state.reader),
+            )
+        )
+    if state.engine == "ready":
+        checks.append(Check(True, translate("SelfTest", "Face engine: ready")))
+    elif state.engine == "loading":
+        checks.append(Check(False, translate("SelfTest", "Face engine: still loading")))
+    else:
+        checks.append(
+            Check(
+                False,
+                translate("SelfTest", "Face engine: failed ({0})").format(state.engine_detail),
+            )
+        )
+    return checks
+
+
+def checks_html(checks: list[Check]) -> str:
+    return " &nbsp; ".join(
+        f"<span style='color:{PASS_COLOUR if check.ok else FAIL_COLOUR}'>"
+        f"{'✔' if check.ok else '✘'} {check.text}</span>"
+        for check in checks
+    )
+
+
+class AdminScreen(QWidget):
+    """Operators of this counter; adding one is checked by the service (administrators only)."""
+
+    message = Signal(str)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.operator: SignedIn | None = None
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        title = QLabel(self.tr("Operators"))
+        title.setFont(heading_font(14))
+        self.operators = QListWidget()
+        left.addWidget(title)
+        left.addWidget(self.operators, 1)
+        layout.addLayout(left, 1)
+        form_box = QGroupBox(self.tr("Add an operator"))
+        form = QFormLayout(form_box)
+        self.new_id = QLineEdit()
+        self.new_name = QLineEdit()
+        self.new_role = QComboBox()
+        for role in Role:
+            self.new_role.addItem(role_text(role), role)
+        self.new_unit = QLineEdit()
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        add = QPushButton(self.tr("Add"))
+        add.clicked.connect(self.add)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        form.addRow(self.tr("Operator id"), self.new_id)
+        form.addRow(self.tr("Name"), self.new_name)
+        form.addRow(self.tr("Role"), self.new_role)
+        form.addRow(self.tr("Tutoring unit"), self.new_unit)
+        form.addRow(self.tr("Password"), self.new_password)
+        form.addRow(add)
+        form.addRow(self.notice)
+        layout.addWidget(form_box, 1)
+
+    def set_operator(self, operator: SignedIn | None) -> None:
+        self.operator = operator
+        self.refresh()
+
+    def refresh(self) -> None:
+        database = self.services.application.database
+        self.services.operations.run(
+            lambda: operator_list(database), on_success=self._show_operators
+        )
+
+    def _show_operators(self, operators: list[SignedIn]) -> None:
+        self.operators.clear()
+        for operator in operators:
+            unit = f" · {operator.tutoring_unit}" if operator.tutoring_unit else ""
+            role = role_text(operator.role)
+            self.operators.addItem(
+                f"{operator.operator_id}  {operator.display_name}  ({role}{unit})"
+            )
+
+    def add(self) -> None:
+        creator = self.operator
+        if creator is None:
+            return
+        database = self.services.application.database
+        role = Role(self.new_role.currentData())
+        values = (
+            self.new_id.text(),
+            self.new_name.text(),
+            self.new_password.text(),
+            self.new_unit.text().strip() or None,
+        )
+        self.services.operations.run(
+            lambda: add_operator_as(
+                database,
+                creator,
+                operator_id=values[0],
+                display_name=values[1],
+                role=role,
+                password=values[2],
+                tutoring_unit=values[3],
+            ),
+            on_success=self._added,
+            on_failure=lambda error: self.notice.setText(error_text(error)),
+        )
+
+    def _added(self, operator: SignedIn) -> None:
+        self.notice.setText(self.tr("Added {0}").format(operator.operator_id))
+        self.new_id.clear()
+        self.new_password.clear()
+        self.refresh()

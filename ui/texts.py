@@ -1,0 +1,178 @@
+"""Words for the core's codes: states, roles, reasons, quality hints, errors.
+
+The core raises coded errors and returns coded results; only the UI words them, through Qt's
+translations (English source text, Simplified Chinese in ``resources/translations``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import DeskError
+from desk_app.domain.workflow import CandidateState, ReasonCode, Role
+from desk_app.vision.quality import QualityIssue
+from desk_app.vision.verification import Reason
+
+translate = QCoreApplication.translate
+
+
+def state_text(state: CandidateState) -> str:
+    return {
+        CandidateState.PRE_REGISTERED: translate("Texts", "Pre-registered"),
+        CandidateState.REFERRED: translate("Texts", "Referred to supervisor"),
+        CandidateState.CONFIRMED: translate("Texts", "Confirmed"),
+        CandidateState.REJECTED: translate("Texts", "Rejected"),
+        CandidateState.REVOKED: translate("Texts", "Revoked"),
+    }[state]
+
+
+def role_text(role: Role) -> str:
+    return {
+        Role.CLERK: translate("Texts", "Clerk"),
+        Role.SUPERVISOR: translate("Texts", "Supervisor"),
+        Role.TUTORING_UNIT_STAFF: translate("Texts", "Tutoring-unit staff"),
+        Role.ADMINISTRATOR: translate("Texts", "Administrator"),
+    }[role]
+
+
+def kind_text(kind: str) -> str:
+    return {
+        "new": translate("Texts", "New registration"),
+        "enrolled": translate("Texts", "Enrolled (keeps ticket number)"),
+    }.get(kind, kind)
+
+
+def document_text(document_type: DocumentType) -> str:
+    return {
+        DocumentType.RESIDENT_ID: translate("Texts", "Resident ID card"),
+        DocumentType.RESIDENCE_PERMIT: translate("Texts", "HK/Macau/Taiwan residence permit"),
+        DocumentType.FOREIGNER_PERMANENT: translate("Texts", "Foreigner permanent residence card"),
+        DocumentType.HK_MACAU_TRAVEL_PERMIT: translate("Texts", "HK/Macau travel permit"),
+        DocumentType.TAIWAN_TRAVEL_PERMIT: translate("Texts", "Taiwan travel permit"),
+        DocumentType.MILITARY_CARD: translate("Texts", "Military card"),
+        DocumentType.PASSPORT: translate("Texts", "Passport"),
+    }[document_type]
+
+
+def reason_text(reason: ReasonCode | str | None) -> str:
+    if reason is None:
+        return ""
+    words = {
+        ReasonCode.FACE_SCORE_LOW: translate("Texts", "Face score too low"),
+        ReasonCode.FACE_MISMATCH: translate("Texts", "Face does not match"),
+        ReasonCode.DOCUMENT_WITHOUT_CHIP: translate("Texts", "Document without chip"),
+        ReasonCode.DOCUMENT_INVALID: translate("Texts", "Document invalid"),
+        ReasonCode.DOCUMENT_EXPIRED: translate("Texts", "Document expired"),
+        ReasonCode.DATA_MISMATCH: translate("Texts", "Card and registration differ"),
+        ReasonCode.ATTEMPTS_EXHAUSTED: translate("Texts", "Attempts exhausted"),
+        ReasonCode.PRIOR_DIPLOMA: translate("Texts", "Prior diploma not verified"),
+        ReasonCode.IMPERSONATION: translate("Texts", "Suspected impersonation"),
+        ReasonCode.DUPLICATE_REGISTRATION: translate("Texts", "Duplicate registration"),
+        ReasonCode.DUPLICATE_FACE: translate("Texts", "Face matches another confirmed candidate"),
+        ReasonCode.CANDIDATE_REQUEST: translate("Texts", "Candidate's request"),
+        ReasonCode.CLERK_ERROR: translate("Texts", "Clerk error"),
+        ReasonCode.OTHER: translate("Texts", "Other"),
+    }
+    try:
+        return words[ReasonCode(reason)]
+    except ValueError:
+        return str(reason)
+
+
+def hint_text(issue: QualityIssue) -> str:
+    return {
+        QualityIssue.NO_FACE: translate("Texts", "Look at the camera"),
+        QualityIssue.MULTIPLE_FACES: translate("Texts", "One person only"),
+        QualityIssue.TOO_SMALL: translate("Texts", "Move closer"),
+        QualityIssue.TOO_DARK: translate("Texts", "Too dark"),
+        QualityIssue.OVEREXPOSED: translate("Texts", "Too bright"),
+        QualityIssue.BLURRED: translate("Texts", "Hold still"),
+        QualityIssue.HEAD_TURNED: translate("Texts", "Face the camera"),
+        QualityIssue.HEAD_TILTED: translate("Texts", "Keep your head straight"),
+        QualityIssue.EYES_CLOSED: translate("Texts", "Open your eyes"),
+    }[issue]
+
+
+def match_reason_text(reason: Reason) -> str:
+    return {
+        Reason.LIVE_MISMATCH: translate("Texts", "The live face matches neither reference"),
+        Reason.CARD_MISSING: translate(
+            "Texts", "No card portrait (compare the printed card photo by eye)"
+        ),
+        Reason.EPHOTO_MISSING: translate("Texts", "No usable registered e-photo"),
+        Reason.REFERENCES_DISAGREE: translate(
+            "Texts", "Card portrait and e-photo look like different people"
+        ),
+        Reason.BORDERLINE: translate("Texts", "A score is in the review band"),
+        Reason.CARD_PORTRAIT_SMALL: translate("Texts", "Card portrait has low resolution"),
+        Reason.AGE_GAP: translate("Texts", "The card portrait is many years old"),
+    }[reason]
+
+
+_ERRORS = {
+    "permission.sign_in": QT_TRANSLATE_NOOP("Texts", "Wrong operator id or password."),
+    "permission.four_eyes": QT_TRANSLATE_NOOP(
+        "Texts", "You referred this case yourself: another supervisor must decide."
+    ),
+    "permission.role": QT_TRANSLATE_NOOP("Texts", "Your role may not do this."),
+    "permission.out_of_scope": QT_TRANSLATE_NOOP(
+        "Texts", "This candidate belongs to an exam area this counter does not serve."
+    ),
+    "permission.other_tutoring_unit": QT_TRANSLATE_NOOP(
+        "Texts", "This candidate is not in your tutoring unit."
+    ),
+    "permission.first_admin_exists": QT_TRANSLATE_NOOP(
+        "Texts", "This counter already has operators."
+    ),
+    "state.stale": QT_TRANSLATE_NOOP(
+        "Texts", "The record changed while it was on screen: look at it again."
+    ),
+    "state.illegal_transition": QT_TRANSLATE_NOOP(
+        "Texts", "The record's state does not allow this."
+    ),
+    "state.reason_required": QT_TRANSLATE_NOOP("Texts", "Choose a reason."),
+    "state.supervisor_required": QT_TRANSLATE_NOOP(
+        "Texts", "A document without a chip must be referred to a supervisor."
+    ),
+    "operator.password_too_short": QT_TRANSLATE_NOOP(
+        "Texts", "A password has at least 8 characters."
+    ),
+    "operator.id_empty": QT_TRANSLATE_NOOP("Texts", "Enter an operator id."),
+    "operator.exists": QT_TRANSLATE_NOOP("Texts", "This operator id already exists."),
+    "document.check_character": QT_TRANSLATE_NOOP(
+        "Texts", "The check character of the ID number is wrong."
+    ),
+    "document.empty": QT_TRANSLATE_NOOP("Texts", "The document number is empty."),
+    "document.format": QT_TRANSLATE_NOOP("Texts", "The document number has the wrong format."),
+    "document.type_mismatch": QT_TRANSLATE_NOOP(
+        "Texts", "The number belongs to another document type."
+    ),
+    "card.expired": QT_TRANSLATE_NOOP("Texts", "The card has expired."),
+    "card.birth_date_mismatch": QT_TRANSLATE_NOOP(
+        "Texts", "The birth date on the card differs from the one in the number."
+    ),
+    "ticket.unavailable": QT_TRANSLATE_NOOP("Texts", "No admission ticket number is available."),
+    "database.unavailable": QT_TRANSLATE_NOOP(
+        "Texts", "The database cannot be reached; nothing was changed."
+    ),
+    "camera.unavailable": QT_TRANSLATE_NOOP("Texts", "The camera cannot be opened."),
+    "camera.lost": QT_TRANSLATE_NOOP("Texts", "The camera was disconnected."),
+    "engine.unavailable": QT_TRANSLATE_NOOP("Texts", "The face engine could not be loaded."),
+}
+
+
+def error_text(error: BaseException) -> str:
+    """One sentence for people; the code stays visible for support."""
+    if isinstance(error, DeskError):
+        source = _ERRORS.get(error.code)
+        if source is not None:
+            return f"{translate('Texts', str(source))} [{error.code}]"
+        if error.code.startswith("document."):
+            rule = translate("Texts", "The document number breaks a rule")
+            return f"{rule}: {error.message} [{error.code}]"
+        return f"{error.message} [{error.code}]"
+    name = type(error).__name__
+    if name == "OperationalError":
+        return translate("Texts", "The database is busy or unavailable; try again.") + f" [{name}]"
+    return f"{error} [{name}]"
