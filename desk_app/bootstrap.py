@@ -7,7 +7,7 @@ driven. Nothing else constructs engines or services from settings.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from desk_app.config import Settings
 from desk_app.domain.tickets import TicketLayout
 from desk_app.domain.workflow import Method
+from desk_app.idcard.camera_reader import CardImageReader
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import SyncBinding
 from desk_app.services.faces import FaceRegistry
@@ -34,6 +35,8 @@ class Application:
     # Set when the database is bound to a central one (desk-app counter register): then the
     # binding decides the site, counter and scope, and ticket blocks come from the central side.
     binding: SyncBinding | None = None
+    # Reads ID cards held up to the camera; its OCR models load on first use (or warm_up()).
+    card_images: CardImageReader = field(default_factory=CardImageReader)
 
     @property
     def ticket_layout(self) -> TicketLayout:

@@ -324,27 +324,43 @@ def _toml_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
-def write_thresholds(path: Path, engine: str, passing: float, review: float) -> None:
-    """Set every comparison type of ``engine`` to these limits in the TOML file at ``path``.
+def update_config_file(path: Path, changes: Mapping[str, Mapping[str, Any]]) -> None:
+    """Set these values (section → key → value) in the TOML file at ``path``.
 
-    The rest of the file is kept (values, not comments: the file is written anew).
+    The rest of the file is kept (values, not comments: the file is written anew). The result
+    is checked by loading it before it replaces the file, so a bad value never lands there.
     """
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown face engine {engine!r}", code="config.bad_value")
     document: dict[str, Any] = {}
     if path.exists():
         try:
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path} is not valid TOML: {error}", code="config.syntax") from error
-    section = document.setdefault(f"thresholds_{engine}", {})
-    for comparison in ("live_card", "live_ephoto", "card_ephoto"):
-        section[f"{comparison}_pass"] = round(passing, 4)
-        section[f"{comparison}_review"] = round(review, 4)
+    for section, values in changes.items():
+        document.setdefault(section, {}).update(values)
     lines: list[str] = []
     for name, values in document.items():
         lines.append(f"[{name}]")
         lines.extend(f"{key} = {_toml_value(value)}" for key, value in values.items())
         lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    draft = path.with_name(path.name + ".new")
+    draft.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        load_settings(draft, environ={})
+    except ConfigError:
+        draft.unlink()
+        raise
+    draft.replace(path)
+
+
+def write_thresholds(path: Path, engine: str, passing: float, review: float) -> None:
+    """Set every comparison type of ``engine`` to these limits in the TOML file at ``path``."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown face engine {engine!r}", code="config.bad_value")
+    section = {
+        f"{comparison}_{band}": round(limit, 4)
+        for comparison in ("live_card", "live_ephoto", "card_ephoto")
+        for band, limit in (("pass", passing), ("review", review))
+    }
+    update_config_file(path, {f"thresholds_{engine}": section})

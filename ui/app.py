@@ -119,6 +119,8 @@ def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = Fa
     window = MainWindow(services, preferences, camera=camera, reader=reader, demo_panel=panel)
     window.start_workers()
     window.show()
+    # Load the card OCR models now, on its own worker, so the first card read is not slower.
+    operations.run(application.card_images.warm_up, worker="ocr")
     try:
         return app.exec()
     finally:

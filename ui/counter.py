@@ -58,7 +58,7 @@ from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.vision.engines import FaceEngine
 from desk_app.vision.images import RGBImage
 from desk_app.vision.verification import Comparison, Reference, Verification, verify_three_way
-from ui.card_camera import camera_card_reader
+from ui.card_camera import CameraCard, CameraCardReader
 from ui.context import Services
 from ui.dialogs import ManualDocumentDialog, ReasonDialog
 from ui.slip import Slip, paint_slip, write_slip_pdf
@@ -218,7 +218,7 @@ class CounterScreen(QWidget):
         self.card_fields.setWordWrap(True)
         self.card_fields.setFont(heading_font(12, bold=False))
         card_buttons = QVBoxLayout()
-        self.camera_card_button = QPushButton(self.tr("Read card with camera (pending)"))
+        self.camera_card_button = QPushButton(self.tr("Read card with camera"))
         self.camera_card_button.clicked.connect(self.read_card_with_camera)
         self.manual_button = QPushButton(self.tr("Document without chip…"))
         self.manual_button.clicked.connect(self._ask_manual_document)
@@ -658,16 +658,15 @@ class CounterScreen(QWidget):
         if dialog.exec():
             self.reject(*dialog.choice())
 
-    # --- the card held up to the camera (PENDING: the OCR reader is not wired yet) -------------
+    # --- the card held up to the camera -------------------------------------------------------
 
     def read_card_with_camera(self) -> None:
-        reader, frame = camera_card_reader(), self.latest_frame()
-        if reader is None:
-            self.notice.setText(self.tr("Reading the card with the camera is not available yet."))
-            return
+        frame = self.latest_frame()
         if frame is None:
             self.notice.setText(self.tr("No camera picture: hold the card up to the camera."))
             return
+        self.notice.setText(self.tr("Reading the card…"))
+        reader = CameraCardReader(self.services.application.card_images)
         self.services.operations.run(
             lambda: reader.read_card(frame),
             on_success=self._card_from_camera,
@@ -675,11 +674,13 @@ class CounterScreen(QWidget):
             worker="ocr",
         )
 
-    def _card_from_camera(self, result: tuple[CardText, bytes | None]) -> None:
-        card, portrait = result
+    def _card_from_camera(self, result: CameraCard) -> None:
+        card, portrait, seen = result
         self.next_candidate()
         self.card, self.card_portrait = card, portrait
-        self.card_issues = card_problems(card, _today())
+        issues = card_problems(card, _today())
+        known = {issue.code for issue in issues}
+        self.card_issues = issues + [problem for problem in seen if problem.code not in known]
         self._show_all()
         self.lookup(card.id_number)
 
@@ -782,17 +783,7 @@ class CounterScreen(QWidget):
         self.capture_button.setEnabled(capturing and self.capture is None)
         self.slip_button.setEnabled(self.slip() is not None)
         self.print_button.setEnabled(self.slip() is not None)
-        available = camera_card_reader() is not None
-        self.camera_card_button.setEnabled(available and self.operator is not None)
-        self.camera_card_button.setText(
-            self.tr("Read card with camera")
-            if available
-            else self.tr("Read card with camera (pending)")
-        )
-        if not available:
-            self.camera_card_button.setToolTip(
-                self.tr("Reading the card with the camera is not available yet.")
-            )
+        self.camera_card_button.setEnabled(self.operator is not None)
         self.card_checked.setVisible(self.verification is not None and self.card_portrait is None)
 
     def _show_all(self) -> None:

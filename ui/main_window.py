@@ -21,10 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.errors import DeskError
+from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Role
 from desk_app.idcard.reader import ReaderEvent
-from desk_app.services.counter import SignedIn
+from desk_app.services.counter import SignedIn, save_counter_settings
 from desk_app.services.workflow import ChangeSet
+from desk_app.sync.binding import SyncStatus
 from desk_app.vision.images import RGBImage
 from ui.context import Services
 from ui.counter import CounterScreen
@@ -38,6 +41,7 @@ from ui.settings import (
     self_test,
 )
 from ui.signin import FirstAdministratorPage, LockPage, SignInPage
+from ui.sync import BackgroundSync
 from ui.texts import error_text, role_text, state_text
 from ui.widgets import CameraPreview, heading_font
 from ui.workers import CameraWorker, ReaderWorker
@@ -150,6 +154,15 @@ class MainWindow(QMainWindow):
             if worker is not None:
                 worker.setParent(self)
         self._connect_workers()
+        self.background_sync = BackgroundSync(
+            services.application, services.operations, parent=self
+        )
+        self.background_sync.status_changed.connect(self._show_sync)
+        if self.background_sync.bound:
+            sync_action = QAction(self.tr("Sync now"), self)
+            sync_action.triggered.connect(self.background_sync.sync_now)
+            self.toolbar.addAction(sync_action)
+        self.background_sync.start()
         self.pages.setCurrentWidget(self.sign_in_page)
         queries = services.queries
         services.operations.run(
@@ -161,7 +174,7 @@ class MainWindow(QMainWindow):
     # --- building -----------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar(self.tr("Counter"))
+        toolbar = self.toolbar = QToolBar(self.tr("Counter"))
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
         self.settings_action = QAction(self.tr("Settings"), self)
@@ -361,6 +374,29 @@ class MainWindow(QMainWindow):
         self.reader_status.setText(reader_words.get(state.reader, state.reader))
         self.engine_status.setText(engine_words.get(state.engine, state.engine))
 
+    def _show_sync(self, status: object) -> None:
+        """The sync badge: standalone, or online/offline with what waits and what conflicts."""
+        if status is None:
+            self.sync_status.setText(self.tr("Sync: standalone counter"))
+            return
+        if not isinstance(status, SyncStatus):
+            self.sync_status.setText(self.tr("Sync: problem"))
+            self.sync_status.setToolTip(
+                error_text(status) if isinstance(status, BaseException) else ""
+            )
+            return
+        state = self.tr("online") if status.online else self.tr("offline")
+        last = (
+            status.last_success_at.astimezone(CHINA_TIME).strftime("%H:%M")
+            if status.last_success_at is not None
+            else "—"
+        )
+        text = self.tr("Sync: {0}, last {1}, waiting {2}, conflicts {3}").format(
+            state, last, status.pending + status.parked, status.conflicts
+        )
+        self.sync_status.setText(text)
+        self.sync_status.setToolTip(status.last_error or status.central)
+
     def run_self_test(self) -> None:
         quality = self.services.application.settings.quality
         checks = self_test(self.hardware, quality.min_brightness, quality.max_brightness)
@@ -387,6 +423,13 @@ class MainWindow(QMainWindow):
 
             self.preferences = dialog.chosen()
             self.preferences.save(QSettings())
+            changes = dialog.changed_config()
+            if changes and self.operator is not None:
+                try:
+                    save_counter_settings(dialog.config_path, self.operator, changes)
+                except DeskError as error:
+                    QMessageBox.warning(self, self.tr("Settings"), error_text(error))
+                    return
             QMessageBox.information(
                 self, self.tr("Settings"), self.tr("Saved. Some settings apply at the next start.")
             )
@@ -397,5 +440,6 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self.idle)
         self.idle.active = False
         self.idle_timer.stop()
+        self.background_sync.stop()
         self.stop_workers()
         super().closeEvent(event)

@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.domain.time import CHINA_TIME
-from desk_app.domain.workflow import ReasonCode
+from desk_app.domain.workflow import CandidateState, ReasonCode
+from desk_app.persistence.models import SyncConflict
 from desk_app.services.counter import ReviewCase, SignedIn, mask_document_number
 from desk_app.services.workflow import ChangeSet, Decision
+from desk_app.sync.binding import open_conflicts, resolve_conflict
 from ui.context import Services
 from ui.dialogs import ReasonDialog
-from ui.texts import document_text, error_text, kind_text, reason_text
+from ui.texts import document_text, error_text, kind_text, reason_text, state_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, PictureBox, heading_font
 
 SUPERVISOR_REJECT_REASONS = [
@@ -113,6 +115,18 @@ class ReviewScreen(QWidget):
         revoke_row.addWidget(self.revoke_id, 1)
         revoke_row.addWidget(revoke_button)
         right.addWidget(revoke_box)
+        # Local decisions the central database refused: both versions, settled by a supervisor.
+        self.conflict_box = QGroupBox(self.tr("Sync conflicts"))
+        conflict_layout = QVBoxLayout(self.conflict_box)
+        self.conflict_list = QListWidget()
+        self.conflict_list.setMaximumHeight(110)
+        self.settle_button = QPushButton(self.tr("Both versions seen: settle"))
+        self.settle_button.clicked.connect(self.settle_conflict)
+        conflict_layout.addWidget(self.conflict_list)
+        conflict_layout.addWidget(self.settle_button)
+        self.conflict_box.setVisible(False)
+        self.conflicts: list[SyncConflict] = []
+        right.addWidget(self.conflict_box)
         self.thresholds = QLabel()
         self.thresholds.setWordWrap(True)
         right.addWidget(self.thresholds)
@@ -147,6 +161,41 @@ class ReviewScreen(QWidget):
         self.services.operations.run(
             lambda: queries.review_queue(operator),
             on_success=self._show_queue,
+            on_failure=self.show_error,
+        )
+        database = self.services.application.database
+        self.services.operations.run(
+            lambda: list(open_conflicts(database)),
+            on_success=self._show_conflicts,
+            on_failure=self.show_error,
+        )
+
+    def _show_conflicts(self, conflicts: list[SyncConflict]) -> None:
+        self.conflicts = conflicts
+        self.conflict_list.clear()
+        for conflict in conflicts:
+            local, central = conflict.local_version, conflict.central_version
+            self.conflict_list.addItem(
+                self.tr("{0}: here {1}, central {2} ({3})").format(
+                    conflict.registration_id,
+                    _version_text(local),
+                    _version_text(central),
+                    conflict.reason_code,
+                )
+            )
+        self.conflict_box.setVisible(bool(conflicts))
+        if conflicts:
+            self.conflict_list.setCurrentRow(0)
+
+    def settle_conflict(self) -> None:
+        row, operator = self.conflict_list.currentRow(), self.operator
+        if operator is None or not 0 <= row < len(self.conflicts):
+            return
+        conflict_id = self.conflicts[row].id
+        database = self.services.application.database
+        self.services.operations.run(
+            lambda: resolve_conflict(database, conflict_id, operator.operator_id),
+            on_success=lambda _settled: self.refresh(),
             on_failure=self.show_error,
         )
 
@@ -297,3 +346,15 @@ def _score_lines(scores: dict[str, Any]) -> list[str]:
             f"≤{score.get('pass')} / ≤{score.get('review')})"
         )
     return lines
+
+
+def _version_text(version: dict[str, Any]) -> str:
+    """One version of a record in a conflict: its state, and its ticket number if any. The
+    local version is the refused event (what this counter decided); the central one the record."""
+    event = version.get("event")
+    source = event if isinstance(event, dict) else version
+    raw = str(source.get("to_state") or source.get("state") or "")
+    known = {member.value for member in CandidateState}
+    state = state_text(CandidateState(raw)) if raw in known else raw or "?"
+    ticket = source.get("ticket_number")
+    return f"{state} {ticket}" if ticket else state

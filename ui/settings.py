@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.camera.sources import CameraChoice
+from desk_app.config import default_config_path
 from desk_app.domain.workflow import Role
 from desk_app.services.counter import SignedIn, add_operator_as, operator_list
 from ui.context import Services
@@ -85,7 +87,19 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Card reader port"), self.reader_port)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Lock after idle minutes"), self.idle_minutes)
-        form.addRow(self.tr("Site / counter"), QLabel(f"{station.site_id} / {station.counter_id}"))
+        # The counter's identity is the administrator's to set, and the central registration's
+        # once the counter is bound (desk-app counter register).
+        self.may_set_identity = (
+            operator is not None
+            and operator.role is Role.ADMINISTRATOR
+            and services.application.binding is None
+        )
+        self.site_id = QLineEdit(station.site_id)
+        self.counter_id = QLineEdit(station.counter_id)
+        for field in (self.site_id, self.counter_id):
+            field.setReadOnly(not self.may_set_identity)
+        form.addRow(self.tr("Site"), self.site_id)
+        form.addRow(self.tr("Counter"), self.counter_id)
         source = services.application.settings.source
         form.addRow(
             self.tr("Config file"), QLabel(str(source) if source else self.tr("(defaults)"))
@@ -95,24 +109,70 @@ class SettingsDialog(QDialog):
         self.thresholds_box = QGroupBox(self.tr("Face thresholds (distance: pass / review)"))
         limits = services.thresholds
         thresholds = QFormLayout(self.thresholds_box)
-        for label, passing, review in (
-            (self.tr("Live – card"), limits.live_card_pass, limits.live_card_review),
-            (self.tr("Live – e-photo"), limits.live_ephoto_pass, limits.live_ephoto_review),
-            (self.tr("Card – e-photo"), limits.card_ephoto_pass, limits.card_ephoto_review),
-        ):
-            thresholds.addRow(label, QLabel(f"{passing:.2f} / {review:.2f}"))
-        thresholds.addRow(QLabel(self.tr("Change them with 'desk-app faces calibrate'.")))
-        self.thresholds_box.setVisible(
-            operator is not None and operator.role in (Role.SUPERVISOR, Role.ADMINISTRATOR)
+        self.may_set_thresholds = operator is not None and operator.role in (
+            Role.SUPERVISOR,
+            Role.ADMINISTRATOR,
         )
+        self.limits: dict[str, tuple[QDoubleSpinBox, QDoubleSpinBox]] = {}
+        for comparison, label in (
+            ("live_card", self.tr("Live – card")),
+            ("live_ephoto", self.tr("Live – e-photo")),
+            ("card_ephoto", self.tr("Card – e-photo")),
+        ):
+            row = QHBoxLayout()
+            pair = []
+            for band in ("pass", "review"):
+                box = QDoubleSpinBox()
+                box.setRange(0.0, 2.0)
+                box.setDecimals(3)
+                box.setSingleStep(0.01)
+                box.setValue(float(getattr(limits, f"{comparison}_{band}")))
+                row.addWidget(box)
+                pair.append(box)
+            self.limits[comparison] = (pair[0], pair[1])
+            thresholds.addRow(label, row)
+        thresholds.addRow(
+            QLabel(self.tr("Calibrate them on site data with 'desk-app faces calibrate'."))
+        )
+        self.thresholds_box.setVisible(self.may_set_thresholds)
+        self.engine = services.application.settings.faces.engine
+        self.config_path = services.application.settings.source or default_config_path()
+        self.original = self.config_changes()
         layout.addWidget(self.thresholds_box)
-        layout.addWidget(QLabel(self.tr("Camera, reader and language apply at the next start.")))
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Camera, reader, language, identity and thresholds apply at the next start."
+                )
+            )
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def config_changes(self) -> dict[str, dict[str, Any]]:
+        """What this operator may set in the configuration file, as shown in the dialog."""
+        changes: dict[str, dict[str, Any]] = {}
+        if self.may_set_identity:
+            changes["counter"] = {
+                "site_id": self.site_id.text().strip(),
+                "counter_id": self.counter_id.text().strip(),
+            }
+        if self.may_set_thresholds:
+            changes[f"thresholds_{self.engine}"] = {
+                f"{comparison}_{band}": round(box.value(), 4)
+                for comparison, pair in self.limits.items()
+                for band, box in zip(("pass", "review"), pair, strict=True)
+            }
+        return changes
+
+    def changed_config(self) -> dict[str, dict[str, Any]]:
+        """Only the sections the operator changed (nothing written when nothing changed)."""
+        now = self.config_changes()
+        return {name: values for name, values in now.items() if self.original.get(name) != values}
 
     def chosen(self) -> Preferences:
         width, height = self.resolution.currentData()

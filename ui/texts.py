@@ -152,6 +152,35 @@ _ERRORS = {
     "card.birth_date_mismatch": QT_TRANSLATE_NOOP(
         "Texts", "The birth date on the card differs from the one in the number."
     ),
+    "card.sex_mismatch": QT_TRANSLATE_NOOP(
+        "Texts", "The sex printed on the card differs from the one in the number."
+    ),
+    "card.not_found": QT_TRANSLATE_NOOP(
+        "Texts", "No ID card in the picture: hold the card flat, filling most of the frame."
+    ),
+    "card.too_small": QT_TRANSLATE_NOOP(
+        "Texts", "The card is too far away: bring it closer to the camera."
+    ),
+    "card.blurred": QT_TRANSLATE_NOOP("Texts", "The card is blurred: hold it still."),
+    "card.glare": QT_TRANSLATE_NOOP(
+        "Texts", "Glare hides part of the card: tilt it away from the light."
+    ),
+    "card.number_unreadable": QT_TRANSLATE_NOOP(
+        "Texts", "The ID number could not be read with certainty: read the card again."
+    ),
+    "card.check_character": QT_TRANSLATE_NOOP(
+        "Texts", "The ID number read from the card fails its check character."
+    ),
+    "card.number_invalid": QT_TRANSLATE_NOOP(
+        "Texts", "The ID number read from the card is not a valid number."
+    ),
+    "card.field_unreadable": QT_TRANSLATE_NOOP("Texts", "A field of the card could not be read."),
+    "card.ethnicity_unknown": QT_TRANSLATE_NOOP(
+        "Texts", "The ethnicity read from the card is not in the code table."
+    ),
+    "card.back_side": QT_TRANSLATE_NOOP(
+        "Texts", "This is the back of the card: show the side with the photo."
+    ),
     "ticket.unavailable": QT_TRANSLATE_NOOP("Texts", "No admission ticket number is available."),
     "database.unavailable": QT_TRANSLATE_NOOP(
         "Texts", "The database cannot be reached; nothing was changed."

@@ -116,12 +116,13 @@ class CardImageReading:
             return None
         info = parse_citizen_id(number)
         valid_from, valid_to = self.value("valid_from"), self.value("valid_to")
-        ethnicity = self.value("ethnicity")
+        ethnicity, sex, printed_birth = (self.value(k) for k in ("ethnicity", "sex", "birth_date"))
         return CardText(
             card_type=CardType.RESIDENT,
             name=name,
-            sex_code=info.sex_code,
-            birth_date=info.birth_date,
+            # As printed, when read: a card whose print disagrees with its number must show it.
+            sex_code={"男": "1", "女": "2"}.get(sex or "", info.sex_code),
+            birth_date=date.fromisoformat(printed_birth) if printed_birth else info.birth_date,
             id_number=number,
             valid_from=date.fromisoformat(valid_from) if valid_from else None,
             valid_to=date.fromisoformat(valid_to) if valid_to and valid_to != LONG_TERM else None,

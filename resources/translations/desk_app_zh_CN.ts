@@ -1,49 +1,50 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/settings.py" line="232" />
+        <location filename="../../ui/settings.py" line="292"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="238" />
+        <location filename="../../ui/settings.py" line="298"/>
         <source>Add an operator</source>
         <translation>添加操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="248" />
+        <location filename="../../ui/settings.py" line="308"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="252" />
+        <location filename="../../ui/settings.py" line="312"/>
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="253" />
+        <location filename="../../ui/settings.py" line="313"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="254" />
+        <location filename="../../ui/settings.py" line="314"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="255" />
+        <location filename="../../ui/settings.py" line="315"/>
         <source>Tutoring unit</source>
         <translation>助学单位</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="256" />
+        <location filename="../../ui/settings.py" line="316"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="307" />
+        <location filename="../../ui/settings.py" line="367"/>
         <source>Added {0}</source>
         <translation>已添加 {0}</translation>
     </message>
@@ -51,7 +52,7 @@
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="159" />
+        <location filename="../../ui/widgets.py" line="159"/>
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
     </message>
@@ -59,343 +60,336 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter.py" line="142" />
+        <location filename="../../ui/counter.py" line="142"/>
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="150" />
+        <location filename="../../ui/counter.py" line="150"/>
         <source>Previous</source>
         <translation>上一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="151" />
+        <location filename="../../ui/counter.py" line="151"/>
         <source>Next in roster</source>
         <translation>下一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="169" />
+        <location filename="../../ui/counter.py" line="169"/>
         <source>Confirm (Enter)</source>
         <translation>确认（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="170" />
+        <location filename="../../ui/counter.py" line="170"/>
         <source>Refer to supervisor (F6)</source>
         <translation>转审核员（F6）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="171" />
+        <location filename="../../ui/counter.py" line="171"/>
         <source>Reject (F8)</source>
         <translation>不予确认（F8）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="172" />
+        <location filename="../../ui/counter.py" line="172"/>
         <source>Retake (F5)</source>
         <translation>重拍（F5）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="173" />
+        <location filename="../../ui/counter.py" line="173"/>
         <source>Capture (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="174" />
+        <location filename="../../ui/counter.py" line="174"/>
         <source>Next candidate (F12)</source>
         <translation>下一位（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="202" />
+        <location filename="../../ui/counter.py" line="202"/>
         <source>Save slip as PDF…</source>
         <translation>回执另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="215" />
+        <location filename="../../ui/counter.py" line="215"/>
         <source>ID card</source>
         <translation>身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="217" />
-        <location filename="../../ui/counter.py" line="816" />
+        <location filename="../../ui/counter.py" line="217"/>
+        <location filename="../../ui/counter.py" line="809"/>
         <source>Place the ID card on the reader</source>
         <translation>请将身份证放在读卡器上</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="221" />
-        <location filename="../../ui/counter.py" line="788" />
-        <source>Read card with camera (pending)</source>
-        <translation>用摄像头读卡（待完成）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="664" />
-        <location filename="../../ui/counter.py" line="792" />
-        <source>Reading the card with the camera is not available yet.</source>
-        <translation>用摄像头读取身份证的功能尚未提供。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="223" />
+        <location filename="../../ui/counter.py" line="223"/>
         <source>Document without chip…</source>
         <translation>无芯片证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="204" />
+        <location filename="../../ui/counter.py" line="204"/>
         <source>Print slip…</source>
         <translation>打印回执…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="232" />
+        <location filename="../../ui/counter.py" line="232"/>
         <source>Pre-registration</source>
         <translation>预注册信息</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="236" />
+        <location filename="../../ui/counter.py" line="236"/>
         <source>ID number, last 6 digits, name or phone</source>
         <translation>证件号码、后 6 位、姓名或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="238" />
+        <location filename="../../ui/counter.py" line="238"/>
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="249" />
-        <location filename="../../ui/counter.py" line="855" />
+        <location filename="../../ui/counter.py" line="249"/>
+        <location filename="../../ui/counter.py" line="848"/>
         <source>No candidate yet</source>
         <translation>尚无考生</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="257" />
+        <location filename="../../ui/counter.py" line="257"/>
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="260" />
+        <location filename="../../ui/counter.py" line="260"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="261" />
+        <location filename="../../ui/counter.py" line="261"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="262" />
+        <location filename="../../ui/counter.py" line="262"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="269" />
+        <location filename="../../ui/counter.py" line="269"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="270" />
+        <location filename="../../ui/counter.py" line="270"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="271" />
+        <location filename="../../ui/counter.py" line="271"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="272" />
+        <location filename="../../ui/counter.py" line="272"/>
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="287" />
+        <location filename="../../ui/counter.py" line="287"/>
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="358" />
+        <location filename="../../ui/counter.py" line="360"/>
         <source>Confirmed {0} / remaining {1} / total {2}</source>
         <translation>已确认 {0} / 待确认 {1} / 共 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="492" />
-        <location filename="../../ui/counter.py" line="895" />
+        <location filename="../../ui/counter.py" line="494"/>
+        <location filename="../../ui/counter.py" line="888"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="647" />
+        <location filename="../../ui/counter.py" line="649"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="655" />
+        <location filename="../../ui/counter.py" line="657"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="667" />
+        <location filename="../../ui/counter.py" line="666"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="734" />
+        <location filename="../../ui/counter.py" line="737"/>
         <source>Slip saved: {0}</source>
         <translation>回执已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="741" />
+        <location filename="../../ui/counter.py" line="744"/>
         <source>Save slip</source>
         <translation>保存回执</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="786" />
+        <location filename="../../ui/counter.py" line="221"/>
         <source>Read card with camera</source>
         <translation>用摄像头读卡</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="807" />
+        <location filename="../../ui/counter.py" line="668"/>
+        <source>Reading the card…</source>
+        <translation>正在读取证件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="800"/>
         <source>Typed in: {0} {1}</source>
         <translation>手工录入：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="811" />
+        <location filename="../../ui/counter.py" line="804"/>
         <source>A document without a chip is always referred to a supervisor.</source>
         <translation>无芯片证件一律转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="813" />
+        <location filename="../../ui/counter.py" line="806"/>
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="820" />
+        <location filename="../../ui/counter.py" line="813"/>
         <source>long-term</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="826" />
+        <location filename="../../ui/counter.py" line="819"/>
         <source>Born {0}, valid until {1}</source>
         <translation>出生 {0}，有效期至 {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="836" />
+        <location filename="../../ui/counter.py" line="829"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="845" />
+        <location filename="../../ui/counter.py" line="838"/>
         <source>Not pre-registered</source>
         <translation>未预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="848" />
+        <location filename="../../ui/counter.py" line="841"/>
         <source>Tell the candidate: register on the provincial candidate platform first, then come back at the published confirmation times.</source>
         <translation>请告知考生：先在省考生服务平台完成预注册，再按公布的时间前来现场确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="853" />
+        <location filename="../../ui/counter.py" line="846"/>
         <source>Several records: choose one above</source>
         <translation>找到多条记录：请在上方选择</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="860" />
+        <location filename="../../ui/counter.py" line="853"/>
         <source>Prior-diploma check failed: ask for the certificate</source>
         <translation>前置学历核验未通过：请查验毕业证书</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="862" />
+        <location filename="../../ui/counter.py" line="855"/>
         <source>Prior-diploma check pending</source>
         <translation>前置学历核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="864" />
+        <location filename="../../ui/counter.py" line="857"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="867" />
+        <location filename="../../ui/counter.py" line="860"/>
         <source>Card and registration differ: {0}</source>
         <translation>证件与报名信息不符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="873" />
+        <location filename="../../ui/counter.py" line="866"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="876" />
+        <location filename="../../ui/counter.py" line="869"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="877" />
+        <location filename="../../ui/counter.py" line="870"/>
         <source>State: {0}</source>
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="883" />
+        <location filename="../../ui/counter.py" line="876"/>
         <source>Tutoring unit: {0} {1}</source>
         <translation>助学单位：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="889" />
+        <location filename="../../ui/counter.py" line="882"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="898" />
+        <location filename="../../ui/counter.py" line="891"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="899" />
+        <location filename="../../ui/counter.py" line="892"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="900" />
+        <location filename="../../ui/counter.py" line="893"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="903" />
+        <location filename="../../ui/counter.py" line="896"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="904" />
+        <location filename="../../ui/counter.py" line="897"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="905" />
+        <location filename="../../ui/counter.py" line="898"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="915" />
+        <location filename="../../ui/counter.py" line="908"/>
         <source>n/a</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="880" />
-        <location filename="../../ui/counter.py" line="937" />
+        <location filename="../../ui/counter.py" line="873"/>
+        <location filename="../../ui/counter.py" line="930"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="939" />
+        <location filename="../../ui/counter.py" line="932"/>
         <source>Confirmed. Press F12 for the next candidate.</source>
         <translation>已确认。按 F12 办理下一位考生。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="946" />
+        <location filename="../../ui/counter.py" line="939"/>
         <source>ALERT: this face matches another confirmed candidate. The case was referred to a supervisor.</source>
         <translation>警告：此人脸与另一名已确认考生相符，已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="950" />
+        <location filename="../../ui/counter.py" line="943"/>
         <source>Referred to a supervisor.</source>
         <translation>已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="955" />
+        <location filename="../../ui/counter.py" line="948"/>
         <source>Rejected.</source>
         <translation>已不予确认。</translation>
     </message>
@@ -403,22 +397,22 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../../ui/demo.py" line="80" />
+        <location filename="../../ui/demo.py" line="80"/>
         <source>Demo: simulated card reader and file camera.</source>
         <translation>演示模式：模拟读卡器和文件摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/demo.py" line="82" />
+        <location filename="../../ui/demo.py" line="82"/>
         <source>No face images found: the camera shows a generated pattern.</source>
         <translation>未找到人脸图片：摄像头显示生成的测试画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/demo.py" line="84" />
-        <source>Place next candidate's card</source>
+        <location filename="../../ui/demo.py" line="84"/>
+        <source>Place next candidate&apos;s card</source>
         <translation>放置下一位考生的身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/demo.py" line="85" />
+        <location filename="../../ui/demo.py" line="85"/>
         <source>Lift card</source>
         <translation>取走证件</translation>
     </message>
@@ -426,37 +420,37 @@
 <context>
     <name>FirstAdministratorPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="100" />
+        <location filename="../../ui/signin.py" line="100"/>
         <source>First start: create the administrator</source>
         <translation>首次启动：创建系统管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="101" />
+        <location filename="../../ui/signin.py" line="101"/>
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="102" />
+        <location filename="../../ui/signin.py" line="102"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="103" />
+        <location filename="../../ui/signin.py" line="103"/>
         <source>Password (8+ characters)</source>
         <translation>密码（至少 8 位）</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="104" />
+        <location filename="../../ui/signin.py" line="104"/>
         <source>Password again</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="105" />
+        <location filename="../../ui/signin.py" line="105"/>
         <source>Create administrator</source>
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="110" />
+        <location filename="../../ui/signin.py" line="110"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -464,27 +458,27 @@
 <context>
     <name>LockPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="139" />
+        <location filename="../../ui/signin.py" line="139"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="142" />
+        <location filename="../../ui/signin.py" line="142"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="143" />
+        <location filename="../../ui/signin.py" line="143"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="146" />
+        <location filename="../../ui/signin.py" line="146"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="154" />
+        <location filename="../../ui/signin.py" line="154"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
@@ -492,165 +486,196 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="103"/>
         <source>Confirmation Desk</source>
         <translation>现场确认系统</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164" />
-        <location filename="../../ui/main_window.py" line="254" />
+        <location filename="../../ui/main_window.py" line="162"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="177"/>
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167" />
-        <location filename="../../ui/main_window.py" line="391" />
+        <location filename="../../ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="431"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169" />
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171" />
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174" />
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189" />
+        <location filename="../../ui/main_window.py" line="202"/>
         <source>Database: ready</source>
         <translation>数据库：正常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="204"/>
         <source>Sync: not set up</source>
         <translation>同步：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
-        <location filename="../../ui/main_window.py" line="277" />
+        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219" />
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>no face engine</source>
         <translation>无人脸引擎</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250" />
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254" />
+        <location filename="../../ui/main_window.py" line="267"/>
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257" />
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261" />
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313" />
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>Camera disconnected: reconnecting…</source>
         <translation>摄像头已断开，正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="315" />
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>No camera: check the cable and the settings</source>
         <translation>没有摄像头：请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337" />
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>Card reader: {0}</source>
         <translation>读卡器：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343" />
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Camera: {0:.0f} fps</source>
         <translation>摄像头：{0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344" />
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Camera: disconnected</source>
         <translation>摄像头：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345" />
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Camera: unavailable</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346" />
+        <location filename="../../ui/main_window.py" line="359"/>
         <source>Camera: starting</source>
         <translation>摄像头：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347" />
+        <location filename="../../ui/main_window.py" line="360"/>
         <source>Camera: none</source>
         <translation>摄像头：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350" />
+        <location filename="../../ui/main_window.py" line="363"/>
         <source>Reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351" />
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>Reader: disconnected</source>
         <translation>读卡器：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352" />
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Reader: starting</source>
         <translation>读卡器：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353" />
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Reader: none</source>
         <translation>读卡器：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356" />
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Faces: ready</source>
         <translation>人脸：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357" />
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Faces: loading</source>
         <translation>人脸：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358" />
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Faces: unavailable</source>
         <translation>人脸：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367" />
+        <location filename="../../ui/main_window.py" line="380"/>
+        <source>Sync: standalone counter</source>
+        <translation>同步：单机窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="383"/>
+        <source>Sync: problem</source>
+        <translation>同步：出现问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="388"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="388"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="394"/>
+        <source>Sync: {0}, last {1}, waiting {2}, conflicts {3}</source>
+        <translation>同步：{0}，上次 {1}，待上传 {2}，冲突 {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="403"/>
         <source>Self-test: </source>
         <translation>自检：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="380" />
+        <location filename="../../ui/main_window.py" line="416"/>
         <source>Database: problem</source>
         <translation>数据库：异常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="391" />
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
     </message>
@@ -658,22 +683,22 @@
 <context>
     <name>ManualDocumentDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="61" />
+        <location filename="../../ui/dialogs.py" line="61"/>
         <source>Document without chip</source>
         <translation>无芯片证件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="70" />
+        <location filename="../../ui/dialogs.py" line="70"/>
         <source>Document</source>
         <translation>证件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="71" />
+        <location filename="../../ui/dialogs.py" line="71"/>
         <source>Number</source>
         <translation>号码</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="73" />
+        <location filename="../../ui/dialogs.py" line="73"/>
         <source>A document without a chip is always referred to a supervisor.</source>
         <translation>无芯片证件一律转审核员审核。</translation>
     </message>
@@ -681,12 +706,12 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="43" />
+        <location filename="../../ui/dialogs.py" line="43"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="44" />
+        <location filename="../../ui/dialogs.py" line="44"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
@@ -694,132 +719,147 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review.py" line="69" />
+        <location filename="../../ui/review.py" line="71"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="78" />
+        <location filename="../../ui/review.py" line="80"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="79" />
+        <location filename="../../ui/review.py" line="81"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="80" />
+        <location filename="../../ui/review.py" line="82"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="90" />
+        <location filename="../../ui/review.py" line="92"/>
         <source>Approve (issue ticket number)</source>
         <translation>审核通过（发放准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="94" />
+        <location filename="../../ui/review.py" line="96"/>
         <source>Reject…</source>
         <translation>不予确认…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="107" />
+        <location filename="../../ui/review.py" line="109"/>
         <source>Revoke a confirmation</source>
         <translation>撤销一条确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="110" />
+        <location filename="../../ui/review.py" line="112"/>
         <source>Registration id</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="111" />
+        <location filename="../../ui/review.py" line="113"/>
         <source>Revoke…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="127" />
+        <location filename="../../ui/review.py" line="119"/>
+        <source>Sync conflicts</source>
+        <translation>同步冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="123"/>
+        <source>Both versions seen: settle</source>
+        <translation>已核对双方记录：了结冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="142"/>
         <source>Thresholds (distance, pass / review): live–card {0} / {1}, live–e-photo {2} / {3}, card–e-photo {4} / {5}</source>
         <translation>阈值（距离，通过 / 复核）：现场–证件照 {0} / {1}，现场–电子照片 {2} / {3}，证件照–电子照片 {4} / {5}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="168" />
+        <location filename="../../ui/review.py" line="179"/>
+        <source>{0}: here {1}, central {2} ({3})</source>
+        <translation>{0}：本窗口 {1}，中心库 {2}（{3}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="218"/>
         <source>Referred cases: {0}</source>
         <translation>待审核：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="178" />
+        <location filename="../../ui/review.py" line="228"/>
         <source>No referred cases.</source>
         <translation>没有待审核的案例。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="187" />
+        <location filename="../../ui/review.py" line="237"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="191" />
+        <location filename="../../ui/review.py" line="241"/>
         <source>No live picture</source>
         <translation>无现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="192" />
+        <location filename="../../ui/review.py" line="242"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="193" />
+        <location filename="../../ui/review.py" line="243"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="198" />
+        <location filename="../../ui/review.py" line="248"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="201" />
+        <location filename="../../ui/review.py" line="251"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="202" />
+        <location filename="../../ui/review.py" line="252"/>
         <source>Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="203" />
+        <location filename="../../ui/review.py" line="253"/>
         <source>Note: {0}</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="204" />
+        <location filename="../../ui/review.py" line="254"/>
         <source>Referred by {0} at {1}</source>
         <translation>{0} 于 {1} 转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="207" />
+        <location filename="../../ui/review.py" line="257"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="214" />
+        <location filename="../../ui/review.py" line="264"/>
         <source>This face matches another confirmed candidate: {0}</source>
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="263" />
+        <location filename="../../ui/review.py" line="313"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="271" />
+        <location filename="../../ui/review.py" line="321"/>
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="279" />
+        <location filename="../../ui/review.py" line="329"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
@@ -827,62 +867,62 @@
 <context>
     <name>SelfTest</name>
     <message>
-        <location filename="../../ui/settings.py" line="166" />
+        <location filename="../../ui/settings.py" line="226"/>
         <source>Camera: {0:.0f} frames per second</source>
         <translation>摄像头：每秒 {0:.0f} 帧</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="170" />
+        <location filename="../../ui/settings.py" line="230"/>
         <source>Camera: connected, no frames yet</source>
         <translation>摄像头：已连接，尚无画面</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="175" />
+        <location filename="../../ui/settings.py" line="235"/>
         <source>Camera: not working ({0}); check the cable and settings</source>
         <translation>摄像头：不工作（{0}），请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="181" />
+        <location filename="../../ui/settings.py" line="241"/>
         <source>Light: not measured yet</source>
         <translation>光线：尚未测量</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="183" />
+        <location filename="../../ui/settings.py" line="243"/>
         <source>Light: too dark; turn on the desk lamp</source>
         <translation>光线：过暗，请打开台灯</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="185" />
+        <location filename="../../ui/settings.py" line="245"/>
         <source>Light: too bright; avoid backlight</source>
         <translation>光线：过亮，请避免逆光</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="187" />
+        <location filename="../../ui/settings.py" line="247"/>
         <source>Light: good</source>
         <translation>光线：良好</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="189" />
+        <location filename="../../ui/settings.py" line="249"/>
         <source>Card reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="194" />
+        <location filename="../../ui/settings.py" line="254"/>
         <source>Card reader: not connected ({0}); check the USB cable</source>
         <translation>读卡器：未连接（{0}），请检查 USB 线</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="200" />
+        <location filename="../../ui/settings.py" line="260"/>
         <source>Face engine: ready</source>
         <translation>人脸引擎：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="202" />
+        <location filename="../../ui/settings.py" line="262"/>
         <source>Face engine: still loading</source>
         <translation>人脸引擎：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="207" />
+        <location filename="../../ui/settings.py" line="267"/>
         <source>Face engine: failed ({0})</source>
         <translation>人脸引擎：加载失败（{0}）</translation>
     </message>
@@ -890,140 +930,141 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="48" />
+        <location filename="../../ui/settings.py" line="50"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="51" />
+        <location filename="../../ui/settings.py" line="53"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="54" />
+        <location filename="../../ui/settings.py" line="56"/>
         <source>Camera device</source>
         <translation>摄像头设备</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="55" />
+        <location filename="../../ui/settings.py" line="57"/>
         <source>Video file or image folder</source>
         <translation>视频文件或图片文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="56" />
+        <location filename="../../ui/settings.py" line="58"/>
         <source>Generated test pattern</source>
         <translation>生成的测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="67" />
+        <location filename="../../ui/settings.py" line="69"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="68" />
+        <location filename="../../ui/settings.py" line="70"/>
         <source>Device index</source>
         <translation>设备编号</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="69" />
+        <location filename="../../ui/settings.py" line="71"/>
         <source>File or folder</source>
         <translation>文件或文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="70" />
+        <location filename="../../ui/settings.py" line="72"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="73" />
+        <location filename="../../ui/settings.py" line="75"/>
+        <location filename="../../ui/settings.py" line="102"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="76" />
-        <source>/dev/ttyUSB0, COM3 or 'simulator'</source>
+        <location filename="../../ui/settings.py" line="78"/>
+        <source>/dev/ttyUSB0, COM3 or &apos;simulator&apos;</source>
         <translation>/dev/ttyUSB0、COM3 或 simulator</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="85" />
+        <location filename="../../ui/settings.py" line="87"/>
         <source>Card reader port</source>
         <translation>读卡器端口</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="86" />
+        <location filename="../../ui/settings.py" line="88"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="87" />
+        <location filename="../../ui/settings.py" line="89"/>
         <source>Lock after idle minutes</source>
         <translation>空闲多少分钟后锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="88" />
-        <source>Site / counter</source>
-        <translation>确认点 / 窗口</translation>
+        <location filename="../../ui/settings.py" line="101"/>
+        <source>Site</source>
+        <translation>考点</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="91" />
+        <location filename="../../ui/settings.py" line="135"/>
+        <source>Calibrate them on site data with &apos;desk-app faces calibrate&apos;.</source>
+        <translation>可用本地数据运行 'desk-app faces calibrate' 校准。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="145"/>
+        <source>Camera, reader, language, identity and thresholds apply at the next start.</source>
+        <translation>摄像头、读卡器、语言、窗口身份和阈值在下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="105"/>
         <source>Config file</source>
         <translation>配置文件</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="91" />
+        <location filename="../../ui/settings.py" line="105"/>
         <source>(defaults)</source>
         <translation>（默认设置）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="95" />
+        <location filename="../../ui/settings.py" line="109"/>
         <source>Face thresholds (distance: pass / review)</source>
         <translation>人脸阈值（距离：通过 / 复核）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="99" />
+        <location filename="../../ui/settings.py" line="118"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="100" />
+        <location filename="../../ui/settings.py" line="119"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="101" />
+        <location filename="../../ui/settings.py" line="120"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="104" />
-        <source>Change them with 'desk-app faces calibrate'.</source>
-        <translation>阈值请用 desk-app faces calibrate 修改。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="109" />
-        <source>Camera, reader and language apply at the next start.</source>
-        <translation>摄像头、读卡器和语言设置在下次启动时生效。</translation>
     </message>
 </context>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="68" />
+        <location filename="../../ui/signin.py" line="68"/>
         <source>Confirmation Desk: sign in</source>
         <translation>现场确认系统：登录</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="69" />
+        <location filename="../../ui/signin.py" line="69"/>
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="70" />
+        <location filename="../../ui/signin.py" line="70"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="71" />
+        <location filename="../../ui/signin.py" line="71"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -1031,435 +1072,490 @@
 <context>
     <name>Slip</name>
     <message>
-        <location filename="../../ui/slip.py" line="51" />
+        <location filename="../../ui/slip.py" line="51"/>
         <source>Identity confirmation slip</source>
         <translation>身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="71" />
+        <location filename="../../ui/slip.py" line="71"/>
         <source>Self-study examination: on-site identity confirmation slip</source>
         <translation>高等教育自学考试现场身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="75" />
+        <location filename="../../ui/slip.py" line="75"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="76" />
+        <location filename="../../ui/slip.py" line="76"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="77" />
+        <location filename="../../ui/slip.py" line="77"/>
         <source>Registration</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="78" />
+        <location filename="../../ui/slip.py" line="78"/>
         <source>Programme</source>
         <translation>专业</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="79" />
+        <location filename="../../ui/slip.py" line="79"/>
         <source>Exam area</source>
         <translation>考区</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="80" />
+        <location filename="../../ui/slip.py" line="80"/>
         <source>Confirmed at</source>
         <translation>确认时间</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="81" />
+        <location filename="../../ui/slip.py" line="81"/>
         <source>Site / counter</source>
         <translation>确认点 / 窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="82" />
+        <location filename="../../ui/slip.py" line="82"/>
         <source>Clerk</source>
         <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="97" />
+        <location filename="../../ui/slip.py" line="97"/>
         <source>Admission ticket number</source>
         <translation>准考证号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="104" />
-        <source>Candidate's signature</source>
+        <location filename="../../ui/slip.py" line="104"/>
+        <source>Candidate&apos;s signature</source>
         <translation>考生签名</translation>
     </message>
 </context>
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="22" />
+        <location filename="../../ui/texts.py" line="22"/>
         <source>Pre-registered</source>
         <translation>已预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="23" />
+        <location filename="../../ui/texts.py" line="23"/>
         <source>Referred to supervisor</source>
         <translation>已转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="24" />
+        <location filename="../../ui/texts.py" line="24"/>
         <source>Confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="25" />
+        <location filename="../../ui/texts.py" line="25"/>
         <source>Rejected</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="26" />
+        <location filename="../../ui/texts.py" line="26"/>
         <source>Revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="32" />
+        <location filename="../../ui/texts.py" line="32"/>
         <source>Clerk</source>
         <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="33" />
+        <location filename="../../ui/texts.py" line="33"/>
         <source>Supervisor</source>
         <translation>审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="34" />
+        <location filename="../../ui/texts.py" line="34"/>
         <source>Tutoring-unit staff</source>
         <translation>助学单位工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="35" />
+        <location filename="../../ui/texts.py" line="35"/>
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="41" />
+        <location filename="../../ui/texts.py" line="41"/>
         <source>New registration</source>
         <translation>新生注册</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="42" />
+        <location filename="../../ui/texts.py" line="42"/>
         <source>Enrolled (keeps ticket number)</source>
         <translation>在籍注册（沿用准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="48" />
+        <location filename="../../ui/texts.py" line="48"/>
         <source>Resident ID card</source>
         <translation>居民身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="49" />
+        <location filename="../../ui/texts.py" line="49"/>
         <source>HK/Macau/Taiwan residence permit</source>
         <translation>港澳台居民居住证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="50" />
+        <location filename="../../ui/texts.py" line="50"/>
         <source>Foreigner permanent residence card</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="51" />
+        <location filename="../../ui/texts.py" line="51"/>
         <source>HK/Macau travel permit</source>
         <translation>港澳居民来往内地通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="52" />
+        <location filename="../../ui/texts.py" line="52"/>
         <source>Taiwan travel permit</source>
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="53" />
+        <location filename="../../ui/texts.py" line="53"/>
         <source>Military card</source>
         <translation>军人证件</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="54" />
+        <location filename="../../ui/texts.py" line="54"/>
         <source>Passport</source>
         <translation>护照</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="62" />
+        <location filename="../../ui/texts.py" line="62"/>
         <source>Face score too low</source>
         <translation>人脸比对分数过低</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="63" />
+        <location filename="../../ui/texts.py" line="63"/>
         <source>Face does not match</source>
         <translation>人脸不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="64" />
+        <location filename="../../ui/texts.py" line="64"/>
         <source>Document without chip</source>
         <translation>无芯片证件</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="65" />
+        <location filename="../../ui/texts.py" line="65"/>
         <source>Document invalid</source>
         <translation>证件无效</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="66" />
+        <location filename="../../ui/texts.py" line="66"/>
         <source>Document expired</source>
         <translation>证件已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="67" />
+        <location filename="../../ui/texts.py" line="67"/>
         <source>Card and registration differ</source>
         <translation>证件与报名信息不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="68" />
+        <location filename="../../ui/texts.py" line="68"/>
         <source>Attempts exhausted</source>
         <translation>确认次数已用完</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="69" />
+        <location filename="../../ui/texts.py" line="69"/>
         <source>Prior diploma not verified</source>
         <translation>前置学历未通过核验</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="70" />
+        <location filename="../../ui/texts.py" line="70"/>
         <source>Suspected impersonation</source>
         <translation>疑似替考</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="71" />
+        <location filename="../../ui/texts.py" line="71"/>
         <source>Duplicate registration</source>
         <translation>重复报名</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="72" />
+        <location filename="../../ui/texts.py" line="72"/>
         <source>Face matches another confirmed candidate</source>
         <translation>人脸与另一已确认考生相符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="73" />
-        <source>Candidate's request</source>
+        <location filename="../../ui/texts.py" line="73"/>
+        <source>Candidate&apos;s request</source>
         <translation>考生本人要求</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="74" />
+        <location filename="../../ui/texts.py" line="74"/>
         <source>Clerk error</source>
         <translation>工作人员操作失误</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="75" />
+        <location filename="../../ui/texts.py" line="75"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="85" />
+        <location filename="../../ui/texts.py" line="85"/>
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="86" />
+        <location filename="../../ui/texts.py" line="86"/>
         <source>One person only</source>
         <translation>请仅一人入镜</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="87" />
+        <location filename="../../ui/texts.py" line="87"/>
         <source>Move closer</source>
         <translation>请靠近一点</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="88" />
+        <location filename="../../ui/texts.py" line="88"/>
         <source>Too dark</source>
         <translation>光线太暗</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="89" />
+        <location filename="../../ui/texts.py" line="89"/>
         <source>Too bright</source>
         <translation>光线太亮</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="90" />
+        <location filename="../../ui/texts.py" line="90"/>
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="91" />
+        <location filename="../../ui/texts.py" line="91"/>
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="92" />
+        <location filename="../../ui/texts.py" line="92"/>
         <source>Keep your head straight</source>
         <translation>请摆正头部</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="93" />
+        <location filename="../../ui/texts.py" line="93"/>
         <source>Open your eyes</source>
         <translation>请睁开眼睛</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="99" />
+        <location filename="../../ui/texts.py" line="99"/>
         <source>The live face matches neither reference</source>
         <translation>现场人脸与证件照、电子照片均不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="100" />
+        <location filename="../../ui/texts.py" line="100"/>
         <source>No card portrait (compare the printed card photo by eye)</source>
         <translation>无证件照（请人工核对证件上的照片）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="103" />
+        <location filename="../../ui/texts.py" line="103"/>
         <source>No usable registered e-photo</source>
         <translation>报名电子照片不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="104" />
+        <location filename="../../ui/texts.py" line="104"/>
         <source>Card portrait and e-photo look like different people</source>
         <translation>证件照与电子照片疑似不是同一人</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="107" />
+        <location filename="../../ui/texts.py" line="107"/>
         <source>A score is in the review band</source>
         <translation>有比对分数处于复核区间</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="108" />
+        <location filename="../../ui/texts.py" line="108"/>
         <source>Card portrait has low resolution</source>
         <translation>证件照分辨率低</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="109" />
+        <location filename="../../ui/texts.py" line="109"/>
         <source>The card portrait is many years old</source>
         <translation>证件照片拍摄年代久远</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="114" />
+        <location filename="../../ui/texts.py" line="114"/>
         <source>Wrong operator id or password.</source>
         <translation>操作员账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="115" />
+        <location filename="../../ui/texts.py" line="115"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="118" />
+        <location filename="../../ui/texts.py" line="118"/>
         <source>Your role may not do this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="119" />
+        <location filename="../../ui/texts.py" line="119"/>
         <source>This candidate belongs to an exam area this counter does not serve.</source>
         <translation>该考生所属考区不在本窗口受理范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="122" />
+        <location filename="../../ui/texts.py" line="122"/>
         <source>This candidate is not in your tutoring unit.</source>
         <translation>该考生不属于您的助学单位。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="125" />
+        <location filename="../../ui/texts.py" line="125"/>
         <source>This counter already has operators.</source>
         <translation>本窗口已有操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="128" />
+        <location filename="../../ui/texts.py" line="128"/>
         <source>The record changed while it was on screen: look at it again.</source>
         <translation>记录在显示期间已被修改，请重新查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="131" />
-        <source>The record's state does not allow this.</source>
+        <location filename="../../ui/texts.py" line="131"/>
+        <source>The record&apos;s state does not allow this.</source>
         <translation>记录当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="134" />
+        <location filename="../../ui/texts.py" line="134"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="135" />
+        <location filename="../../ui/texts.py" line="135"/>
         <source>A document without a chip must be referred to a supervisor.</source>
         <translation>无芯片证件必须转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="138" />
+        <location filename="../../ui/texts.py" line="138"/>
         <source>A password has at least 8 characters.</source>
         <translation>密码至少 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="141" />
+        <location filename="../../ui/texts.py" line="141"/>
         <source>Enter an operator id.</source>
         <translation>请输入操作员账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="142" />
+        <location filename="../../ui/texts.py" line="142"/>
         <source>This operator id already exists.</source>
         <translation>该操作员账号已存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="143" />
+        <location filename="../../ui/texts.py" line="143"/>
         <source>The check character of the ID number is wrong.</source>
         <translation>身份证号码校验位错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="146" />
+        <location filename="../../ui/texts.py" line="146"/>
         <source>The document number is empty.</source>
         <translation>证件号码为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="147" />
+        <location filename="../../ui/texts.py" line="147"/>
         <source>The document number has the wrong format.</source>
         <translation>证件号码格式错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="148" />
+        <location filename="../../ui/texts.py" line="148"/>
         <source>The number belongs to another document type.</source>
         <translation>该号码属于另一种证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="151" />
+        <location filename="../../ui/texts.py" line="151"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="152" />
+        <location filename="../../ui/texts.py" line="152"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="155" />
+        <location filename="../../ui/texts.py" line="155"/>
+        <source>The sex printed on the card differs from the one in the number.</source>
+        <translation>证件上印的性别与证件号码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="158"/>
+        <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
+        <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="161"/>
+        <source>The card is too far away: bring it closer to the camera.</source>
+        <translation>证件离摄像头太远：请靠近一些。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="164"/>
+        <source>The card is blurred: hold it still.</source>
+        <translation>证件图像模糊：请拿稳不动。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="165"/>
+        <source>Glare hides part of the card: tilt it away from the light.</source>
+        <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="168"/>
+        <source>The ID number could not be read with certainty: read the card again.</source>
+        <translation>未能可靠识别证件号码：请重新读取。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="171"/>
+        <source>The ID number read from the card fails its check character.</source>
+        <translation>从证件上识别的号码校验位不正确。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="174"/>
+        <source>The ID number read from the card is not a valid number.</source>
+        <translation>从证件上识别的号码不是有效号码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="177"/>
+        <source>A field of the card could not be read.</source>
+        <translation>证件上有一项内容未能识别。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="178"/>
+        <source>The ethnicity read from the card is not in the code table.</source>
+        <translation>识别出的民族不在代码表中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="181"/>
+        <source>This is the back of the card: show the side with the photo.</source>
+        <translation>这是证件背面：请出示有照片的一面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="184"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="156" />
+        <location filename="../../ui/texts.py" line="185"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="159" />
+        <location filename="../../ui/texts.py" line="188"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="160" />
+        <location filename="../../ui/texts.py" line="189"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="161" />
+        <location filename="../../ui/texts.py" line="190"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="172" />
+        <location filename="../../ui/texts.py" line="201"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="177" />
+        <location filename="../../ui/texts.py" line="206"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>

@@ -20,6 +20,7 @@ from desk_app.idcard.camera_reader import CardImageReader, CardImageReading
 from desk_app.idcard.layout import CANONICAL_SIZE, FRONT_FIELDS
 from desk_app.idcard.rules import check_character
 from tests.support.card_images import (
+    CLEAN_CONDITIONS,
     Conditions,
     Identity,
     camera_scene,
@@ -35,7 +36,7 @@ TODAY = date(2026, 11, 28)
 pytestmark = pytest.mark.skipif(
     not cjk_font_available(), reason="no CJK font to draw cards with (apt install fonts-noto-cjk)"
 )
-CLEAN = Conditions(card_width=0.7, noise=2.0, jpeg_quality=90, clutter=True)
+CLEAN = CLEAN_CONDITIONS
 
 
 def run_cli(*arguments: str) -> Result:

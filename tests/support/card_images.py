@@ -313,6 +313,10 @@ class Conditions:
     extra: dict[str, float] = field(default_factory=dict)
 
 
+CLEAN_CONDITIONS = Conditions(card_width=0.7, noise=2.0, jpeg_quality=90, clutter=True)
+"""A card held steadily, filling most of the frame."""
+
+
 def random_conditions(rng: random.Random, *, harsh: bool = False) -> Conditions:
     """Conditions of a card held up to, or laid under, a counter webcam; ``harsh``: far, blurred,
     noisy, glaring and badly compressed, where OCR misreads (to prove bad reads are refused)."""

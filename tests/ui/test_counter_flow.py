@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -12,6 +16,12 @@ from desk_app.bootstrap import Application
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.models import Candidate, Photo, Transition
 from desk_app.persistence.repositories import CandidateRepository
+from tests.support.card_images import (
+    cjk_font_available,
+    random_identity,
+    render_back,
+    render_front,
+)
 from tests.ui.conftest import card_for, citizen_number, file_camera, sign_in
 
 FACE_TIMEOUT = 60_000  # first frames, engine load and matching on a busy 2-core machine
@@ -205,36 +215,61 @@ def test_a_supervisor_revokes_a_confirmation_with_a_reason(
     assert _candidate(counter_app, "R1").state == "revoked"
 
 
-def test_read_card_with_camera_is_pending_and_its_hook_feeds_the_counter(
-    qtbot: Any, counter_app: Application, make_window: Any, monkeypatch: Any, tmp_path: Path
-) -> None:
+def _counter_seeing(card: Any, qtbot: Any, app: Application, make_window: Any, folder: Path) -> Any:
+    """A clerk's counter whose (file-backed) camera shows ``card`` held up in a 1280×720 frame."""
     import cv2
-    import numpy as np
 
-    import ui.counter
     from desk_app.camera.sources import FileCamera
+    from tests.support.card_images import CLEAN_CONDITIONS, camera_scene
 
-    cv2.imwrite(str(tmp_path / "card.png"), np.full((48, 64, 3), 120, dtype=np.uint8))
-    window, _ = make_window(counter_app, camera=FileCamera(tmp_path, size=(64, 48), fps=25))
+    cv2.imwrite(str(folder / "card.png"), camera_scene(card, CLEAN_CONDITIONS)[0])
+    window, _ = make_window(app, camera=FileCamera(folder, size=(1280, 720), fps=10))
     sign_in(qtbot, window, "clerk")
     counter = window.counter
-    assert not counter.camera_card_button.isEnabled()  # pending: not shown as working
-    assert "pending" in counter.camera_card_button.text()
-
-    frames: list[Any] = []
-
-    class StandIn:
-        def read_card(self, rgb: Any) -> tuple[Any, bytes | None]:
-            frames.append(rgb)
-            return card_for(citizen_number(3), "考生2"), None
-
-    monkeypatch.setattr(ui.counter, "camera_card_reader", lambda: StandIn())
     qtbot.waitUntil(lambda: counter.latest_frame() is not None, timeout=10_000)
-    counter.read_card_with_camera()
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
-    assert counter.candidate.registration_id == "R2"
-    assert frames and frames[0].shape == (48, 64, 3)
+    return counter
+
+
+needs_cjk_font = pytest.mark.skipif(
+    not cjk_font_available(), reason="no CJK font to draw cards with (apt install fonts-noto-cjk)"
+)
+
+
+@needs_cjk_font
+def test_a_card_held_up_to_the_camera_finds_the_candidate(
+    qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
+) -> None:
+    # R2's card, printed with a birth date that disagrees with its number.
+    identity = replace(
+        random_identity(random.Random(4)),
+        id_number=citizen_number(3),
+        name="李考生",
+        birth_date=date(1991, 2, 2),
+    )
+    card = render_front(identity, None, random.Random(1))
+    counter = _counter_seeing(card, qtbot, counter_app, make_window, tmp_path)
     assert counter.camera_card_button.isEnabled()
+    counter.read_card_with_camera()
+    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=60_000)
+    assert counter.candidate.registration_id == "R2"
+    assert counter.card is not None and counter.card.name == "李考生"
+    assert counter.card_portrait is not None  # cropped from the printed card
+    assert "card.birth_date_mismatch" in [issue.code for issue in counter.card_issues]
+    assert not counter.confirm_button.isEnabled()  # a card with problems is referred, not confirmed
+
+
+@needs_cjk_font
+def test_the_back_of_the_card_is_refused_in_words(
+    qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
+) -> None:
+    card = render_back(random_identity(random.Random(4)), random.Random(1))
+    counter = _counter_seeing(card, qtbot, counter_app, make_window, tmp_path)
+    errors: list[str] = []
+    counter.message.connect(errors.append)
+    counter.read_card_with_camera()
+    qtbot.waitUntil(lambda: bool(errors), timeout=60_000)
+    assert "card.back_side" in errors[0]
+    assert counter.candidate is None
 
 
 def test_enter_in_the_search_field_searches(

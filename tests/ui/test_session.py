@@ -11,7 +11,7 @@ import pytest
 
 from desk_app.bootstrap import Application
 from desk_app.camera.sources import FileCamera
-from desk_app.domain.errors import PermissionDeniedError
+from desk_app.domain.errors import DeskError, PermissionDeniedError
 from desk_app.domain.workflow import Role
 from desk_app.services.counter import CounterQueries, SignedIn
 from tests.support.factories import make_application
@@ -201,6 +201,60 @@ def test_settings_show_thresholds_to_supervisors_only_and_persist(
         "/srv/camera-clips",
         "en",
     )
+
+
+def test_identity_and_thresholds_are_written_by_the_roles_that_own_them(
+    qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
+) -> None:
+    import tomllib
+
+    from desk_app.config import load_settings
+    from desk_app.services.counter import save_counter_settings
+    from ui.preferences import Preferences
+    from ui.settings import SettingsDialog
+
+    window, _ = make_window(counter_app)
+    services = window.services
+    config = tmp_path / "config.toml"
+    administrator = SettingsDialog(
+        services, Preferences(), SignedIn("admin", "x", Role.ADMINISTRATOR)
+    )
+    supervisor = SettingsDialog(services, Preferences(), SignedIn("super1", "x", Role.SUPERVISOR))
+    clerk = SettingsDialog(services, Preferences(), SignedIn("clerk", "x", Role.CLERK))
+    for dialog in (administrator, supervisor, clerk):
+        qtbot.addWidget(dialog)
+        dialog.config_path = config
+    assert clerk.site_id.isReadOnly() and supervisor.site_id.isReadOnly()
+    assert clerk.changed_config() == {} and clerk.config_changes() == {}
+    assert supervisor.changed_config() == {}  # nothing written when nothing changed
+
+    administrator.counter_id.setText("C-07")
+    save_counter_settings(
+        config, SignedIn("admin", "x", Role.ADMINISTRATOR), administrator.changed_config()
+    )
+    supervisor.limits["live_ephoto"][0].setValue(0.5)
+    changes = supervisor.changed_config()
+    section = f"thresholds_{services.application.settings.faces.engine}"
+    assert list(changes) == [section]
+    save_counter_settings(config, SignedIn("super1", "x", Role.SUPERVISOR), changes)
+    settings = load_settings(config, environ={})
+    assert settings.counter.counter_id == "C-07"
+    assert settings.thresholds_for(settings.faces.engine).live_ephoto_pass == 0.5
+
+    # The service refuses what the screen would not offer, and a bad value never lands.
+    with pytest.raises(PermissionDeniedError):
+        save_counter_settings(config, SignedIn("clerk", "x", Role.CLERK), changes)
+    with pytest.raises(PermissionDeniedError):
+        save_counter_settings(
+            config, SignedIn("super1", "x", Role.SUPERVISOR), {"counter": {"counter_id": "X"}}
+        )
+    before = config.read_text(encoding="utf-8")
+    with pytest.raises(DeskError):
+        save_counter_settings(
+            config, SignedIn("super1", "x", Role.SUPERVISOR), {section: {"live_card_pass": "high"}}
+        )
+    assert config.read_text(encoding="utf-8") == before
+    assert tomllib.loads(before)["counter"]["counter_id"] == "C-07"
 
 
 def test_quality_hints_are_worded_on_the_preview(qtbot: Any) -> None:
