@@ -20,18 +20,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desk_app.bootstrap import build_application
-from desk_app.config import load_settings
-from desk_app.services.counter import CounterQueries
 from desk_app.services.demo import DEMO_PASSWORD
-from desk_app.services.demo_counter import demo_counter_cards
-from ui.app import prepare_demo
-from ui.context import Services
-from ui.demo import DemoStage
-from ui.main_window import MainWindow
-from ui.operations import Operations
+from ui.app import build_counter, throwaway_demo
 from ui.preferences import Preferences
-from ui.workers import CameraWorker, FaceWorker, ReaderWorker
 
 TICK_MS = 5
 
@@ -73,23 +64,14 @@ def main() -> int:
     QApplication(sys.argv)
     workdir = tempfile.TemporaryDirectory(prefix="desk-bench-ui-")
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, workdir.name)
-    settings = load_settings(environ={"DESK_APP_CONFIG": ""}).with_database(
-        str(Path(workdir.name) / "demo.db")
+    application, stage = throwaway_demo(Path(workdir.name))
+    parts = build_counter(application, Preferences(), stage)
+    window, operations, faces, camera = (
+        parts.window,
+        parts.operations,
+        parts.face_worker,
+        parts.camera,
     )
-    application = build_application(settings)
-    prepare_demo(application)
-    stage = DemoStage(demo_counter_cards(application.database), Path(settings.paths.data_dir))
-    operations = Operations()
-    faces = FaceWorker(settings.faces.engine, settings.quality)
-    services = Services(
-        application,
-        CounterQueries(application.database, application.workstation),
-        operations,
-        faces,
-    )
-    camera = CameraWorker(stage.camera_source)
-    reader = ReaderWorker(stage.start())
-    window = MainWindow(services, Preferences(), camera=camera, reader=reader)
     window.show()
     window.start_workers()
     meter = StallMeter()

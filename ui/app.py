@@ -7,6 +7,7 @@ point, so the core's command line never imports Qt.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from desk_app.bootstrap import Application, build_application
 from desk_app.camera.sources import CameraSource, open_source
-from desk_app.config import Settings
+from desk_app.config import Settings, load_settings
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.services.counter import CounterQueries
 from desk_app.services.demo import DEMO_PASSWORD, build_demo
@@ -84,22 +85,24 @@ def prepare_demo(application: Application) -> None:
     print(f"demo operators: clerk01, super01, super02, unit01, admin; password {DEMO_PASSWORD}")
 
 
-def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = False) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
-    app.setOrganizationName("desk-app")
-    app.setApplicationName("counter")
-    preferences = Preferences.load(QSettings())
-    install_translations(app, preferences.language)
-    app.setFont(readable_font())
+@dataclass
+class Counter:
+    """A counter window with the workers it owns (started by ``window.start_workers()``)."""
 
-    if demo:
-        settings = demo_settings(settings, database_given)
-    application = build_application(settings)
-    stage: DemoStage | None = None
-    if demo:
-        prepare_demo(application)
-        stage = DemoStage(demo_counter_cards(application.database), Path(settings.paths.data_dir))
+    window: MainWindow
+    operations: Operations
+    face_worker: FaceWorker
+    camera: CameraWorker
+
+
+def build_counter(
+    application: Application, preferences: Preferences, stage: DemoStage | None
+) -> Counter:
+    """Wire the window to the application: camera, face and reader workers, one database worker.
+
+    With a demo ``stage`` the camera and the chip reader are the demo's (file camera, simulator).
+    """
+    settings = application.settings
     operations = Operations()
     face_worker = FaceWorker(settings.faces.engine, settings.quality)
     services = Services(
@@ -117,6 +120,38 @@ def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = Fa
         reader = ReaderWorker(preferences.reader_port)
     panel = DemoPanel(stage, camera) if stage else None
     window = MainWindow(services, preferences, camera=camera, reader=reader, demo_panel=panel)
+    return Counter(window, operations, face_worker, camera)
+
+
+def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:
+    """A demo application on a fresh database in ``folder``, ignoring the user's config file
+    (for screenshots and benchmarks)."""
+    settings = load_settings(environ={"DESK_APP_CONFIG": ""}).with_database(str(folder / "demo.db"))
+    application = build_application(settings)
+    prepare_demo(application)
+    return application, DemoStage(
+        demo_counter_cards(application.database), Path(settings.paths.data_dir)
+    )
+
+
+def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("desk-app")
+    app.setApplicationName("counter")
+    preferences = Preferences.load(QSettings())
+    install_translations(app, preferences.language)
+    app.setFont(readable_font())
+
+    if demo:
+        settings = demo_settings(settings, database_given)
+    application = build_application(settings)
+    stage: DemoStage | None = None
+    if demo:
+        prepare_demo(application)
+        stage = DemoStage(demo_counter_cards(application.database), Path(settings.paths.data_dir))
+    counter = build_counter(application, preferences, stage)
+    window, operations = counter.window, counter.operations
     window.start_workers()
     window.show()
     # Load the card OCR models now, on its own worker, so the first card read is not slower.

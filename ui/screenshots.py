@@ -20,19 +20,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desk_app.config import load_settings
-from desk_app.services.counter import CounterQueries
 from desk_app.services.demo import DEMO_PASSWORD
-from desk_app.services.demo_counter import demo_counter_cards
-from ui.app import install_translations, prepare_demo, readable_font
-from ui.context import Services
-from ui.demo import DemoPanel, DemoStage
-from ui.main_window import MainWindow
-from ui.operations import Operations
+from ui.app import build_counter, install_translations, readable_font, throwaway_demo
 from ui.preferences import Preferences
 from ui.settings import SettingsDialog
 from ui.widgets import Privacy
-from ui.workers import CameraWorker, FaceWorker, ReaderWorker
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
@@ -71,27 +63,10 @@ def main() -> int:
     app.setFont(readable_font())
     workdir = tempfile.TemporaryDirectory(prefix="desk-screens-")
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, workdir.name)
-    settings = load_settings(environ={"DESK_APP_CONFIG": ""}).with_database(
-        str(Path(workdir.name) / "demo.db")
-    )
-    from desk_app.bootstrap import build_application
-
-    application = build_application(settings)
-    prepare_demo(application)
-    stage = DemoStage(demo_counter_cards(application.database), Path(settings.paths.data_dir))
-    operations = Operations()
-    faces = FaceWorker(settings.faces.engine, settings.quality)
-    services = Services(
-        application,
-        CounterQueries(application.database, application.workstation),
-        operations,
-        faces,
-    )
-    camera = CameraWorker(stage.camera_source)
-    reader = ReaderWorker(stage.start())
-    window = MainWindow(
-        services, Preferences(), camera=camera, reader=reader, demo_panel=DemoPanel(stage, camera)
-    )
+    application, stage = throwaway_demo(Path(workdir.name))
+    counter_parts = build_counter(application, Preferences(), stage)
+    window, operations = counter_parts.window, counter_parts.operations
+    faces, camera = counter_parts.face_worker, counter_parts.camera
     window.resize(1600, 1000)
     window.show()
     window.start_workers()
@@ -143,7 +118,7 @@ def main() -> int:
 
         sign_in("admin")
         save(window, out, "08-administrator")
-        dialog = SettingsDialog(services, window.preferences, window.operator, window)
+        dialog = SettingsDialog(window.services, window.preferences, window.operator, window)
         dialog.show()
         save(dialog, out, "09-settings")
         dialog.close()
