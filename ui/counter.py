@@ -855,6 +855,12 @@ class CounterScreen(QWidget):
             flags.append(self.tr("Prior-diploma check pending"))
         if candidate.earlier_attempts:
             flags.append(self.tr("Earlier attempts: {0}").format(candidate.earlier_attempts))
+        if candidate.sync_conflict:
+            flags.append(
+                self.tr(
+                    "Sync conflict: the central database kept another decision (see supervisor)"
+                )
+            )
         if self.card is not None:
             for field in record_mismatches(self.card, candidate):
                 flags.append(self.tr("Card and registration differ: {0}").format(field))

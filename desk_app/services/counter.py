@@ -24,7 +24,7 @@ from desk_app.domain.workflow import Action, CandidateState, Role
 from desk_app.idcard.protocol import CardText, CardType
 from desk_app.idcard.rules import validate_document
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import Candidate, Operator, Photo, Transition
+from desk_app.persistence.models import Candidate, Operator, Photo, SyncConflict, Transition
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security.operators import add_operator, sign_in
 from desk_app.services.workflow import Workstation
@@ -63,6 +63,8 @@ class CandidateView:
     version: int
     earlier_attempts: int = 0  # earlier refer / reject decisions on this record
     ephoto: bytes | None = None
+    # A decision of this counter on the record was refused centrally and not yet settled.
+    sync_conflict: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,12 @@ class UnitProgress:
     total: int
 
 
-def _view(candidate: Candidate, attempts: int = 0, ephoto: bytes | None = None) -> CandidateView:
+def _view(
+    candidate: Candidate,
+    attempts: int = 0,
+    ephoto: bytes | None = None,
+    sync_conflict: bool = False,
+) -> CandidateView:
     return CandidateView(
         id=candidate.id,
         registration_id=candidate.registration_id,
@@ -108,6 +115,7 @@ def _view(candidate: Candidate, attempts: int = 0, ephoto: bytes | None = None) 
         version=candidate.version,
         earlier_attempts=attempts,
         ephoto=ephoto,
+        sync_conflict=sync_conflict,
     )
 
 
@@ -183,7 +191,14 @@ class CounterQueries:
         ).scalar_one()
         if candidate.state == CandidateState.REFERRED.value:
             attempts -= 1  # the referral being reviewed is not an earlier attempt
-        return _view(candidate, int(attempts), photo.data if photo is not None else None)
+        conflict = session.execute(
+            select(SyncConflict.id).where(
+                SyncConflict.registration_id == candidate.registration_id,
+                SyncConflict.resolved_at.is_(None),
+            )
+        ).first()
+        ephoto = photo.data if photo is not None else None
+        return _view(candidate, int(attempts), ephoto, sync_conflict=conflict is not None)
 
     def search(self, operator: SignedIn, text: str, *, limit: int = 50) -> list[CandidateView]:
         """Full ID number, its last 6, name, phone or registration id; within the scope only."""

@@ -203,7 +203,7 @@
     </message>
     <message>
         <location filename="../../ui/counter.py" line="494"/>
-        <location filename="../../ui/counter.py" line="888"/>
+        <location filename="../../ui/counter.py" line="894"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
@@ -303,93 +303,98 @@
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="860"/>
+        <location filename="../../ui/counter.py" line="861"/>
+        <source>Sync conflict: the central database kept another decision (see supervisor)</source>
+        <translation>同步冲突：中心库保留了另一个决定（请找审核员处理）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter.py" line="866"/>
         <source>Card and registration differ: {0}</source>
         <translation>证件与报名信息不符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="866"/>
+        <location filename="../../ui/counter.py" line="872"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="869"/>
+        <location filename="../../ui/counter.py" line="875"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="870"/>
+        <location filename="../../ui/counter.py" line="876"/>
         <source>State: {0}</source>
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="876"/>
+        <location filename="../../ui/counter.py" line="882"/>
         <source>Tutoring unit: {0} {1}</source>
         <translation>助学单位：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="882"/>
+        <location filename="../../ui/counter.py" line="888"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="891"/>
+        <location filename="../../ui/counter.py" line="897"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="892"/>
+        <location filename="../../ui/counter.py" line="898"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="893"/>
+        <location filename="../../ui/counter.py" line="899"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="896"/>
+        <location filename="../../ui/counter.py" line="902"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="897"/>
+        <location filename="../../ui/counter.py" line="903"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="898"/>
+        <location filename="../../ui/counter.py" line="904"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="908"/>
+        <location filename="../../ui/counter.py" line="914"/>
         <source>n/a</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="873"/>
-        <location filename="../../ui/counter.py" line="930"/>
+        <location filename="../../ui/counter.py" line="879"/>
+        <location filename="../../ui/counter.py" line="936"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="932"/>
+        <location filename="../../ui/counter.py" line="938"/>
         <source>Confirmed. Press F12 for the next candidate.</source>
         <translation>已确认。按 F12 办理下一位考生。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="939"/>
+        <location filename="../../ui/counter.py" line="945"/>
         <source>ALERT: this face matches another confirmed candidate. The case was referred to a supervisor.</source>
         <translation>警告：此人脸与另一名已确认考生相符，已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="943"/>
+        <location filename="../../ui/counter.py" line="949"/>
         <source>Referred to a supervisor.</source>
         <translation>已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="948"/>
+        <location filename="../../ui/counter.py" line="954"/>
         <source>Rejected.</source>
         <translation>已不予确认。</translation>
     </message>
@@ -1008,7 +1013,7 @@
     <message>
         <location filename="../../ui/settings.py" line="135"/>
         <source>Calibrate them on site data with &apos;desk-app faces calibrate&apos;.</source>
-        <translation>可用本地数据运行 'desk-app faces calibrate' 校准。</translation>
+        <translation>可用本地数据运行 &apos;desk-app faces calibrate&apos; 校准。</translation>
     </message>
     <message>
         <location filename="../../ui/settings.py" line="145"/>

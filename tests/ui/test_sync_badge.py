@@ -69,8 +69,12 @@ def test_a_refused_confirmation_reaches_the_supervisor_with_both_versions(
     assert review.conflict_box.isVisible()
     line = review.conflict_list.item(0).text()
     assert line.startswith(first_id) and line.count("Confirmed") == 2 and "sync.conflict" in line
+    queries, boss = window.services.queries, window.operator
+    record = queries.by_registration_id(boss, first_id)
+    assert record is not None and record.sync_conflict  # marked wherever the record is shown
     review.settle_conflict()
     qtbot.waitUntil(lambda: review.conflict_list.count() == 0, timeout=10_000)
     assert here.conflicts()[0].resolved_by == "boss"
+    assert not queries.by_registration_id(boss, first_id).sync_conflict
     for counter in (here, there):
         counter.close()
