@@ -14,7 +14,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from desk_app.bootstrap import Application
+from desk_app.sync.central import CentralDatabase
 from tests.support.factories import PROJECT_ROOT, add_candidate, add_staff, make_application
+from tests.support.sync_world import open_central
 
 PG_URL_VARIABLE = "DESK_APP_TEST_PG_URL"
 
@@ -65,6 +67,14 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def central(postgres_url: str) -> Iterator[CentralDatabase]:
+    """A central database (migrated) on a fresh PostgreSQL database."""
+    central = open_central(postgres_url)
+    yield central
+    central.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -524,9 +524,6 @@ class CardImageReader:
             corners = _order_corners(_outline_from_text(primary, rotation, front), rotation)
         width_px, _ = _side_lengths(corners)
         card = _rectify(image, corners, CANONICAL_SIZE)
-        native = _rectify(
-            image, corners, (max(int(width_px), 1), max(int(width_px / CARD_ASPECT), 1))
-        )
 
         portrait_left = None
         if front:
@@ -550,7 +547,7 @@ class CardImageReader:
             reading.portrait = _crop(card, PORTRAIT).copy()
             self._settle_number(reading, parsed, image, rotation)
         self._cross_check(reading)
-        self._explain_missing(reading, card, native, width_px)
+        self._explain_missing(reading, image, card, width_px)
         return reading
 
     def _complete_rows(
@@ -671,9 +668,10 @@ class CardImageReader:
 
     @staticmethod
     def _explain_missing(
-        reading: CardImageReading, card: np.ndarray, native: np.ndarray, width_px: float
+        reading: CardImageReading, image: np.ndarray, card: np.ndarray, width_px: float
     ) -> None:
-        """Say why fields that should be on this side were not read."""
+        """Say why fields that should be on this side were not read (``card``: rectified to
+        the canonical size; sharpness is judged at the card's own resolution in ``image``)."""
         expected: dict[str, Region] = {}
         if reading.side in ("front", "both"):
             expected |= {k: v for k, v in FRONT_FIELDS.items() if k != "id_number"}
@@ -689,7 +687,9 @@ class CardImageReader:
         if width_px < MIN_CARD_WIDTH_PX:
             reading.problems.insert(0, _problem("card.too_small"))
             return
-        if _sharpness(native) < BLUR_LIMIT:
+        assert reading.corners is not None
+        native_size = (max(int(width_px), 1), max(int(width_px / CARD_ASPECT), 1))
+        if _sharpness(_rectify(image, reading.corners, native_size)) < BLUR_LIMIT:
             reading.problems.insert(0, _problem("card.blurred"))
             return
         for name in missing:

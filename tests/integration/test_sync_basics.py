@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +39,10 @@ from tests.support.sync_world import (
     central_events,
     central_states,
     make_counter,
-    open_central,
     seed_roster,
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def central(postgres_url: str) -> Iterator[CentralDatabase]:
-    central = open_central(postgres_url)
-    yield central
-    central.close()
 
 
 def test_the_outbox_row_is_written_with_the_change_and_only_when_bound(

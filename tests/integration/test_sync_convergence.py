@@ -7,7 +7,6 @@ SQLite file, and checks the invariants of ``assert_converged`` against the centr
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +33,6 @@ from tests.support.sync_world import (
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def central(postgres_url: str) -> Iterator[CentralDatabase]:
-    central = open_central(postgres_url)
-    yield central
-    central.close()
 
 
 def build_world(

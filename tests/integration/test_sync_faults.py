@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,19 +24,11 @@ from tests.support.sync_world import (
     SimulatedCounter,
     assert_converged,
     make_counter,
-    open_central,
     random_operations,
     seed_roster,
 )
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def central(postgres_url: str) -> Iterator[CentralDatabase]:
-    central = open_central(postgres_url)
-    yield central
-    central.close()
 
 
 def settle_despite_faults(world: list[SimulatedCounter], attempts: int = 50) -> None:

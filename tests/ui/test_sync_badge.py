@@ -10,8 +10,9 @@ from sqlalchemy.engine import make_url
 
 from desk_app.domain.workflow import Role
 from desk_app.security.operators import add_operator
+from desk_app.sync.central import CentralDatabase
 from tests.support.fault_proxy import FaultProxy
-from tests.support.sync_world import make_counter, open_central, seed_roster
+from tests.support.sync_world import make_counter, seed_roster
 from tests.ui.conftest import PASSWORD, sign_in
 
 
@@ -21,10 +22,9 @@ def test_a_standalone_counter_says_so(qtbot: Any, counter_app: Any, make_window:
 
 
 def test_a_bound_counter_syncs_in_the_background_and_shows_offline(
-    qtbot: Any, make_window: Any, postgres_url: str, tmp_path: Path
+    qtbot: Any, make_window: Any, central: CentralDatabase, postgres_url: str, tmp_path: Path
 ) -> None:
     target = make_url(postgres_url)
-    central = open_central(postgres_url)
     seed_roster(central, 6)
     with FaultProxy((target.host or "127.0.0.1", target.port or 5432), seed=3) as proxy:
         proxied_url = target.set(port=proxy.port).render_as_string(hide_password=False)
@@ -46,9 +46,8 @@ def test_a_bound_counter_syncs_in_the_background_and_shows_offline(
 
 
 def test_a_refused_confirmation_reaches_the_supervisor_with_both_versions(
-    qtbot: Any, make_window: Any, postgres_url: str, tmp_path: Path
+    qtbot: Any, make_window: Any, central: CentralDatabase, postgres_url: str, tmp_path: Path
 ) -> None:
-    central = open_central(postgres_url)
     (first_id, *_) = seed_roster(central, 3)
     here = make_counter(tmp_path, postgres_url, "C1", central=central)
     there = make_counter(tmp_path, postgres_url, "C2", central=central)
