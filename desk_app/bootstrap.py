@@ -21,7 +21,9 @@ from desk_app.persistence.models import SyncBinding
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
-from desk_app.vision.engines import ENGINES
+from desk_app.sync.central import CentralDatabase, SyncError
+from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
+from desk_app.vision.engines import ENGINES, FaceEngine, load_engine
 
 
 @dataclass
@@ -110,3 +112,50 @@ def _binding(database: Database) -> SyncBinding | None:
             return uow.session.get(SyncBinding, 1)
     except SQLAlchemyError:
         return None
+
+
+def load_face_engine(name: str) -> FaceEngine:
+    """A face engine by its configured name. Engines are not thread-safe: call this on the
+    thread that will use the engine (each worker builds its own)."""
+    return load_engine(name)
+
+
+def syncer_for(
+    application: Application,
+    central: CentralDatabase,
+    *,
+    options: SyncOptions | None = None,
+    push_transport: PushTransport = direct_push,
+) -> Syncer:
+    """The syncer of a bound counter, with the low-water mark from its settings."""
+    binding = _require_binding(application)
+    options = options or SyncOptions(low_water_mark=application.settings.tickets.low_water_mark)
+    return Syncer(
+        application.database,
+        central,
+        binding,
+        application.tickets,
+        options,
+        push_transport=push_transport,
+    )
+
+
+def connect_syncer(
+    application: Application,
+    *,
+    options: SyncOptions | None = None,
+    connect_timeout_s: int = 10,
+) -> Syncer:
+    """Connect to the central database the counter is bound to and build its syncer."""
+    binding = _require_binding(application)
+    central = CentralDatabase.connect(binding.central_url, connect_timeout_s=connect_timeout_s)
+    return syncer_for(application, central, options=options)
+
+
+def _require_binding(application: Application) -> SyncBinding:
+    if application.binding is None:
+        raise SyncError(
+            "this counter is not bound to a central database: run 'desk-app counter register'",
+            code="sync.not_bound",
+        )
+    return application.binding

@@ -26,7 +26,7 @@ import numpy as np
 import platformdirs
 from sqlalchemy.exc import SQLAlchemyError
 
-from desk_app.bootstrap import Application, build_application
+from desk_app.bootstrap import Application, build_application, load_face_engine
 from desk_app.config import ENGINES, Settings, load_settings, write_thresholds
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
@@ -51,7 +51,6 @@ from desk_app.services.export import export_confirmed
 from desk_app.services.roster_import import ImportReport, import_roster
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.vision.calibration import calibrate, plot_det, report_markdown
-from desk_app.vision.engines import load_engine
 from desk_app.vision.pairs import TemplateCache, score_pairs
 
 P = ParamSpec("P")
@@ -668,7 +667,7 @@ def faces_verify_pairs(
     thresholds: Thresholds = getattr(settings.thresholds_for(engine_name), comparison)
     rows = _read_pairs(pairs_file, {"img1", "img2"})
     columns = list(rows[0]) if rows else ["img1", "img2"]
-    cache = TemplateCache(load_engine(engine_name), root)
+    cache = TemplateCache(load_face_engine(engine_name), root)
     show = _terminal_progress("pairs scored")
     scores = score_pairs(
         cache,
@@ -726,7 +725,7 @@ def faces_calibrate(
     settings = _load(ctx)
     engine_name = engine_name or settings.faces.engine
     rows = _read_pairs(pairs_file, {"img1", "img2", "same"})
-    cache = TemplateCache(load_engine(engine_name), root)
+    cache = TemplateCache(load_face_engine(engine_name), root)
     scores = score_pairs(cache, ((row["img1"], row["img2"]) for row in rows))
     distances = np.array([np.inf if s.distance is None else s.distance for s in scores])
     same = np.array([row["same"].strip() in {"1", "true", "yes"} for row in rows])

@@ -12,7 +12,7 @@ from types import FrameType
 
 import click
 
-from desk_app.bootstrap import Application, build_application
+from desk_app.bootstrap import Application, build_application, connect_syncer
 from desk_app.cli import _fail, _load, _terminal_progress, common_options, with_app
 from desk_app.domain.time import CHINA_TIME
 from desk_app.services.roster_import import import_roster
@@ -24,7 +24,7 @@ from desk_app.sync.binding import (
     sync_status,
 )
 from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
-from desk_app.sync.syncer import Syncer, SyncOptions, syncer_for
+from desk_app.sync.syncer import Syncer, SyncOptions
 
 _central_url = click.option(
     "--url",
@@ -212,11 +212,10 @@ def sync_command(
         application.close()
         _fail("this counter is not bound to a central database [sync.not_bound]")
         return
-    central_database = CentralDatabase.connect(application.binding.central_url)
     options = SyncOptions(
         push_batch=push_batch, low_water_mark=application.settings.tickets.low_water_mark
     )
-    syncer = syncer_for(application, central_database, options=options)
+    syncer = connect_syncer(application, options=options)
     try:
         if once:
             _sync_once(syncer, attempts)
@@ -230,7 +229,7 @@ def sync_command(
             on_error=lambda error: click.echo(f"offline: {error}", err=True),
         )
     finally:
-        central_database.close()
+        syncer.close()
         application.close()
 
 

@@ -11,11 +11,10 @@ import contextlib
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desk_app.bootstrap import Application
+from desk_app.bootstrap import Application, connect_syncer
 from desk_app.domain.errors import DeskError
 from desk_app.sync.binding import SyncStatus, sync_status
-from desk_app.sync.central import CentralDatabase
-from desk_app.sync.syncer import Syncer, syncer_for
+from desk_app.sync.syncer import Syncer
 from ui.operations import Operations
 
 SYNC_INTERVAL_MS = 30_000
@@ -65,9 +64,7 @@ class BackgroundSync(QObject):
         """Database worker: one sync cycle, then the status as stored."""
         application = self._application
         if self._syncer is None:
-            assert application.binding is not None
-            central = CentralDatabase.connect(application.binding.central_url, connect_timeout_s=5)
-            self._syncer = syncer_for(application, central)
+            self._syncer = connect_syncer(application, connect_timeout_s=5)
         # Offline or refused: the syncer stored the error in the binding, read back below.
         with contextlib.suppress(DeskError):
             self._syncer.sync_once()

@@ -19,12 +19,13 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 
+from desk_app.bootstrap import load_face_engine
 from desk_app.camera.sources import CameraError, CameraLostError, CameraSource
 from desk_app.config import QualitySettings
 from desk_app.domain.errors import DeskError
 from desk_app.idcard.reader import ChipReader, ReaderEvent
 from desk_app.services.faces import LiveCapture
-from desk_app.vision.engines import FaceEngine, best_face, load_engine
+from desk_app.vision.engines import FaceEngine, best_face
 from desk_app.vision.images import RGBImage
 from desk_app.vision.quality import BestShot, LandmarkModel, QualityIssue, assess
 
@@ -149,7 +150,7 @@ class FaceWorker(QThread):
         frames_needed: int = 4,
         keep: int = 3,
         min_interval: float = 0.1,
-        loader: Callable[[str], FaceEngine] = load_engine,
+        loader: Callable[[str], FaceEngine] = load_face_engine,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)

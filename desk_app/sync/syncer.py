@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -48,12 +48,8 @@ from desk_app.sync.central import (
     CentralUnavailableError,
     CounterScope,
     EventAnswer,
-    SyncError,
     candidate_snapshot,
 )
-
-if TYPE_CHECKING:
-    from desk_app.bootstrap import Application
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +136,10 @@ class Syncer:
         self._push_transport = push_transport
 
     # --- one cycle --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection to the central database."""
+        self._central.close()
 
     def sync_once(self, progress: Progress | None = None) -> SyncReport:
         """Lease blocks, push, pull. Raises CentralUnavailableError when the network fails."""
@@ -535,27 +535,3 @@ def _local_values(central: dict[str, Any]) -> dict[str, Any]:
     if isinstance(values.get("birth_date"), str):
         values["birth_date"] = date.fromisoformat(values["birth_date"])
     return values
-
-
-def syncer_for(
-    application: Application,
-    central: CentralDatabase,
-    *,
-    options: SyncOptions | None = None,
-    push_transport: PushTransport = direct_push,
-) -> Syncer:
-    """The syncer of a bound counter, with the low-water mark from its settings."""
-    if application.binding is None:
-        raise SyncError(
-            "this counter is not bound to a central database: run 'desk-app counter register'",
-            code="sync.not_bound",
-        )
-    options = options or SyncOptions(low_water_mark=application.settings.tickets.low_water_mark)
-    return Syncer(
-        application.database,
-        central,
-        application.binding,
-        application.tickets,
-        options,
-        push_transport=push_transport,
-    )

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from desk_app.bootstrap import syncer_for
 from desk_app.sync.central import CentralDatabase, CentralUnavailableError
-from desk_app.sync.syncer import SyncOptions, syncer_for
+from desk_app.sync.syncer import SyncOptions
 from tests.support.factories import PROJECT_ROOT
 from tests.support.fault_proxy import FaultProxy
 from tests.support.sync_world import (

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
-from desk_app.bootstrap import Application
+from desk_app.bootstrap import Application, syncer_for
 from desk_app.domain.errors import DeskError
 from desk_app.domain.workflow import ReasonCode
 from desk_app.persistence.database import Database
@@ -28,7 +28,7 @@ from desk_app.persistence.models import (
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.sync.binding import register_counter
 from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
-from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push, syncer_for
+from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
 from tests.support.factories import add_staff, candidate_values, make_application
 
 PERIOD = "271"
