@@ -15,7 +15,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -31,7 +30,7 @@ from desk_app.config import ENGINES, Settings, load_settings, write_thresholds
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
 from desk_app.domain.matching import Thresholds
-from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.time import CHINA_TIME, china_today
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.idcard.camera_reader import CardImageReader, CardImageReading, CardProblem
 from desk_app.idcard.protocol import LONG_TERM, CardText, Command
@@ -923,7 +922,7 @@ def id_group() -> None:
 def id_check(number: str, document_type: str, as_json: bool) -> None:
     """Validate a document number and print what it encodes (exit 1 with the rule broken)."""
     try:
-        document = validate_document(DocumentType(document_type), number, today=date.today())
+        document = validate_document(DocumentType(document_type), number, today=china_today())
     except DeskError as error:
         _fail(f"invalid: {error.message} [{error.code}]")
         return

@@ -27,6 +27,7 @@ import platformdirs
 from desk_app.domain.errors import ConfigError
 from desk_app.domain.matching import Thresholds
 from desk_app.domain.tickets import TicketLayout, default_period
+from desk_app.domain.time import china_today
 
 APP_NAME = "desk-app"
 ENGINES = ("sface", "dlib")
@@ -61,7 +62,7 @@ class TicketSettings:
 
     def layout(self, today: date | None = None) -> TicketLayout:
         codes = {"city": self.city, "county": self.county}
-        codes["period"] = self.period or default_period(today or date.today())
+        codes["period"] = self.period or default_period(today or china_today())
         return TicketLayout.parse(self.segments, codes)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from desk_app.domain.candidate import PriorDiplomaStatus
 from desk_app.domain.errors import DeskError
 from desk_app.domain.matching import Band
-from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.time import CHINA_TIME, china_today
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.idcard.portrait import find_wlt_decoder
 from desk_app.idcard.protocol import CardRead, CardText
@@ -94,10 +94,6 @@ FRONT_DESK_REASONS = [
     ReasonCode.CANDIDATE_REQUEST,
     ReasonCode.OTHER,
 ]
-
-
-def _today() -> date:
-    return datetime.now(CHINA_TIME).date()
 
 
 class CounterScreen(QWidget):
@@ -406,7 +402,7 @@ class CounterScreen(QWidget):
                 self.card_portrait = decoder(read.photo)
             except Exception:
                 self.card_portrait = None
-        self.card_issues = card_problems(card, _today())
+        self.card_issues = card_problems(card, china_today())
         self._show_all()
         self.lookup(card.id_number)
 
@@ -678,7 +674,7 @@ class CounterScreen(QWidget):
         card, portrait, seen = result
         self.next_candidate()
         self.card, self.card_portrait = card, portrait
-        issues = card_problems(card, _today())
+        issues = card_problems(card, china_today())
         known = {issue.code for issue in issues}
         self.card_issues = issues + [problem for problem in seen if problem.code not in known]
         self._show_all()

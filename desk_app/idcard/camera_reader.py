@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from desk_app.domain.errors import DocumentError
+from desk_app.domain.time import china_today
 from desk_app.idcard.codes import ETHNICITIES, ethnicity_code
 from desk_app.idcard.layout import (
     BACK_FIELDS,
@@ -660,7 +661,7 @@ class CardImageReader:
                     "ethnicity",
                 ))  # fmt: skip
         valid_to = reading.value("valid_to")
-        today = self._today or date.today()
+        today = self._today or china_today()
         if valid_to not in (None, LONG_TERM) and date.fromisoformat(str(valid_to)) < today:
             reading.problems.append(CardProblem(
                 "card.expired", f"the card expired on {valid_to}", "valid_to"

@@ -21,6 +21,7 @@ from typing import Literal
 
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DocumentError
+from desk_app.domain.time import china_today
 from desk_app.idcard.areas import MAINLAND_PROVINCES, PROVINCES
 
 Holder = Literal["citizen", "hong_kong", "macau", "taiwan", "foreigner"]
@@ -218,7 +219,7 @@ def parse_citizen_id(number: str, *, today: date | None = None) -> CitizenIdInfo
     if upgraded:
         text = upgrade_15_to_18(text)
     holder, province = _holder_and_province(text, number, upgraded=upgraded)
-    born = _birth_date(text[6:14], number, today or date.today())
+    born = _birth_date(text[6:14], number, today or china_today())
     expected = check_character(text[:17])
     if text[17] != expected:
         raise DocumentError(
@@ -339,7 +340,7 @@ def parse_mrz_line2(line: str, *, today: date | None = None) -> MrzLine2:
                 expected=expected,
                 actual=check,
             )
-    now = today or date.today()
+    now = today or china_today()
     return MrzLine2(
         document_number=text[0:9].rstrip("<"),
         nationality=text[10:13].rstrip("<"),

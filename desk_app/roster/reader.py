@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, ImportFileError
+from desk_app.domain.progress import Cancelled, Progress
+from desk_app.domain.time import china_today
 from desk_app.idcard.codes import ethnicity_code, sex_code
 from desk_app.idcard.rules import validate_document
 from desk_app.roster.columns import (
@@ -57,7 +59,6 @@ _REPORT_EVERY = 1000
 _XML_PROLOGUE_BYTES = 64 * 1024
 _CSV_DELIMITERS = (",", ";", "\t", "|", "，")
 
-Progress = Callable[[int, int], None]
 TicketNumberCheck = Callable[[str], str | None]
 # A cell flagged while reading the file: (position in the row, problem code, reason).
 # Position -1 stands for the whole row.
@@ -938,7 +939,7 @@ def read_roster(
     today: date | None = None,
     ticket_number_check: TicketNumberCheck | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: Cancelled | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RosterReadResult:
     """Read and validate a roster file; see the module docstring for the rules.
@@ -958,7 +959,7 @@ def read_roster(
         checker = _RowChecker(
             layout,
             short_rows_are_problems=table.short_rows_are_problems,
-            today=today or date.today(),
+            today=today or china_today(),
             ticket_number_check=ticket_number_check,
         )
         rows = result.rows

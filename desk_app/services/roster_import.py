@@ -9,7 +9,7 @@ roster can never undo a decision. Everything is written in one transaction with 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,14 +19,13 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from desk_app.domain.errors import DeskError
+from desk_app.domain.progress import Cancelled, Progress
 from desk_app.domain.tickets import TicketLayout, ticket_number_shape_problem
 from desk_app.domain.workflow import CandidateState
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import Candidate, Photo, utc_now
 from desk_app.roster import PhotoSource, RosterRow, RowProblem, read_roster
 from desk_app.security import audit
-
-Progress = Callable[[int, int], None]
 
 # Columns an import may set; compared to decide whether a row changed anything.
 IMPORTED_FIELDS = (
@@ -128,7 +127,7 @@ def import_roster(
     operator_id: str = "system",
     today: date | None = None,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ImportReport:
     """Read, validate and upsert ``path``; see the module docstring for the rules."""
     report = ImportReport(file=str(path), sha256="")

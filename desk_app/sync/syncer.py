@@ -27,6 +27,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from desk_app.domain.errors import DeskError
+from desk_app.domain.progress import Progress
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditHead,
@@ -53,7 +54,6 @@ from desk_app.sync.central import (
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 UNACCEPTED = ("pending", "parked")
 
 
