@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk_app.domain.candidate import CandidateKind
+from desk_app.domain.decisions import Actor, Case, Scope, check_decision, check_scope
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import NotFoundError, PermissionDeniedError, TransitionError
-from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role, next_state
+from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.database import Database, UnitOfWork
 from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
 from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
@@ -39,6 +40,10 @@ class Workstation:
     method: Method = Method.COUNTER
     exam_areas: tuple[str, ...] = ()  # empty: every area
     tutoring_unit: str | None = None  # set when the station belongs to a tutoring unit
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.exam_areas, self.tutoring_unit)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,19 @@ class ChangeSet:
     ticket_number: str | None
     transition_id: int
     version: int
+
+
+def case_of(candidate: Candidate, *, referred_by: str | None = None) -> Case:
+    """The record as the decision rule sees it."""
+    return Case(
+        registration_id=candidate.registration_id,
+        state=CandidateState(candidate.state),
+        document_type=DocumentType(candidate.document_type),
+        exam_area=candidate.exam_area,
+        tutoring_unit=candidate.tutoring_unit,
+        document_number=candidate.document_number,
+        referred_by=referred_by,
+    )
 
 
 class WorkflowService:
@@ -121,7 +139,8 @@ class WorkflowService:
                 )
             operator = self._operator(uow, operator_id)
             role = Role(operator.role)
-            self._check_scope(candidate, operator)
+            actor = Actor(operator.id, role, operator.tutoring_unit, operator.active)
+            check_scope(case_of(candidate), actor, self._workstation.scope)
             if decision.expected_version not in (None, candidate.version):
                 raise TransitionError(
                     f"{registration_id} changed while it was on screen; look at it again",
@@ -130,8 +149,15 @@ class WorkflowService:
                 )
             previous = CandidateState(candidate.state)
             action, decision = self._refer_if_face_seen_elsewhere(action, candidate.id, decision)
-            target = next_state(previous, action, role, decision.reason)
-            self._check_action_rules(uow, action, candidate, operator)
+            referral = (
+                CandidateRepository(uow.session).last_transition(candidate.id, Action.REFER.value)
+                if action is Action.APPROVE
+                else None
+            )
+            case = case_of(candidate, referred_by=referral.operator_id if referral else None)
+            target = check_decision(
+                action, case, actor, self._workstation.scope, reason=decision.reason
+            )
 
             keeps_own_number = bool(
                 candidate.kind == CandidateKind.ENROLLED and candidate.ticket_number
@@ -237,41 +263,6 @@ class WorkflowService:
                 operator_id=operator_id,
             )
         return operator
-
-    def _check_scope(self, candidate: Candidate, operator: Operator) -> None:
-        station = self._workstation
-        if station.exam_areas and candidate.exam_area not in station.exam_areas:
-            raise PermissionDeniedError(
-                f"{candidate.registration_id} belongs to exam area {candidate.exam_area}, "
-                f"which this counter does not serve",
-                code="permission.out_of_scope",
-            )
-        unit = operator.tutoring_unit if operator.role == Role.TUTORING_UNIT_STAFF else None
-        for required in (unit, station.tutoring_unit):
-            if required is not None and candidate.tutoring_unit != required:
-                raise PermissionDeniedError(
-                    f"{candidate.registration_id} is not a candidate of {required}",
-                    code="permission.other_tutoring_unit",
-                )
-
-    def _check_action_rules(
-        self, uow: UnitOfWork, action: Action, candidate: Candidate, operator: Operator
-    ) -> None:
-        if action is Action.CONFIRM and not DocumentType(candidate.document_type).has_chip:
-            raise TransitionError(
-                "a document without a chip must be approved by a supervisor: refer it",
-                code="state.supervisor_required",
-                document_type=candidate.document_type,
-            )
-        if action is Action.APPROVE:
-            referral = CandidateRepository(uow.session).last_transition(
-                candidate.id, Action.REFER.value
-            )
-            if referral is not None and referral.operator_id == operator.id:
-                raise PermissionDeniedError(
-                    "a supervisor cannot approve a case they referred themselves",
-                    code="permission.four_eyes",
-                )
 
     def _ticket_effect(self, uow: UnitOfWork, action: Action, candidate: Candidate) -> str | None:
         if action in (Action.CONFIRM, Action.APPROVE):

@@ -41,9 +41,10 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from desk_app.domain.decisions import Actor, Case, Scope, check_decision, check_scope
 from desk_app.domain.documents import DocumentType
-from desk_app.domain.errors import DeskError, PermissionDeniedError, TransitionError
-from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role, next_state
+from desk_app.domain.errors import DeskError, PermissionDeniedError
+from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.persistence.database import Database, upgrade_schema
 from desk_app.persistence.models import (
     Candidate,
@@ -106,6 +107,10 @@ class CounterScope:
     def parse(cls, exam_areas: str, tutoring_unit: str | None) -> CounterScope:
         areas = tuple(area.strip() for area in exam_areas.split(",") if area.strip())
         return cls(areas, tutoring_unit or None)
+
+    def as_rule_scope(self) -> Scope:
+        """The scope as the decision rule takes it."""
+        return Scope(self.exam_areas, self.tutoring_unit)
 
     @property
     def areas_text(self) -> str:
@@ -673,23 +678,6 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
         raise RefusedEventError(
             f"no pre-registration {registration_id!r} centrally", code="candidate.not_found"
         )
-    in_scope = (
-        candidate["tutoring_unit"] == batch.scope.tutoring_unit
-        if batch.scope.tutoring_unit
-        else candidate["exam_area"] in batch.scope.exam_areas
-    )
-    if not in_scope:
-        raise RefusedEventError(
-            f"{registration_id} is outside counter {counter.id}'s scope",
-            code="permission.out_of_scope",
-        )
-    current = CandidateState(candidate["state"])
-    if current.value != event["from_state"]:
-        raise RefusedEventError(
-            f"{registration_id} is {current.value} centrally, not {event['from_state']}: "
-            "decided elsewhere first",
-            code="sync.conflict",
-        )
     claimed = event["operator"]
     operator_id = str(claimed["id"])
     known = batch.operators.get(operator_id)
@@ -698,32 +686,31 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
         if known is not None
         else (Role(claimed["role"]).value, True, claimed.get("tutoring_unit"))
     )
-    if not active:
-        raise PermissionDeniedError(
-            f"operator {operator_id} is not active", code="permission.unknown_operator"
-        )
-    if role == Role.TUTORING_UNIT_STAFF and candidate["tutoring_unit"] != unit:
-        raise PermissionDeniedError(
-            f"{registration_id} is not a candidate of {unit}",
-            code="permission.other_tutoring_unit",
-        )
+    actor = Actor(operator_id, Role(role), unit, active)
     action = Action(event["action"])
-    reason = ReasonCode(event["reason_code"]) if event.get("reason_code") else None
-    target = next_state(current, action, Role(role), reason)
-    if action is Action.CONFIRM and not DocumentType(candidate["document_type"]).has_chip:
-        raise TransitionError(
-            "a document without a chip must be approved by a supervisor: refer it",
-            code="state.supervisor_required",
+    case = Case(
+        registration_id=registration_id,
+        state=CandidateState(candidate["state"]),
+        document_type=DocumentType(candidate["document_type"]),
+        exam_area=candidate["exam_area"],
+        tutoring_unit=candidate["tutoring_unit"],
+        document_number=candidate["document_number"],
+        referred_by=batch.referrers.get(candidate["id"]) if action is Action.APPROVE else None,
+    )
+    scope = batch.scope.as_rule_scope()
+    check_scope(case, actor, scope)
+    if case.state.value != event["from_state"]:
+        raise RefusedEventError(
+            f"{registration_id} is {case.state.value} centrally, not {event['from_state']}: "
+            "decided elsewhere first",
+            code="sync.conflict",
         )
+    reason = ReasonCode(event["reason_code"]) if event.get("reason_code") else None
+    target = check_decision(action, case, actor, scope, reason=reason)
     if target.value != event["to_state"]:
         raise RefusedEventError(
             f"{action.value} leads to {target.value}, not {event['to_state']}",
             code="sync.bad_event",
-        )
-    if action is Action.APPROVE and batch.referrers.get(candidate["id"]) == operator_id:
-        raise PermissionDeniedError(
-            "a supervisor cannot approve a case they referred themselves",
-            code="permission.four_eyes",
         )
     ticket, new_number, retired = _ticket_effect(batch, candidate, action, event)
     photos = [_attachment_rows(candidate["id"], item) for item in event.get("attachments", [])]
@@ -758,7 +745,7 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
         {
             "candidate_id": candidate["id"],
             "action": action.value,
-            "from_state": current.value,
+            "from_state": case.state.value,
             "to_state": target.value,
             "operator_id": operator_id,
             "operator_role": role,
@@ -786,7 +773,7 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
             action=f"candidate.{action.value}",
             subject=registration_id,
             details={
-                "from": current.value,
+                "from": case.state.value,
                 "to": target.value,
                 "ticket_number": ticket,
                 "site": site_id,

@@ -1,0 +1,202 @@
+"""The one rule that says whether an operator may take an action on a candidate's record.
+
+Three places judge a decision and must never disagree: the counter's workflow service (before it
+writes), the central side (before it accepts a counter's event) and the counter screen (before it
+enables Confirm). Each gathers the facts it holds (the record, the operator as it knows them,
+the scope it serves and, at the counter, the evidence in hand) and asks this module, which needs
+no database and no Qt. A refusal is a coded ``DeskError``; the UI words the code.
+
+The checks, in the order a refusal is reported:
+1. the operator is active, and the record is within the scope served (exam areas, tutoring unit)
+   and, for tutoring-unit staff, of their own unit;
+2. the state machine allows the action from the record's state for the operator's role, with a
+   reason where one is required (``workflow.next_state``);
+3. a document without a chip is never confirmed directly: it is referred (domain.md section 3);
+4. four-eyes: a supervisor never approves a case they referred themselves;
+5. at the counter only, a confirmation needs its evidence: a card read without problems that
+   names this candidate and agrees with the record, and a face match that lets a clerk confirm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import DeskError, PermissionDeniedError, TransitionError
+from desk_app.domain.matching import Band
+from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role, next_state
+
+
+@dataclass(frozen=True)
+class Case:
+    """The record being decided, as the judge's own database has it."""
+
+    registration_id: str
+    state: CandidateState
+    document_type: DocumentType
+    exam_area: str
+    tutoring_unit: str | None = None
+    document_number: str = ""
+    referred_by: str | None = None  # the operator of the latest referral, for four-eyes
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The operator taking the action, as the judge knows them (never as a counter claims)."""
+
+    operator_id: str
+    role: Role
+    tutoring_unit: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The candidates a counter serves: its exam areas (empty: every area) and, for a tutoring
+    unit's station, that unit's candidates only."""
+
+    exam_areas: tuple[str, ...] = ()
+    tutoring_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """What the three-way face match concluded, reduced to what the rule needs."""
+
+    decision: Band
+    # The only shortfall is the missing card portrait (no vendor WLT decoder, or no face in it).
+    only_card_portrait_missing: bool = False
+    live_ephoto: Band | None = None  # the live face against the registered e-photo
+
+
+@dataclass(frozen=True)
+class CounterEvidence:
+    """What the clerk has in hand when confirming at the counter."""
+
+    card_number: str | None  # the number read from the card; None when no card was read
+    card_problems: tuple[str, ...] = ()  # coded problems of the card read (expired, ...)
+    record_mismatches: tuple[str, ...] = ()  # fields where card and registration differ
+    face: FaceResult | None = None  # None until the face has been matched
+    card_photo_checked_by_eye: bool = False  # the clerk compared the printed card photo
+
+
+def check_scope(case: Case, actor: Actor, scope: Scope) -> None:
+    """Raise unless the operator is active and the record is one this station and this operator
+    serve."""
+    if not actor.active:
+        raise PermissionDeniedError(
+            f"operator {actor.operator_id} is not active",
+            code="permission.unknown_operator",
+            operator_id=actor.operator_id,
+        )
+    if scope.exam_areas and case.exam_area not in scope.exam_areas:
+        raise PermissionDeniedError(
+            f"{case.registration_id} belongs to exam area {case.exam_area}, "
+            "which this counter does not serve",
+            code="permission.out_of_scope",
+        )
+    staff_unit = actor.tutoring_unit if actor.role is Role.TUTORING_UNIT_STAFF else None
+    for required in (staff_unit, scope.tutoring_unit):
+        if required is not None and case.tutoring_unit != required:
+            raise PermissionDeniedError(
+                f"{case.registration_id} is not a candidate of {required}",
+                code="permission.other_tutoring_unit",
+            )
+
+
+def check_decision(
+    action: Action,
+    case: Case,
+    actor: Actor,
+    scope: Scope,
+    *,
+    reason: ReasonCode | None = None,
+    evidence: CounterEvidence | None = None,
+) -> CandidateState:
+    """The state ``action`` takes the record to, or a coded error naming the rule it breaks.
+
+    ``evidence`` is what the counter screen holds; the services and the central side judge the
+    record without it (they receive the evidence only as a record of what was seen).
+    """
+    check_scope(case, actor, scope)
+    target = next_state(case.state, action, actor.role, reason)
+    if action is Action.CONFIRM and not case.document_type.has_chip:
+        raise TransitionError(
+            "a document without a chip must be approved by a supervisor: refer it",
+            code="state.supervisor_required",
+            document_type=case.document_type.value,
+        )
+    if action is Action.APPROVE and case.referred_by == actor.operator_id:
+        raise PermissionDeniedError(
+            "a supervisor cannot approve a case they referred themselves",
+            code="permission.four_eyes",
+        )
+    if action is Action.CONFIRM and evidence is not None:
+        _check_counter_evidence(case, evidence)
+    return target
+
+
+def refusal(
+    action: Action,
+    case: Case,
+    actor: Actor,
+    scope: Scope,
+    *,
+    reason: ReasonCode | None = None,
+    evidence: CounterEvidence | None = None,
+) -> DeskError | None:
+    """Why ``action`` is not allowed, or None when it is (for enabling buttons)."""
+    try:
+        check_decision(action, case, actor, scope, reason=reason, evidence=evidence)
+    except DeskError as error:
+        return error
+    return None
+
+
+def face_allows_confirmation(face: FaceResult, *, card_photo_checked_by_eye: bool) -> bool:
+    """Whether a clerk may confirm on this face match (else a supervisor decides).
+
+    A pass may be confirmed. Without a vendor WLT decoder the chip portrait is never available,
+    so a result whose only shortfall is the missing card portrait may be confirmed when the live
+    face passes against the registered e-photo AND the clerk has compared the printed card photo
+    with the person: a person's judgement, never the face score alone (domain.md section 7).
+    """
+    if face.decision is Band.PASS:
+        return True
+    return (
+        face.decision is Band.REVIEW
+        and face.only_card_portrait_missing
+        and face.live_ephoto is Band.PASS
+        and card_photo_checked_by_eye
+    )
+
+
+def _check_counter_evidence(case: Case, evidence: CounterEvidence) -> None:
+    if evidence.card_number is None:
+        raise TransitionError("read the candidate's ID card first", code="evidence.no_card")
+    if evidence.card_number != case.document_number:
+        raise TransitionError(
+            f"the card read is not {case.registration_id}'s document",
+            code="evidence.card_of_another",
+        )
+    if evidence.card_problems:
+        raise TransitionError(
+            "the card read has problems: refer or reject",
+            code="evidence.card_problem",
+            problems=",".join(evidence.card_problems),
+        )
+    if evidence.record_mismatches:
+        raise TransitionError(
+            "the card and the registration differ: refer or reject",
+            code="evidence.record_mismatch",
+            fields=",".join(evidence.record_mismatches),
+        )
+    if evidence.face is None:
+        raise TransitionError("the face has not been matched yet", code="evidence.no_face_match")
+    if not face_allows_confirmation(
+        evidence.face, card_photo_checked_by_eye=evidence.card_photo_checked_by_eye
+    ):
+        raise TransitionError(
+            "the face match does not allow a confirmation: refer to a supervisor",
+            code="evidence.face_not_passed",
+        )
