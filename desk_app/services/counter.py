@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from desk_app.config import update_config_file
+from desk_app.domain.decisions import face_allows_confirmation
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, DocumentError, PermissionDeniedError
-from desk_app.domain.matching import Band
 from desk_app.domain.workflow import Action, CandidateState, Role
 from desk_app.idcard.protocol import CardText, CardType
 from desk_app.idcard.rules import validate_document
@@ -30,7 +30,7 @@ from desk_app.security.operators import add_operator, sign_in
 from desk_app.services.workflow import Workstation
 from desk_app.vision.engines import FaceEngine, NoFaceError, template_of
 from desk_app.vision.images import ImageError, decode_rgb
-from desk_app.vision.verification import Comparison, Reason, Reference, Verification
+from desk_app.vision.verification import Reference, Verification
 
 
 @dataclass(frozen=True)
@@ -346,21 +346,10 @@ def reference_from_photo(engine: FaceEngine, data: bytes | None) -> Reference:
 
 
 def may_confirm(verification: Verification, *, card_photo_checked_by_eye: bool) -> bool:
-    """Whether the clerk may confirm on this match result (else refer to a supervisor).
-
-    A pass may be confirmed. Without a vendor WLT decoder the chip portrait is never available,
-    so a result whose only shortfall is the missing card portrait may be confirmed when the live
-    face passes against the registered e-photo AND the clerk has compared the printed card photo
-    with the person: a person's judgement, never the face score alone (domain.md section 7).
-    """
-    if verification.decision is Band.PASS:
-        return True
-    if verification.decision is not Band.REVIEW:
-        return False
-    if set(verification.reasons) != {Reason.CARD_MISSING}:
-        return False
-    live_ephoto = next(s for s in verification.scores if s.comparison is Comparison.LIVE_EPHOTO)
-    return live_ephoto.band is Band.PASS and card_photo_checked_by_eye
+    """Whether the clerk may confirm on this match result (else refer to a supervisor)."""
+    return face_allows_confirmation(
+        verification.result(), card_photo_checked_by_eye=card_photo_checked_by_eye
+    )
 
 
 def add_operator_as(

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from desk_app.config import ThresholdSettings
+from desk_app.domain.decisions import FaceResult
 from desk_app.domain.matching import Band, Thresholds
 from desk_app.vision.engines import FaceEngine, Template
 
@@ -59,6 +60,15 @@ class Verification:
     scores: tuple[Score, ...]
     engine: str
     model_version: str
+
+    def result(self) -> FaceResult:
+        """The match as the decision rule takes it."""
+        live_ephoto = next(s for s in self.scores if s.comparison is Comparison.LIVE_EPHOTO)
+        return FaceResult(
+            decision=self.decision,
+            only_card_portrait_missing=set(self.reasons) == {Reason.CARD_MISSING},
+            live_ephoto=live_ephoto.band,
+        )
 
     def as_record(self) -> dict[str, object]:
         """What the transition keeps as evidence: scores, thresholds, engine and model."""
