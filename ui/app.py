@@ -18,9 +18,8 @@ from PySide6.QtWidgets import QApplication
 from desk_app.bootstrap import Application, build_application
 from desk_app.camera.sources import CameraSource, open_source
 from desk_app.config import Settings, load_settings
-from desk_app.persistence.repositories import CandidateRepository
 from desk_app.services.counter import CounterQueries
-from desk_app.services.demo import DEMO_PASSWORD, build_demo
+from desk_app.services.demo import DEMO_PASSWORD, build_demo, has_candidates
 from desk_app.services.demo_counter import demo_counter_cards
 from ui.context import Services
 from ui.demo import DemoPanel, DemoStage
@@ -72,9 +71,7 @@ def demo_settings(settings: Settings, database_given: bool) -> Settings:
 
 
 def prepare_demo(application: Application) -> None:
-    with application.database.reading() as uow:
-        empty = not sum(CandidateRepository(uow.session).count_by_state().values())
-    if empty:
+    if not has_candidates(application.database):
         print(f"creating a demo database at {application.settings.database_url} ...")
         build_demo(
             application.database,

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import CandidateState, ReasonCode
-from desk_app.persistence.models import SyncConflict
 from desk_app.services.counter import ReviewCase, SignedIn, mask_document_number
 from desk_app.services.workflow import ChangeSet, Decision
-from desk_app.sync.binding import open_conflicts, resolve_conflict
+from desk_app.sync.binding import ConflictView, open_conflicts, resolve_conflict
 from ui.context import Services
 from ui.dialogs import ReasonDialog
 from ui.texts import document_text, error_text, kind_text, reason_text, state_text
@@ -125,7 +124,7 @@ class ReviewScreen(QWidget):
         conflict_layout.addWidget(self.conflict_list)
         conflict_layout.addWidget(self.settle_button)
         self.conflict_box.setVisible(False)
-        self.conflicts: list[SyncConflict] = []
+        self.conflicts: list[ConflictView] = []
         right.addWidget(self.conflict_box)
         self.thresholds = QLabel()
         self.thresholds.setWordWrap(True)
@@ -165,12 +164,12 @@ class ReviewScreen(QWidget):
         )
         database = self.services.application.database
         self.services.operations.run(
-            lambda: list(open_conflicts(database)),
+            lambda: open_conflicts(database),
             on_success=self._show_conflicts,
             on_failure=self.show_error,
         )
 
-    def _show_conflicts(self, conflicts: list[SyncConflict]) -> None:
+    def _show_conflicts(self, conflicts: list[ConflictView]) -> None:
         self.conflicts = conflicts
         self.conflict_list.clear()
         for conflict in conflicts:

@@ -8,16 +8,22 @@ always read back from the database rather than guessed from the exception.
 from __future__ import annotations
 
 import contextlib
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desk_app.bootstrap import Application, connect_syncer
 from desk_app.domain.errors import DeskError
 from desk_app.sync.binding import SyncStatus, sync_status
-from desk_app.sync.syncer import Syncer
 from ui.operations import Operations
 
 SYNC_INTERVAL_MS = 30_000
+
+
+class _Syncer(Protocol):
+    """What the window needs of the core's syncer (built by ``bootstrap.connect_syncer``)."""
+
+    def sync_once(self) -> object: ...
 
 
 class BackgroundSync(QObject):
@@ -34,7 +40,7 @@ class BackgroundSync(QObject):
         super().__init__(parent)
         self._application = application
         self._operations = operations
-        self._syncer: Syncer | None = None
+        self._syncer: _Syncer | None = None
         self._running = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)

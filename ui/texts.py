@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from desk_app.domain.candidate import CandidateKind
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
 from desk_app.domain.workflow import CandidateState, ReasonCode, Role
@@ -36,11 +37,11 @@ def role_text(role: Role) -> str:
     }[role]
 
 
-def kind_text(kind: str) -> str:
+def kind_text(kind: CandidateKind) -> str:
     return {
-        "new": translate("Texts", "New registration"),
-        "enrolled": translate("Texts", "Enrolled (keeps ticket number)"),
-    }.get(kind, kind)
+        CandidateKind.NEW: translate("Texts", "New registration"),
+        CandidateKind.ENROLLED: translate("Texts", "Enrolled (keeps ticket number)"),
+    }[kind]
 
 
 def document_text(document_type: DocumentType) -> str:

@@ -7,6 +7,7 @@ common 12-digit form: city (2) + county (2) + period (3) + sequence (5).
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,15 @@ def default_period(today: date) -> str:
     if today.month <= 9:
         return f"{today.year % 100:02d}2"
     return f"{(today.year + 1) % 100:02d}1"
+
+
+class TicketStatus(enum.StrEnum):
+    """A ticket number's life: issued from a leased block, kept (an enrolled candidate's own
+    number), or retired with its revoked confirmation (never issued again)."""
+
+    ISSUED = "issued"
+    KEPT = "kept"
+    RETIRED = "retired"
 
 
 @dataclass(frozen=True)

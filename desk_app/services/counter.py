@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from desk_app.config import update_config_file
+from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
 from desk_app.domain.decisions import face_allows_confirmation
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, DocumentError, PermissionDeniedError
@@ -45,7 +46,7 @@ class SignedIn:
 class CandidateView:
     id: int
     registration_id: str
-    kind: str
+    kind: CandidateKind
     name: str
     sex: str
     birth_date: date | None
@@ -58,7 +59,7 @@ class CandidateView:
     tutoring_unit: str | None
     class_name: str | None
     ticket_number: str | None
-    prior_diploma_status: str
+    prior_diploma_status: PriorDiplomaStatus
     state: CandidateState
     version: int
     earlier_attempts: int = 0  # earlier refer / reject decisions on this record
@@ -97,7 +98,7 @@ def _view(
     return CandidateView(
         id=candidate.id,
         registration_id=candidate.registration_id,
-        kind=candidate.kind,
+        kind=CandidateKind(candidate.kind),
         name=candidate.name,
         sex=candidate.sex,
         birth_date=candidate.birth_date,
@@ -110,7 +111,7 @@ def _view(
         tutoring_unit=candidate.tutoring_unit,
         class_name=candidate.class_name,
         ticket_number=candidate.ticket_number,
-        prior_diploma_status=candidate.prior_diploma_status,
+        prior_diploma_status=PriorDiplomaStatus(candidate.prior_diploma_status),
         state=CandidateState(candidate.state),
         version=candidate.version,
         earlier_attempts=attempts,

@@ -168,6 +168,12 @@ class DemoSummary:
     report: ImportReport | None = None
 
 
+def has_candidates(database: Database) -> bool:
+    """Whether the database holds any pre-registration (a demo is only built into an empty one)."""
+    with database.reading() as uow:
+        return bool(sum(CandidateRepository(uow.session).count_by_state().values()))
+
+
 def build_demo(
     database: Database,
     workflow: WorkflowService,

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk_app.domain.sync_events import EVENT_FORMAT, Attachment, TransitionEvent
+from desk_app.domain.tickets import TicketStatus
 from desk_app.persistence.models import (
     AuditEntry,
     Candidate,
@@ -25,8 +27,6 @@ from desk_app.persistence.models import (
     Transition,
 )
 
-EVENT_VERSION = 1
-
 
 def record_transition(
     session: Session,
@@ -36,12 +36,12 @@ def record_transition(
     operator: Operator,
     audit_entry: AuditEntry,
     ticket_series: str | None,
-    ticket_kind: str | None,
+    ticket_kind: TicketStatus | None,
 ) -> OutboxEvent:
     """Add the event describing ``transition`` to the caller's transaction."""
     event_id = str(uuid.uuid4())
-    payload: dict[str, Any] = {
-        "format": EVENT_VERSION,
+    payload: TransitionEvent = {
+        "format": EVENT_FORMAT,
         "event_id": event_id,
         "kind": "transition",
         "registration_id": candidate.registration_id,
@@ -65,18 +65,18 @@ def record_transition(
         "approved_by": transition.approved_by,
         "ticket_number": transition.ticket_number,
         "ticket_series": ticket_series,
-        "ticket_kind": ticket_kind,  # "issued" from a leased block, "kept" (enrolled), or None
+        "ticket_kind": ticket_kind,
         "audit": {"sequence": audit_entry.sequence, "entry_hash": audit_entry.entry_hash},
         "attachments": _attachments(session, transition.evidence),
     }
     event = OutboxEvent(
-        event_id=event_id, registration_id=candidate.registration_id, payload=payload
+        event_id=event_id, registration_id=candidate.registration_id, payload=dict(payload)
     )
     session.add(event)
     return event
 
 
-def _attachments(session: Session, evidence: dict[str, Any]) -> list[dict[str, Any]]:
+def _attachments(session: Session, evidence: dict[str, Any]) -> list[Attachment]:
     """The live photo kept as evidence and its templates: they travel with the event, since
     the central side keeps the evidence of every decision it accepts."""
     photo_id = evidence.get("live_photo")

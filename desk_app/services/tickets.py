@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desk_app.domain.errors import TicketNumberError
-from desk_app.domain.tickets import TicketLayout
+from desk_app.domain.tickets import TicketLayout, TicketStatus
 from desk_app.persistence.models import TicketBlock, TicketNumber, TicketSeries, utc_now
 from desk_app.persistence.repositories import TicketRepository
 
@@ -87,7 +87,9 @@ def issue_ticket_number(session: Session, policy: TicketPolicy, candidate_id: in
     number = policy.layout.format(block.next_sequence)
     block.next_sequence += 1
     session.add(
-        TicketNumber(number=number, candidate_id=candidate_id, block_id=block.id, status="issued")
+        TicketNumber(
+            number=number, candidate_id=candidate_id, block_id=block.id, status=TicketStatus.ISSUED
+        )
     )
     return number
 
@@ -102,12 +104,14 @@ def keep_ticket_number(session: Session, number: str, candidate_id: int) -> None
             number=number,
         )
     if existing is None:
-        session.add(TicketNumber(number=number, candidate_id=candidate_id, status="kept"))
+        session.add(
+            TicketNumber(number=number, candidate_id=candidate_id, status=TicketStatus.KEPT)
+        )
 
 
 def retire_ticket_number(session: Session, number: str) -> None:
     """A revoked confirmation's issued number is retired: it stays taken, never issued again."""
     ticket = TicketRepository(session).number(number)
-    if ticket is not None and ticket.status == "issued":
-        ticket.status = "retired"
+    if ticket is not None and ticket.status == TicketStatus.ISSUED:
+        ticket.status = TicketStatus.RETIRED
         ticket.retired_at = utc_now()

@@ -16,6 +16,7 @@ from desk_app.domain.candidate import CandidateKind
 from desk_app.domain.decisions import Actor, Case, Scope, check_decision, check_scope
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import NotFoundError, PermissionDeniedError, TransitionError
+from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.database import Database, UnitOfWork
 from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
@@ -214,7 +215,11 @@ class WorkflowService:
                     operator=operator,
                     audit_entry=entry,
                     ticket_series=self._tickets.layout.series if issued else None,
-                    ticket_kind=None if ticket is None else ("issued" if issued else "kept"),
+                    ticket_kind=(
+                        None
+                        if ticket is None
+                        else (TicketStatus.ISSUED if issued else TicketStatus.KEPT)
+                    ),
                 )
             uow.commit()
         if self._faces is not None:

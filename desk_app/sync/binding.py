@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from desk_app.domain.errors import NotFoundError, PermissionDeniedError
+from desk_app.domain.sync_events import UNACCEPTED, OutboxStatus
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
@@ -115,7 +117,7 @@ def sync_status(database: Database, ticket_series: str) -> SyncStatus | None:
         counts: dict[str, int] = dict(
             session.execute(
                 select(OutboxEvent.status, func.count())
-                .where(OutboxEvent.status.in_(("pending", "parked")))
+                .where(OutboxEvent.status.in_(UNACCEPTED))
                 .group_by(OutboxEvent.status)
             ).all()
         )
@@ -130,31 +132,58 @@ def sync_status(database: Database, ticket_series: str) -> SyncStatus | None:
             last_attempt_at=binding.last_attempt_at,
             last_success_at=binding.last_success_at,
             last_error=binding.last_error,
-            pending=int(counts.get("pending", 0)),
-            parked=int(counts.get("parked", 0)),
+            pending=int(counts.get(OutboxStatus.PENDING, 0)),
+            parked=int(counts.get(OutboxStatus.PARKED, 0)),
             conflicts=int(conflicts),
             pulled_through=binding.pulled_through,
             tickets_left=tickets_left,
         )
 
 
-def open_conflicts(database: Database) -> Sequence[SyncConflict]:
+@dataclass(frozen=True)
+class ConflictView:
+    """A local change the central database refused, with both versions: what the supervisor
+    sees (a plain value, safe to hand to another thread)."""
+
+    id: int
+    registration_id: str
+    event_id: str
+    reason_code: str
+    message: str
+    local_version: dict[str, Any]  # {"event": the refused event}
+    central_version: dict[str, Any]  # the record as the central side has it
+    detected_at: datetime
+    resolved_at: datetime | None
+    resolved_by: str | None
+
+    @classmethod
+    def of(cls, row: SyncConflict) -> ConflictView:
+        return cls(
+            id=row.id,
+            registration_id=row.registration_id,
+            event_id=row.event_id,
+            reason_code=row.reason_code,
+            message=row.message,
+            local_version=dict(row.local_version),
+            central_version=dict(row.central_version),
+            detected_at=row.detected_at,
+            resolved_at=row.resolved_at,
+            resolved_by=row.resolved_by,
+        )
+
+
+def open_conflicts(database: Database) -> list[ConflictView]:
     """Refused local changes with both versions, for the supervisor queue."""
     with database.reading() as uow:
-        return (
-            uow.session.execute(
-                select(SyncConflict)
-                .where(SyncConflict.resolved_at.is_(None))
-                .order_by(SyncConflict.id)
-            )
-            .scalars()
-            .all()
-        )
+        rows = uow.session.execute(
+            select(SyncConflict).where(SyncConflict.resolved_at.is_(None)).order_by(SyncConflict.id)
+        ).scalars()
+        return [ConflictView.of(row) for row in rows]
 
 
 def resolve_conflict(
     database: Database, conflict_id: int, supervisor_id: str, note: str = ""
-) -> SyncConflict:
+) -> ConflictView:
     """A supervisor has looked at both versions and settled the case (recorded and audited).
 
     The central decision stands either way; what follows (a revocation, a new decision) is an
@@ -183,8 +212,9 @@ def resolve_conflict(
             subject=conflict.registration_id,
             details={"conflict": conflict.id, "event_id": conflict.event_id, "note": note},
         )
+        settled = ConflictView.of(conflict)
         uow.commit()
-    return conflict
+    return settled
 
 
 def parked_events(database: Database) -> Sequence[OutboxEvent]:
@@ -192,7 +222,7 @@ def parked_events(database: Database) -> Sequence[OutboxEvent]:
         return (
             uow.session.execute(
                 select(OutboxEvent)
-                .where(OutboxEvent.status == "parked")
+                .where(OutboxEvent.status == OutboxStatus.PARKED)
                 .order_by(OutboxEvent.sequence)
             )
             .scalars()

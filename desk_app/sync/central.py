@@ -44,6 +44,8 @@ from sqlalchemy.pool import NullPool
 from desk_app.domain.decisions import Actor, Case, Scope, check_decision, check_scope
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, PermissionDeniedError
+from desk_app.domain.sync_events import Attachment, EventOutcome, TransitionEvent
+from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.persistence.database import Database, upgrade_schema
 from desk_app.persistence.models import (
@@ -138,15 +140,10 @@ class BlockGrant:
 
 @dataclass(frozen=True)
 class EventAnswer:
-    """The central answer to one event.
-
-    ``accepted`` and ``rejected`` are final (stored, and given again for a replay); ``error`` means
-    the event could not be applied for an unexpected reason and may be retried; ``deferred`` means
-    an earlier event of the same candidate in the batch failed, so this one was not tried.
-    """
+    """The central answer to one event (see ``EventOutcome``)."""
 
     event_id: str
-    outcome: str
+    outcome: EventOutcome
     reason_code: str | None = None
     message: str = ""
     central_version: dict[str, Any] | None = None
@@ -326,7 +323,7 @@ class CentralDatabase:
     def apply_events(
         self,
         counter_id: str,
-        events: Sequence[dict[str, Any]],
+        events: Sequence[TransitionEvent],
         audit_head: tuple[int, str] | None = None,
     ) -> list[EventAnswer]:
         """Apply a batch of a counter's events in order; one answer per event, same order.
@@ -476,7 +473,7 @@ class _Batch:
 def _apply_batch(
     session: Session,
     counter_id: str,
-    events: Sequence[dict[str, Any]],
+    events: Sequence[TransitionEvent],
     audit_head: tuple[int, str] | None,
 ) -> list[EventAnswer]:
     counter = session.get(CentralCounter, counter_id)
@@ -493,10 +490,10 @@ def _apply_batch(
             select(CentralEvent).where(CentralEvent.event_id.in_(event_ids))
         ).scalars()
     }
-    fresh: dict[str, dict[str, Any]] = {}
+    fresh: dict[str, TransitionEvent] = {}
     for event_id, event in zip(event_ids, events, strict=True):
         if event_id not in stored and event_id not in fresh:
-            fresh[event_id] = dict(event)
+            fresh[event_id] = event
     answers: dict[str, EventAnswer] = {}
     if fresh:
         try:
@@ -514,7 +511,7 @@ def _apply_batch(
         for event_id, row in stored.items():
             answers[event_id] = EventAnswer(
                 event_id,
-                row.outcome,
+                EventOutcome(row.outcome),
                 row.reason_code,
                 row.message,
                 versions.get(row.registration_id),
@@ -525,7 +522,7 @@ def _apply_batch(
 
 
 def _apply_one_by_one(
-    session: Session, counter: CentralCounter, scope: CounterScope, events: list[dict[str, Any]]
+    session: Session, counter: CentralCounter, scope: CounterScope, events: list[TransitionEvent]
 ) -> dict[str, EventAnswer]:
     answers: dict[str, EventAnswer] = {}
     failed: set[str] = set()
@@ -533,7 +530,7 @@ def _apply_one_by_one(
         event_id = str(event.get("event_id", ""))
         registration_id = str(event.get("registration_id", ""))
         if registration_id in failed:
-            answers[event_id] = EventAnswer(event_id, "deferred", "sync.deferred")
+            answers[event_id] = EventAnswer(event_id, EventOutcome.DEFERRED, "sync.deferred")
             continue
         try:
             with session.begin_nested():
@@ -543,32 +540,34 @@ def _apply_one_by_one(
                 raise
             log.warning("event %s could not be applied", event_id, exc_info=True)
             detail = str(getattr(error, "orig", None) or error)[:500]
-            answers[event_id] = EventAnswer(event_id, "error", "sync.apply_failed", detail)
+            answers[event_id] = EventAnswer(
+                event_id, EventOutcome.ERROR, "sync.apply_failed", detail
+            )
             failed.add(registration_id)
     return answers
 
 
 def _apply_together(
-    session: Session, counter: CentralCounter, scope: CounterScope, events: list[dict[str, Any]]
+    session: Session, counter: CentralCounter, scope: CounterScope, events: list[TransitionEvent]
 ) -> dict[str, EventAnswer]:
     batch = _read_batch(session, counter, scope, events)
-    verdicts: dict[str, tuple[str, str | None, str]] = {}  # event id -> (outcome, code, message)
+    verdicts: dict[str, tuple[EventOutcome, str | None, str]] = {}  # (outcome, code, message)
     failed: set[str] = set()
     for event in events:
         event_id = str(event.get("event_id", ""))
         registration_id = str(event.get("registration_id", ""))
         if registration_id in failed:
-            verdicts[event_id] = ("deferred", "sync.deferred", "")
+            verdicts[event_id] = (EventOutcome.DEFERRED, "sync.deferred", "")
             continue
         try:
             _judge(batch, event)
         except DeskError as refusal:
-            verdicts[event_id] = ("rejected", refusal.code, refusal.message)
+            verdicts[event_id] = (EventOutcome.REJECTED, refusal.code, refusal.message)
         except (KeyError, TypeError, ValueError, AttributeError) as error:  # a malformed event
-            verdicts[event_id] = ("error", "sync.malformed_event", repr(error)[:500])
+            verdicts[event_id] = (EventOutcome.ERROR, "sync.malformed_event", repr(error)[:500])
             failed.add(registration_id)
         else:
-            verdicts[event_id] = ("accepted", None, "")
+            verdicts[event_id] = (EventOutcome.ACCEPTED, None, "")
     _write_batch(session, batch)
     versions = _snapshots(session, {str(e.get("registration_id", "")) for e in events})
     answers: dict[str, EventAnswer] = {}
@@ -578,7 +577,7 @@ def _apply_together(
         outcome, code, message = verdicts[event_id]
         version = versions.get(str(event.get("registration_id", "")))
         answers[event_id] = EventAnswer(event_id, outcome, code, message, version)
-        if outcome in ("accepted", "rejected"):
+        if outcome.final:
             log_rows.append(
                 {
                     "event_id": event_id,
@@ -599,7 +598,7 @@ def _apply_together(
 
 
 def _read_batch(
-    session: Session, counter: CentralCounter, scope: CounterScope, events: list[dict[str, Any]]
+    session: Session, counter: CentralCounter, scope: CounterScope, events: list[TransitionEvent]
 ) -> _Batch:
     registration_ids = {str(e.get("registration_id", "")) for e in events}
     candidates = {
@@ -659,7 +658,7 @@ def _read_batch(
     return _Batch(counter, scope, candidates, operators, blocks, numbers, referrers)
 
 
-def _judge(batch: _Batch, event: dict[str, Any]) -> None:
+def _judge(batch: _Batch, event: TransitionEvent) -> None:
     """Check one event against the state the batch has reached; record its effects if legal.
 
     Raises a DeskError naming the rule it breaks (nothing of the event is recorded then).
@@ -705,7 +704,8 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
             "decided elsewhere first",
             code="sync.conflict",
         )
-    reason = ReasonCode(event["reason_code"]) if event.get("reason_code") else None
+    reason_code = event.get("reason_code")
+    reason = ReasonCode(reason_code) if reason_code else None
     target = check_decision(action, case, actor, scope, reason=reason)
     if target.value != event["to_state"]:
         raise RefusedEventError(
@@ -736,7 +736,7 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
         batch.numbers[new_number["number"]] = (candidate["id"], new_number["status"])
     if retired is not None:
         batch.retired_numbers.append(retired)
-        batch.numbers[retired] = (candidate["id"], "retired")
+        batch.numbers[retired] = (candidate["id"], TicketStatus.RETIRED)
     if action is Action.REFER:
         batch.referrers[candidate["id"]] = operator_id
     for photo, templates in photos:
@@ -786,22 +786,22 @@ def _judge(batch: _Batch, event: dict[str, Any]) -> None:
 
 
 def _ticket_effect(
-    batch: _Batch, candidate: dict[str, Any], action: Action, event: dict[str, Any]
+    batch: _Batch, candidate: dict[str, Any], action: Action, event: TransitionEvent
 ) -> tuple[str | None, dict[str, Any] | None, str | None]:
     """(ticket number of the transition, ticket_numbers row to add, number to retire)."""
     if action is Action.REVOKE:
         own = candidate["ticket_number"]
-        issued = own is not None and batch.numbers.get(own, (0, ""))[1] == "issued"
+        issued = own is not None and batch.numbers.get(own, (0, ""))[1] == TicketStatus.ISSUED
         return None, None, own if issued else None
     if action not in (Action.CONFIRM, Action.APPROVE):
         return None, None, None
     number = event.get("ticket_number")
     kind = event.get("ticket_kind")
-    if not number or kind not in ("issued", "kept"):
+    if not number or kind not in (TicketStatus.ISSUED, TicketStatus.KEPT):
         raise RefusedEventError("a confirmation without a ticket number", code="sync.bad_event")
     number = str(number)
     holder = batch.numbers.get(number)
-    if kind == "kept":
+    if kind == TicketStatus.KEPT:
         if number != candidate["ticket_number"]:
             raise RefusedEventError(
                 f"kept ticket number {number} is not the candidate's {candidate['ticket_number']}",
@@ -812,7 +812,11 @@ def _ticket_effect(
                 f"ticket number {number} already belongs to another candidate",
                 code="ticket.number_taken",
             )
-        row = None if holder is not None else _number_row(number, candidate["id"], None, "kept")
+        row = (
+            None
+            if holder is not None
+            else _number_row(number, candidate["id"], None, TicketStatus.KEPT)
+        )
         return number, row, None
     block_id = _leased_block(batch, str(event.get("ticket_series") or ""), number)
     if holder is not None:
@@ -825,11 +829,11 @@ def _ticket_effect(
             f"{candidate['ticket_number']}",
             code="ticket.mismatch",
         )
-    return number, _number_row(number, candidate["id"], block_id, "issued"), None
+    return number, _number_row(number, candidate["id"], block_id, TicketStatus.ISSUED), None
 
 
 def _attachment_rows(
-    candidate_id: int, item: dict[str, Any]
+    candidate_id: int, item: Attachment
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The photo and template rows of an attachment, refused if it is not what it claims."""
     data = base64.b64decode(item["data"], validate=True)
@@ -869,10 +873,10 @@ def _attachment_rows(
     return photo, templates
 
 
-def _logged_payload(event: dict[str, Any]) -> dict[str, Any]:
+def _logged_payload(event: TransitionEvent) -> dict[str, Any]:
     """The event as the log keeps it: attachments by checksum (their bytes are in photos)."""
     if not isinstance(event.get("attachments"), list) or not event["attachments"]:
-        return event
+        return dict(event)
     return {
         **event,
         "attachments": [
@@ -930,7 +934,7 @@ def _write_batch(session: Session, batch: _Batch) -> None:
         session.execute(
             update(TicketNumber)
             .where(TicketNumber.number.in_(batch.retired_numbers))
-            .values(status="retired", retired_at=utc_now())
+            .values(status=TicketStatus.RETIRED, retired_at=utc_now())
         )
     for transition_index, candidate_id, photo, templates in batch.photos:
         photo_id = session.execute(insert(Photo).returning(Photo.id), photo).scalar_one()

@@ -21,13 +21,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from desk_app.domain.errors import DeskError
 from desk_app.domain.progress import Progress
+from desk_app.domain.sync_events import UNACCEPTED, EventOutcome, OutboxStatus, TransitionEvent
+from desk_app.domain.tickets import TicketStatus
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditHead,
@@ -53,8 +55,6 @@ from desk_app.sync.central import (
 )
 
 log = logging.getLogger(__name__)
-
-UNACCEPTED = ("pending", "parked")
 
 
 @dataclass(frozen=True)
@@ -88,14 +88,14 @@ class SyncReport:
 
 # Hooks for tests: how a push batch reaches the central side.
 PushTransport = Callable[
-    [CentralDatabase, str, list[dict[str, Any]], tuple[int, str] | None], list[EventAnswer]
+    [CentralDatabase, str, list[TransitionEvent], tuple[int, str] | None], list[EventAnswer]
 ]
 
 
 def direct_push(
     central: CentralDatabase,
     counter_id: str,
-    events: list[dict[str, Any]],
+    events: list[TransitionEvent],
     audit_head: tuple[int, str] | None,
 ) -> list[EventAnswer]:
     return central.apply_events(counter_id, events, audit_head)
@@ -252,7 +252,7 @@ class Syncer:
             failed.update(
                 str(event.get("registration_id", ""))
                 for event, answer in zip(events, answers, strict=True)
-                if answer.outcome in ("error", "deferred")
+                if not answer.outcome.final
             )
             report.pushed += len(events)
             if not progressed:
@@ -260,13 +260,13 @@ class Syncer:
 
     def _pending_batch(
         self, skipped: set[str]
-    ) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+    ) -> tuple[list[TransitionEvent], tuple[int, str] | None]:
         with self._database.reading() as uow:
             rows = (
                 uow.session.execute(
                     select(OutboxEvent)
                     .where(
-                        OutboxEvent.status == "pending",
+                        OutboxEvent.status == OutboxStatus.PENDING,
                         OutboxEvent.registration_id.not_in(skipped),
                     )
                     .order_by(OutboxEvent.sequence)
@@ -277,10 +277,12 @@ class Syncer:
             )
             head = uow.session.get(AuditHead, 1)
             audit_head = (head.sequence, head.entry_hash) if head is not None else None
-        return [{**row.payload, "sequence": row.sequence} for row in rows], audit_head
+        # The counter's own outbox, written by services.outbox: its rows are TransitionEvents.
+        events = [cast(TransitionEvent, {**row.payload, "sequence": row.sequence}) for row in rows]
+        return events, audit_head
 
     def _store_answers(
-        self, events: list[dict[str, Any]], answers: list[EventAnswer], report: SyncReport
+        self, events: list[TransitionEvent], answers: list[EventAnswer], report: SyncReport
     ) -> bool:
         """Record the central answers locally in one transaction; True if any was final."""
         progressed = False
@@ -298,27 +300,27 @@ class Syncer:
             settled: dict[str, EventAnswer] = {}  # the last final answer per candidate
             for answer in answers:
                 row = rows.get(answer.event_id)
-                if row is None or row.status != "pending":
+                if row is None or row.status != OutboxStatus.PENDING:
                     continue
-                if answer.outcome == "accepted":
-                    row.status, row.answered_at = "accepted", now
+                if answer.outcome is EventOutcome.ACCEPTED:
+                    row.status, row.answered_at = OutboxStatus.ACCEPTED, now
                     settled[row.registration_id] = answer
                     report.accepted += 1
                     progressed = True
-                elif answer.outcome == "rejected":
-                    row.status, row.answered_at = "rejected", now
+                elif answer.outcome is EventOutcome.REJECTED:
+                    row.status, row.answered_at = OutboxStatus.REJECTED, now
                     row.reason_code, row.message = answer.reason_code, answer.message
                     self._record_conflict(session, row, answer)
                     settled[row.registration_id] = answer
                     report.rejected += 1
                     report.rejections.append((row.registration_id, answer.reason_code or ""))
                     progressed = True
-                elif answer.outcome == "error":
+                elif answer.outcome is EventOutcome.ERROR:
                     row.attempts += 1
                     row.reason_code, row.message = answer.reason_code, answer.message
                     report.failed += 1
                     if row.attempts >= self._options.max_attempts:
-                        row.status, row.answered_at = "parked", now
+                        row.status, row.answered_at = OutboxStatus.PARKED, now
                         report.parked += 1
                         progressed = True
                         log.warning("event %s parked: %s", row.event_id, answer.message)
@@ -381,8 +383,8 @@ class Syncer:
             if own_number and own_number != local.ticket_number:
                 # The number this counter issued for a refused decision stays taken forever.
                 ticket = session.get(TicketNumber, own_number)
-                if ticket is not None and ticket.status == "issued":
-                    ticket.status, ticket.retired_at = "retired", utc_now()
+                if ticket is not None and ticket.status == TicketStatus.ISSUED:
+                    ticket.status, ticket.retired_at = TicketStatus.RETIRED, utc_now()
 
     # --- pull -------------------------------------------------------------------------------
 
