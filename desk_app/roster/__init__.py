@@ -12,13 +12,13 @@ from desk_app.roster.photos import (
     ZipPhotoSource,
 )
 from desk_app.roster.reader import (
-    DEFAULT_MAX_BYTES,
     ImportCancelledError,
     RosterReadResult,
     RosterRow,
     RowProblem,
     read_roster,
 )
+from desk_app.roster.untrusted_file import DEFAULT_MAX_BYTES
 from desk_app.roster.values import MAX_CELL_LENGTH
 from desk_app.roster.writer import neutralise_cell, roster_cells, write_roster, write_table
 

@@ -12,12 +12,7 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import zipfile
-import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,34 +31,24 @@ from desk_app.roster.columns import (
     REQUIRED_COLUMNS,
     HeaderLayout,
     layout_from_header,
-    match_header,
 )
+from desk_app.roster.table import CellFlag, is_blank
+from desk_app.roster.untrusted_file import DEFAULT_MAX_BYTES, open_table
 from desk_app.roster.values import (
     MAX_CELL_LENGTH,
     check_email,
     find_control_character,
-    loses_digits,
     normalise_phone,
     parse_date_text,
     restore_neutralised,
     split_ticket_numbers,
-    spreadsheet_text,
     to_ascii,
 )
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-# An XLSX is a ZIP of XML: real workbooks expand 5 to 15 times; far more means a ZIP bomb.
-UNPACKED_SIZE_FACTOR = 10
 _EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 _REPORT_EVERY = 1000
-_XML_PROLOGUE_BYTES = 64 * 1024
-_CSV_DELIMITERS = (",", ";", "\t", "|", "，")
 
 TicketNumberCheck = Callable[[str], str | None]
-# A cell flagged while reading the file: (position in the row, problem code, reason).
-# Position -1 stands for the whole row.
-_CellFlag = tuple[int, str, str]
-_RawRow = tuple[int, list[str], list[_CellFlag] | None]
 
 
 class ImportCancelledError(ImportFileError):
@@ -109,403 +94,6 @@ class RosterReadResult:
     rows: list[RosterRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Table:
-    """A file opened as rows of text cells, with the header already taken off."""
-
-    header: list[str]
-    header_row: int
-    rows: Iterator[_RawRow]
-    estimated_rows: int
-    short_rows_are_problems: bool  # CSV: a missing cell means a shifted row
-    close: Callable[[], None] = lambda: None
-
-
-# --- the file as a whole -----------------------------------------------------------------------
-
-_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-_OTHER_FORMATS = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls or a password-protected workbook"),
-    (b"%PDF", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"{\\rtf", "an RTF document"),
-)
-_WIDE_ENCODINGS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-_SAVE_AS = "save it from the spreadsheet program as 'CSV UTF-8' or as an .xlsx workbook"
-
-
-def _check_file(path: Path, max_bytes: int) -> None:
-    """The checks that need no reading: the file exists, is a file, and is not too large."""
-    try:
-        if not path.exists():
-            raise ImportFileError(f"{path} does not exist", code="import.missing_file")
-        if not path.is_file():
-            raise ImportFileError(f"{path} is not a file", code="import.not_a_file")
-        size = path.stat().st_size
-    except OSError as error:
-        raise _read_failure(path, error) from error
-    if size == 0:
-        raise ImportFileError(f"{path.name} is empty", code="import.empty_file")
-    if size > max_bytes:
-        raise ImportFileError(
-            f"{path.name} has {size:,} bytes, more than the limit of {max_bytes:,}",
-            code="import.too_large",
-            size=size,
-        )
-
-
-def _read_failure(path: Path, error: OSError) -> ImportFileError:
-    return ImportFileError(
-        f"{path.name} cannot be read: {error.strerror or error}", code="import.read_failed"
-    )
-
-
-def _read_head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as stream:
-            return stream.read(16)
-    except OSError as error:
-        raise _read_failure(path, error) from error
-
-
-def _read_text_bytes(path: Path, max_bytes: int) -> bytes:
-    """The whole file; the size is checked again because the file may grow after the check."""
-    try:
-        with path.open("rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        raise _read_failure(path, error) from error
-    if len(data) > max_bytes:
-        raise ImportFileError(
-            f"{path.name} grew beyond the limit of {max_bytes:,} bytes while being read",
-            code="import.too_large",
-        )
-    return data
-
-
-def _refuse_other_formats(data: bytes, name: str) -> None:
-    for signature, description in _OTHER_FORMATS:
-        if data.startswith(signature):
-            raise ImportFileError(
-                f"{name} is {description}, not a roster; {_SAVE_AS}",
-                code="import.unsupported_format",
-            )
-    for bom, encoding in _WIDE_ENCODINGS:
-        if data.startswith(bom):
-            raise ImportFileError(
-                f"{name} is {encoding} text, which is not supported; {_SAVE_AS}",
-                code="import.unsupported_encoding",
-            )
-    if b"\x00" in data:
-        sample = data[:512]
-        zeros_at_odd, zeros_at_even = sample[1::2].count(0), sample[0::2].count(0)
-        if (
-            max(zeros_at_odd, zeros_at_even) > len(sample) // 4
-            and min(zeros_at_odd, zeros_at_even) < len(sample) // 64
-        ):
-            raise ImportFileError(
-                f"{name} looks like UTF-16 text without a byte-order mark; {_SAVE_AS}",
-                code="import.unsupported_encoding",
-            )
-        raise ImportFileError(
-            f"{name} holds binary data, not text; {_SAVE_AS}", code="import.binary_content"
-        )
-
-
-def _decode(data: bytes, name: str, warnings_out: list[str]) -> str:
-    """UTF-8 (with or without BOM) first, because GB18030 would decode most UTF-8 as nonsense.
-
-    A file cut short in the middle of a multi-byte character keeps its complete part, with a
-    warning: its last row is then incomplete and the row checks report it.
-    """
-    encodings: tuple[str, ...] = ("utf-8", "gb18030")
-    if data.startswith(codecs.BOM_UTF8):
-        data, encodings = data[len(codecs.BOM_UTF8) :], ("utf-8",)
-    first_error: UnicodeDecodeError | None = None
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as error:
-            if error.end >= len(data) and error.start >= len(data) - 3:
-                warnings_out.append(
-                    f"{name} ends in the middle of a character: it may have been cut short"
-                )
-                return data[: error.start].decode(encoding)
-            first_error = first_error or error
-    position = first_error.start if first_error else 0
-    raise ImportFileError(
-        f"{name} is neither UTF-8 nor GB18030 text (byte {data[position]:#04x} at offset "
-        f"{position} is not valid in either); {_SAVE_AS}",
-        code="import.undecodable",
-        offset=position,
-    )
-
-
-def _looks_binary(text: str) -> bool:
-    """Control characters other than tab and line breaks are rare in real text."""
-    sample = text[:65536]
-    controls = sum(1 for character in sample if character < " " and character not in "\t\r\n\f")
-    return controls > max(8, len(sample) // 200)
-
-
-def _is_blank(cells: Sequence[str]) -> bool:
-    return not any(cell.strip() for cell in cells)
-
-
-def _pick_delimiter(text: str, warnings_out: list[str]) -> str:
-    """The separator that makes the first non-blank line name the most roster columns."""
-    best, best_count = ",", -1
-    sample = text[:65536]
-    for delimiter in _CSV_DELIMITERS:
-        for cells in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
-            if _is_blank(cells):
-                continue
-            count = sum(1 for cell in cells if match_header(cell) is not None)
-            if count > best_count:
-                best, best_count = delimiter, count
-            break
-    if best != ",":
-        warnings_out.append(f"the columns are separated by {best!r} instead of commas")
-    return best
-
-
-def _open_csv(data: bytes, name: str, warnings_out: list[str]) -> _Table:
-    text = _decode(data, name, warnings_out)
-    if not text.strip():
-        raise ImportFileError(f"{name} is empty", code="import.empty_file")
-    if _looks_binary(text):
-        raise ImportFileError(
-            f"{name} holds binary data, not text; {_SAVE_AS}", code="import.binary_content"
-        )
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=_pick_delimiter(text, warnings_out)
-    )
-    header_row = 0
-    header: list[str] = []
-    try:
-        for cells in reader:
-            header_row += 1
-            if not _is_blank(cells):
-                header = cells
-                break
-    except csv.Error as error:
-        raise ImportFileError(
-            f"the header of {name} is not valid CSV: {error}", code="import.bad_header"
-        ) from error
-
-    if not header:
-        raise ImportFileError(f"{name} has no rows at all", code="import.empty_file")
-
-    def rows() -> Iterator[_RawRow]:
-        row_number = header_row
-        try:
-            for cells in reader:
-                row_number += 1
-                yield row_number, cells, None
-        except csv.Error as error:
-            reason = f"the CSV cannot be read from this row on ({error}); later rows were not read"
-            yield row_number + 1, [], [(-1, "roster.csv_syntax", reason)]
-
-    estimated = max(text.count("\n") - header_row, 0)
-    return _Table(header, header_row, rows(), estimated, short_rows_are_problems=True)
-
-
-def _inspect_package(path: Path, max_bytes: int) -> None:
-    """Refuse ZIP bombs, non-workbook archives and XML with a DTD before openpyxl sees them.
-
-    defusedxml (used by openpyxl) refuses entity declarations too; checking the prologue here
-    as well keeps the refusal independent of how openpyxl happens to be configured.
-    """
-    name = path.name
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            names = {member.filename for member in members}
-            if "xl/workbook.xml" not in names:
-                raise ImportFileError(
-                    f"{name} is a ZIP archive but not an Excel workbook; {_SAVE_AS}",
-                    code="import.unsupported_format",
-                )
-            unpacked = sum(member.file_size for member in members)
-            limit = UNPACKED_SIZE_FACTOR * max_bytes
-            strings = next((m for m in members if m.filename == "xl/sharedStrings.xml"), None)
-            if unpacked > limit or (strings is not None and strings.file_size > max_bytes):
-                raise ImportFileError(
-                    f"{name} would unpack to {unpacked:,} bytes, more than the limit of "
-                    f"{limit:,}: refused as a possible ZIP bomb",
-                    code="import.unpacked_too_large",
-                )
-            for member in members:
-                if not member.filename.endswith((".xml", ".rels")):
-                    continue
-                with archive.open(member) as stream:
-                    prologue = stream.read(_XML_PROLOGUE_BYTES).upper()
-                if b"<!DOCTYPE" in prologue or b"<!ENTITY" in prologue:
-                    raise ImportFileError(
-                        f"{name} contains XML with a document type declaration "
-                        f"({member.filename}), which workbooks never need: refused as unsafe",
-                        code="import.unsafe_xml",
-                        part=member.filename,
-                    )
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
-        raise ImportFileError(
-            f"{name} is a damaged or incomplete XLSX workbook (perhaps cut short): {error}",
-            code="import.corrupt_xlsx",
-        ) from error
-
-
-def _xlsx_failure(name: str, error: Exception) -> ImportFileError:
-    from defusedxml.common import DefusedXmlException
-
-    cause: BaseException | None = error
-    for _depth in range(16):  # openpyxl wraps parse errors in its own ValueError
-        if cause is None:
-            break
-        if isinstance(cause, DefusedXmlException):
-            return ImportFileError(
-                f"{name} contains XML entities or a DTD: refused as unsafe "
-                f"({type(cause).__name__})",
-                code="import.unsafe_xml",
-            )
-        cause = cause.__cause__ or cause.__context__
-    return ImportFileError(
-        f"{name} is a damaged XLSX workbook ({type(error).__name__}: {error})".replace("\n", " "),
-        code="import.corrupt_xlsx",
-    )
-
-
-def _open_xlsx(path: Path, max_bytes: int, warnings_out: list[str]) -> _Table:
-    # openpyxl is imported here: it takes a noticeable time to load and most rosters are CSV.
-    import openpyxl
-
-    if not openpyxl.DEFUSEDXML:
-        raise ImportFileError(
-            "XLSX rosters are refused because openpyxl is not using defusedxml "
-            "(OPENPYXL_DEFUSEDXML is set); use a CSV file",
-            code="import.xlsx_unavailable",
-        )
-    _inspect_package(path, max_bytes)
-    # A file object rather than the path: openpyxl refuses names that do not end in .xlsx.
-    try:
-        stream = path.open("rb")
-    except OSError as error:
-        raise _read_failure(path, error) from error
-    try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many kinds of error for a broken package
-        stream.close()
-        raise _xlsx_failure(path.name, error) from error
-
-    def close() -> None:
-        workbook.close()
-        stream.close()
-
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise ImportFileError(f"{path.name} has no worksheet", code="import.corrupt_xlsx")
-        sheet = sheets[0]
-        if len(sheets) > 1:
-            warnings_out.append(
-                f"the workbook has {len(sheets)} sheets; only the first, {sheet.title!r}, was read"
-            )
-        declared_rows = sheet.max_row or 0
-        # Some programs write a wrong <dimension>; without it openpyxl reads every stored row.
-        sheet.reset_dimensions()
-        cells_by_row = enumerate(sheet.iter_rows(), start=1)
-        header_row, header = 0, []
-        for row_number, cells in cells_by_row:
-            texts = [spreadsheet_text(cell.value) for cell in cells]
-            if not _is_blank(texts):
-                header_row, header = row_number, texts
-                break
-    except ImportFileError:
-        close()
-        raise
-    except Exception as error:
-        close()
-        raise _xlsx_failure(path.name, error) from error
-    if not header:
-        close()
-        raise ImportFileError(f"{path.name} has no rows at all", code="import.empty_file")
-
-    def rows() -> Iterator[_RawRow]:
-        try:
-            for row_number, cells in cells_by_row:
-                yield row_number, *_xlsx_row_text(cells)
-        except ImportFileError:
-            raise
-        except Exception as error:
-            raise _xlsx_failure(path.name, error) from error
-
-    return _Table(
-        header,
-        header_row,
-        rows(),
-        max(declared_rows - header_row, 0),
-        short_rows_are_problems=False,
-        close=close,
-    )
-
-
-def _xlsx_row_text(cells: Sequence[Any]) -> tuple[list[str], list[_CellFlag] | None]:
-    """Cell values as text; formula, error and precision-losing cells are flagged, not read."""
-    texts: list[str] = []
-    flags: list[_CellFlag] | None = None
-    for position, cell in enumerate(cells):
-        value = cell.value
-        if value is None:
-            texts.append("")
-            continue
-        data_type = cell.data_type
-        flag: _CellFlag | None = None
-        if data_type == "f":
-            flag = (
-                position,
-                "roster.formula_cell",
-                f"formula cells are not accepted (found {str(value)[:60]!r}); type the value",
-            )
-        elif data_type == "e":
-            flag = (position, "roster.error_cell", f"the cell shows the spreadsheet error {value}")
-        elif loses_digits(value):
-            flag = (
-                position,
-                "roster.number_precision_lost",
-                "the cell holds a number too long for a spreadsheet to keep exactly; "
-                "format the column as text and type the value again",
-            )
-        if flag is None:
-            texts.append(value if type(value) is str else spreadsheet_text(value))
-        else:
-            texts.append("")
-            flags = [flag] if flags is None else [*flags, flag]
-    return texts, flags
-
-
-def _open_table(path: Path, max_bytes: int, warnings_out: list[str]) -> _Table:
-    """Decide the format by content: an XLSX named .csv is still a workbook, and back."""
-    _check_file(path, max_bytes)
-    suffix = path.suffix.lower()
-    if _read_head(path).startswith(_ZIP_SIGNATURES):
-        if suffix not in (".xlsx", ".xlsm", ".zip"):
-            warnings_out.append(f"{path.name} is an XLSX workbook despite its name; read as one")
-        return _open_xlsx(path, max_bytes, warnings_out)
-    data = _read_text_bytes(path, max_bytes)
-    _refuse_other_formats(data, path.name)
-    if suffix in (".xlsx", ".xls", ".xlsm"):
-        warnings_out.append(f"{path.name} is plain text despite its name; read as CSV")
-    return _open_csv(data, path.name, warnings_out)
 
 
 # --- one row -----------------------------------------------------------------------------------
@@ -579,7 +167,7 @@ class _RowChecker:
         cache[text] = parsed
         return parsed
 
-    def _flag_problems(self, row_number: int, flags: list[_CellFlag]) -> list[RowProblem]:
+    def _flag_problems(self, row_number: int, flags: list[CellFlag]) -> list[RowProblem]:
         """Problems found while reading the file; flags on ignored columns do not count."""
         found: list[RowProblem] = []
         for position, code, reason in flags:
@@ -622,7 +210,7 @@ class _RowChecker:
                 )
 
     def check(
-        self, row_number: int, cells: list[str], flags: list[_CellFlag] | None
+        self, row_number: int, cells: list[str], flags: list[CellFlag] | None
     ) -> RosterRow | None:
         """The valid row, or None after adding its problems (None also for a blank row)."""
         found = self._flag_problems(row_number, flags) if flags else []
@@ -630,14 +218,14 @@ class _RowChecker:
         if len(cells) == width:
             cells.append("")  # the cell read for columns the roster does not have
         elif len(cells) < width:
-            if not found and _is_blank(cells):
+            if not found and is_blank(cells):
                 return None
             if self.short_rows_are_problems:
                 self.problems.extend(found)
                 self.problems.append(self._shape_problem(row_number, cells))
                 return None
             cells = cells + [""] * (width + 1 - len(cells))
-        elif not _is_blank(cells[width:]):
+        elif not is_blank(cells[width:]):
             self.problems.extend(found)
             self.problems.append(self._shape_problem(row_number, cells))
             return None
@@ -952,7 +540,7 @@ def read_roster(
     if cancelled is not None and cancelled():
         raise ImportCancelledError("the import was cancelled", code="import.cancelled")
     result = RosterReadResult()
-    table = _open_table(path, max_bytes, result.warnings)
+    table = open_table(path, max_bytes, result.warnings)
     try:
         layout = layout_from_header(table.header)
         result.warnings.extend(layout.warnings)
