@@ -11,14 +11,9 @@ from desk_app.roster.photos import (
     PhotoSource,
     ZipPhotoSource,
 )
-from desk_app.roster.reader import (
-    DEFAULT_MAX_BYTES,
-    ImportCancelledError,
-    RosterReadResult,
-    RosterRow,
-    RowProblem,
-    read_roster,
-)
+from desk_app.roster.reader import ImportCancelledError, RosterReadResult, read_roster
+from desk_app.roster.rows import RosterRow, RowProblem
+from desk_app.roster.untrusted_file import DEFAULT_MAX_BYTES
 from desk_app.roster.values import MAX_CELL_LENGTH
 from desk_app.roster.writer import neutralise_cell, roster_cells, write_roster, write_table
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desk_app.domain.errors import DeskError
 from desk_app.roster.columns import COLUMNS
-from desk_app.roster.reader import RosterRow
+from desk_app.roster.rows import RosterRow
 from desk_app.roster.values import FORMULA_STARTS
 
 
