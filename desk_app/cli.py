@@ -45,6 +45,7 @@ from desk_app.persistence.repositories import (
 )
 from desk_app.security import audit
 from desk_app.security.operators import add_operator
+from desk_app.services.counter import mask_document_number
 from desk_app.services.demo import DEMO_PASSWORD, build_demo
 from desk_app.services.export import export_confirmed
 from desk_app.services.roster_import import ImportReport, import_roster
@@ -379,7 +380,7 @@ def _demo_tour(ctx: click.Context) -> None:
             candidate = chip[0]
             click.echo(
                 f"confirming {candidate.registration_id} {candidate.name} "
-                f"({_mask(candidate.document_number)}) as clerk01 ..."
+                f"({mask_document_number(candidate.document_number)}) as clerk01 ..."
             )
             change = application.workflow.confirm(candidate.registration_id, "clerk01")
             click.echo(f"  -> {change.new_state.value}, admission ticket {change.ticket_number}")
@@ -396,13 +397,6 @@ def _demo_tour(ctx: click.Context) -> None:
 
 
 # --- candidates and decisions ---------------------------------------------------------------
-
-
-def _mask(number: str) -> str:
-    """First 3 and last 4 characters: enough to compare with the card in front of the clerk."""
-    if len(number) <= 7:
-        return number
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
 @main.group()
@@ -438,7 +432,7 @@ def candidates_list(
         fields = {
             "registration_id": candidate.registration_id,
             "name": candidate.name,
-            "document_number": _mask(candidate.document_number),
+            "document_number": mask_document_number(candidate.document_number),
             "exam_area": candidate.exam_area,
             "programme": f"{candidate.programme_code} {candidate.programme_name}",
             "kind": candidate.kind,
