@@ -6,14 +6,14 @@ from typing import Any
 
 from click.testing import CliRunner
 
-import desk_app.cli
+import desk_app.cli.root
 from desk_app.cli import main
 
 
 def test_the_gui_is_registered_for_the_command_line() -> None:
     from ui.app import run_gui
 
-    assert desk_app.cli._counter_gui() is run_gui
+    assert desk_app.cli.root._counter_gui() is run_gui
 
 
 def test_no_command_opens_the_gui_and_demo_says_so(monkeypatch: Any, tmp_path: Any) -> None:
@@ -23,7 +23,7 @@ def test_no_command_opens_the_gui_and_demo_says_so(monkeypatch: Any, tmp_path: A
         calls.append({"demo": demo, "database_given": database_given, "url": settings.database_url})
         return 0
 
-    monkeypatch.setattr(desk_app.cli, "_counter_gui", lambda: fake_gui)
+    monkeypatch.setattr(desk_app.cli.root, "_counter_gui", lambda: fake_gui)
     runner = CliRunner()
     assert runner.invoke(main, []).exit_code == 0
     assert runner.invoke(main, ["--demo"]).exit_code == 0

@@ -1,5 +1,8 @@
-"""The command line of synchronisation: ``desk-app central …``, ``desk-app counter …``,
-``desk-app sync``. Registered on the main group by desk_app.cli; errors are worded there.
+"""The command line of synchronisation: ``desk-app central …`` (the central database),
+``desk-app counter …`` (this counter's binding to it) and ``desk-app sync`` (the exchange).
+
+Registered on the root group by ``desk_app.cli.root``; errors are worded by its group class.
+Syncers are built by ``desk_app.bootstrap.connect_syncer``, like everywhere else.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from types import FrameType
 import click
 
 from desk_app.bootstrap import Application, build_application, connect_syncer
-from desk_app.cli import _fail, _load, _terminal_progress, common_options, with_app
+from desk_app.cli.common import common_options, fail, settings_from, terminal_progress, with_app
 from desk_app.domain.time import CHINA_TIME
 from desk_app.services.roster_import import import_roster
 from desk_app.sync.binding import (
@@ -71,7 +74,7 @@ def central_load_roster(
     operator: str,
 ) -> None:
     """Load pre-registrations into the central database (the counter's importer and rules)."""
-    settings = _load(ctx)
+    settings = settings_from(ctx)
     database = CentralDatabase.connect(url)
     writer = database.writer_database()
     try:
@@ -82,7 +85,7 @@ def central_load_roster(
             photos=photos,
             skip_invalid=skip_invalid,
             operator_id=operator,
-            progress=_terminal_progress("reading rows"),
+            progress=terminal_progress("reading rows"),
         )
     finally:
         writer.close()
@@ -90,7 +93,7 @@ def central_load_roster(
     for problem in report.problems[:20]:
         click.echo(f"row {problem.row_number}: {problem.reason} [{problem.code}]", err=True)
     if not report.imported:
-        _fail(f"nothing loaded: {len(report.problems)} problem(s) (use --skip-invalid)")
+        fail(f"nothing loaded: {len(report.problems)} problem(s) (use --skip-invalid)")
     click.echo(
         f"loaded {file.name}: {report.inserted} new, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.photos_stored} photos"
@@ -121,7 +124,7 @@ def counter_register(
 ) -> None:
     """Bind this counter database (--db) to the central one, with its scope."""
     if bool(areas.strip()) == bool(tutoring_unit):
-        _fail("give either --areas or --tutoring-unit [sync.bad_scope]")
+        fail("give either --areas or --tutoring-unit [sync.bad_scope]")
     scope = CounterScope.parse(areas, tutoring_unit)
     database = CentralDatabase.connect(central_url)
     try:
@@ -153,7 +156,7 @@ def counter_status(application: Application) -> None:
     """Online or not, last successful sync, pending events, conflicts, ticket numbers left."""
     status = sync_status(application.database, application.tickets.layout.series)
     if status is None:
-        _fail("this counter is not bound to a central database [sync.not_bound]")
+        fail("this counter is not bound to a central database [sync.not_bound]")
         return
     click.echo(f"counter {status.counter_id} -> {status.central}")
     click.echo(
@@ -207,10 +210,10 @@ def sync_command(
     ctx: click.Context, once: bool, interval: float, attempts: int, push_batch: int
 ) -> None:
     """Exchange with the central database: lease ticket blocks, push decisions, pull the scope."""
-    application = build_application(_load(ctx))
+    application = build_application(settings_from(ctx))
     if application.binding is None:
         application.close()
-        _fail("this counter is not bound to a central database [sync.not_bound]")
+        fail("this counter is not bound to a central database [sync.not_bound]")
         return
     options = SyncOptions(
         push_batch=push_batch, low_water_mark=application.settings.tickets.low_water_mark
@@ -237,7 +240,7 @@ def _sync_once(syncer: Syncer, attempts: int) -> None:
     """One cycle; a network failure is retried with backoff, ``attempts`` times in all."""
     for attempt in range(1, attempts + 1):
         try:
-            report = syncer.sync_once(_terminal_progress("pulling"))
+            report = syncer.sync_once(terminal_progress("pulling"))
         except CentralUnavailableError as error:
             if attempt == attempts:
                 raise
@@ -267,6 +270,7 @@ def _sleep_unless(stop: list[bool], seconds: float) -> None:
         time.sleep(min(0.1, deadline - time.monotonic()))
 
 
-def register_commands(main: click.Group) -> None:
+def register(root: click.Group) -> None:
+    """Add ``central``, ``counter`` and ``sync`` to the root group."""
     for command in (central, counter, sync_command):
-        main.add_command(command)
+        root.add_command(command)

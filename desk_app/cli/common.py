@@ -1,0 +1,106 @@
+"""Plumbing shared by every ``desk-app`` command: the one-line failure, settings from
+``--db``/``--config``, the decorators that add those options and open the application, the
+terminal progress counter, and the group class that turns the core's errors into one line.
+
+It lives apart from the commands so that every command module can import it without importing
+one another; it imports no command module itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from desk_app.bootstrap import build_application
+from desk_app.config import Settings, load_settings
+from desk_app.domain.errors import DeskError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str) -> None:
+    """Print one line on stderr (whitespace folded) and exit with status 1."""
+    click.echo(f"desk-app: {' '.join(message.split())}", err=True)
+    sys.exit(1)
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """Settings from the options given on this command or on the group before it."""
+    options: dict[str, Any] = ctx.find_root().meta
+    settings = load_settings(options.get("config"))
+    if options.get("db"):
+        settings = settings.with_database(options["db"])
+    return settings
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value is not None:
+        ctx.find_root().meta[param.name or ""] = value
+    return value
+
+
+def common_options(command: Callable[P, R]) -> Callable[P, R]:
+    """``--db`` and ``--config`` on every command, wherever they are written on the line."""
+    command = click.option(
+        "--db",
+        envvar="DESK_APP_DB",
+        expose_value=False,
+        callback=_remember,
+        is_eager=True,
+        help="Database file or SQLAlchemy URL (env DESK_APP_DB).",
+    )(command)
+    return click.option(
+        "--config",
+        envvar="DESK_APP_CONFIG",
+        expose_value=False,
+        callback=_remember,
+        is_eager=True,
+        type=click.Path(dir_okay=False),
+        help="Settings file (env DESK_APP_CONFIG).",
+    )(command)
+
+
+def with_app(command: Callable[..., R]) -> Callable[..., R]:
+    """Open the application for the command and close it afterwards."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        application = build_application(settings_from(click.get_current_context()))
+        try:
+            return command(application, *args, **kwargs)
+        finally:
+            application.close()
+
+    return common_options(wrapper)
+
+
+def terminal_progress(label: str) -> Callable[[int, int], None] | None:
+    """A one-line progress counter on an interactive terminal; nothing in scripts and logs."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r{label}: {done:,} of about {total:,}", err=True, nl=False)
+
+    return show
+
+
+class CleanErrors(click.Group):
+    """Turn the core's coded errors into one line on stderr instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DeskError as error:
+            fail(f"{error.message} [{error.code}]")
+        except SQLAlchemyError as error:
+            fail(f"database error: {getattr(error, 'orig', None) or error}")
+        except OSError as error:
+            fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        return None
