@@ -18,7 +18,7 @@ from desk_app.domain.workflow import CandidateState
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security import audit
 from desk_app.services.counter import mask_document_number
-from desk_app.services.demo import DEMO_PASSWORD, build_demo
+from desk_app.services.demo import DEMO_PASSWORD, build_demo, has_candidates
 
 
 @click.command("demo")
@@ -27,9 +27,8 @@ from desk_app.services.demo import DEMO_PASSWORD, build_demo
 @with_app
 def demo_command(application: Application, candidates: int, seed: int) -> None:
     """Fill an empty database with a realistic synthetic roster, operators and a few decisions."""
-    with application.database.reading() as uow:
-        if sum(CandidateRepository(uow.session).count_by_state().values()):
-            fail("the database already holds candidates; give --db a new file for the demo")
+    if has_candidates(application.database):
+        fail("the database already holds candidates; give --db a new file for the demo")
     summary = build_demo(
         application.database,
         application.workflow,
@@ -46,16 +45,15 @@ def demo_command(application: Application, candidates: int, seed: int) -> None:
 
 
 def demo_tour(ctx: click.Context) -> None:
-    """What ``make run`` shows until the counter GUI lands: the core's whole flow, step by step."""
+    """The core's whole flow, step by step: what ``desk-app --demo`` shows where the GUI is not
+    installed."""
     settings = settings_from(ctx)
     if not ctx.find_root().meta.get("db"):
         demo_file = Path(platformdirs.user_data_dir("desk-app")) / "demo.db"
         settings = settings.with_database(str(demo_file))
     application = build_application(settings)
     try:
-        with application.database.reading() as uow:
-            empty = not sum(CandidateRepository(uow.session).count_by_state().values())
-        if empty:
+        if not has_candidates(application.database):
             click.echo(f"creating a demo database at {settings.database_url} ...")
             build_demo(
                 application.database,
