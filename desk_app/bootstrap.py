@@ -12,12 +12,14 @@ from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from desk_app.config import Settings
+from desk_app.config import Settings, default_key_folder
 from desk_app.domain.tickets import TicketLayout
 from desk_app.domain.workflow import Method
 from desk_app.idcard.camera_reader import CardImageReader
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import SyncBinding
+from desk_app.security.keys import KeyStore, key_store
+from desk_app.services.encryption import open_database
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
@@ -63,8 +65,10 @@ def build_application(
     settings: Settings, *, upgrade: bool = True, today: date | None = None
 ) -> Application:
     """Open (and by default upgrade) the database and wire the services to it."""
-    database = Database.open(
+    database = open_database(
         settings.database_url,
+        key_store_for(settings),
+        encrypt_new=settings.privacy.encrypt_database,
         busy_timeout_ms=settings.database.busy_timeout_ms,
         upgrade=upgrade,
     )
@@ -102,6 +106,17 @@ def build_application(
         workflow=WorkflowService(database, workstation, tickets, faces, outbox=binding is not None),
         faces=faces,
         binding=binding,
+    )
+
+
+def key_store_for(settings: Settings) -> KeyStore:
+    """Where this machine keeps database keys: ``[privacy] key_file``, else the OS keystore,
+    else 0600 files in the user's config folder."""
+    privacy = settings.privacy
+    return key_store(
+        key_file=privacy.key_file,
+        use_keystore=privacy.keystore,
+        key_folder=default_key_folder(),
     )
 
 

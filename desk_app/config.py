@@ -4,7 +4,8 @@ Where the file lives: ``--config PATH`` on the command line, else ``DESK_APP_CON
 ``config.toml`` in the user's config folder (platformdirs). A missing default file is not an error:
 a fresh counter starts on the defaults. Every scalar setting can be overridden by an environment
 variable ``DESK_APP_<SECTION>_<KEY>`` (``DESK_APP_COUNTER_SITE_ID=S01``); lists are comma-separated.
-``DESK_APP_DB`` is a short alias for the database URL and ``DESK_APP_DATA_DIR`` for the data folder.
+``DESK_APP_DB`` is a short alias for the database URL, ``DESK_APP_DATA_DIR`` for the data folder
+and ``DESK_APP_KEY_FILE`` for the file holding the counter database's key.
 
 No module reads the environment or the file except this one; the composition root
 (``desk_app.bootstrap``) hands the settings to whoever needs them.
@@ -148,6 +149,20 @@ class PathSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    """Personal data protection (PIPL): encryption at rest, retention, sign-in limits."""
+
+    encrypt_database: bool = True  # new counter databases are SQLCipher files
+    keystore: bool = True  # keep database keys in the OS keystore where one exists
+    key_file: str = ""  # a 0600 file holding the database key instead (DESK_APP_KEY_FILE)
+    retention_days: int = 180  # face data of decided records older than this may be purged
+    max_image_pixels: int = 40_000_000  # images larger than this are refused before decoding
+    max_sign_in_failures: int = 5  # failures in a row before an operator or counter is locked
+    sign_in_backoff_s: float = 1.0  # the wait after the first failure; it doubles each time
+    lockout_minutes: int = 15  # how long a lockout lasts
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     counter: CounterSettings = field(default_factory=CounterSettings)
@@ -157,6 +172,7 @@ class Settings:
     thresholds_sface: ThresholdSettings = SFACE_THRESHOLDS
     thresholds_dlib: ThresholdSettings = DLIB_THRESHOLDS
     paths: PathSettings = field(default_factory=PathSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     source: Path | None = None  # the file these settings came from, if any
 
     @property
@@ -177,6 +193,11 @@ class Settings:
 
 def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_key_folder() -> Path:
+    """Where database keys are kept as 0600 files when there is no OS keystore."""
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "keys"
 
 
 def default_database_url() -> str:
@@ -232,6 +253,10 @@ def load_settings(
     if env.get(f"{ENV_PREFIX}DB"):
         sections["database"] = dataclasses.replace(
             sections["database"], url=to_database_url(env[f"{ENV_PREFIX}DB"])
+        )
+    if env.get(f"{ENV_PREFIX}KEY_FILE"):
+        sections["privacy"] = dataclasses.replace(
+            sections["privacy"], key_file=env[f"{ENV_PREFIX}KEY_FILE"]
         )
     if env.get(f"{ENV_PREFIX}DATA_DIR"):
         sections["paths"] = dataclasses.replace(
@@ -310,6 +335,19 @@ def _validate(settings: Settings) -> None:
     if settings.tickets.block_size < 1 or settings.tickets.low_water_mark < 0:
         raise ConfigError(
             "[tickets] block_size must be positive and low_water_mark not negative",
+            code="config.bad_value",
+        )
+    privacy = settings.privacy
+    if (
+        privacy.retention_days < 1
+        or privacy.max_image_pixels < 1
+        or privacy.max_sign_in_failures < 1
+        or privacy.sign_in_backoff_s < 0
+        or privacy.lockout_minutes < 0
+    ):
+        raise ConfigError(
+            "[privacy] retention_days, max_image_pixels and max_sign_in_failures must be "
+            "positive; sign_in_backoff_s and lockout_minutes not negative",
             code="config.bad_value",
         )
     settings.tickets.layout()  # raises ConfigError when segments and codes do not fit

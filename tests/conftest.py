@@ -33,8 +33,11 @@ def _private_user_folders(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    for variable in ("DESK_APP_CONFIG", "DESK_APP_DB"):
+    for variable in ("DESK_APP_CONFIG", "DESK_APP_DB", "DESK_APP_KEY_FILE"):
         monkeypatch.delenv(variable, raising=False)
+    # Database keys go to 0600 files in the temporary config folder, never a developer's
+    # keystore (CI has none either); tests of the keystore path pass an in-memory backend.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from desk_app.cli import main
-from tests.support.factories import PROJECT_ROOT, add_candidate, add_staff, make_application
+from tests.support.factories import (
+    PROJECT_ROOT,
+    add_candidate,
+    add_staff,
+    counter_connection,
+    make_application,
+)
 
 
 def run(*arguments: str) -> Result:
@@ -110,7 +115,7 @@ def test_audit_verify_exit_status(counter_db: str) -> None:
     run("confirm", "R1", "--operator", "clerk", "--db", counter_db)
     intact = run("audit", "verify", "--db", counter_db)
     assert intact.exit_code == 0 and "intact" in intact.output
-    connection = sqlite3.connect(counter_db)
+    connection = counter_connection(counter_db)
     connection.execute("UPDATE audit_entries SET actor = 'mallory' WHERE sequence = 2")
     connection.commit()
     connection.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from desk_app.security import audit
-from tests.support.factories import PROJECT_ROOT, add_staff, insert_candidates, make_application
+from tests.support.factories import (
+    PROJECT_ROOT,
+    add_staff,
+    counter_connection,
+    insert_candidates,
+    make_application,
+)
 
 KILLS = 32
 CANDIDATES = 3000
@@ -69,7 +74,7 @@ def test_confirmations_survive_sigkill(tmp_path: Path) -> None:
             break
     assert len(acknowledged) >= KILLS
 
-    connection = sqlite3.connect(path)
+    connection = counter_connection(path)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         confirmed = dict(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 
 from desk_app.cli import main
-from tests.support.factories import PROJECT_ROOT, add_staff, make_application
+from tests.support.factories import PROJECT_ROOT, add_staff, counter_connection, make_application
 from tests.support.roster_files import roster_records, write_csv
 from tests.support.sync_world import PERIOD, make_counter, open_central, seed_roster
 
@@ -97,7 +96,7 @@ def test_a_counter_is_set_up_synchronised_and_reports_its_status(
     assert "online" in status.output and "pending 0, parked 0, conflicts 0" in status.output
 
     # The central database goes away: one clear line, exit status 1, and the status says so.
-    with sqlite3.connect(database) as connection:
+    with counter_connection(database) as connection:
         connection.execute(
             "UPDATE sync_binding SET central_url = 'postgresql+psycopg://postgres@127.0.0.1:1/x'"
         )

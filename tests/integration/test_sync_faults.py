@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from sqlalchemy.engine import make_url
 from desk_app.bootstrap import syncer_for
 from desk_app.sync.central import CentralDatabase, CentralUnavailableError
 from desk_app.sync.syncer import SyncOptions
-from tests.support.factories import PROJECT_ROOT
+from tests.support.factories import PROJECT_ROOT, counter_connection
 from tests.support.fault_proxy import FaultProxy
 from tests.support.sync_world import (
     PERIOD,
@@ -86,7 +85,7 @@ KILLS = 22
 
 
 def _accepted(database_path: Path) -> int:
-    with sqlite3.connect(database_path, timeout=30) as connection:
+    with counter_connection(database_path, timeout=30) as connection:
         return int(
             connection.execute(
                 "SELECT count(*) FROM outbox_events WHERE status = 'accepted'"

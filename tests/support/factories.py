@@ -71,3 +71,27 @@ def add_staff(database: Database) -> None:
             password=None,  # hashing costs ~50 ms each; sign-in has its own tests
             tutoring_unit=unit,
         )
+
+
+def counter_connection(path: str | Path, **options: Any) -> Any:
+    """A raw DB-API connection to a counter database file, with its stored key when it is
+    encrypted (the tests' stand-in for ``sqlite3.connect``)."""
+    from desk_app.bootstrap import key_store_for
+    from desk_app.persistence.database import (
+        DatabaseFile,
+        database_file_kind,
+        sqlcipher_connect,
+    )
+    from desk_app.security.keys import DatabaseKeys
+
+    path = Path(path)
+    key = None
+    if database_file_kind(path) is DatabaseFile.ENCRYPTED:
+        settings = load_settings(environ={"DESK_APP_CONFIG": ""})
+        key = DatabaseKeys(key_store_for(settings), path).current()
+    connection = sqlcipher_connect(path, key, timeout_s=options.pop("timeout", 10.0))
+    if "isolation_level" in options:
+        connection.isolation_level = options.pop("isolation_level")
+    else:
+        connection.isolation_level = ""
+    return connection

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ from desk_app.bootstrap import Application
 from desk_app.domain.workflow import ReasonCode
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.vision.engines import EngineError
-from tests.support.factories import make_application
+from tests.support.factories import counter_connection, make_application
 from tests.ui.conftest import card_for, citizen_number, sign_in
 
 
@@ -51,7 +50,7 @@ def test_locked_database_is_worded_and_the_decision_can_be_retried(
         counter.search_field.returnPressed.emit()
         qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
 
-        other_writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        other_writer = counter_connection(url.removeprefix("sqlite:///"), isolation_level=None)
         other_writer.execute("BEGIN EXCLUSIVE")
         counter.reject(ReasonCode.OTHER, "locked")
         qtbot.waitUntil(lambda: bool(counter.notice.text()), timeout=10_000)
