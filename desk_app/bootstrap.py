@@ -26,6 +26,7 @@ from desk_app.services.workflow import WorkflowService, Workstation
 from desk_app.sync.central import CentralDatabase, SyncError
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
 from desk_app.vision.engines import ENGINES, FaceEngine, load_engine
+from desk_app.vision.images import configure_image_limits
 
 
 @dataclass
@@ -65,6 +66,7 @@ def build_application(
     settings: Settings, *, upgrade: bool = True, today: date | None = None
 ) -> Application:
     """Open (and by default upgrade) the database and wire the services to it."""
+    configure_image_limits(settings.privacy.max_image_pixels)
     database = open_database(
         settings.database_url,
         key_store_for(settings),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QImageReader
 from PySide6.QtWidgets import QApplication
 
 from desk_app.bootstrap import Application, build_application
@@ -133,6 +133,8 @@ def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:
 
 def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    # Qt's own backstop for any picture decoded on screen: 4 bytes a pixel at the pixel cap.
+    QImageReader.setAllocationLimit(max(1, settings.privacy.max_image_pixels * 4 // 2**20))
     assert isinstance(app, QApplication)
     app.setOrganizationName("desk-app")
     app.setApplicationName("counter")

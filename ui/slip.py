@@ -9,13 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRect, Qt
 from PySide6.QtGui import (
     QFont,
-    QImage,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
 )
+
+from ui.widgets import load_image
 
 translate = QCoreApplication.translate
 LAYOUT_DPI = 150
@@ -86,8 +87,8 @@ def paint_slip(slip: Slip, device: QPagedPaintDevice) -> None:
         y = top + index * line
         painter.drawText(QRect(0, y, 260, line), Qt.AlignmentFlag.AlignLeft, label)
         painter.drawText(QRect(270, y, width - 560, line), Qt.AlignmentFlag.AlignLeft, value)
-    image = QImage()
-    if slip.photo and image.loadFromData(slip.photo):
+    image = load_image(slip.photo)
+    if not image.isNull():
         painter.drawImage(QRect(width - 260, top, 240, 300), image)
     y = top + len(rows) * line + 30
     painter.setFont(_font(14))

@@ -6,6 +6,7 @@ from PySide6.QtCore import QRect, QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from desk_app.domain.image_limits import DEFAULT_MAX_PIXELS, image_size
 from ui.texts import hint_text
 from ui.workers import FrameAnalysis
 
@@ -22,6 +23,19 @@ class Privacy:
     """
 
     mosaic = False
+
+
+def load_image(data: bytes | None, max_pixels: int = DEFAULT_MAX_PIXELS) -> QImage:
+    """A QImage of ``data``, or a null one when the header declares an unknown format or more
+    pixels than the cap (checked before Qt decodes anything)."""
+    image = QImage()
+    if not data:
+        return image
+    found = image_size(data)
+    if found is None or found[1] * found[2] > max_pixels:
+        return image
+    image.loadFromData(data)
+    return image
 
 
 def obscured(image: QImage) -> QImage:
@@ -64,8 +78,8 @@ class PictureBox(QFrame):
         self.has_picture = False
 
     def show_image(self, data: bytes | None, missing_text: str = "") -> None:
-        image = QImage()
-        if data and image.loadFromData(data):
+        image = load_image(data)
+        if not image.isNull():
             pixmap = QPixmap.fromImage(obscured(image))
             self.picture.setPixmap(
                 pixmap.scaled(

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from desk_app.domain.errors import DeskError
-from desk_app.vision.images import RGBImage
+from desk_app.vision.images import RGBImage, read_bgr
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mkv", ".mov", ".webm"})
@@ -211,9 +211,10 @@ class FileCamera:
             return self._held
         path = self._frames[self._position % len(self._frames)]
         self._position += 1
-        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if bgr is None:
-            raise CameraLostError(f"{path} is no longer readable")
+        try:
+            bgr = read_bgr(path)
+        except DeskError as error:  # unreadable, or over the pixel cap
+            raise CameraLostError(f"{path} is no longer readable ({error.code})") from error
         self._held = fit_frame(_rgb(bgr), self.size)
         self._held_count = 1
         return self._held

@@ -13,8 +13,10 @@ from typing import Any
 import click
 import cv2
 
-from desk_app.cli.common import common_options
+from desk_app.cli.common import common_options, settings_from
+from desk_app.domain.errors import DeskError
 from desk_app.idcard.camera_reader import CardImageReader, CardImageReading, CardProblem
+from desk_app.vision.images import configure_image_limits, read_bgr
 
 
 @click.group("card")
@@ -38,13 +40,16 @@ def card_read(images: tuple[Path, ...], as_json: bool, portrait_dir: Path | None
     Exit status 1 when any image had a problem (no card, unreadable number, failed check,
     expired card …); every image is still reported.
     """
+    configure_image_limits(settings_from(click.get_current_context()).privacy.max_image_pixels)
     reader = CardImageReader()
     results = []
     for image_path in images:
-        image = cv2.imread(str(image_path), cv2.IMREAD_COLOR) if image_path.is_file() else None
-        if image is None:
+        try:
+            image = read_bgr(image_path)
+        except DeskError as error:  # unreadable, or a header over the pixel cap
+            code = error.code if error.code.startswith("image.too") else "card.image_unreadable"
             reading = CardImageReading(None, problems=[CardProblem(
-                "card.image_unreadable", f"{image_path} is not a readable image file"
+                code, f"{image_path} is not a readable image file ({error.code})"
             )])  # fmt: skip
         else:
             reading = reader.read(image)

@@ -2,7 +2,8 @@
 
 File names come from a roster someone else wrote, so they are treated as hostile: no absolute
 paths, no ``..``, no escaping the folder through a symbolic link, a size cap checked on the bytes
-actually read (a ZIP entry can lie about its size), and the content must be a JPEG or PNG image.
+actually read (a ZIP entry can lie about its size), and the content must be a JPEG or PNG image
+whose header declares no more pixels than the cap (a small PNG can declare 20,000 × 20,000).
 Nothing is ever extracted to disk.
 """
 
@@ -16,6 +17,7 @@ from types import TracebackType
 from typing import IO, Self
 
 from desk_app.domain.errors import DeskError, ImportFileError
+from desk_app.domain.image_limits import DEFAULT_MAX_PIXELS, ImageSizeError, check_image_size
 
 DEFAULT_MAX_PHOTO_BYTES = 2 * 1024 * 1024
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
@@ -81,20 +83,31 @@ def _missing(file_name: str) -> PhotoError:
 class PhotoSource:
     """Photos by file name: exact first, then ignoring case; use ``PhotoSource.open``."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
         self.max_bytes = max_bytes
+        self.max_pixels = max_pixels
 
     @classmethod
-    def open(cls, location: Path, *, max_bytes: int = DEFAULT_MAX_PHOTO_BYTES) -> PhotoSource:
+    def open(
+        cls,
+        location: Path,
+        *,
+        max_bytes: int = DEFAULT_MAX_PHOTO_BYTES,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+    ) -> PhotoSource:
         """A folder or a ZIP archive; ImportFileError ``photo.source_*`` when it is neither."""
         if location.is_dir():
-            return FolderPhotoSource(location, max_bytes)
+            source: PhotoSource = FolderPhotoSource(location, max_bytes)
+            source.max_pixels = max_pixels
+            return source
         if not location.exists():
             raise ImportFileError(
                 f"the photo folder or archive {location} does not exist",
                 code="photo.source_missing",
             )
-        return ZipPhotoSource(location, max_bytes)
+        source = ZipPhotoSource(location, max_bytes)
+        source.max_pixels = max_pixels
+        return source
 
     def __enter__(self) -> Self:
         return self
@@ -123,6 +136,16 @@ class PhotoSource:
                 code="photo.not_an_image",
                 file_name=file_name,
             )
+        try:
+            check_image_size(data, self.max_pixels, source=file_name)
+        except ImageSizeError as error:
+            raise PhotoError(
+                f"photo {file_name!r}: {error.message}",
+                code="photo.too_many_pixels"
+                if error.code == "image.too_large"
+                else "photo.not_an_image",
+                file_name=file_name,
+            ) from error
         return data
 
 

@@ -21,6 +21,7 @@ from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
 from desk_app.domain.decisions import face_allows_confirmation
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, DocumentError, PermissionDeniedError
+from desk_app.domain.image_limits import ImageSizeError
 from desk_app.domain.workflow import Action, CandidateState, Role
 from desk_app.idcard.protocol import CardText, CardType
 from desk_app.idcard.rules import validate_document
@@ -341,7 +342,7 @@ def reference_from_photo(engine: FaceEngine, data: bytes | None) -> Reference:
         return Reference(None, "photo.missing")
     try:
         template, face = template_of(engine, decode_rgb(data))
-    except (NoFaceError, ImageError) as error:
+    except (NoFaceError, ImageError, ImageSizeError) as error:
         return Reference(None, error.code)
     return Reference(template, eye_distance=face.eye_distance)
 

@@ -26,6 +26,7 @@ from desk_app.persistence.database import Database
 from desk_app.persistence.models import Candidate, Photo, utc_now
 from desk_app.roster import PhotoSource, RosterRow, RowProblem, read_roster
 from desk_app.security import audit
+from desk_app.vision.images import max_image_pixels
 
 # Columns an import may set; compared to decide whether a row changed anything.
 IMPORTED_FIELDS = (
@@ -108,7 +109,7 @@ def _load_photos(
     if not wanted:
         return {}
     photos: dict[str, bytes] = {}
-    with PhotoSource.open(photo_location) as source:
+    with PhotoSource.open(photo_location, max_pixels=max_image_pixels()) as source:
         for row, file_name in wanted:
             try:
                 photos[row.registration_id] = source.read(file_name)

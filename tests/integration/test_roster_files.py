@@ -567,6 +567,7 @@ def photo_folder(tmp_path: Path) -> Path:
     (folder / "class1" / "000002.jpg").write_bytes(files.PHOTO_JPEG)
     (folder / "notes.jpg").write_bytes(b"just text")
     (folder / "big.jpg").write_bytes(files.PHOTO_JPEG + b"\x00" * 5000)
+    (folder / "bomb.png").write_bytes(files.PHOTO_BOMB)
     (tmp_path / "secret.jpg").write_bytes(files.PHOTO_JPEG)
     return folder
 
@@ -581,6 +582,7 @@ def photo_zip(tmp_path: Path) -> Path:
             "photos/class1/000002.jpg": files.PHOTO_JPEG,
             "photos/notes.jpg": b"just text",
             "photos/big.jpg": files.PHOTO_JPEG + b"\x00" * 5000,
+            "photos/bomb.png": files.PHOTO_BOMB,
             "a/same.jpg": files.PHOTO_JPEG,
             "b/same.jpg": files.PHOTO_JPEG,
             "../escape.jpg": files.PHOTO_JPEG,
@@ -607,6 +609,7 @@ def test_photo_lookup(kind: str, photo_folder: Path, photo_zip: Path) -> None:
         assert photo_error(source, "nobody.jpg") == "photo.missing"
         assert photo_error(source, f"{prefix}notes.jpg") == "photo.not_an_image"
         assert photo_error(source, f"{prefix}big.jpg") == "photo.too_large"
+        assert photo_error(source, f"{prefix}bomb.png") == "photo.too_many_pixels"
 
 
 @pytest.mark.parametrize("kind", ["folder", "zip"])

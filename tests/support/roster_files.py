@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desk_app.roster.columns import CHINESE_NAMES, COLUMN_NAMES
 from desk_app.services.demo import generate_roster_rows
+from tests.support.bombs import bomb
 
 Record = dict[str, str]
 
@@ -31,8 +32,10 @@ PROGRAMMES = (
     ("050101", "汉语言文学"),
 )
 TUTORING_UNITS = ("", "", "滨江大学继续教育学院", "明德培训学校")
-PHOTO_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
-PHOTO_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# Headers of a 480×640 picture (the pixel check reads them) and no more: the importer never decodes.
+PHOTO_JPEG = bomb("jpeg", side=480) + b"\x00" * 64
+PHOTO_PNG = bomb("png", side=480)
+PHOTO_BOMB = bomb("png")  # 389 KB would do; this declares 20,000 × 20,000 in far fewer bytes
 
 
 def roster_records(count: int, *, seed: int = 7, enrolled_share: float = 0.2) -> list[Record]:
