@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,6 +19,7 @@ from desk_app.idcard.camera_reader import CardImageReader
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import SyncBinding
 from desk_app.security.keys import KeyStore, key_store
+from desk_app.security.operators import SignInPolicy
 from desk_app.services.encryption import open_database
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
@@ -42,6 +43,15 @@ class Application:
     binding: SyncBinding | None = None
     # Reads ID cards held up to the camera; its OCR models load on first use (or warm_up()).
     card_images: CardImageReader = field(default_factory=CardImageReader)
+
+    @property
+    def sign_in_policy(self) -> SignInPolicy:
+        privacy = self.settings.privacy
+        return SignInPolicy(
+            max_failures=privacy.max_sign_in_failures,
+            backoff_s=privacy.sign_in_backoff_s,
+            lockout=timedelta(minutes=privacy.lockout_minutes),
+        )
 
     @property
     def ticket_layout(self) -> TicketLayout:

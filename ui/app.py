@@ -104,7 +104,7 @@ def build_counter(
     face_worker = FaceWorker(settings.faces.engine, settings.quality)
     services = Services(
         application,
-        CounterQueries(application.database, application.workstation),
+        CounterQueries(application.database, application.workstation, application.sign_in_policy),
         operations,
         face_worker,
     )

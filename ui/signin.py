@@ -100,7 +100,7 @@ class FirstAdministratorPage(_Form):
         self.title.setText(self.tr("First start: create the administrator"))
         self.operator_id = self._field(self.tr("Operator id"))
         self.display_name = self._field(self.tr("Name"))
-        self.password = self._field(self.tr("Password (8+ characters)"), secret=True)
+        self.password = self._field(self.tr("Password (10+ characters)"), secret=True)
         self.repeat = self._field(self.tr("Password again"), secret=True)
         self.button = self._button(self.tr("Create administrator"))
         self.button.clicked.connect(self.submit)

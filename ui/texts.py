@@ -137,7 +137,37 @@ _ERRORS = {
         "Texts", "A document without a chip must be referred to a supervisor."
     ),
     "operator.password_too_short": QT_TRANSLATE_NOOP(
-        "Texts", "A password has at least 8 characters."
+        "Texts", "A password has at least 10 characters."
+    ),
+    "operator.password_is_id": QT_TRANSLATE_NOOP(
+        "Texts", "The password must not be the operator id."
+    ),
+    "operator.password_common": QT_TRANSLATE_NOOP(
+        "Texts", "This password is too common or too simple: choose another."
+    ),
+    "operator.password_unchanged": QT_TRANSLATE_NOOP(
+        "Texts", "The new password is the same as the old one."
+    ),
+    "operator.self": QT_TRANSLATE_NOOP("Texts", "You cannot deactivate yourself."),
+    "operator.unknown": QT_TRANSLATE_NOOP("Texts", "There is no such operator."),
+    "database.key_missing": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The database is encrypted and its key is not on this computer: "
+        "ask the administrator to restore the key.",
+    ),
+    "database.key_wrong": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The database cannot be opened with the key on this computer: "
+        "ask the administrator to restore the right key.",
+    ),
+    "image.too_large": QT_TRANSLATE_NOOP(
+        "Texts", "The picture has too many pixels and was not opened."
+    ),
+    "image.unknown_format": QT_TRANSLATE_NOOP(
+        "Texts", "The picture is not in a known image format and was not opened."
+    ),
+    "photo.too_many_pixels": QT_TRANSLATE_NOOP(
+        "Texts", "The e-photo has too many pixels and was not imported."
     ),
     "operator.id_empty": QT_TRANSLATE_NOOP("Texts", "Enter an operator id."),
     "operator.exists": QT_TRANSLATE_NOOP("Texts", "This operator id already exists."),
@@ -192,9 +222,29 @@ _ERRORS = {
 }
 
 
+def _wait_text(error: DeskError) -> str | None:
+    """Sign-in refused for a while: say how long, in words."""
+    seconds = int(error.context.get("seconds", 0) or 0)
+    if error.code == "permission.locked":
+        minutes = max(1, -(-seconds // 60))
+        return translate(
+            "Texts",
+            "Too many failed sign-ins: sign-in is locked for {minutes} min. "
+            "An administrator can end the lockout.",
+        ).replace("{minutes}", str(minutes))
+    if error.code == "permission.sign_in_wait":
+        return translate(
+            "Texts", "Wrong operator id or password. Wait {seconds} s before trying again."
+        ).replace("{seconds}", str(max(1, seconds)))
+    return None
+
+
 def error_text(error: BaseException) -> str:
     """One sentence for people; the code stays visible for support."""
     if isinstance(error, DeskError):
+        waiting = _wait_text(error)
+        if waiting is not None:
+            return f"{waiting} [{error.code}]"
         source = _ERRORS.get(error.code)
         if source is not None:
             return f"{translate('Texts', str(source))} [{error.code}]"

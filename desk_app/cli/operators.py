@@ -10,7 +10,7 @@ from desk_app.bootstrap import Application
 from desk_app.cli.common import with_app
 from desk_app.domain.workflow import Role
 from desk_app.persistence.repositories import OperatorRepository, TicketRepository
-from desk_app.security.operators import add_operator
+from desk_app.security.operators import add_operator, reset_password, set_active, unlock
 
 
 @click.group()
@@ -23,7 +23,6 @@ def operators() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--unit", default=None, help="Tutoring unit (for tutoring_unit_staff).")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @with_app
 def operators_add(
     application: Application,
@@ -31,9 +30,10 @@ def operators_add(
     name: str,
     role: str,
     unit: str | None,
-    password: str,
 ) -> None:
-    """Add an operator (the password is asked for, or read from --password)."""
+    """Add an operator (the password is asked for: never on the command line, where other
+    users and shell histories would see it)."""
+    password = _ask_password()
     add_operator(
         application.database,
         operator_id=operator_id,
@@ -54,6 +54,47 @@ def operators_list(application: Application) -> None:
             unit = f" ({operator.tutoring_unit})" if operator.tutoring_unit else ""
             state = "" if operator.active else " [inactive]"
             click.echo(f"{operator.id}  {operator.role}{unit}  {operator.display_name}{state}")
+
+
+def _ask_password(label: str = "Password") -> str:
+    password: str = click.prompt(label, hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@operators.command("password")
+@click.argument("operator_id")
+@with_app
+def operators_password(application: Application, operator_id: str) -> None:
+    """Set an operator's password (asked for; the rules apply)."""
+    reset_password(application.database, "cli", operator_id, _ask_password("New password"))
+    click.echo(f"password of {operator_id} set")
+
+
+@operators.command("deactivate")
+@click.argument("operator_id")
+@with_app
+def operators_deactivate(application: Application, operator_id: str) -> None:
+    """Stop an operator from signing in (their records and audit entries stay)."""
+    set_active(application.database, "cli", operator_id, False)
+    click.echo(f"operator {operator_id} deactivated")
+
+
+@operators.command("activate")
+@click.argument("operator_id")
+@with_app
+def operators_activate(application: Application, operator_id: str) -> None:
+    """Let a deactivated operator sign in again."""
+    set_active(application.database, "cli", operator_id, True)
+    click.echo(f"operator {operator_id} active")
+
+
+@operators.command("unlock")
+@click.argument("subject")
+@with_app
+def operators_unlock(application: Application, subject: str) -> None:
+    """End a sign-in lockout of an operator id, or of the whole counter (``counter``)."""
+    unlock(application.database, "cli", subject)
+    click.echo(f"{subject} unlocked")
 
 
 @click.group()

@@ -165,6 +165,18 @@ class Operator(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
+class SignInThrottle(Base):
+    """Failed sign-ins in a row for one operator id (``operator:<id>``) or the whole counter
+    (``counter``): the backoff and the lockout are computed from it (desk_app.security)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    subject: Mapped[str] = mapped_column(String(60), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+
+
 class TicketSeries(Base):
     """One row per family of ticket numbers: the highest sequence leased so far.
 
@@ -251,6 +263,21 @@ class FaceTemplate(Base):
     dimensions: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, little-endian
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class PurgedMedia(Base):
+    """What a retention purge removed: the item, its hash and when, so that the decision's
+    evidence can still be matched against a copy held elsewhere."""
+
+    __tablename__ = "purged_media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # live, card_portrait, template, evidence
+    item_id: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    purged_at: Mapped[datetime] = mapped_column(default=utc_now)
+    purged_by: Mapped[str] = mapped_column(String(40))
 
 
 class AuditEntry(Base):

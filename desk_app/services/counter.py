@@ -28,7 +28,15 @@ from desk_app.idcard.rules import validate_document
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import Candidate, Operator, Photo, SyncConflict, Transition
 from desk_app.persistence.repositories import CandidateRepository
-from desk_app.security.operators import add_operator, sign_in
+from desk_app.security.operators import (
+    SignInPolicy,
+    add_operator,
+    change_password,
+    reset_password,
+    set_active,
+    sign_in,
+    unlock,
+)
 from desk_app.services.workflow import Workstation
 from desk_app.vision.engines import FaceEngine, NoFaceError, template_of
 from desk_app.vision.images import ImageError, decode_rgb
@@ -131,11 +139,27 @@ def mask_document_number(number: str) -> str:
 class CounterQueries:
     """Reads for the counter screens; every method runs on the database worker."""
 
-    def __init__(self, database: Database, workstation: Workstation) -> None:
+    def __init__(
+        self,
+        database: Database,
+        workstation: Workstation,
+        sign_in_policy: SignInPolicy | None = None,
+    ) -> None:
         self._database = database
         self._workstation = workstation
+        self._sign_in_policy = sign_in_policy or SignInPolicy()
 
     # --- operators ---------------------------------------------------------------------------
+
+    def change_password(self, operator: SignedIn, old_password: str, new_password: str) -> None:
+        """The signed-in operator's own password (the old one is checked like a sign-in)."""
+        change_password(
+            self._database,
+            operator.operator_id,
+            old_password,
+            new_password,
+            policy=self._sign_in_policy,
+        )
 
     def operator_count(self) -> int:
         with self._database.reading() as uow:
@@ -161,7 +185,9 @@ class CounterQueries:
         return SignedIn(operator.id, operator.display_name, Role.ADMINISTRATOR)
 
     def sign_in(self, operator_id: str, password: str) -> SignedIn:
-        operator = sign_in(self._database, operator_id.strip(), password)
+        operator = sign_in(
+            self._database, operator_id.strip(), password, policy=self._sign_in_policy
+        )
         return SignedIn(
             operator.id, operator.display_name, Role(operator.role), operator.tutoring_unit
         )
@@ -365,13 +391,7 @@ def add_operator_as(
     tutoring_unit: str | None = None,
 ) -> SignedIn:
     """An administrator adds an operator; the creator's role is read again from the database."""
-    with database.reading() as uow:
-        stored = uow.session.get(Operator, creator.operator_id)
-        allowed = stored is not None and stored.active and stored.role == Role.ADMINISTRATOR
-    if not allowed:
-        raise PermissionDeniedError(
-            "only an administrator adds operators", code="permission.role", role=creator.role
-        )
+    require_administrator(database, creator, "adds operators")
     operator = add_operator(
         database,
         operator_id=operator_id,
@@ -382,6 +402,39 @@ def add_operator_as(
         created_by=creator.operator_id,
     )
     return SignedIn(operator.id, operator.display_name, role, operator.tutoring_unit)
+
+
+def require_administrator(database: Database, operator: SignedIn, doing: str) -> None:
+    """PermissionDeniedError unless ``operator`` is an active administrator now (the role is
+    read again from the database, not taken from the screen)."""
+    with database.reading() as uow:
+        stored = uow.session.get(Operator, operator.operator_id)
+        allowed = stored is not None and stored.active and stored.role == Role.ADMINISTRATOR
+    if not allowed:
+        raise PermissionDeniedError(
+            f"only an administrator {doing}", code="permission.role", role=operator.role
+        )
+
+
+def reset_password_as(
+    database: Database, administrator: SignedIn, operator_id: str, new_password: str
+) -> None:
+    require_administrator(database, administrator, "sets other operators' passwords")
+    reset_password(database, administrator.operator_id, operator_id, new_password)
+
+
+def set_active_as(
+    database: Database, administrator: SignedIn, operator_id: str, *, active: bool
+) -> None:
+    """Deactivate (or reactivate) an operator: administrators only, audited."""
+    require_administrator(database, administrator, "deactivates operators")
+    set_active(database, administrator.operator_id, operator_id, active)
+
+
+def unlock_as(database: Database, administrator: SignedIn, subject: str) -> None:
+    """End a sign-in lockout of an operator id or (``counter``) of the whole counter."""
+    require_administrator(database, administrator, "ends lockouts")
+    unlock(database, administrator.operator_id, subject)
 
 
 def operator_list(database: Database) -> list[SignedIn]:

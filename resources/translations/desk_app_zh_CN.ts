@@ -52,7 +52,7 @@
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="159"/>
+        <location filename="../../ui/widgets.py" line="173"/>
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
     </message>
@@ -60,341 +60,341 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter.py" line="142"/>
+        <location filename="../../ui/counter.py" line="138"/>
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="150"/>
+        <location filename="../../ui/counter.py" line="146"/>
         <source>Previous</source>
         <translation>上一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="151"/>
+        <location filename="../../ui/counter.py" line="147"/>
         <source>Next in roster</source>
         <translation>下一名</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="169"/>
+        <location filename="../../ui/counter.py" line="165"/>
         <source>Confirm (Enter)</source>
         <translation>确认（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="170"/>
+        <location filename="../../ui/counter.py" line="166"/>
         <source>Refer to supervisor (F6)</source>
         <translation>转审核员（F6）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="171"/>
+        <location filename="../../ui/counter.py" line="167"/>
         <source>Reject (F8)</source>
         <translation>不予确认（F8）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="172"/>
+        <location filename="../../ui/counter.py" line="168"/>
         <source>Retake (F5)</source>
         <translation>重拍（F5）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="173"/>
+        <location filename="../../ui/counter.py" line="169"/>
         <source>Capture (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="174"/>
+        <location filename="../../ui/counter.py" line="170"/>
         <source>Next candidate (F12)</source>
         <translation>下一位（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="202"/>
+        <location filename="../../ui/counter.py" line="198"/>
         <source>Save slip as PDF…</source>
         <translation>回执另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="215"/>
+        <location filename="../../ui/counter.py" line="211"/>
         <source>ID card</source>
         <translation>身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="217"/>
-        <location filename="../../ui/counter.py" line="809"/>
+        <location filename="../../ui/counter.py" line="213"/>
+        <location filename="../../ui/counter.py" line="805"/>
         <source>Place the ID card on the reader</source>
         <translation>请将身份证放在读卡器上</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="223"/>
+        <location filename="../../ui/counter.py" line="219"/>
         <source>Document without chip…</source>
         <translation>无芯片证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="204"/>
+        <location filename="../../ui/counter.py" line="200"/>
         <source>Print slip…</source>
         <translation>打印回执…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="232"/>
+        <location filename="../../ui/counter.py" line="228"/>
         <source>Pre-registration</source>
         <translation>预注册信息</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="236"/>
+        <location filename="../../ui/counter.py" line="232"/>
         <source>ID number, last 6 digits, name or phone</source>
         <translation>证件号码、后 6 位、姓名或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="238"/>
+        <location filename="../../ui/counter.py" line="234"/>
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="249"/>
-        <location filename="../../ui/counter.py" line="848"/>
+        <location filename="../../ui/counter.py" line="245"/>
+        <location filename="../../ui/counter.py" line="844"/>
         <source>No candidate yet</source>
         <translation>尚无考生</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="257"/>
+        <location filename="../../ui/counter.py" line="253"/>
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="260"/>
+        <location filename="../../ui/counter.py" line="256"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="261"/>
+        <location filename="../../ui/counter.py" line="257"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="262"/>
+        <location filename="../../ui/counter.py" line="258"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="269"/>
+        <location filename="../../ui/counter.py" line="265"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="270"/>
+        <location filename="../../ui/counter.py" line="266"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="271"/>
+        <location filename="../../ui/counter.py" line="267"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="272"/>
+        <location filename="../../ui/counter.py" line="268"/>
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="287"/>
+        <location filename="../../ui/counter.py" line="283"/>
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="360"/>
+        <location filename="../../ui/counter.py" line="356"/>
         <source>Confirmed {0} / remaining {1} / total {2}</source>
         <translation>已确认 {0} / 待确认 {1} / 共 {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="494"/>
-        <location filename="../../ui/counter.py" line="894"/>
+        <location filename="../../ui/counter.py" line="490"/>
+        <location filename="../../ui/counter.py" line="890"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="649"/>
+        <location filename="../../ui/counter.py" line="645"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="657"/>
+        <location filename="../../ui/counter.py" line="653"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="666"/>
+        <location filename="../../ui/counter.py" line="662"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="737"/>
+        <location filename="../../ui/counter.py" line="733"/>
         <source>Slip saved: {0}</source>
         <translation>回执已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="744"/>
+        <location filename="../../ui/counter.py" line="740"/>
         <source>Save slip</source>
         <translation>保存回执</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="221"/>
+        <location filename="../../ui/counter.py" line="217"/>
         <source>Read card with camera</source>
         <translation>用摄像头读卡</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="668"/>
+        <location filename="../../ui/counter.py" line="664"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="800"/>
+        <location filename="../../ui/counter.py" line="796"/>
         <source>Typed in: {0} {1}</source>
         <translation>手工录入：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="804"/>
+        <location filename="../../ui/counter.py" line="800"/>
         <source>A document without a chip is always referred to a supervisor.</source>
         <translation>无芯片证件一律转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="806"/>
+        <location filename="../../ui/counter.py" line="802"/>
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="813"/>
+        <location filename="../../ui/counter.py" line="809"/>
         <source>long-term</source>
         <translation>长期</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="819"/>
+        <location filename="../../ui/counter.py" line="815"/>
         <source>Born {0}, valid until {1}</source>
         <translation>出生 {0}，有效期至 {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="829"/>
+        <location filename="../../ui/counter.py" line="825"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="838"/>
+        <location filename="../../ui/counter.py" line="834"/>
         <source>Not pre-registered</source>
         <translation>未预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="841"/>
+        <location filename="../../ui/counter.py" line="837"/>
         <source>Tell the candidate: register on the provincial candidate platform first, then come back at the published confirmation times.</source>
         <translation>请告知考生：先在省考生服务平台完成预注册，再按公布的时间前来现场确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="846"/>
+        <location filename="../../ui/counter.py" line="842"/>
         <source>Several records: choose one above</source>
         <translation>找到多条记录：请在上方选择</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="853"/>
+        <location filename="../../ui/counter.py" line="849"/>
         <source>Prior-diploma check failed: ask for the certificate</source>
         <translation>前置学历核验未通过：请查验毕业证书</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="855"/>
+        <location filename="../../ui/counter.py" line="851"/>
         <source>Prior-diploma check pending</source>
         <translation>前置学历核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="857"/>
+        <location filename="../../ui/counter.py" line="853"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="861"/>
+        <location filename="../../ui/counter.py" line="857"/>
         <source>Sync conflict: the central database kept another decision (see supervisor)</source>
         <translation>同步冲突：中心库保留了另一个决定（请找审核员处理）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="866"/>
+        <location filename="../../ui/counter.py" line="862"/>
         <source>Card and registration differ: {0}</source>
         <translation>证件与报名信息不符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="872"/>
+        <location filename="../../ui/counter.py" line="868"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="875"/>
+        <location filename="../../ui/counter.py" line="871"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="876"/>
+        <location filename="../../ui/counter.py" line="872"/>
         <source>State: {0}</source>
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="882"/>
+        <location filename="../../ui/counter.py" line="878"/>
         <source>Tutoring unit: {0} {1}</source>
         <translation>助学单位：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="888"/>
+        <location filename="../../ui/counter.py" line="884"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="897"/>
+        <location filename="../../ui/counter.py" line="893"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="898"/>
+        <location filename="../../ui/counter.py" line="894"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="899"/>
+        <location filename="../../ui/counter.py" line="895"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="902"/>
+        <location filename="../../ui/counter.py" line="898"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="903"/>
+        <location filename="../../ui/counter.py" line="899"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="904"/>
+        <location filename="../../ui/counter.py" line="900"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="914"/>
+        <location filename="../../ui/counter.py" line="910"/>
         <source>n/a</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="879"/>
-        <location filename="../../ui/counter.py" line="936"/>
+        <location filename="../../ui/counter.py" line="875"/>
+        <location filename="../../ui/counter.py" line="932"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="938"/>
+        <location filename="../../ui/counter.py" line="934"/>
         <source>Confirmed. Press F12 for the next candidate.</source>
         <translation>已确认。按 F12 办理下一位考生。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="945"/>
+        <location filename="../../ui/counter.py" line="941"/>
         <source>ALERT: this face matches another confirmed candidate. The case was referred to a supervisor.</source>
         <translation>警告：此人脸与另一名已确认考生相符，已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="949"/>
+        <location filename="../../ui/counter.py" line="945"/>
         <source>Referred to a supervisor.</source>
         <translation>已转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="954"/>
+        <location filename="../../ui/counter.py" line="950"/>
         <source>Rejected.</source>
         <translation>已不予确认。</translation>
     </message>
@@ -441,8 +441,8 @@
     </message>
     <message>
         <location filename="../../ui/signin.py" line="103"/>
-        <source>Password (8+ characters)</source>
-        <translation>密码（至少 8 位）</translation>
+        <source>Password (10+ characters)</source>
+        <translation>密码（至少 10 位）</translation>
     </message>
     <message>
         <location filename="../../ui/signin.py" line="104"/>
@@ -724,147 +724,147 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review.py" line="71"/>
+        <location filename="../../ui/review.py" line="70"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="80"/>
+        <location filename="../../ui/review.py" line="79"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="81"/>
+        <location filename="../../ui/review.py" line="80"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="82"/>
+        <location filename="../../ui/review.py" line="81"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="92"/>
+        <location filename="../../ui/review.py" line="91"/>
         <source>Approve (issue ticket number)</source>
         <translation>审核通过（发放准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="96"/>
+        <location filename="../../ui/review.py" line="95"/>
         <source>Reject…</source>
         <translation>不予确认…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="109"/>
+        <location filename="../../ui/review.py" line="108"/>
         <source>Revoke a confirmation</source>
         <translation>撤销一条确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="112"/>
+        <location filename="../../ui/review.py" line="111"/>
         <source>Registration id</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="113"/>
+        <location filename="../../ui/review.py" line="112"/>
         <source>Revoke…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="119"/>
+        <location filename="../../ui/review.py" line="118"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="123"/>
+        <location filename="../../ui/review.py" line="122"/>
         <source>Both versions seen: settle</source>
         <translation>已核对双方记录：了结冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="142"/>
+        <location filename="../../ui/review.py" line="141"/>
         <source>Thresholds (distance, pass / review): live–card {0} / {1}, live–e-photo {2} / {3}, card–e-photo {4} / {5}</source>
         <translation>阈值（距离，通过 / 复核）：现场–证件照 {0} / {1}，现场–电子照片 {2} / {3}，证件照–电子照片 {4} / {5}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="179"/>
+        <location filename="../../ui/review.py" line="178"/>
         <source>{0}: here {1}, central {2} ({3})</source>
         <translation>{0}：本窗口 {1}，中心库 {2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="218"/>
+        <location filename="../../ui/review.py" line="217"/>
         <source>Referred cases: {0}</source>
         <translation>待审核：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="228"/>
+        <location filename="../../ui/review.py" line="227"/>
         <source>No referred cases.</source>
         <translation>没有待审核的案例。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="237"/>
+        <location filename="../../ui/review.py" line="236"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="241"/>
+        <location filename="../../ui/review.py" line="240"/>
         <source>No live picture</source>
         <translation>无现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="242"/>
+        <location filename="../../ui/review.py" line="241"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="243"/>
+        <location filename="../../ui/review.py" line="242"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="248"/>
+        <location filename="../../ui/review.py" line="247"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="251"/>
+        <location filename="../../ui/review.py" line="250"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="252"/>
+        <location filename="../../ui/review.py" line="251"/>
         <source>Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="253"/>
+        <location filename="../../ui/review.py" line="252"/>
         <source>Note: {0}</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="254"/>
+        <location filename="../../ui/review.py" line="253"/>
         <source>Referred by {0} at {1}</source>
         <translation>{0} 于 {1} 转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="257"/>
+        <location filename="../../ui/review.py" line="256"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="264"/>
+        <location filename="../../ui/review.py" line="263"/>
         <source>This face matches another confirmed candidate: {0}</source>
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="313"/>
+        <location filename="../../ui/review.py" line="312"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="321"/>
+        <location filename="../../ui/review.py" line="320"/>
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="329"/>
+        <location filename="../../ui/review.py" line="328"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
@@ -1077,62 +1077,62 @@
 <context>
     <name>Slip</name>
     <message>
-        <location filename="../../ui/slip.py" line="51"/>
+        <location filename="../../ui/slip.py" line="52"/>
         <source>Identity confirmation slip</source>
         <translation>身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="71"/>
+        <location filename="../../ui/slip.py" line="72"/>
         <source>Self-study examination: on-site identity confirmation slip</source>
         <translation>高等教育自学考试现场身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="75"/>
+        <location filename="../../ui/slip.py" line="76"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="76"/>
+        <location filename="../../ui/slip.py" line="77"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="77"/>
+        <location filename="../../ui/slip.py" line="78"/>
         <source>Registration</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="78"/>
+        <location filename="../../ui/slip.py" line="79"/>
         <source>Programme</source>
         <translation>专业</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="79"/>
+        <location filename="../../ui/slip.py" line="80"/>
         <source>Exam area</source>
         <translation>考区</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="80"/>
+        <location filename="../../ui/slip.py" line="81"/>
         <source>Confirmed at</source>
         <translation>确认时间</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="81"/>
+        <location filename="../../ui/slip.py" line="82"/>
         <source>Site / counter</source>
         <translation>确认点 / 窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="82"/>
+        <location filename="../../ui/slip.py" line="83"/>
         <source>Clerk</source>
         <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="97"/>
+        <location filename="../../ui/slip.py" line="98"/>
         <source>Admission ticket number</source>
         <translation>准考证号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="104"/>
+        <location filename="../../ui/slip.py" line="105"/>
         <source>Candidate&apos;s signature</source>
         <translation>考生签名</translation>
     </message>
@@ -1140,427 +1140,487 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="22"/>
+        <location filename="../../ui/texts.py" line="23"/>
         <source>Pre-registered</source>
         <translation>已预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="23"/>
+        <location filename="../../ui/texts.py" line="24"/>
         <source>Referred to supervisor</source>
         <translation>已转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="24"/>
+        <location filename="../../ui/texts.py" line="25"/>
         <source>Confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="25"/>
+        <location filename="../../ui/texts.py" line="26"/>
         <source>Rejected</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="26"/>
+        <location filename="../../ui/texts.py" line="27"/>
         <source>Revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="32"/>
+        <location filename="../../ui/texts.py" line="33"/>
         <source>Clerk</source>
         <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="33"/>
+        <location filename="../../ui/texts.py" line="34"/>
         <source>Supervisor</source>
         <translation>审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="34"/>
+        <location filename="../../ui/texts.py" line="35"/>
         <source>Tutoring-unit staff</source>
         <translation>助学单位工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="35"/>
+        <location filename="../../ui/texts.py" line="36"/>
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="41"/>
+        <location filename="../../ui/texts.py" line="42"/>
         <source>New registration</source>
         <translation>新生注册</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="42"/>
+        <location filename="../../ui/texts.py" line="43"/>
         <source>Enrolled (keeps ticket number)</source>
         <translation>在籍注册（沿用准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="48"/>
+        <location filename="../../ui/texts.py" line="49"/>
         <source>Resident ID card</source>
         <translation>居民身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="49"/>
+        <location filename="../../ui/texts.py" line="50"/>
         <source>HK/Macau/Taiwan residence permit</source>
         <translation>港澳台居民居住证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="50"/>
+        <location filename="../../ui/texts.py" line="51"/>
         <source>Foreigner permanent residence card</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="51"/>
+        <location filename="../../ui/texts.py" line="52"/>
         <source>HK/Macau travel permit</source>
         <translation>港澳居民来往内地通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="52"/>
+        <location filename="../../ui/texts.py" line="53"/>
         <source>Taiwan travel permit</source>
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="53"/>
+        <location filename="../../ui/texts.py" line="54"/>
         <source>Military card</source>
         <translation>军人证件</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="54"/>
+        <location filename="../../ui/texts.py" line="55"/>
         <source>Passport</source>
         <translation>护照</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="62"/>
+        <location filename="../../ui/texts.py" line="63"/>
         <source>Face score too low</source>
         <translation>人脸比对分数过低</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="63"/>
+        <location filename="../../ui/texts.py" line="64"/>
         <source>Face does not match</source>
         <translation>人脸不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="64"/>
+        <location filename="../../ui/texts.py" line="65"/>
         <source>Document without chip</source>
         <translation>无芯片证件</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="65"/>
+        <location filename="../../ui/texts.py" line="66"/>
         <source>Document invalid</source>
         <translation>证件无效</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="66"/>
+        <location filename="../../ui/texts.py" line="67"/>
         <source>Document expired</source>
         <translation>证件已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="67"/>
+        <location filename="../../ui/texts.py" line="68"/>
         <source>Card and registration differ</source>
         <translation>证件与报名信息不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="68"/>
+        <location filename="../../ui/texts.py" line="69"/>
         <source>Attempts exhausted</source>
         <translation>确认次数已用完</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="69"/>
+        <location filename="../../ui/texts.py" line="70"/>
         <source>Prior diploma not verified</source>
         <translation>前置学历未通过核验</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="70"/>
+        <location filename="../../ui/texts.py" line="71"/>
         <source>Suspected impersonation</source>
         <translation>疑似替考</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="71"/>
+        <location filename="../../ui/texts.py" line="72"/>
         <source>Duplicate registration</source>
         <translation>重复报名</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="72"/>
+        <location filename="../../ui/texts.py" line="73"/>
         <source>Face matches another confirmed candidate</source>
         <translation>人脸与另一已确认考生相符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="73"/>
+        <location filename="../../ui/texts.py" line="74"/>
         <source>Candidate&apos;s request</source>
         <translation>考生本人要求</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="74"/>
+        <location filename="../../ui/texts.py" line="75"/>
         <source>Clerk error</source>
         <translation>工作人员操作失误</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="75"/>
+        <location filename="../../ui/texts.py" line="76"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="85"/>
+        <location filename="../../ui/texts.py" line="86"/>
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="86"/>
+        <location filename="../../ui/texts.py" line="87"/>
         <source>One person only</source>
         <translation>请仅一人入镜</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="87"/>
+        <location filename="../../ui/texts.py" line="88"/>
         <source>Move closer</source>
         <translation>请靠近一点</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="88"/>
+        <location filename="../../ui/texts.py" line="89"/>
         <source>Too dark</source>
         <translation>光线太暗</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="89"/>
+        <location filename="../../ui/texts.py" line="90"/>
         <source>Too bright</source>
         <translation>光线太亮</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="90"/>
+        <location filename="../../ui/texts.py" line="91"/>
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="91"/>
+        <location filename="../../ui/texts.py" line="92"/>
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="92"/>
+        <location filename="../../ui/texts.py" line="93"/>
         <source>Keep your head straight</source>
         <translation>请摆正头部</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="93"/>
+        <location filename="../../ui/texts.py" line="94"/>
         <source>Open your eyes</source>
         <translation>请睁开眼睛</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="99"/>
+        <location filename="../../ui/texts.py" line="100"/>
         <source>The live face matches neither reference</source>
         <translation>现场人脸与证件照、电子照片均不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="100"/>
+        <location filename="../../ui/texts.py" line="101"/>
         <source>No card portrait (compare the printed card photo by eye)</source>
         <translation>无证件照（请人工核对证件上的照片）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="103"/>
+        <location filename="../../ui/texts.py" line="104"/>
         <source>No usable registered e-photo</source>
         <translation>报名电子照片不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="104"/>
+        <location filename="../../ui/texts.py" line="105"/>
         <source>Card portrait and e-photo look like different people</source>
         <translation>证件照与电子照片疑似不是同一人</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="107"/>
+        <location filename="../../ui/texts.py" line="108"/>
         <source>A score is in the review band</source>
         <translation>有比对分数处于复核区间</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="108"/>
+        <location filename="../../ui/texts.py" line="109"/>
         <source>Card portrait has low resolution</source>
         <translation>证件照分辨率低</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="109"/>
+        <location filename="../../ui/texts.py" line="110"/>
         <source>The card portrait is many years old</source>
         <translation>证件照片拍摄年代久远</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="114"/>
+        <location filename="../../ui/texts.py" line="115"/>
         <source>Wrong operator id or password.</source>
         <translation>操作员账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="115"/>
+        <location filename="../../ui/texts.py" line="116"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="118"/>
+        <location filename="../../ui/texts.py" line="119"/>
         <source>Your role may not do this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="119"/>
+        <location filename="../../ui/texts.py" line="120"/>
         <source>This candidate belongs to an exam area this counter does not serve.</source>
         <translation>该考生所属考区不在本窗口受理范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="122"/>
+        <location filename="../../ui/texts.py" line="123"/>
         <source>This candidate is not in your tutoring unit.</source>
         <translation>该考生不属于您的助学单位。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="125"/>
+        <location filename="../../ui/texts.py" line="126"/>
         <source>This counter already has operators.</source>
         <translation>本窗口已有操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="128"/>
+        <location filename="../../ui/texts.py" line="129"/>
         <source>The record changed while it was on screen: look at it again.</source>
         <translation>记录在显示期间已被修改，请重新查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="131"/>
+        <location filename="../../ui/texts.py" line="132"/>
         <source>The record&apos;s state does not allow this.</source>
         <translation>记录当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="134"/>
+        <location filename="../../ui/texts.py" line="135"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="135"/>
+        <location filename="../../ui/texts.py" line="136"/>
         <source>A document without a chip must be referred to a supervisor.</source>
         <translation>无芯片证件必须转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="138"/>
-        <source>A password has at least 8 characters.</source>
-        <translation>密码至少 8 个字符。</translation>
+        <location filename="../../ui/texts.py" line="139"/>
+        <source>A password has at least 10 characters.</source>
+        <translation>密码至少需要 10 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="141"/>
+        <location filename="../../ui/texts.py" line="142"/>
+        <source>The password must not be the operator id.</source>
+        <translation>密码不能与操作员账号相同。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="145"/>
+        <source>This password is too common or too simple: choose another.</source>
+        <translation>该密码过于常见或过于简单，请换一个。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="148"/>
+        <source>The new password is the same as the old one.</source>
+        <translation>新密码与旧密码相同。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="151"/>
+        <source>You cannot deactivate yourself.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="152"/>
+        <source>There is no such operator.</source>
+        <translation>没有这个操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="153"/>
+        <source>The database is encrypted and its key is not on this computer: ask the administrator to restore the key.</source>
+        <translation>数据库已加密，但本机上没有它的密钥：请联系管理员恢复密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="158"/>
+        <source>The database cannot be opened with the key on this computer: ask the administrator to restore the right key.</source>
+        <translation>本机上的密钥无法打开数据库：请联系管理员恢复正确的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="163"/>
+        <source>The picture has too many pixels and was not opened.</source>
+        <translation>图片像素过多，未予打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="166"/>
+        <source>The picture is not in a known image format and was not opened.</source>
+        <translation>图片格式无法识别，未予打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="169"/>
+        <source>The e-photo has too many pixels and was not imported.</source>
+        <translation>电子照片像素过多，未予导入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="172"/>
         <source>Enter an operator id.</source>
         <translation>请输入操作员账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="142"/>
+        <location filename="../../ui/texts.py" line="173"/>
         <source>This operator id already exists.</source>
         <translation>该操作员账号已存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="143"/>
+        <location filename="../../ui/texts.py" line="174"/>
         <source>The check character of the ID number is wrong.</source>
         <translation>身份证号码校验位错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="146"/>
+        <location filename="../../ui/texts.py" line="177"/>
         <source>The document number is empty.</source>
         <translation>证件号码为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="147"/>
+        <location filename="../../ui/texts.py" line="178"/>
         <source>The document number has the wrong format.</source>
         <translation>证件号码格式错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="148"/>
+        <location filename="../../ui/texts.py" line="179"/>
         <source>The number belongs to another document type.</source>
         <translation>该号码属于另一种证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="151"/>
+        <location filename="../../ui/texts.py" line="182"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="152"/>
+        <location filename="../../ui/texts.py" line="183"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="155"/>
+        <location filename="../../ui/texts.py" line="186"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="158"/>
+        <location filename="../../ui/texts.py" line="189"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="161"/>
+        <location filename="../../ui/texts.py" line="192"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="164"/>
+        <location filename="../../ui/texts.py" line="195"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="165"/>
+        <location filename="../../ui/texts.py" line="196"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="168"/>
+        <location filename="../../ui/texts.py" line="199"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="171"/>
+        <location filename="../../ui/texts.py" line="202"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="174"/>
+        <location filename="../../ui/texts.py" line="205"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="177"/>
+        <location filename="../../ui/texts.py" line="208"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="178"/>
+        <location filename="../../ui/texts.py" line="209"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="181"/>
+        <location filename="../../ui/texts.py" line="212"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="184"/>
+        <location filename="../../ui/texts.py" line="215"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="185"/>
+        <location filename="../../ui/texts.py" line="216"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="188"/>
+        <location filename="../../ui/texts.py" line="219"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="189"/>
+        <location filename="../../ui/texts.py" line="220"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="190"/>
+        <location filename="../../ui/texts.py" line="221"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="201"/>
+        <location filename="../../ui/texts.py" line="230"/>
+        <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
+        <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="236"/>
+        <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
+        <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="252"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="206"/>
+        <location filename="../../ui/texts.py" line="257"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>

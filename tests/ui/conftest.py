@@ -72,6 +72,9 @@ def counter_app(tmp_path: Path) -> Iterator[Application]:
         f"sqlite:///{tmp_path / 'counter.db'}",
         DESK_APP_TICKETS_BLOCK_SIZE="10",
         DESK_APP_TICKETS_PERIOD="271",
+        # No wait after a wrong password, so screens can retry at once; the lockout after five
+        # failures stays (tests/integration/test_sign_in.py has the backoff).
+        DESK_APP_PRIVACY_SIGN_IN_BACKOFF_S="0",
     )
     for operator_id, role, unit in (
         ("clerk", Role.CLERK, None),
@@ -160,7 +163,9 @@ def make_window(
             )
         services = Services(
             application,
-            CounterQueries(application.database, application.workstation),
+            CounterQueries(
+                application.database, application.workstation, application.sign_in_policy
+            ),
             operations,
             face_worker,
         )

@@ -31,6 +31,25 @@ def test_wrong_password_is_refused_in_words(
     assert window.pages.currentWidget() is page
 
 
+def test_a_lockout_is_shown_in_words_and_the_right_password_does_not_pass(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, _ = make_window(counter_app)
+    page = window.sign_in_page
+    for attempt in range(5):
+        page.operator_id.setText("clerk")
+        page.password.setText(f"guess-number-{attempt}")
+        page.submit()
+        qtbot.waitUntil(page.isEnabled, timeout=10_000)
+    assert "permission.locked" in page.problem.text()
+    assert "15 min" in page.problem.text()
+    page.password.setText(PASSWORD)
+    page.submit()
+    qtbot.waitUntil(page.isEnabled, timeout=10_000)
+    assert "permission.locked" in page.problem.text()
+    assert window.operator is None
+
+
 def test_idle_lock_needs_the_password(
     qtbot: Any, counter_app: Application, make_window: Any
 ) -> None:
