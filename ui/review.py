@@ -241,7 +241,8 @@ class ReviewScreen(QWidget):
         self.card_picture.show_image(None, self.tr("Chip portrait needs a vendor decoder"))
         self.ephoto_picture.show_image(candidate.ephoto, self.tr("No e-photo"))
         lines = [
-            f"<b style='font-size:15pt'>{candidate.name}</b>  {candidate.document_number}",
+            f"<b style='font-size:15pt'>{candidate.name}</b>  "
+            f"{mask_document_number(candidate.document_number)}",
             f"{candidate.registration_id} · {kind_text(candidate.kind)} · "
             f"{document_text(candidate.document_type)}",
             self.tr("Programme: {0} {1}").format(

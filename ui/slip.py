@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,11 +47,16 @@ class Slip:
 
 def write_slip_pdf(slip: Slip, path: Path) -> Path:
     """Render the slip to ``path`` (PDF); returns the path. Safe off the GUI thread: it paints
-    on a PDF device only (no widgets, no pixmaps)."""
+    on a PDF device only (no widgets, no pixmaps). The slip carries the live face: the file is
+    created readable by its owner only."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    path.chmod(0o600)
     writer = QPdfWriter(str(path))
     writer.setResolution(150)
     writer.setTitle(translate("Slip", "Identity confirmation slip"))
     paint_slip(slip, writer)
+    del writer  # the PDF is finished when its writer goes away
+    path.chmod(0o600)
     return path
 
 

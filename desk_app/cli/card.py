@@ -5,17 +5,21 @@ reader does (fields, checks and the portrait crop); no database.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 import cv2
 
-from desk_app.cli.common import common_options, settings_from
+from desk_app.bootstrap import build_application
+from desk_app.cli.common import common_options, local_user, settings_from
 from desk_app.domain.errors import DeskError
+from desk_app.domain.masking import mask_document_number
 from desk_app.idcard.camera_reader import CardImageReader, CardImageReading, CardProblem
+from desk_app.services.access import authorise_unmask
 from desk_app.vision.images import configure_image_limits, read_bgr
 
 
@@ -31,16 +35,45 @@ def card_group() -> None:
     "--portraits",
     "portrait_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the portrait crops (default: a new private temporary folder).",
+    help="Keep the portrait crops in this folder (files readable by their owner only); "
+    "without it no portrait is written anywhere.",
 )
-@common_options  # accepted like everywhere else, though reading a card needs no database
-def card_read(images: tuple[Path, ...], as_json: bool, portrait_dir: Path | None) -> None:
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Print full ID numbers (a supervisor or administrator, with --operator and --reason; "
+    "audited in the counter database).",
+)
+@click.option("--operator", default=None, help="Who asks for --full.")
+@click.option("--reason", default="", help="Why the full numbers are needed (with --full).")
+@common_options  # the database is used only to audit --full
+def card_read(
+    images: tuple[Path, ...],
+    as_json: bool,
+    portrait_dir: Path | None,
+    full: bool,
+    operator: str | None,
+    reason: str,
+) -> None:
     """Read resident ID cards from images: fields, checks and the portrait crop.
 
-    Exit status 1 when any image had a problem (no card, unreadable number, failed check,
-    expired card …); every image is still reported.
+    ID numbers are printed masked unless --full. Exit status 1 when any image had a problem
+    (no card, unreadable number, failed check, expired card …); every image is still reported.
     """
-    configure_image_limits(settings_from(click.get_current_context()).privacy.max_image_pixels)
+    settings = settings_from(click.get_current_context())
+    configure_image_limits(settings.privacy.max_image_pixels)
+    if full:
+        application = build_application(settings)
+        try:
+            authorise_unmask(
+                application.database,
+                operator or local_user(),
+                subject=", ".join(path.name for path in images),
+                reason=reason,
+                what="card_read",
+            )
+        finally:
+            application.close()
     reader = CardImageReader()
     results = []
     for image_path in images:
@@ -54,14 +87,12 @@ def card_read(images: tuple[Path, ...], as_json: bool, portrait_dir: Path | None
         else:
             reading = reader.read(image)
         saved = None
-        if reading.portrait is not None:
-            if portrait_dir is None:
-                portrait_dir = Path(tempfile.mkdtemp(prefix="desk-app-portraits-"))
-            portrait_dir.mkdir(parents=True, exist_ok=True)
-            target = portrait_dir / f"{image_path.stem}.portrait.png"
-            cv2.imwrite(str(target), reading.portrait)
-            saved = str(target)
-        results.append({"image": str(image_path), **reading.as_dict(saved)})
+        if reading.portrait is not None and portrait_dir is not None:
+            saved = str(_save_portrait(portrait_dir, image_path.stem, reading.portrait))
+        result = {"image": str(image_path), **reading.as_dict(saved)}
+        if not full:
+            result = _masked(result)
+        results.append(result)
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=1))
     else:
@@ -69,6 +100,36 @@ def card_read(images: tuple[Path, ...], as_json: bool, portrait_dir: Path | None
             _print_card(result)
     if any(result["errors"] for result in results):
         sys.exit(1)
+
+
+_LONG_NUMBER = re.compile(r"\d{6,}[\dXx]*")
+
+
+def _masked(result: dict[str, Any]) -> dict[str, Any]:
+    """The result with the ID number masked, in its field and in any message."""
+    masked = dict(result)
+    if masked.get("id_number"):
+        masked["id_number"] = mask_document_number(str(masked["id_number"]))
+    masked["errors"] = [
+        {**error, "message": _LONG_NUMBER.sub(lambda m: mask_document_number(m.group()),
+                                              str(error.get("message", "")))}
+        for error in masked.get("errors", [])
+    ]  # fmt: skip
+    return masked
+
+
+def _save_portrait(folder: Path, stem: str, portrait: Any) -> Path:
+    """The crop as a PNG readable by its owner only, in a folder only they can list."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ok, encoded = cv2.imencode(".png", portrait)
+    if not ok:
+        raise DeskError("the portrait could not be encoded", code="card.portrait_unwritable")
+    target = folder / f"{stem}.portrait.png"
+    descriptor = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(encoded.tobytes())
+    target.chmod(0o600)
+    return target
 
 
 _CARD_LABELS = {

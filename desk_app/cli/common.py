@@ -9,8 +9,11 @@ one another; it imports no command module itself.
 from __future__ import annotations
 
 import functools
+import getpass
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
@@ -28,6 +31,22 @@ def fail(message: str) -> None:
     """Print one line on stderr (whitespace folded) and exit with status 1."""
     click.echo(f"desk-app: {' '.join(message.split())}", err=True)
     sys.exit(1)
+
+
+def local_user() -> str:
+    """Who runs a command that names no operator, for the audit chain: ``cli:<login>``."""
+    try:
+        return f"cli:{getpass.getuser()}"[:40]
+    except (OSError, KeyError):
+        return "cli"
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write a file that may hold personal data, readable by its owner only."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    path.chmod(0o600)
 
 
 def settings_from(ctx: click.Context) -> Settings:

@@ -13,12 +13,13 @@ from collections.abc import Callable
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import fail, with_app
+from desk_app.cli.common import fail, local_user, with_app
+from desk_app.domain.masking import mask_document_number, mask_email, mask_phone
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security import audit
-from desk_app.services.counter import mask_document_number
+from desk_app.services.access import authorise_unmask, record_search
 from desk_app.services.workflow import ChangeSet, Decision
 
 
@@ -36,6 +37,7 @@ def candidates() -> None:
 @click.option("--unit", default=None, help="Tutoring unit.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--operator", default=None, help="Who is searching (searches are audited).")
 @with_app
 def candidates_list(
     application: Application,
@@ -45,12 +47,14 @@ def candidates_list(
     unit: str | None,
     limit: int,
     as_json: bool,
+    operator: str | None,
 ) -> None:
-    """List records (ID numbers masked)."""
+    """List records (ID numbers masked; the search is audited)."""
     with application.database.reading() as uow:
         found = CandidateRepository(uow.session).search(
             search, states=states, exam_areas=areas, tutoring_unit=unit, limit=limit
         )
+    record_search(application.database, operator or local_user(), search, len(found))
     for candidate in found:
         fields = {
             "registration_id": candidate.registration_id,
@@ -68,19 +72,40 @@ def candidates_list(
             click.echo("  ".join(str(value) for value in fields.values()))
 
 
+_MASKED = {
+    "document_number": mask_document_number,
+    "phone": mask_phone,
+    "email": mask_email,
+}
+
+
 @candidates.command("show")
 @click.argument("registration_id")
-@click.option("--operator", default="system", help="Who is looking (access is audited).")
+@click.option("--operator", default=None, help="Who is looking (access is audited).")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Full ID and phone numbers (supervisors and administrators, with --reason; audited).",
+)
+@click.option("--reason", default="", help="Why the full numbers are needed (with --full).")
 @with_app
-def candidates_show(application: Application, registration_id: str, operator: str) -> None:
-    """Show one record in full with its history."""
+def candidates_show(
+    application: Application, registration_id: str, operator: str | None, full: bool, reason: str
+) -> None:
+    """Show one record with its history; ID and phone numbers masked unless --full."""
+    actor = operator or local_user()
+    if full:
+        authorise_unmask(application.database, actor, subject=registration_id, reason=reason)
     with application.database.unit_of_work() as uow:
         candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
         if candidate is None:
             fail(f"no pre-registration {registration_id!r}")
             return
         for column in candidate.__table__.columns:
-            click.echo(f"{column.name:>22}: {getattr(candidate, column.name)}")
+            value = getattr(candidate, column.name)
+            if not full and column.name in _MASKED and value:
+                value = _MASKED[column.name](str(value))
+            click.echo(f"{column.name:>22}: {value}")
         photo = CandidateRepository(uow.session).registered_photo(candidate.id)
         click.echo(f"{'registered e-photo':>22}: {f'{len(photo.data)} bytes' if photo else 'none'}")
         for step in candidate.transitions:
@@ -91,7 +116,13 @@ def candidates_show(application: Application, registration_id: str, operator: st
                 + (f" reason {step.reason_code}" if step.reason_code else "")
                 + (f" ticket {step.ticket_number}" if step.ticket_number else "")
             )
-        audit.append(uow.session, actor=operator, action="candidate.view", subject=registration_id)
+        audit.append(
+            uow.session,
+            actor=actor,
+            action="candidate.view",
+            subject=registration_id,
+            details={"full": full},
+        )
         uow.commit()
 
 

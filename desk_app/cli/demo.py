@@ -14,10 +14,10 @@ import platformdirs
 from desk_app.bootstrap import Application, build_application
 from desk_app.cli.common import fail, settings_from, with_app
 from desk_app.domain.documents import DocumentType
+from desk_app.domain.masking import mask_document_number
 from desk_app.domain.workflow import CandidateState
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security import audit
-from desk_app.services.counter import mask_document_number
 from desk_app.services.demo import DEMO_PASSWORD, build_demo, has_candidates
 
 

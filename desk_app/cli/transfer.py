@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import fail, terminal_progress, with_app
+from desk_app.cli.common import fail, local_user, terminal_progress, with_app, write_private_text
 from desk_app.services.export import export_confirmed
 from desk_app.services.roster_import import ImportReport, import_roster
 
@@ -29,7 +29,7 @@ def _print_import_report(report: ImportReport, out: Path | None) -> None:
         for problem in sorted(report.problems, key=lambda p: (p.row_number, p.column))
     ]
     if out is not None:
-        out.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+        write_private_text(out, "\n".join(lines) + ("\n" if lines else ""))
     elif lines:
         click.echo("\n".join(lines), err=True)
     for warning in report.warnings:
@@ -106,13 +106,24 @@ def export_group() -> None:
 @export_group.command("confirmed")
 @click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--operator", default="system", help="Who is exporting (for the audit chain).")
+@click.option("--operator", default=None, help="Who is exporting (for the audit chain).")
+@click.option(
+    "--full", is_flag=True, help="Full ID numbers (an administrator, with --reason; audited)."
+)
+@click.option("--reason", default="", help="Why the full numbers are needed (with --full).")
 @with_app
 def export_confirmed_command(
-    application: Application, since: Any, out: Path, operator: str
+    application: Application, since: Any, out: Path, operator: str | None, full: bool, reason: str
 ) -> None:
-    """Write confirmations since a date to CSV or XLSX for upload to the platform."""
-    count = export_confirmed(application.database, since.date(), out, operator_id=operator)
+    """Write confirmations since a date to CSV or XLSX (ID numbers masked unless --full)."""
+    count = export_confirmed(
+        application.database,
+        since.date(),
+        out,
+        operator_id=operator or local_user(),
+        full=full,
+        reason=reason,
+    )
     click.echo(f"wrote {count} confirmations to {out}")
 
 

@@ -22,6 +22,9 @@ from desk_app.domain.decisions import face_allows_confirmation
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, DocumentError, PermissionDeniedError
 from desk_app.domain.image_limits import ImageSizeError
+
+# Re-exported: the screens import it from here.
+from desk_app.domain.masking import mask_document_number as mask_document_number
 from desk_app.domain.workflow import Action, CandidateState, Role
 from desk_app.idcard.protocol import CardText, CardType
 from desk_app.idcard.rules import validate_document
@@ -37,6 +40,7 @@ from desk_app.security.operators import (
     sign_in,
     unlock,
 )
+from desk_app.services.access import authorise_unmask, record_access, record_search
 from desk_app.services.workflow import Workstation
 from desk_app.vision.engines import FaceEngine, NoFaceError, template_of
 from desk_app.vision.images import ImageError, decode_rgb
@@ -127,13 +131,6 @@ def _view(
         ephoto=ephoto,
         sync_conflict=sync_conflict,
     )
-
-
-def mask_document_number(number: str) -> str:
-    """First 3 and last 4 characters, for slips and for roles that do not need the full number."""
-    if len(number) <= 7:
-        return number
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
 class CounterQueries:
@@ -239,14 +236,32 @@ class CounterQueries:
                 tutoring_unit=self._unit_scope(operator),
                 limit=limit,
             )
-            return [self._full_view(uow.session, c) for c in found if self._in_scope(operator, c)]
+            views = [self._full_view(uow.session, c) for c in found if self._in_scope(operator, c)]
+        record_search(self._database, operator.operator_id, text, len(views))
+        return views
 
     def by_registration_id(self, operator: SignedIn, registration_id: str) -> CandidateView | None:
         with self._database.reading() as uow:
             candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
             if candidate is None or not self._in_scope(operator, candidate):
                 return None
-            return self._full_view(uow.session, candidate)
+            view = self._full_view(uow.session, candidate)
+        record_access(self._database, operator.operator_id, "candidate.view", registration_id)
+        return view
+
+    def reveal(self, operator: SignedIn, registration_id: str, reason: str) -> tuple[str, str]:
+        """The full ID and phone numbers of one record: for supervisors and administrators,
+        with a reason, audited (who, when, why); PermissionDeniedError otherwise."""
+        authorise_unmask(
+            self._database, operator.operator_id, subject=registration_id, reason=reason
+        )
+        with self._database.reading() as uow:
+            candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
+            if candidate is None or not self._in_scope(operator, candidate):
+                raise PermissionDeniedError(
+                    "this record is not in the counter's scope", code="permission.out_of_scope"
+                )
+            return candidate.document_number, candidate.phone
 
     def unit_roster(self, operator: SignedIn) -> list[CandidateView]:
         """The class roster of the operator's tutoring unit (tutoring-unit staff only)."""

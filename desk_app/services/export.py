@@ -7,12 +7,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desk_app.domain.masking import mask_document_number
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, CandidateState
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import Candidate, Transition
 from desk_app.roster import write_table
 from desk_app.security import audit
+from desk_app.services.access import EXPORT_UNMASK_ROLES, authorise_unmask
 
 EXPORT_HEADER = (
     "registration_id",
@@ -34,9 +36,28 @@ EXPORT_HEADER = (
 
 
 def export_confirmed(
-    database: Database, since: date, out: Path, *, operator_id: str = "system"
+    database: Database,
+    since: date,
+    out: Path,
+    *,
+    operator_id: str = "system",
+    full: bool = False,
+    reason: str = "",
 ) -> int:
-    """Write every record confirmed on or after ``since`` (China time) and still confirmed."""
+    """Write every record confirmed on or after ``since`` (China time) and still confirmed.
+
+    ID numbers are masked unless ``full``, which only an administrator may ask for, with a
+    reason (audited). The file is readable by its owner only."""
+    if full:
+        authorise_unmask(
+            database,
+            operator_id,
+            subject=out.name,
+            reason=reason,
+            what="export",
+            roles=EXPORT_UNMASK_ROLES,
+        )
+    shown = (lambda number: number) if full else mask_document_number
     start = datetime.combine(since, time.min, tzinfo=CHINA_TIME)
     confirming = (Action.CONFIRM.value, Action.APPROVE.value)
     with database.unit_of_work() as uow:
@@ -56,7 +77,7 @@ def export_confirmed(
                 candidate.registration_id,
                 candidate.name,
                 candidate.document_type,
-                candidate.document_number,
+                shown(candidate.document_number),
                 candidate.exam_area,
                 candidate.programme_code,
                 candidate.programme_name,
@@ -77,7 +98,7 @@ def export_confirmed(
             actor=operator_id,
             action="export.confirmed",
             subject=out.name,
-            details={"since": since.isoformat(), "rows": count},
+            details={"since": since.isoformat(), "rows": count, "full": full},
         )
         uow.commit()
     return count

@@ -106,3 +106,21 @@ def _attachments(session: Session, evidence: dict[str, Any]) -> list[Attachment]
             ],
         }
     ]
+
+
+def without_attachment_data(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with its attachments reduced to what identifies them (purpose, media type,
+    checksum): once the centre has accepted an event it holds the picture, and the counter's
+    outbox keeps no second copy of a face (the live photo itself stays in ``photos`` until the
+    retention purge)."""
+    attachments = payload.get("attachments")
+    if not isinstance(attachments, list) or not attachments:
+        return payload
+    return {
+        **payload,
+        "attachments": [
+            {key: value for key, value in item.items() if key not in ("data", "templates")}
+            for item in attachments
+            if isinstance(item, dict)
+        ],
+    }

@@ -43,6 +43,7 @@ from desk_app.persistence.models import (
     utc_now,
 )
 from desk_app.persistence.repositories import TicketRepository
+from desk_app.services.outbox import without_attachment_data
 from desk_app.services.tickets import TicketPolicy
 from desk_app.sync.central import (
     PULLED_COLUMNS,
@@ -304,6 +305,7 @@ class Syncer:
                     continue
                 if answer.outcome is EventOutcome.ACCEPTED:
                     row.status, row.answered_at = OutboxStatus.ACCEPTED, now
+                    row.payload = without_attachment_data(row.payload)
                     settled[row.registration_id] = answer
                     report.accepted += 1
                     progressed = True

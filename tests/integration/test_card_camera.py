@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import stat
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from desk_app.cli import main
+from desk_app.domain.masking import mask_document_number
 from desk_app.idcard.camera_reader import CardImageReader, CardImageReading
 from desk_app.idcard.layout import CANONICAL_SIZE, FRONT_FIELDS
 from desk_app.idcard.rules import check_character
@@ -31,6 +33,7 @@ from tests.support.card_images import (
     render_back,
     render_front,
 )
+from tests.support.factories import add_staff, make_application
 
 TODAY = date(2026, 11, 28)
 pytestmark = pytest.mark.skipif(
@@ -253,17 +256,33 @@ def test_card_read_command(tmp_path: Path, data_dir: Path) -> None:
                      "--portraits", str(portraits))  # fmt: skip
     assert result.exit_code == 1  # the specimen and the broken file have problems
     first, second, third = json.loads(result.output)
-    assert first["id_number"] == identity.id_number
+    assert first["id_number"] == mask_document_number(identity.id_number)  # masked by default
     assert first["birth_date"] == identity.birth_date.isoformat()
     assert first["side"] == "front" and first["errors"] == []
     assert Path(first["portrait"]).parent == portraits and Path(first["portrait"]).is_file()
+    assert stat.S_IMODE(Path(first["portrait"]).stat().st_mode) == 0o600
     assert second["id_number"] is None
     assert [e["code"] for e in second["errors"]] == ["card.check_character"]
     assert third["side"] is None and third["errors"][0]["code"] == "card.image_unreadable"
 
-    plain = run_cli("card", "read", str(generated), "--portraits", str(portraits))
+    plain = run_cli("card", "read", str(generated))
     assert plain.exit_code == 0
-    assert f"ID number: {identity.id_number}" in plain.output
+    assert f"ID number: {mask_document_number(identity.id_number)}" in plain.output
+    assert identity.id_number not in plain.output
+
+    # Full numbers: an entitled operator, a reason, and an entry in the audit chain.
+    db = tmp_path / "counter.db"
+    application = make_application(f"sqlite:///{db}")
+    add_staff(application.database)
+    application.close()
+    refused = run_cli("card", "read", str(generated), "--full", "--operator", "clerk",
+                      "--reason", "check", "--db", str(db))  # fmt: skip
+    assert refused.exit_code == 1 and "permission.role" in refused.output
+    shown = run_cli("card", "read", str(generated), "--full", "--operator", "super1",
+                    "--reason", "number disputed", "--db", str(db))  # fmt: skip
+    assert f"ID number: {identity.id_number}" in shown.output
+    audit_log = run_cli("audit", "verify", "--db", str(db))
+    assert audit_log.exit_code == 0
 
 
 def test_monochrome_image(reader: CardImageReader) -> None:

@@ -505,6 +505,16 @@ def test_the_live_photo_and_its_template_travel_with_the_confirmation(
     assert (stored.photo_id, stored.engine, stored.model_version) == (photo.id, "sface", "m1")
     assert transition.evidence["live_photo"] == photo.id
     assert logged is not None and "data" not in logged.payload["attachments"][0]
+    # The counter's outbox keeps no copy of an accepted picture, only its checksum; the refused
+    # event keeps its attachment for the conflict's review.
+    with counter.app.database.reading() as uow:
+        outbox = {
+            row.registration_id: row.payload["attachments"][0]
+            for row in uow.session.execute(select(OutboxEvent)).scalars()
+        }
+    assert "data" not in outbox["R000000"] and "templates" not in outbox["R000000"]
+    assert outbox["R000000"]["sha256"] == photo.sha256
+    assert "data" in outbox["R000001"]
     counter.close()
 
 

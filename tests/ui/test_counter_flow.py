@@ -85,6 +85,7 @@ def test_counter_confirms_a_candidate_end_to_end(
     qtbot.waitUntil(lambda: counter.slip_path is not None, timeout=10_000)
     data = counter.slip_path.read_bytes()
     assert data.startswith(b"%PDF")
+    assert counter.slip_path.stat().st_mode & 0o077 == 0  # the slip carries the live face
     assert len(data) > 2000
 
     counter.next_candidate()

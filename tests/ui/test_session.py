@@ -295,3 +295,22 @@ def test_quality_hints_are_worded_on_the_preview(qtbot: Any) -> None:
     not_capturing = FrameAnalysis(None, (QualityIssue.NO_FACE,), (640, 480), 0, False)
     preview.show_analysis(not_capturing)
     assert preview.hint() == ""
+
+
+def test_the_review_screen_masks_the_id_number(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    from desk_app.domain.masking import mask_document_number
+    from desk_app.domain.workflow import ReasonCode
+    from desk_app.services.workflow import Decision
+    from tests.ui.conftest import citizen_number
+
+    counter_app.workflow.refer(
+        "R0", "clerk", Decision(reason=ReasonCode.FACE_SCORE_LOW, note="lighting")
+    )
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "super1")
+    review = window.review
+    qtbot.waitUntil(lambda: "R0" in review.details.text(), timeout=10_000)
+    assert citizen_number(1) not in review.details.text()
+    assert mask_document_number(citizen_number(1)) in review.details.text()
