@@ -24,6 +24,7 @@ from desk_app.cli import (
     faces,
     id_numbers,
     operators,
+    privacy,
     reader,
     sync,
     transfer,
@@ -70,4 +71,5 @@ faces.register(main)
 reader.register(main)
 id_numbers.register(main)
 card.register(main)
+privacy.register(main)
 sync.register(main)

@@ -298,5 +298,19 @@ class Database:
     def reading(self) -> UnitOfWork:
         return UnitOfWork(self._reader)
 
+    def checkpoint(self) -> None:
+        """Move the WAL into the database file and empty it (SQLite; nothing elsewhere), so
+        that deleted personal data does not linger in the log."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        # Outside any transaction (the engine's connections would begin one first).
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
+
     def close(self) -> None:
         self.engine.dispose()

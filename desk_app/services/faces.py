@@ -96,6 +96,13 @@ class FaceRegistry:
     def revoked(self, candidate_id: int) -> None:
         self.index.remove(candidate_id)
 
+    def forget(self, candidate_ids: list[int]) -> None:
+        """Candidates whose templates a retention purge removed."""
+        if self._index is None:
+            return  # not loaded yet: it will be built from what is left
+        for candidate_id in candidate_ids:
+            self.index.remove(candidate_id)
+
 
 def store_live_capture(session: Session, candidate_id: int, capture: LiveCapture) -> int:
     """Keep the capture as evidence (photo + template) in the caller's transaction."""
