@@ -3,6 +3,8 @@
 Baseline, in the same process and on the same disk: the bare cost of durable commits, one
 UPDATE + INSERT per fsynced transaction through sqlite3, with nothing else. The ratio says how much
 the service's checks, ticket issue, transition record and audit link cost on top of the disk.
+The service runs twice, on a plain file and on a SQLCipher file (the default), to show what
+encryption at rest costs.
 
     .venv/bin/python bench/confirm.py [--count 1000]
 """
@@ -40,8 +42,13 @@ def bare_durable_commits(path: Path, count: int) -> float:
     return count / elapsed
 
 
-def service_confirmations(path: Path, count: int) -> float:
-    app = make_application(f"sqlite:///{path}", DESK_APP_TICKETS_PERIOD="271")
+def service_confirmations(path: Path, count: int, *, encrypted: bool) -> float:
+    app = make_application(
+        f"sqlite:///{path}",
+        DESK_APP_TICKETS_PERIOD="271",
+        DESK_APP_PRIVACY_ENCRYPT_DATABASE="true" if encrypted else "false",
+        DESK_APP_KEY_FILE=str(path.with_suffix(".key")),  # never the user's own keystore
+    )
     add_staff(app.database)
     registration_ids = insert_candidates(app.database, count)
     start = time.perf_counter()
@@ -61,11 +68,16 @@ def main() -> None:
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=arguments.folder) as folder:
         baseline = bare_durable_commits(Path(folder) / "baseline.db", arguments.count)
-        service = service_confirmations(Path(folder) / "counter.db", arguments.count)
+        plain = service_confirmations(Path(folder) / "plain.db", arguments.count, encrypted=False)
+        service = service_confirmations(
+            Path(folder) / "counter.db", arguments.count, encrypted=True
+        )
     print(f"confirmations: {arguments.count}, SQLite WAL, synchronous=FULL")
-    print(f"baseline (bare durable commits): {baseline:8.1f} /s")
-    print(f"WorkflowService.confirm:        {service:8.1f} /s  (target >= 100/s)")
-    print(f"ratio service / baseline:        {service / baseline:8.2f}")
+    print(f"baseline (bare durable commits):      {baseline:8.1f} /s")
+    print(f"WorkflowService.confirm, plain file:  {plain:8.1f} /s")
+    print(f"WorkflowService.confirm, SQLCipher:   {service:8.1f} /s  (target >= 100/s)")
+    print(f"ratio service / baseline:             {service / baseline:8.2f}")
+    print(f"ratio SQLCipher / plain:              {service / plain:8.2f}")
 
 
 if __name__ == "__main__":
