@@ -19,6 +19,12 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+def mask_name(name: str) -> str:
+    """The family name and a star for each other character: ``张**``."""
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
 def mask_email(email: str) -> str:
     """The first character of the local part and the domain: ``z***@example.cn``."""
     local, at, domain = email.partition("@")

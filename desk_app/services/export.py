@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import select
 
-from desk_app.domain.masking import mask_document_number
+from desk_app.domain.masking import mask_document_number, mask_name
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, CandidateState
 from desk_app.persistence.database import Database
@@ -46,7 +47,7 @@ def export_confirmed(
 ) -> int:
     """Write every record confirmed on or after ``since`` (China time) and still confirmed.
 
-    ID numbers are masked unless ``full``, which only an administrator may ask for, with a
+    Names and ID numbers are masked unless ``full``, which only an administrator may ask for, with a
     reason (audited). The file is readable by its owner only."""
     if full:
         authorise_unmask(
@@ -57,7 +58,10 @@ def export_confirmed(
             what="export",
             roles=EXPORT_UNMASK_ROLES,
         )
-    shown = (lambda number: number) if full else mask_document_number
+
+    def shown(value: str, mask: Callable[[str], str]) -> str:
+        return value if full else mask(value)
+
     start = datetime.combine(since, time.min, tzinfo=CHINA_TIME)
     confirming = (Action.CONFIRM.value, Action.APPROVE.value)
     with database.unit_of_work() as uow:
@@ -75,9 +79,9 @@ def export_confirmed(
         rows = [
             (
                 candidate.registration_id,
-                candidate.name,
+                shown(candidate.name, mask_name),
                 candidate.document_type,
-                shown(candidate.document_number),
+                shown(candidate.document_number, mask_document_number),
                 candidate.exam_area,
                 candidate.programme_code,
                 candidate.programme_name,
