@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import event, insert
 
 from desk_app.persistence.models import Candidate
-from desk_app.sync.central import PULLED_COLUMNS
+from desk_app.sync.protocol import PULLED_COLUMNS
 from desk_app.sync.syncer import SyncOptions
 from tests.support.factories import candidate_values
 from tests.support.sync_world import (

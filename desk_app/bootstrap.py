@@ -21,7 +21,8 @@ from desk_app.persistence.models import SyncBinding
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
-from desk_app.sync.central import CentralDatabase, SyncError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import SyncError
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
 from desk_app.vision.engines import ENGINES, FaceEngine, load_engine
 

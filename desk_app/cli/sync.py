@@ -26,7 +26,8 @@ from desk_app.sync.binding import (
     resolve_conflict,
     sync_status,
 )
-from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CentralUnavailableError, CounterScope
 from desk_app.sync.syncer import Syncer, SyncOptions
 
 _central_url = click.option(

@@ -23,7 +23,8 @@ from desk_app.persistence.models import (
 )
 from desk_app.persistence.repositories import OperatorRepository, TicketRepository
 from desk_app.security import audit
-from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CounterScope, SyncError
 
 
 def register_counter(

@@ -44,10 +44,10 @@ from desk_app.persistence.models import (
 )
 from desk_app.persistence.repositories import TicketRepository
 from desk_app.services.tickets import TicketPolicy
-from desk_app.sync.central import (
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import (
     PULLED_COLUMNS,
     BlockGrant,
-    CentralDatabase,
     CentralUnavailableError,
     CounterScope,
     EventAnswer,

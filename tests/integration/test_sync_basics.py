@@ -32,7 +32,8 @@ from desk_app.security import audit
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from desk_app.sync.binding import open_conflicts, parked_events, sync_status
-from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CounterScope, SyncError
 from desk_app.sync.syncer import SyncOptions
 from tests.support.factories import candidate_values, make_application
 from tests.support.sync_world import (

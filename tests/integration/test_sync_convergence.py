@@ -15,7 +15,8 @@ import pytest
 from desk_app.domain.errors import PermissionDeniedError, TicketNumberError
 from desk_app.domain.workflow import CandidateState
 from desk_app.sync.binding import open_conflicts, resolve_conflict
-from desk_app.sync.central import CentralDatabase, EventAnswer, SyncError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import EventAnswer, SyncError
 from desk_app.sync.syncer import PushTransport
 from tests.support.sync_world import (
     SCOPES,

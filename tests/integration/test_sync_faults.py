@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from desk_app.bootstrap import syncer_for
-from desk_app.sync.central import CentralDatabase, CentralUnavailableError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CentralUnavailableError
 from desk_app.sync.syncer import SyncOptions
 from tests.support.factories import PROJECT_ROOT
 from tests.support.fault_proxy import FaultProxy

@@ -10,7 +10,8 @@ from desk_app.bootstrap import syncer_for
 from desk_app.persistence.models import SyncBinding, TicketBlock
 from desk_app.security import audit
 from desk_app.sync.binding import sync_status
-from desk_app.sync.central import CentralDatabase, CentralUnavailableError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CentralUnavailableError
 from desk_app.sync.syncer import SyncOptions
 from tests.support.factories import add_candidate, add_staff, make_application
 

@@ -27,7 +27,8 @@ from desk_app.persistence.models import (
 )
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.sync.binding import register_counter
-from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CentralUnavailableError, CounterScope
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
 from tests.support.factories import add_staff, candidate_values, make_application
 
