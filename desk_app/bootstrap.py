@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk_app.config import Settings
@@ -22,8 +24,11 @@ from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
 from desk_app.sync.central import CentralDatabase
-from desk_app.sync.protocol import SyncError
+from desk_app.sync.client import CentralClient
+from desk_app.sync.protocol import CentralPort, SyncError
+from desk_app.sync.signing import load_private_key
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
+from desk_app.sync.tls import client_context
 from desk_app.vision.engines import ENGINES, FaceEngine, load_engine
 
 
@@ -123,7 +128,7 @@ def load_face_engine(name: str) -> FaceEngine:
 
 def syncer_for(
     application: Application,
-    central: CentralDatabase,
+    central: CentralPort,
     *,
     options: SyncOptions | None = None,
     push_transport: PushTransport = direct_push,
@@ -147,10 +152,34 @@ def connect_syncer(
     options: SyncOptions | None = None,
     connect_timeout_s: int = 10,
 ) -> Syncer:
-    """Connect to the central database the counter is bound to and build its syncer."""
+    """Connect to the central sync service the counter is enrolled with (or, for a counter bound
+    the old way, the central database) and build its syncer."""
     binding = _require_binding(application)
-    central = CentralDatabase.connect(binding.central_url, connect_timeout_s=connect_timeout_s)
+    central: CentralPort
+    if binding.server_url:
+        central = CentralClient(
+            binding.server_url,
+            binding.counter_id,
+            load_private_key(Path(binding.key_file or "").read_bytes()),
+            client_context(pinned_certificate=binding.server_certificate, ca_file=binding.ca_file),
+            timeout_s=max(connect_timeout_s, 30),
+        )
+    else:
+        central = CentralDatabase.connect(
+            binding.central_url or "", connect_timeout_s=connect_timeout_s
+        )
     return syncer_for(application, central, options=options)
+
+
+def default_key_file(database_url: str) -> Path:
+    """Where an enrolling counter keeps its private key: beside its SQLite database file."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise SyncError(
+            "this counter's database is not a file: give --key-file", code="enrol.key_file"
+        )
+    database = Path(url.database)
+    return database.with_name(database.name + ".counter-key")
 
 
 def _require_binding(application: Application) -> SyncBinding:

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from desk_app.domain.errors import NotFoundError, PermissionDeniedError
 from desk_app.domain.sync_events import UNACCEPTED, OutboxStatus
@@ -24,7 +23,7 @@ from desk_app.persistence.models import (
 from desk_app.persistence.repositories import OperatorRepository, TicketRepository
 from desk_app.security import audit
 from desk_app.sync.central import CentralDatabase
-from desk_app.sync.protocol import CounterScope, SyncError
+from desk_app.sync.protocol import CounterScope, SyncError, masked_url
 
 
 def register_counter(
@@ -84,13 +83,6 @@ def register_counter(
     return binding
 
 
-def masked_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "?"
-
-
 @dataclass(frozen=True)
 class SyncStatus:
     """What the status bar shows: online or not, last success, what waits, what went wrong."""
@@ -128,7 +120,7 @@ def sync_status(database: Database, ticket_series: str) -> SyncStatus | None:
         tickets_left = TicketRepository(session).remaining(ticket_series, binding.counter_id)
         return SyncStatus(
             counter_id=binding.counter_id,
-            central=masked_url(binding.central_url),
+            central=masked_url(binding.server_url or binding.central_url or ""),
             online=binding.last_attempt_at is not None and not binding.last_error,
             last_attempt_at=binding.last_attempt_at,
             last_success_at=binding.last_success_at,

@@ -4,10 +4,10 @@ Counters talk to the central PostgreSQL database directly; what makes it the aut
 every rule is checked again here, in the transaction that applies the event, against the central
 data (``sync.judge``): the transition must be legal from the central state, the candidate must
 be in the scope the central database registered for that counter, and an issued ticket number
-must come from a block the central database leased to that counter. The one thing taken from a counter is an
-operator the central side has never seen (operators are created at counters): recorded as the
-counter describes them, and judged by that central record from then on, so a counter cannot
-promote a clerk later.
+must come from a block the central database leased to that counter. The one thing taken from a
+counter is an operator the central side has never seen (operators are created at counters):
+recorded as the counter describes them, and judged by that central record from then on, so a
+counter cannot promote a clerk later.
 
 Every central write transaction starts by taking one advisory lock (``CENTRAL_WRITE_LOCK``, also
 taken by the candidates' change-number trigger): writers commit one after the other, so change
@@ -66,6 +66,7 @@ from desk_app.sync.protocol import (
     EventAnswer,
     SyncError,
     json_value,
+    masked_url,
 )
 
 log = logging.getLogger(__name__)
@@ -96,15 +97,23 @@ class CentralDatabase:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def connect(cls, url: str, *, connect_timeout_s: int = 10) -> CentralDatabase:
-        """An engine without a pool: a syncer connects once per cycle, and a connection broken
-        by the network is never handed out again."""
+    def connect(
+        cls, url: str, *, connect_timeout_s: int = 10, pool_size: int = 0
+    ) -> CentralDatabase:
+        """Without a pool by default: a syncer connects once per cycle, and a connection broken
+        by the network is never handed out again. The sync service keeps a pool (checked before
+        each use), since it serves many counters."""
+        pool: dict[str, Any] = (
+            {"pool_size": pool_size, "pool_pre_ping": True}
+            if pool_size
+            else {"poolclass": NullPool}
+        )
         try:
-            engine = create_engine(
-                url, poolclass=NullPool, connect_args={"connect_timeout": connect_timeout_s}
-            )
+            engine = create_engine(url, connect_args={"connect_timeout": connect_timeout_s}, **pool)
         except SQLAlchemyError as error:
-            raise SyncError(f"not a database URL: {url!r}", code="sync.bad_url") from error
+            raise SyncError(
+                f"not a database URL: {masked_url(url)}", code="sync.bad_url"
+            ) from error
         return cls(engine)
 
     def close(self) -> None:
@@ -129,7 +138,7 @@ class CentralDatabase:
             except SQLAlchemyError:  # the connection is already gone: nothing to roll back
                 log.debug("closing a session on a broken connection", exc_info=True)
 
-    def _write(self, work: Callable[[Session], _Result]) -> _Result:
+    def write(self, work: Callable[[Session], _Result]) -> _Result:
         """Run ``work`` in one write transaction that holds the central write lock."""
         with self._session() as session:
             session.execute(select(func.pg_advisory_xact_lock(CENTRAL_WRITE_LOCK)))
@@ -137,7 +146,15 @@ class CentralDatabase:
             session.commit()
             return result
 
-    def _read(self, work: Callable[[Session], _Result]) -> _Result:
+    def write_unlocked(self, work: Callable[[Session], _Result]) -> _Result:
+        """A write transaction without the central write lock, for rows that carry no change
+        number (request nonces, enrolment): they need not wait for the candidates' writers."""
+        with self._session() as session:
+            result = work(session)
+            session.commit()
+            return result
+
+    def read(self, work: Callable[[Session], _Result]) -> _Result:
         with self._session() as session:
             return work(session)
 
@@ -184,7 +201,7 @@ class CentralDatabase:
             counter.exam_areas = scope.areas_text
             counter.tutoring_unit = scope.tutoring_unit
 
-        self._write(work)
+        self.write(work)
 
     # --- ticket blocks ----------------------------------------------------------------------
 
@@ -199,7 +216,7 @@ class CentralDatabase:
             ).all()
             return [BlockGrant(series, first, last) for first, last in rows]
 
-        return self._read(work)
+        return self.read(work)
 
     def lease_block(
         self, site_id: str, counter_id: str, series: str, size: int, max_sequence: int
@@ -236,7 +253,7 @@ class CentralDatabase:
             )
             return BlockGrant(series, first, last)
 
-        return self._write(work)
+        return self.write(work)
 
     # --- push -------------------------------------------------------------------------------
 
@@ -252,7 +269,7 @@ class CentralDatabase:
         but its answer. An event already answered (a replayed batch) gets its stored answer and
         changes nothing.
         """
-        return self._write(lambda session: _apply_batch(session, counter_id, events, audit_head))
+        return self.write(lambda session: _apply_batch(session, counter_id, events, audit_head))
 
     # --- pull -------------------------------------------------------------------------------
 
@@ -264,7 +281,7 @@ class CentralDatabase:
             )
             return int(session.execute(query).scalar_one())
 
-        return self._read(work)
+        return self.read(work)
 
     def changes(
         self, counter_id: str, after: int, limit: int
@@ -283,31 +300,40 @@ class CentralDatabase:
             )
             return scope, [dict(row._mapping) for row in session.execute(query)]
 
-        return self._read(work)
+        return self.read(work)
 
-    def registered_photo_checksums(self, registration_ids: Sequence[str]) -> set[tuple[str, str]]:
-        """(registration id, sha256) of the registered e-photos of these candidates."""
+    def registered_photo_checksums(
+        self, registration_ids: Sequence[str], *, in_scope_of: str | None = None
+    ) -> set[tuple[str, str]]:
+        """(registration id, sha256) of the registered e-photos of these candidates; with
+        ``in_scope_of``, only of candidates in that counter's central scope."""
 
         def work(session: Session) -> set[tuple[str, str]]:
-            rows = session.execute(
+            query = (
                 select(Candidate.registration_id, Photo.sha256)
                 .join(Photo, Photo.candidate_id == Candidate.id)
                 .where(
                     Candidate.registration_id.in_(registration_ids),
                     Photo.purpose == "registered",
                 )
-            ).all()
+            )
+            if in_scope_of is not None:
+                query = query.where(_scope_condition(_registered_scope(session, in_scope_of)))
+            rows = session.execute(query).all()
             return {(registration_id, sha256) for registration_id, sha256 in rows}
 
-        return self._read(work)
+        return self.read(work)
 
-    def registered_photos(self, wanted: set[tuple[str, str]]) -> list[tuple[str, str, str, bytes]]:
-        """(registration id, sha256, media type, bytes) of the e-photos named in ``wanted``."""
+    def registered_photos(
+        self, wanted: set[tuple[str, str]], *, in_scope_of: str | None = None
+    ) -> list[tuple[str, str, str, bytes]]:
+        """(registration id, sha256, media type, bytes) of the e-photos named in ``wanted``;
+        with ``in_scope_of``, only of candidates in that counter's central scope."""
         if not wanted:
             return []
 
         def work(session: Session) -> list[tuple[str, str, str, bytes]]:
-            rows = session.execute(
+            query = (
                 select(Candidate.registration_id, Photo.sha256, Photo.media_type, Photo.data)
                 .join(Photo, Photo.candidate_id == Candidate.id)
                 .where(
@@ -315,14 +341,17 @@ class CentralDatabase:
                     Photo.purpose == "registered",
                 )
                 .order_by(Photo.id)
-            ).all()
+            )
+            if in_scope_of is not None:
+                query = query.where(_scope_condition(_registered_scope(session, in_scope_of)))
+            rows = session.execute(query).all()
             return [
                 (r, sha256, media_type, data)
                 for r, sha256, media_type, data in rows
                 if (r, sha256) in wanted
             ]
 
-        return self._read(work)
+        return self.read(work)
 
     def report_pulled(self, counter_id: str, through: int) -> None:
         """Record the counter's pull cursor centrally (for an administrator's overview)."""
@@ -333,9 +362,7 @@ class CentralDatabase:
                 counter.pulled_through = through
                 counter.last_seen_at = utc_now()
 
-        with self._session() as session:  # no write lock needed: one row, no change number
-            work(session)
-            session.commit()
+        self.write_unlocked(work)  # one row, no change number
 
 
 def _registered_scope(session: Session, counter_id: str) -> CounterScope:

@@ -6,19 +6,30 @@ Plain values with no database behind them; the event itself is ``domain.sync_eve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
+
+from sqlalchemy.engine import make_url
 
 from desk_app.domain.decisions import Scope
 from desk_app.domain.errors import DeskError
-from desk_app.domain.sync_events import EventOutcome
+from desk_app.domain.sync_events import EventOutcome, TransitionEvent
 from desk_app.persistence.models import Candidate
 
 # Columns a counter pulls: everything of the candidate but the central row id.
 PULLED_COLUMNS = tuple(
     column.name for column in Candidate.__table__.columns if column.name not in ("id",)
 )
+
+
+def masked_url(url: str) -> str:
+    """A URL fit for a message or a log: any password in it replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "?"
 
 
 class SyncError(DeskError):
@@ -88,6 +99,17 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def candidate_values(central: dict[str, Any]) -> dict[str, Any]:
+    """A central snapshot (JSON values) as column values for the local candidate row."""
+    values = {name: central[name] for name in PULLED_COLUMNS if name in central}
+    for name in ("state_changed_at", "imported_at", "updated_at"):
+        if isinstance(values.get(name), str):
+            values[name] = datetime.fromisoformat(values[name])
+    if isinstance(values.get("birth_date"), str):
+        values["birth_date"] = date.fromisoformat(values["birth_date"])
+    return values
+
+
 def candidate_snapshot(candidate: Candidate) -> dict[str, Any]:
     """The pulled columns of a candidate as JSON-ready values."""
     return {name: json_value(getattr(candidate, name)) for name in PULLED_COLUMNS}
@@ -97,3 +119,40 @@ class RefusedEventError(SyncError):
     """An event the central rules refuse (its ``code`` says which rule)."""
 
     code = "sync.refused"
+
+
+class CentralPort(Protocol):
+    """What a counter's syncer needs of the central side: the database itself (a counter bound
+    the old way) or the sync service over HTTPS (``sync.client``). ``counter_id`` is the caller's
+    own; the service takes it from the request's signature and ignores the argument."""
+
+    def blocks(self, counter_id: str, series: str) -> list[BlockGrant]: ...
+
+    def lease_block(
+        self, site_id: str, counter_id: str, series: str, size: int, max_sequence: int
+    ) -> BlockGrant: ...
+
+    def apply_events(
+        self,
+        counter_id: str,
+        events: Sequence[TransitionEvent],
+        audit_head: tuple[int, str] | None = None,
+    ) -> list[EventAnswer]: ...
+
+    def count_changes(self, counter_id: str, after: int) -> int: ...
+
+    def changes(
+        self, counter_id: str, after: int, limit: int
+    ) -> tuple[CounterScope, list[dict[str, Any]]]: ...
+
+    def registered_photo_checksums(
+        self, registration_ids: Sequence[str]
+    ) -> set[tuple[str, str]]: ...
+
+    def registered_photos(
+        self, wanted: set[tuple[str, str]]
+    ) -> list[tuple[str, str, str, bytes]]: ...
+
+    def report_pulled(self, counter_id: str, through: int) -> None: ...
+
+    def close(self) -> None: ...

@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import insert, select, update
@@ -44,14 +44,14 @@ from desk_app.persistence.models import (
 )
 from desk_app.persistence.repositories import TicketRepository
 from desk_app.services.tickets import TicketPolicy
-from desk_app.sync.central import CentralDatabase
 from desk_app.sync.protocol import (
-    PULLED_COLUMNS,
     BlockGrant,
+    CentralPort,
     CentralUnavailableError,
     CounterScope,
     EventAnswer,
     candidate_snapshot,
+    candidate_values,
 )
 
 log = logging.getLogger(__name__)
@@ -88,12 +88,12 @@ class SyncReport:
 
 # Hooks for tests: how a push batch reaches the central side.
 PushTransport = Callable[
-    [CentralDatabase, str, list[TransitionEvent], tuple[int, str] | None], list[EventAnswer]
+    [CentralPort, str, list[TransitionEvent], tuple[int, str] | None], list[EventAnswer]
 ]
 
 
 def direct_push(
-    central: CentralDatabase,
+    central: CentralPort,
     counter_id: str,
     events: list[TransitionEvent],
     audit_head: tuple[int, str] | None,
@@ -119,7 +119,7 @@ class Syncer:
     def __init__(
         self,
         database: Database,
-        central: CentralDatabase,
+        central: CentralPort,
         binding: SyncBinding,
         tickets: TicketPolicy,
         options: SyncOptions | None = None,
@@ -377,7 +377,7 @@ class Syncer:
             if registration_id in waiting or local is None or not central:
                 continue
             own_number = local.ticket_number
-            for name, value in _local_values(central).items():
+            for name, value in candidate_values(central).items():
                 if getattr(local, name) != value:
                     setattr(local, name, value)
             if own_number and own_number != local.ticket_number:
@@ -526,14 +526,3 @@ class Syncer:
         with self._database.unit_of_work() as uow:
             uow.session.execute(update(SyncBinding).where(SyncBinding.id == 1).values(**values))
             uow.commit()
-
-
-def _local_values(central: dict[str, Any]) -> dict[str, Any]:
-    """A central snapshot (JSON values) as column values for the local candidate row."""
-    values = {name: central[name] for name in PULLED_COLUMNS if name in central}
-    for name in ("state_changed_at", "imported_at", "updated_at"):
-        if isinstance(values.get(name), str):
-            values[name] = datetime.fromisoformat(values[name])
-    if isinstance(values.get("birth_date"), str):
-        values["birth_date"] = date.fromisoformat(values["birth_date"])
-    return values
