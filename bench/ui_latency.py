@@ -72,6 +72,7 @@ def main() -> int:
         parts.face_worker,
         parts.camera,
     )
+    assert faces is not None and camera is not None  # the demo has both
     window.show()
     window.start_workers()
     meter = StallMeter()

@@ -67,6 +67,7 @@ def main() -> int:
     counter_parts = build_counter(application, Preferences(), stage)
     window, operations = counter_parts.window, counter_parts.operations
     faces, camera = counter_parts.face_worker, counter_parts.camera
+    assert faces is not None and camera is not None  # the demo has both
     window.resize(1600, 1000)
     window.show()
     window.start_workers()

@@ -22,7 +22,7 @@ from tests.support.card_images import (
     render_back,
     render_front,
 )
-from tests.ui.conftest import card_for, citizen_number, file_camera, sign_in
+from tests.support.ui_helpers import card_for, citizen_number, file_camera, sign_in
 
 FACE_TIMEOUT = 60_000  # first frames, engine load and matching on a busy 2-core machine
 

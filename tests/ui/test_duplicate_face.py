@@ -10,7 +10,7 @@ from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from desk_app.vision.engines import template_of
 from desk_app.vision.images import load_rgb
-from tests.ui.conftest import _add_ephoto, card_for, citizen_number, file_camera, sign_in
+from tests.support.ui_helpers import add_ephoto, card_for, citizen_number, file_camera, sign_in
 
 
 def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
@@ -27,7 +27,7 @@ def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
     )
     counter_app.workflow.confirm("R0", "clerk", Decision(live_capture=earlier))
     # The same person now presents R1's card, registered with their own photo.
-    _add_ephoto(counter_app, "R1", koizumi[1].read_bytes())
+    add_ephoto(counter_app, "R1", koizumi[1].read_bytes())
 
     window, simulator = make_window(
         counter_app,

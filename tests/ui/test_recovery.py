@@ -11,7 +11,7 @@ from desk_app.domain.workflow import ReasonCode
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.vision.engines import EngineError
 from tests.support.factories import make_application
-from tests.ui.conftest import card_for, citizen_number, sign_in
+from tests.support.ui_helpers import card_for, citizen_number, sign_in
 
 
 def _state(application: Application, registration_id: str) -> str:

@@ -15,7 +15,7 @@ from desk_app.domain.errors import DeskError, PermissionDeniedError
 from desk_app.domain.workflow import Role
 from desk_app.services.counter import CounterQueries, SignedIn
 from tests.support.factories import make_application
-from tests.ui.conftest import PASSWORD, UNIT, sign_in
+from tests.support.ui_helpers import PASSWORD, UNIT, sign_in
 
 
 def test_wrong_password_is_refused_in_words(
