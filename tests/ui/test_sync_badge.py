@@ -13,7 +13,7 @@ from desk_app.security.operators import add_operator
 from desk_app.sync.central import CentralDatabase
 from tests.support.fault_proxy import FaultProxy
 from tests.support.sync_world import make_counter, seed_roster
-from tests.ui.conftest import PASSWORD, sign_in
+from tests.support.ui_helpers import PASSWORD, sign_in
 
 
 def test_a_standalone_counter_says_so(qtbot: Any, counter_app: Any, make_window: Any) -> None:
