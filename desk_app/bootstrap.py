@@ -23,7 +23,6 @@ from desk_app.persistence.models import SyncBinding
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
-from desk_app.sync.central import CentralDatabase
 from desk_app.sync.client import CentralClient
 from desk_app.sync.protocol import CentralPort, SyncError
 from desk_app.sync.signing import load_private_key
@@ -146,29 +145,47 @@ def syncer_for(
     )
 
 
+def connect_central(application: Application, *, timeout_s: float = 30.0) -> CentralClient:
+    """The signed HTTPS client of the sync service this counter is enrolled with.
+
+    A counter bound the old way (directly to the central database) is told to enrol: counters
+    never connect to the central database any more.
+    """
+    binding = _require_binding(application)
+    if not binding.server_url:
+        raise SyncError(
+            "this counter was bound directly to the central database, which is no longer "
+            "allowed: enrol it with the sync service ('desk-app counter enrol'); its waiting "
+            "decisions are kept and sent then",
+            code="sync.enrol_required",
+        )
+    key_file = Path(binding.key_file or "")
+    try:
+        key = load_private_key(key_file.read_bytes())
+    except OSError as error:
+        raise SyncError(
+            f"this counter's key ({key_file}) cannot be read: enrol the counter again",
+            code="sync.key_missing",
+        ) from error
+    return CentralClient(
+        binding.server_url,
+        binding.counter_id,
+        key,
+        client_context(pinned_certificate=binding.server_certificate, ca_file=binding.ca_file),
+        timeout_s=timeout_s,
+    )
+
+
 def connect_syncer(
     application: Application,
     *,
     options: SyncOptions | None = None,
-    connect_timeout_s: int = 10,
+    timeout_s: float = 30.0,
 ) -> Syncer:
-    """Connect to the central sync service the counter is enrolled with (or, for a counter bound
-    the old way, the central database) and build its syncer."""
-    binding = _require_binding(application)
-    central: CentralPort
-    if binding.server_url:
-        central = CentralClient(
-            binding.server_url,
-            binding.counter_id,
-            load_private_key(Path(binding.key_file or "").read_bytes()),
-            client_context(pinned_certificate=binding.server_certificate, ca_file=binding.ca_file),
-            timeout_s=max(connect_timeout_s, 30),
-        )
-    else:
-        central = CentralDatabase.connect(
-            binding.central_url or "", connect_timeout_s=connect_timeout_s
-        )
-    return syncer_for(application, central, options=options)
+    """The syncer of an enrolled counter, talking to its sync service."""
+    return syncer_for(
+        application, connect_central(application, timeout_s=timeout_s), options=options
+    )
 
 
 def default_key_file(database_url: str) -> Path:

@@ -14,9 +14,18 @@ import click
 import platformdirs
 from sqlalchemy.engine import make_url
 
-from desk_app.cli.common import common_options, fail, settings_from, terminal_progress
+from desk_app.cli.common import (
+    common_options,
+    fail,
+    password_file_option,
+    read_password,
+    settings_from,
+    terminal_progress,
+)
+from desk_app.domain.workflow import Role
 from desk_app.services.roster_import import import_roster
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.operators import CentralOperators
 from desk_app.sync.protocol import CounterScope, masked_url
 from desk_app.sync.registry import CounterRegistry
 from desk_app.sync.tls import ensure_certificate, fingerprint
@@ -183,6 +192,90 @@ def counters_list(url: str) -> None:
         seen = row.last_seen_at.isoformat(timespec="seconds") if row.last_seen_at else "never"
         problem = f"  AUDIT: {row.audit_problem}" if row.audit_problem else ""
         click.echo(f"{row.site_id}/{row.counter_id}  {serves}  {state}  last seen {seen}{problem}")
+
+
+@central.group("operators")
+def operators() -> None:
+    """Operators: created, deactivated and given passwords here; counters pull them."""
+
+
+@operators.command("add")
+@click.argument("operator_id")
+@click.option("--name", required=True, help="The name shown at the counter.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--unit", default=None, help="Tutoring unit (for tutoring_unit_staff).")
+@click.option("--site", "site_id", default=None, help="Site whose counters get them (all if none).")
+@password_file_option
+@_central_url
+def operators_add(
+    operator_id: str,
+    name: str,
+    role: str,
+    unit: str | None,
+    site_id: str | None,
+    password_file: Path | None,
+    url: str,
+) -> None:
+    """Create an operator; their site's counters pull them at the next sync."""
+    password = read_password(password_file, confirm=True)
+    database = CentralDatabase.connect(url)
+    try:
+        CentralOperators(database).add(
+            site_id=site_id,
+            operator_id=operator_id,
+            display_name=name,
+            role=Role(role),
+            password=password,
+            tutoring_unit=unit,
+        )
+    finally:
+        database.close()
+    click.echo(f"operator {operator_id} ({role}) added for {site_id or 'every site'}")
+
+
+@operators.command("deactivate")
+@click.argument("operator_id")
+@_central_url
+def operators_deactivate(operator_id: str, url: str) -> None:
+    """Stop an operator signing in anywhere (counters take it at their next sync)."""
+    database = CentralDatabase.connect(url)
+    try:
+        CentralOperators(database).deactivate(operator_id)
+    finally:
+        database.close()
+    click.echo(f"operator {operator_id} deactivated")
+
+
+@operators.command("reset-password")
+@click.argument("operator_id")
+@password_file_option
+@_central_url
+def operators_reset_password(operator_id: str, password_file: Path | None, url: str) -> None:
+    """Give an operator a new password."""
+    password = read_password(password_file, confirm=True)
+    database = CentralDatabase.connect(url)
+    try:
+        CentralOperators(database).reset_password(operator_id, password)
+    finally:
+        database.close()
+    click.echo(f"operator {operator_id} has a new password")
+
+
+@operators.command("list")
+@_central_url
+def operators_list(url: str) -> None:
+    """Every operator with role, unit, site and whether active."""
+    database = CentralDatabase.connect(url)
+    try:
+        rows = CentralOperators(database).listed()
+    finally:
+        database.close()
+    for row in rows:
+        unit = f" ({row.tutoring_unit})" if row.tutoring_unit else ""
+        click.echo(
+            f"{row.operator_id}  {row.display_name}  {row.role.value}{unit}  "
+            f"{row.site_id or 'every site'}  {'active' if row.active else 'inactive'}"
+        )
 
 
 @central.command("serve")

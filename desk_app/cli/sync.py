@@ -25,58 +25,17 @@ from desk_app.cli.common import common_options, fail, settings_from, terminal_pr
 from desk_app.domain.time import CHINA_TIME
 from desk_app.sync.binding import (
     open_conflicts,
-    register_counter,
     resolve_conflict,
     sync_status,
 )
-from desk_app.sync.central import CentralDatabase
 from desk_app.sync.enrolment import enrol_counter
-from desk_app.sync.protocol import CentralUnavailableError, CounterScope, masked_url
+from desk_app.sync.protocol import CentralUnavailableError
 from desk_app.sync.syncer import Syncer, SyncOptions
 
 
 @click.group()
 def counter() -> None:
     """This counter's binding to the central database."""
-
-
-@counter.command("register")
-@click.option("--central", "central_url", required=True, help="URL of the central database.")
-@click.option("--site", "site_id", required=True, help="Site id.")
-@click.option("--counter", "counter_id", required=True, help="Counter id (unique centrally).")
-@click.option("--areas", default="", help="Exam areas served, comma-separated.")
-@click.option("--tutoring-unit", default=None, help="The tutoring unit served instead.")
-@click.option("--operator", default="system", help="Who registers (for the audit chain).")
-@with_app
-def counter_register(
-    application: Application,
-    central_url: str,
-    site_id: str,
-    counter_id: str,
-    areas: str,
-    tutoring_unit: str | None,
-    operator: str,
-) -> None:
-    """Bind this counter database (--db) to the central one, with its scope."""
-    if bool(areas.strip()) == bool(tutoring_unit):
-        fail("give either --areas or --tutoring-unit [sync.bad_scope]")
-    scope = CounterScope.parse(areas, tutoring_unit)
-    database = CentralDatabase.connect(central_url)
-    try:
-        register_counter(
-            application.database,
-            database,
-            central_url=central_url,
-            site_id=site_id,
-            counter_id=counter_id,
-            scope=scope,
-            operator_id=operator,
-        )
-    finally:
-        database.close()
-    served = f"exam areas {scope.areas_text}" if scope.exam_areas else f"unit {tutoring_unit}"
-    click.echo(f"counter {counter_id} at site {site_id} bound to {masked_url(central_url)}")
-    click.echo(f"serves {served}; run 'desk-app sync --once' to fetch its candidates")
 
 
 @counter.command("enrol")

@@ -163,6 +163,8 @@ class Operator(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Centrally: the site whose counters pull this operator; none: every site's counters do.
+    site_id: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class TicketSeries(Base):

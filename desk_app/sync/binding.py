@@ -1,4 +1,5 @@
-"""Binding a counter database to the central one, and what the status bar shows about it."""
+"""A counter's binding to the central sync service as the status bar and the supervisor see it:
+its status, the conflicts waiting for a supervisor, and the events parked aside."""
 
 from __future__ import annotations
 
@@ -17,70 +18,11 @@ from desk_app.persistence.models import (
     OutboxEvent,
     SyncBinding,
     SyncConflict,
-    TicketBlock,
     utc_now,
 )
 from desk_app.persistence.repositories import OperatorRepository, TicketRepository
 from desk_app.security import audit
-from desk_app.sync.central import CentralDatabase
-from desk_app.sync.protocol import CounterScope, SyncError, masked_url
-
-
-def register_counter(
-    database: Database,
-    central: CentralDatabase,
-    *,
-    central_url: str,
-    site_id: str,
-    counter_id: str,
-    scope: CounterScope,
-    operator_id: str = "system",
-) -> SyncBinding:
-    """Register the counter centrally with its scope and bind the local database to it.
-
-    A database that has issued ticket numbers from blocks it granted itself cannot be bound:
-    those numbers were never leased centrally, so the central side would refuse them all.
-    """
-    with database.reading() as uow:
-        binding = uow.session.get(SyncBinding, 1)
-        local_blocks = uow.session.execute(
-            select(func.count()).select_from(TicketBlock).where(TicketBlock.granted_by == "local")
-        ).scalar_one()
-    if binding is not None and binding.counter_id != counter_id:
-        raise SyncError(
-            f"this database is already bound as counter {binding.counter_id}",
-            code="sync.already_bound",
-        )
-    if local_blocks:
-        raise SyncError(
-            "this database issued ticket numbers on its own; bind a fresh counter database",
-            code="sync.local_tickets",
-        )
-    central.register_counter(site_id, counter_id, scope)
-    with database.unit_of_work() as uow:
-        binding = uow.session.get(SyncBinding, 1)
-        if binding is None:
-            binding = SyncBinding(id=1, pulled_through=0, last_error="")
-            uow.session.add(binding)
-        binding.central_url = central_url
-        binding.site_id = site_id
-        binding.counter_id = counter_id
-        binding.exam_areas = scope.areas_text
-        binding.tutoring_unit = scope.tutoring_unit
-        audit.append(
-            uow.session,
-            actor=operator_id,
-            action="counter.register",
-            subject=counter_id,
-            details={
-                "site": site_id,
-                "central": masked_url(central_url),
-                "exam_areas": scope.areas_text,
-                "tutoring_unit": scope.tutoring_unit,
-            },
-        )
-        uow.commit()
-    return binding
+from desk_app.sync.protocol import SyncError, masked_url
 
 
 @dataclass(frozen=True)

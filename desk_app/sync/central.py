@@ -1,13 +1,11 @@
 """The central database's side of synchronisation: it is the authority, and checks every event.
 
-Counters talk to the central PostgreSQL database directly; what makes it the authority is that
-every rule is checked again here, in the transaction that applies the event, against the central
-data (``sync.judge``): the transition must be legal from the central state, the candidate must
-be in the scope the central database registered for that counter, and an issued ticket number
-must come from a block the central database leased to that counter. The one thing taken from a
-counter is an operator the central side has never seen (operators are created at counters):
-recorded as the counter describes them, and judged by that central record from then on, so a
-counter cannot promote a clerk later.
+Counters reach it only through the sync service (``sync.service``), which alone holds its
+credentials. Every rule is checked again here, in the transaction that applies an event, against
+the central data (``sync.judge``): the transition must be legal from the central state, the
+candidate must be in the scope the central side registered for that counter, an issued ticket
+number must come from a block leased to that counter, and the operator must be one the central
+side created, with the role and unit it gave them (``sync.operators``).
 
 Every central write transaction starts by taking one advisory lock (``CENTRAL_WRITE_LOCK``, also
 taken by the candidates' change-number trigger): writers commit one after the other, so change
@@ -49,7 +47,6 @@ from desk_app.persistence.models import (
     FaceTemplate,
     Operator,
     Photo,
-    Site,
     TicketBlock,
     TicketNumber,
     TicketSeries,
@@ -174,34 +171,6 @@ class CentralDatabase:
 
         sqlalchemy_event.listen(engine, "begin", take_write_lock)
         return Database(engine)
-
-    def register_counter(self, site_id: str, counter_id: str, scope: CounterScope) -> None:
-        """Create (or re-scope) a counter of a site; the scope is what the central side enforces."""
-
-        def work(session: Session) -> None:
-            if session.get(Site, site_id) is None:
-                session.add(Site(id=site_id))
-                session.flush()
-            counter = session.get(CentralCounter, counter_id)
-            if counter is None:
-                session.add(
-                    CentralCounter(
-                        id=counter_id,
-                        site_id=site_id,
-                        exam_areas=scope.areas_text,
-                        tutoring_unit=scope.tutoring_unit,
-                    )
-                )
-                return
-            if counter.site_id != site_id:
-                raise SyncError(
-                    f"counter {counter_id} is registered at site {counter.site_id}",
-                    code="sync.counter_other_site",
-                )
-            counter.exam_areas = scope.areas_text
-            counter.tutoring_unit = scope.tutoring_unit
-
-        self.write(work)
 
     # --- ticket blocks ----------------------------------------------------------------------
 
@@ -580,8 +549,6 @@ def _read_batch(
 
 def _write_batch(session: Session, batch: Batch) -> None:
     """One statement per table for everything the accepted events of the batch changed."""
-    if batch.new_operators:
-        session.execute(insert(Operator), batch.new_operators)
     if batch.changed:
         rows = [batch.candidates[r] for r in sorted(batch.changed)]
         session.execute(

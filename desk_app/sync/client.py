@@ -46,12 +46,20 @@ class CentralClient:
         self._counter_id = counter_id
         self._key = key
         self._clock = clock
-        self._http = httpx.Client(
-            base_url=server_url.rstrip("/"), verify=context, timeout=timeout_s
-        )
+
+        def connect() -> httpx.Client:
+            return httpx.Client(base_url=server_url.rstrip("/"), verify=context, timeout=timeout_s)
+
+        self._connect = connect
+        self._http = connect()
 
     def close(self) -> None:
         self._http.close()
+
+    def end_cycle(self) -> None:
+        """Close the cycle's connection; the next cycle opens its own."""
+        self._http.close()
+        self._http = self._connect()
 
     def _call(self, path: str, payload: dict[str, Any]) -> Any:
         body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
@@ -117,6 +125,9 @@ class CentralClient:
 
     def report_pulled(self, counter_id: str, through: int) -> None:
         self._call("/v1/pulled", {"through": through})
+
+    def site_operators(self, counter_id: str) -> list[dict[str, Any]]:
+        return list(self._call("/v1/operators", {}))
 
 
 def enrol(

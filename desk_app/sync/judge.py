@@ -18,6 +18,7 @@ from typing import Any
 
 from desk_app.domain.decisions import Actor, Case, check_decision, check_scope
 from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.sync_events import Attachment, TransitionEvent
 from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
@@ -37,7 +38,6 @@ class Batch:
     blocks: list[tuple[int, str, int, int]]  # id, series, first, last
     numbers: dict[str, tuple[int, str]]  # ticket number -> (candidate id, status)
     referrers: dict[int, str]  # candidate id -> operator of its latest referral
-    new_operators: list[dict[str, Any]] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
     transitions: list[dict[str, Any]] = field(default_factory=list)
     new_numbers: list[dict[str, Any]] = field(default_factory=list)
@@ -71,11 +71,17 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
     claimed = event["operator"]
     operator_id = str(claimed["id"])
     known = batch.operators.get(operator_id)
-    role, active, unit = (
-        known
-        if known is not None
-        else (Role(claimed["role"]).value, True, claimed.get("tutoring_unit"))
-    )
+    if known is None:
+        # Operators are created centrally; a counter cannot bring one of its own.
+        raise PermissionDeniedError(
+            f"operator {operator_id} is not known centrally", code="permission.unknown_operator"
+        )
+    role, active, unit = known
+    if claimed.get("role") != role or (claimed.get("tutoring_unit") or None) != unit:
+        raise PermissionDeniedError(
+            f"operator {operator_id} is {role} centrally, not what the counter claims",
+            code="permission.operator_mismatch",
+        )
     actor = Actor(operator_id, Role(role), unit, active)
     action = Action(event["action"])
     case = Case(
@@ -109,19 +115,6 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
     site_id, method = str(event["site_id"]), str(event["method"])
 
     # Every check passed: record the effects.
-    if known is None:
-        batch.operators[operator_id] = (role, True, unit)
-        batch.new_operators.append(
-            {
-                "id": operator_id,
-                "display_name": claimed.get("display_name") or operator_id,
-                "role": role,
-                "tutoring_unit": unit,
-                "password_hash": None,
-                "active": True,
-                "created_at": utc_now(),
-            }
-        )
     if new_number is not None:
         batch.new_numbers.append(new_number)
         batch.numbers[new_number["number"]] = (candidate["id"], new_number["status"])

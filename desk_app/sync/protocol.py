@@ -23,6 +23,9 @@ PULLED_COLUMNS = tuple(
     column.name for column in Candidate.__table__.columns if column.name not in ("id",)
 )
 
+# What a counter pulls of its site's operators (the hash lets them sign in offline).
+PULLED_OPERATOR_COLUMNS = ("id", "display_name", "role", "tutoring_unit", "password_hash", "active")
+
 
 def masked_url(url: str) -> str:
     """A URL fit for a message or a log: any password in it replaced by ***."""
@@ -122,9 +125,9 @@ class RefusedEventError(SyncError):
 
 
 class CentralPort(Protocol):
-    """What a counter's syncer needs of the central side: the database itself (a counter bound
-    the old way) or the sync service over HTTPS (``sync.client``). ``counter_id`` is the caller's
-    own; the service takes it from the request's signature and ignores the argument."""
+    """What a counter's syncer needs of the central side: the sync service over HTTPS
+    (``sync.client``), or a stand-in in tests. ``counter_id`` is the caller's own; the service
+    takes it from the request's signature and ignores the argument."""
 
     def blocks(self, counter_id: str, series: str) -> list[BlockGrant]: ...
 
@@ -154,5 +157,12 @@ class CentralPort(Protocol):
     ) -> list[tuple[str, str, str, bytes]]: ...
 
     def report_pulled(self, counter_id: str, through: int) -> None: ...
+
+    def site_operators(self, counter_id: str) -> list[dict[str, Any]]:
+        """The operators of the counter's site, with their password hashes."""
+        ...
+
+    def end_cycle(self) -> None:
+        """A sync cycle ended: let go of idle connections."""
 
     def close(self) -> None: ...

@@ -30,6 +30,7 @@ from starlette.routing import Route
 from desk_app.domain.errors import DeskError, NotFoundError, PermissionDeniedError
 from desk_app.domain.sync_events import TransitionEvent
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.operators import CentralOperators
 from desk_app.sync.protocol import (
     BlockGrant,
     CentralUnavailableError,
@@ -56,6 +57,7 @@ Handler = Callable[[str, dict[str, Any]], Any]
 def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.time) -> Starlette:
     """The service over ``central``; ``clock`` is replaceable for tests of the time window."""
     registry = CounterRegistry(central)
+    operators = CentralOperators(central)
 
     def signed(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -136,6 +138,9 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
             for r, sha, media_type, data in central.registered_photos(pairs, in_scope_of=counter_id)
         ]
 
+    def site_operators(counter_id: str, body: dict[str, Any]) -> Any:
+        return operators.for_site(registry.site_of(counter_id))
+
     def pulled(counter_id: str, body: dict[str, Any]) -> Any:
         central.report_pulled(counter_id, _number(body, "through", 0, 2**62))
         return {}
@@ -171,6 +176,7 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
         Route("/v1/photos/checksums", signed(photo_checksums), methods=["POST"]),
         Route("/v1/photos", signed(photos), methods=["POST"]),
         Route("/v1/pulled", signed(pulled), methods=["POST"]),
+        Route("/v1/operators", signed(site_operators), methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

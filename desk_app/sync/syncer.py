@@ -34,6 +34,7 @@ from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditHead,
     Candidate,
+    Operator,
     OutboxEvent,
     Photo,
     SyncBinding,
@@ -43,8 +44,10 @@ from desk_app.persistence.models import (
     utc_now,
 )
 from desk_app.persistence.repositories import TicketRepository
+from desk_app.security import audit
 from desk_app.services.tickets import TicketPolicy
 from desk_app.sync.protocol import (
+    PULLED_OPERATOR_COLUMNS,
     BlockGrant,
     CentralPort,
     CentralUnavailableError,
@@ -76,6 +79,7 @@ class SyncReport:
     failed: int = 0
     parked: int = 0
     pulled: int = 0
+    operators_changed: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (registration, code)
 
     def summary(self) -> str:
@@ -146,12 +150,17 @@ class Syncer:
         report = SyncReport()
         started = utc_now()
         try:
+            report.operators_changed = self.pull_operators()
             report.leased_blocks = self.refill_blocks()
             self.push(report)
             report.pulled = self.pull(progress)
         except DeskError as error:
             self._record_outcome(started, str(error))
             raise
+        finally:
+            # A cycle every half minute: keeping its connection idle between cycles would only
+            # hold a slot at the service (and a broken one would fail the next cycle's start).
+            self._central.end_cycle()
         self._record_outcome(started, "")
         return report
 
@@ -385,6 +394,42 @@ class Syncer:
                 ticket = session.get(TicketNumber, own_number)
                 if ticket is not None and ticket.status == TicketStatus.ISSUED:
                     ticket.status, ticket.retired_at = TicketStatus.RETIRED, utc_now()
+
+    # --- operators --------------------------------------------------------------------------
+
+    def pull_operators(self) -> int:
+        """Take the site's operators from the central side: added, changed (role, unit,
+        password) and deactivated ones; an operator the central side does not list may not sign
+        in here any more. Returns how many changed."""
+        central = {row["id"]: row for row in self._central.site_operators(self._counter_id)}
+        changed: list[str] = []
+        with self._database.unit_of_work() as uow:
+            session = uow.session
+            local = {row.id: row for row in session.execute(select(Operator)).scalars()}
+            for operator_id, row in central.items():
+                values = {name: row[name] for name in PULLED_OPERATOR_COLUMNS if name != "id"}
+                held = local.get(operator_id)
+                if held is None:
+                    session.add(Operator(id=operator_id, **values))
+                    changed.append(operator_id)
+                elif any(getattr(held, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(held, name, value)
+                    changed.append(operator_id)
+            for operator_id, held in local.items():
+                if operator_id not in central and held.active:
+                    held.active = False
+                    changed.append(operator_id)
+            if changed:
+                audit.append(
+                    session,
+                    actor="sync",
+                    action="operators.synced",
+                    subject=self._counter_id,
+                    details={"changed": sorted(changed)},
+                )
+            uow.commit()
+        return len(changed)
 
     # --- pull -------------------------------------------------------------------------------
 

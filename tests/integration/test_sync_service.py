@@ -4,6 +4,7 @@ requests and what an attacker holding a counter PC can and cannot do with them."
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -14,9 +15,13 @@ import httpx
 import pytest
 
 from desk_app.bootstrap import Application, connect_syncer
+from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.sync_events import OutboxStatus
-from desk_app.persistence.models import SyncBinding, utc_now
+from desk_app.domain.workflow import Role
+from desk_app.persistence.models import Operator, SyncBinding, utc_now
+from desk_app.security.operators import add_operator, sign_in
 from desk_app.sync.enrolment import enrol_counter
+from desk_app.sync.operators import CentralOperators
 from desk_app.sync.protocol import CounterScope, SyncError
 from desk_app.sync.signing import (
     AuthenticationError,
@@ -26,7 +31,7 @@ from desk_app.sync.signing import (
 )
 from desk_app.sync.tls import TLSError, client_context
 from tests.support.factories import add_staff, make_application
-from tests.support.sync_service import RunningService, enrolled_counter, running_service
+from tests.support.sync_service import RunningService, running_service
 from tests.support.sync_world import central_states, make_counter, seed_roster
 
 pytestmark = pytest.mark.postgres
@@ -48,7 +53,7 @@ def _counter_database(folder: Path, name: str = "fresh") -> Application:
 def test_a_counter_enrols_and_syncs_over_https_with_no_database_secret(
     tmp_path: Path, service: RunningService, postgres_url: str
 ) -> None:
-    counter = enrolled_counter(tmp_path, service, "C1", areas=("A", "B"))
+    counter = make_counter(tmp_path, service, "C1", areas=("A", "B"))
     try:
         counter.sync()
         assert set(counter.states()) == {"R000000", "R000001", "R000003", "R000004", "R000006",
@@ -125,7 +130,7 @@ def test_a_wrong_fingerprint_stops_the_enrolment_before_the_code_is_sent(
 
 
 def test_a_revoked_counter_is_refused_at_once(tmp_path: Path, service: RunningService) -> None:
-    counter = enrolled_counter(tmp_path, service, "C1")
+    counter = make_counter(tmp_path, service, "C1")
     try:
         counter.sync()
         service.registry.revoke("C1")
@@ -164,8 +169,8 @@ class _Caller:
 def test_signed_requests_cannot_be_forged_replayed_or_delayed(
     tmp_path: Path, service: RunningService
 ) -> None:
-    counter = enrolled_counter(tmp_path, service, "C1")
-    enrolled_counter(tmp_path, service, "C2", areas=("B",)).close()
+    counter = make_counter(tmp_path, service, "C1")
+    make_counter(tmp_path, service, "C2", areas=("B",)).close()
     caller = _Caller(service, tmp_path / "C1.counter-key", "C1")
     try:
         assert caller.post("/v1/changes/count", {"after": 0}).status_code == 200
@@ -194,7 +199,7 @@ def test_signed_requests_cannot_be_forged_replayed_or_delayed(
 
 
 def test_a_counter_reads_only_its_own_scope(tmp_path: Path, service: RunningService) -> None:
-    counter = enrolled_counter(tmp_path, service, "C1", areas=("A",))
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     caller = _Caller(service, tmp_path / "C1.counter-key", "C1")
     try:
         # Every candidate's e-photo checksum asked for: only area A's may come back.
@@ -219,7 +224,7 @@ def test_a_counter_reads_only_its_own_scope(tmp_path: Path, service: RunningServ
 
 
 def test_a_scope_widened_centrally_is_pulled_whole(tmp_path: Path, service: RunningService) -> None:
-    counter = enrolled_counter(tmp_path, service, "C1", areas=("A",))
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     try:
         counter.sync()
         assert len(counter.states()) == 3
@@ -234,10 +239,16 @@ def test_a_scope_widened_centrally_is_pulled_whole(tmp_path: Path, service: Runn
 def test_a_counter_bound_the_old_way_keeps_its_outbox_after_enrolling(
     tmp_path: Path, service: RunningService, postgres_url: str
 ) -> None:
-    old = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=service.central)
+    old = make_counter(tmp_path, service, "C1", areas=("A",))
     old.sync()
     change = old.decide("confirm", "R000000")  # decided, never pushed
     old.close()
+    # What a counter bound before the sync service looks like: the database URL, no service.
+    with sqlite3.connect(tmp_path / "C1.db") as connection:
+        connection.execute(
+            "UPDATE sync_binding SET central_url = ?, server_url = NULL, key_file = NULL",
+            (postgres_url,),
+        )
     code = service.registry.add_counter("S1", "C1", CounterScope(("A",)))
     app = make_application(f"sqlite:///{tmp_path / 'C1.db'}")
     enrol_counter(
@@ -247,11 +258,11 @@ def test_a_counter_bound_the_old_way_keeps_its_outbox_after_enrolling(
         key_file=tmp_path / "C1.key",
         expected_fingerprint=service.fingerprint,
     )
-    with app.database.reading() as uow:
-        binding = uow.session.get(SyncBinding, 1)
-        assert binding is not None and binding.central_url is None
     app.close()
     app = make_application(f"sqlite:///{tmp_path / 'C1.db'}")
+    with app.database.reading() as uow:
+        binding = uow.session.get(SyncBinding, 1)
+        assert binding is not None and binding.central_url is None  # the URL is forgotten
     syncer = connect_syncer(app)
     try:
         syncer.sync_once()
@@ -264,7 +275,7 @@ def test_a_counter_bound_the_old_way_keeps_its_outbox_after_enrolling(
 def test_enrolling_a_database_of_another_counter_is_refused(
     tmp_path: Path, service: RunningService
 ) -> None:
-    counter = enrolled_counter(tmp_path, service, "C1")
+    counter = make_counter(tmp_path, service, "C1")
     counter.syncer.close()
     counter.close()
     code = service.add_counter("C2")
@@ -280,3 +291,59 @@ def test_enrolling_a_database_of_another_counter_is_refused(
     assert raised.value.code == "sync.already_bound"
     assert not (tmp_path / "C2.key").exists()
     app.close()
+
+
+def test_operators_are_created_centrally_and_pulled_by_their_sites_counters(
+    tmp_path: Path, service: RunningService
+) -> None:
+    operators = CentralOperators(service.central)
+    operators.add(
+        site_id="S1", operator_id="li", display_name="Li", role=Role.CLERK, password="li-pass-2026"
+    )
+    operators.add(
+        site_id="S2", operator_id="wang", display_name="Wang", role=Role.CLERK,
+        password="wang-pass-2026",
+    )  # fmt: skip
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        # Li (this site) signs in offline with the pulled hash; Wang (another site) is unknown.
+        assert sign_in(counter.app.database, "li", "li-pass-2026").id == "li"
+        with pytest.raises(PermissionDeniedError):
+            sign_in(counter.app.database, "wang", "wang-pass-2026")
+        # A counter-made operator never reaches the centre: refused at the enrolled counter...
+        with pytest.raises(PermissionDeniedError) as refused:
+            add_operator(
+                counter.app.database, operator_id="ghost", display_name="g",
+                role=Role.SUPERVISOR, password="ghost-pass-2026",
+            )  # fmt: skip
+        assert refused.value.code == "operator.central"
+        # ...and deactivated centrally, an operator stops signing in at the next sync.
+        operators.deactivate("li")
+        counter.sync()
+        with pytest.raises(PermissionDeniedError):
+            sign_in(counter.app.database, "li", "li-pass-2026")
+    finally:
+        counter.close()
+
+
+def test_a_case_approved_by_one_person_through_a_made_up_operator_is_refused(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """The attack of the issue: refer as a clerk, insert a 'supervisor' into the counter's own
+    database, approve as them, sync: the central side knows no such operator."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        counter.decide("refer", "R000000", operator="clerk")
+        with counter.app.database.unit_of_work() as uow:
+            uow.session.add(Operator(id="ghost", display_name="g", role="supervisor"))
+            uow.commit()
+        counter.decide("approve", "R000000", operator="ghost")
+        counter.sync()
+        assert counter.outbox() == {OutboxStatus.ACCEPTED: 1, OutboxStatus.REJECTED: 1}
+        assert central_states(service.central)["R000000"] == ("referred", None)
+        (conflict,) = counter.conflicts()
+        assert conflict.reason_code == "permission.unknown_operator"
+    finally:
+        counter.close()

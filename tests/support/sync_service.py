@@ -1,9 +1,13 @@
 """The real central sync service for tests: uvicorn with TLS on a free loopback port, in a thread,
-over a real PostgreSQL database; and counters enrolled with it through the product's own code."""
+over a real PostgreSQL database."""
 
 from __future__ import annotations
 
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,18 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import uvicorn
 
-from desk_app.bootstrap import connect_syncer
 from desk_app.sync.central import CentralDatabase
-from desk_app.sync.enrolment import enrol_counter
 from desk_app.sync.protocol import CounterScope
 from desk_app.sync.registry import CounterRegistry
 from desk_app.sync.service import create_app
-from desk_app.sync.syncer import SyncOptions
-from desk_app.sync.tls import ensure_certificate, fingerprint
-from tests.support.factories import add_staff, make_application
-from tests.support.sync_world import PERIOD, SimulatedCounter
+from desk_app.sync.tls import CERTIFICATE_FILE, client_context, ensure_certificate, fingerprint
+from tests.support.factories import PROJECT_ROOT
 
 
 def free_port() -> int:
@@ -89,40 +90,34 @@ def running_service(
         central.close()
 
 
-def enrolled_counter(
-    folder: Path,
-    service: RunningService,
-    counter_id: str,
-    *,
-    site_id: str = "S1",
-    areas: tuple[str, ...] = ("A",),
-    tutoring_unit: str | None = None,
-    block_size: int = 5,
-    low_water_mark: int = 2,
-    options: SyncOptions | None = None,
-) -> SimulatedCounter:
-    """A fresh counter database enrolled with the service (added centrally, then enrolled with
-    its code and the certificate's fingerprint), with a syncer over HTTPS."""
-    environment = {
-        "DESK_APP_TICKETS_BLOCK_SIZE": str(block_size),
-        "DESK_APP_TICKETS_LOW_WATER_MARK": str(low_water_mark),
-        "DESK_APP_TICKETS_PERIOD": PERIOD,
-    }
-    url = f"sqlite:///{folder / f'{counter_id}.db'}"
-    code = service.add_counter(
-        counter_id, site_id=site_id, areas=areas, tutoring_unit=tutoring_unit
-    )
-    standalone = make_application(url, **environment)
-    add_staff(standalone.database)
-    enrol_counter(
-        standalone.database,
-        server_url=service.url,
-        code=code,
-        key_file=folder / f"{counter_id}.counter-key",
-        expected_fingerprint=service.fingerprint,
-    )
-    standalone.close()
-    app = make_application(url, **environment)
-    options = options or SyncOptions(low_water_mark=low_water_mark, push_batch=50)
-    syncer = connect_syncer(app, options=options)
-    return SimulatedCounter(counter_id, app, service.central, syncer)
+@contextmanager
+def service_process(url: str, state: Path) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    """One ``desk-app central serve`` process: (process, its https URL, the fingerprint)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desk_app", "central", "serve", "--url", url,
+         "--listen", f"127.0.0.1:{port}", "--state-dir", str(state)],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        match = re.search(r"fingerprint: ([0-9A-F:]{95})", line)
+        assert match, line
+        base = f"https://127.0.0.1:{port}"
+        context = client_context(
+            pinned_certificate=(state / CERTIFICATE_FILE).read_text(), ca_file=None
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/v1/health", verify=context, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield process, base, match.group(1)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)

@@ -14,23 +14,28 @@ from typing import Any
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
-from desk_app.bootstrap import Application, syncer_for
+from desk_app.bootstrap import Application, connect_central, syncer_for
 from desk_app.domain.errors import DeskError
 from desk_app.domain.workflow import ReasonCode
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     Candidate,
     CentralEvent,
+    Operator,
     OutboxEvent,
     SyncConflict,
     TicketNumber,
 )
 from desk_app.services.workflow import ChangeSet, Decision
-from desk_app.sync.binding import register_counter
 from desk_app.sync.central import CentralDatabase
-from desk_app.sync.protocol import CentralUnavailableError, CounterScope
+from desk_app.sync.client import CentralClient
+from desk_app.sync.enrolment import enrol_counter
+from desk_app.sync.protocol import CentralUnavailableError
+from desk_app.sync.signing import load_private_key
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
-from tests.support.factories import add_staff, candidate_values, make_application
+from desk_app.sync.tls import client_context
+from tests.support.factories import STAFF, add_staff, candidate_values, make_application
+from tests.support.sync_service import RunningService
 
 PERIOD = "271"
 
@@ -78,6 +83,21 @@ class SimulatedCounter:
     def sync(self) -> None:
         self.syncer.sync_once()
 
+    def reconnect(self, server_url: str, options: SyncOptions, *, timeout_s: float = 5.0) -> None:
+        """Talk to the service at another address (a fault proxy, another instance) with the
+        same key and pinned certificate: what a counter behind a reverse proxy does."""
+        binding = self.app.binding
+        assert binding is not None and binding.key_file is not None
+        self.syncer.close()
+        client = CentralClient(
+            server_url,
+            binding.counter_id,
+            load_private_key(Path(binding.key_file).read_bytes()),
+            client_context(pinned_certificate=binding.server_certificate, ca_file=None),
+            timeout_s=timeout_s,
+        )
+        self.syncer = syncer_for(self.app, client, options=options)
+
     def states(self) -> dict[str, tuple[str, str | None]]:
         with self.app.database.reading() as uow:
             rows = uow.session.execute(
@@ -102,12 +122,13 @@ class SimulatedCounter:
             )
 
     def close(self) -> None:
+        self.syncer.close()
         self.app.close()
 
 
 def make_counter(
     folder: Path,
-    central_url: str,
+    service: RunningService,
     counter_id: str,
     *,
     site_id: str = "S1",
@@ -115,33 +136,57 @@ def make_counter(
     tutoring_unit: str | None = None,
     block_size: int = 5,
     low_water_mark: int = 2,
-    central: CentralDatabase | None = None,
     transport: PushTransport = direct_push,
     options: SyncOptions | None = None,
+    via: str | None = None,
 ) -> SimulatedCounter:
-    """A fresh counter database bound to the central one (registered through the real code)."""
+    """A fresh counter database enrolled with the sync service through the product's own code
+    (added centrally, enrolled with its one-time code and the certificate's fingerprint), with
+    a syncer over HTTPS; ``via`` is another address of the service (a fault proxy)."""
     environment = {
         "DESK_APP_TICKETS_BLOCK_SIZE": str(block_size),
         "DESK_APP_TICKETS_LOW_WATER_MARK": str(low_water_mark),
         "DESK_APP_TICKETS_PERIOD": PERIOD,
     }
     url = f"sqlite:///{folder / f'{counter_id}.db'}"
-    central = central or open_central(central_url)
+    add_central_staff(service.central)
+    code = service.add_counter(
+        counter_id, site_id=site_id, areas=areas, tutoring_unit=tutoring_unit
+    )
     standalone = make_application(url, **environment)
     add_staff(standalone.database)
-    register_counter(
+    enrol_counter(
         standalone.database,
-        central,
-        central_url=central_url,
-        site_id=site_id,
-        counter_id=counter_id,
-        scope=CounterScope(areas if tutoring_unit is None else (), tutoring_unit),
+        server_url=via or service.url,
+        code=code,
+        key_file=folder / f"{counter_id}.counter-key",
+        expected_fingerprint=service.fingerprint,
     )
     standalone.close()
     app = make_application(url, **environment)
     options = options or SyncOptions(low_water_mark=low_water_mark, push_batch=50)
-    syncer = syncer_for(app, central, options=options, push_transport=transport)
-    return SimulatedCounter(counter_id, app, central, syncer)
+    syncer = syncer_for(app, connect_central(app), options=options, push_transport=transport)
+    return SimulatedCounter(counter_id, app, service.central, syncer)
+
+
+def add_central_staff(central: CentralDatabase) -> None:
+    """The test staff (``factories.add_staff``) created centrally for every site, once: counters
+    pull them; without a password (hashing costs ~50 ms each; sign-in has its own tests)."""
+    with Database(central.engine).unit_of_work() as uow:
+        known = set(uow.session.execute(select(Operator.id)).scalars())
+        for operator_id, role, unit in STAFF:
+            if operator_id not in known:
+                uow.session.add(
+                    Operator(
+                        id=operator_id,
+                        display_name=operator_id,
+                        role=role.value,
+                        tutoring_unit=unit,
+                        password_hash=None,
+                        site_id=None,
+                    )
+                )
+        uow.commit()
 
 
 def central_states(central: CentralDatabase) -> dict[str, tuple[str, str | None]]:

@@ -2,7 +2,8 @@
 
 The central side keeps each counter's public key (set by a one-time enrolment code, revocable) and
 the nonces of the requests it accepted; a counter keeps the service's address and pinned
-certificate instead of a database URL.
+certificate instead of a database URL. Operators belong to a site: the central side creates them,
+and a site's counters pull them.
 
 Revision ID: 0003
 Revises: 0002
@@ -21,6 +22,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("operators", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("site_id", sa.String(length=40), nullable=True))
+        batch_op.create_index(batch_op.f("ix_operators_site_id"), ["site_id"], unique=False)
     with op.batch_alter_table("counters", schema=None) as batch_op:
         batch_op.add_column(sa.Column("public_key", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("enrolled_at", sa.DateTime(), nullable=True))
@@ -69,3 +73,6 @@ def downgrade() -> None:
         batch_op.drop_column("revoked_at")
         batch_op.drop_column("enrolled_at")
         batch_op.drop_column("public_key")
+    with op.batch_alter_table("operators", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_operators_site_id"))
+        batch_op.drop_column("site_id")
