@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from desk_app.domain.decisions import Actor, Case, check_decision, check_scope
+from desk_app.domain.decisions import (
+    Actor,
+    Case,
+    RecordedEvidence,
+    check_decision,
+    check_recorded_evidence,
+    check_scope,
+    face_result_from_record,
+)
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.sync_events import Attachment, TransitionEvent
@@ -24,7 +32,15 @@ from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.persistence.models import utc_now
 from desk_app.security import audit
+from desk_app.sync.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENT_PIXELS,
+    picture_dimensions,
+    picture_type,
+)
 from desk_app.sync.protocol import CounterScope, RefusedEventError
+
+MAX_ATTACHMENTS = 4
 
 
 @dataclass
@@ -109,8 +125,21 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
             f"{action.value} leads to {target.value}, not {event['to_state']}",
             code="sync.bad_event",
         )
+    attachments = event.get("attachments", [])
+    if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
+        raise RefusedEventError("an event carries too many attachments", code="sync.bad_attachment")
+    photos = [attachment_rows(candidate["id"], item) for item in attachments]
+    evidence = event.get("evidence") or {}
+    live = [photo for photo, _ in photos if photo["purpose"] == "live"]
+    check_recorded_evidence(
+        action,
+        RecordedEvidence(
+            live_photo_sha256=live[0]["sha256"] if live and evidence.get("live_photo") else None,
+            face=face_result_from_record(event.get("scores") or {}),
+            card_photo_checked_by_eye=bool(evidence.get("card_photo_checked_by_eye")),
+        ),
+    )
     ticket, new_number, retired = ticket_effect(batch, candidate, action, event)
-    photos = [attachment_rows(candidate["id"], item) for item in event.get("attachments", [])]
     occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
     site_id, method = str(event["site_id"]), str(event["method"])
 
@@ -219,8 +248,17 @@ def ticket_effect(
 def attachment_rows(
     candidate_id: int, item: Attachment
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The photo and template rows of an attachment, refused if it is not what it claims."""
-    data = base64.b64decode(item["data"], validate=True)
+    """The photo and template rows of an attachment, refused if it is not what it claims.
+
+    Nothing is decoded: the size is capped, the type is read from the magic bytes (never from
+    the counter's word) and the pixel dimensions from the header, so no attached picture can
+    cost the service more than its bytes. Only the counter's own live capture or card portrait
+    may be attached: a registered e-photo comes from the central roster alone.
+    """
+    encoded = str(item["data"])
+    if len(encoded) > 4 * MAX_ATTACHMENT_BYTES // 3 + 4:
+        raise RefusedEventError("an attached photo is too large", code="sync.bad_attachment")
+    data = base64.b64decode(encoded, validate=True)
     if hashlib.sha256(data).hexdigest() != item["sha256"]:
         raise RefusedEventError(
             "an attached photo does not match its checksum", code="sync.bad_attachment"
@@ -229,10 +267,21 @@ def attachment_rows(
         raise RefusedEventError(
             f"an attached photo of purpose {item['purpose']!r}", code="sync.bad_attachment"
         )
+    media_type = picture_type(data)
+    if media_type is None:
+        raise RefusedEventError(
+            "an attachment is neither a JPEG nor a PNG picture", code="sync.bad_attachment"
+        )
+    size = picture_dimensions(data)
+    if size is None or not 0 < size[0] * size[1] <= MAX_ATTACHMENT_PIXELS:
+        raise RefusedEventError(
+            f"an attached picture's dimensions are unreadable or too large ({size})",
+            code="sync.bad_attachment",
+        )
     photo = {
         "candidate_id": candidate_id,
         "purpose": item["purpose"],
-        "media_type": str(item["media_type"]),
+        "media_type": media_type,
         "sha256": item["sha256"],
         "data": data,
         "created_at": utc_now(),
@@ -241,7 +290,7 @@ def attachment_rows(
     for template in item.get("templates", []):
         vector = base64.b64decode(template["vector"], validate=True)
         dimensions = int(template["dimensions"])
-        if len(vector) != 4 * dimensions:
+        if not 0 < dimensions <= 4096 or len(vector) != 4 * dimensions:
             raise RefusedEventError(
                 "an attached template does not have its dimensions", code="sync.bad_attachment"
             )

@@ -40,6 +40,7 @@ from tests.support.sync_service import RunningService
 from tests.support.sync_world import (
     central_events,
     central_states,
+    confirmation,
     make_counter,
     seed_roster,
 )
@@ -517,10 +518,12 @@ def test_the_live_photo_and_its_template_travel_with_the_confirmation(
     counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.sync()
     template = np.linspace(-1, 1, 128, dtype=np.float32)
-    image = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+    screen = confirmation("R000000")  # a real JPEG and a passing three-way match record
+    assert screen.live_capture is not None
+    image, match = screen.live_capture.image, screen.scores
     capture = LiveCapture(image=image, template=template, engine="sface", model_version="m1")
-    counter.app.workflow.confirm("R000000", "clerk", Decision(live_capture=capture))
-    counter.app.workflow.confirm("R000001", "clerk", Decision(live_capture=capture))
+    counter.app.workflow.confirm("R000000", "clerk", Decision(scores=match, live_capture=capture))
+    counter.app.workflow.confirm("R000001", "clerk", Decision(scores=match, live_capture=capture))
     with counter.app.database.unit_of_work() as uow:  # a photo altered after the decision
         row = uow.session.execute(
             select(OutboxEvent).where(OutboxEvent.registration_id == "R000001")

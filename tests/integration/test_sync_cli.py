@@ -63,11 +63,12 @@ def test_a_counter_is_set_up_synchronised_and_reports_its_status(
     )  # fmt: skip
     password_file = tmp_path / "password"
     password_file.write_text("clerk-pass-2026\n")
-    made = run(
-        "central", "operators", "add", "clerk", "--name", "Clerk", "--role", "clerk",
-        "--site", "S1", "--password-file", str(password_file), "--url", postgres_url,
-    )  # fmt: skip
-    assert made.exit_code == 0, made.output
+    for operator_id, role in (("clerk", "clerk"), ("super1", "supervisor")):
+        made = run(
+            "central", "operators", "add", operator_id, "--name", operator_id, "--role", role,
+            "--site", "S1", "--password-file", str(password_file), "--url", postgres_url,
+        )  # fmt: skip
+        assert made.exit_code == 0, made.output
     added = run(
         "central", "counters", "add", "--url", postgres_url, "--site", "S1", "--counter", "C1",
         "--areas", ",".join(areas),
@@ -89,19 +90,25 @@ def test_a_counter_is_set_up_synchronised_and_reports_its_status(
     assert sorted(c["registration_id"] for c in local) == sorted(
         r["registration_id"] for r in in_scope
     )
+    # An enrolled counter confirms only with the face evidence (the counter screen gives it):
+    # the command line refers, and a supervisor approves.
+    one_line_error(
+        run("confirm", local[0]["registration_id"], "--operator", "clerk", "--db", str(database)),
+        "evidence.no_live_photo",
+    )
     confirmed = []
-    for candidate in local:
-        result = run("confirm", candidate["registration_id"], "--operator", "clerk",
-                     "--db", str(database))  # fmt: skip
-        if result.exit_code == 0:
-            confirmed.append((candidate["registration_id"], result.output.strip()))
-        if len(confirmed) == 3:
-            break
-    assert len(confirmed) == 3
+    for candidate in local[:3]:
+        registration_id = candidate["registration_id"]
+        referred = run("refer", registration_id, "--operator", "clerk", "--reason", "other",
+                       "--db", str(database))  # fmt: skip
+        assert referred.exit_code == 0, referred.output
+        approved = run("approve", registration_id, "--operator", "super1", "--db", str(database))
+        assert approved.exit_code == 0, approved.output
+        confirmed.append((registration_id, approved.output.strip()))
 
     second = run("sync", "--once", "--db", str(database))
     assert second.exit_code == 0, second.output
-    assert "pushed 3 (3 accepted, 0 rejected" in second.output
+    assert "pushed 6 (6 accepted, 0 rejected" in second.output
     engine = create_engine(postgres_url)
     with engine.connect() as connection:
         central = dict(connection.execute(text(CONFIRMED_CENTRALLY)).all())

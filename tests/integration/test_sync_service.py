@@ -13,12 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from desk_app.bootstrap import Application, connect_syncer
 from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.sync_events import OutboxStatus
 from desk_app.domain.workflow import Role
-from desk_app.persistence.models import Operator, SyncBinding, utc_now
+from desk_app.persistence.models import Operator, OutboxEvent, SyncBinding, utc_now
 from desk_app.security.operators import add_operator, sign_in
 from desk_app.sync.enrolment import enrol_counter
 from desk_app.sync.operators import CentralOperators
@@ -346,4 +347,73 @@ def test_a_case_approved_by_one_person_through_a_made_up_operator_is_refused(
         (conflict,) = counter.conflicts()
         assert conflict.reason_code == "permission.unknown_operator"
     finally:
+        counter.close()
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height`` (a few hundred bytes; gigabytes decoded)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+
+
+def _attachment(data: bytes, **changes: object) -> dict[str, object]:
+    import base64
+    import hashlib
+
+    return {
+        "role": "live_photo", "purpose": "live", "media_type": "image/jpeg",
+        "sha256": hashlib.sha256(data).hexdigest(), "data": base64.b64encode(data).decode(),
+        "templates": [], **changes,
+    }  # fmt: skip
+
+
+def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """Each forged push is refused with its own code, and nothing of it is applied."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    caller = _Caller(service, tmp_path / "C1.counter-key", "C1")
+    try:
+        counter.sync()
+        change = counter.decide("confirm", "R000000")
+        with counter.app.database.reading() as uow:
+            honest = dict(uow.session.execute(select(OutboxEvent)).scalar_one().payload)
+        honest_photo = honest["attachments"][0]
+        failing = {**honest["scores"], "decision": "fail"}
+        forged = {
+            "no live photo": {"attachments": [], "evidence": {}},
+            "no face match": {"scores": {}},
+            "a failed match": {"scores": failing},
+            "not a picture": {"attachments": [_attachment(b"MZ\x90\x00" * 100)]},
+            "a picture bomb": {"attachments": [_attachment(_png_header(20_000, 20_000))]},
+            "too large": {"attachments": [_attachment(b"\xff\xd8\xff" + b"0" * 3_000_000)]},
+            "an e-photo replaced": {"attachments": [{**honest_photo, "purpose": "registered"}]},
+        }
+        expected = {
+            "no live photo": "evidence.no_live_photo",
+            "no face match": "evidence.no_face_match",
+            "a failed match": "evidence.face_not_passed",
+            "not a picture": "sync.bad_attachment",
+            "a picture bomb": "sync.bad_attachment",
+            "too large": "sync.bad_attachment",
+            "an e-photo replaced": "sync.bad_attachment",
+        }
+        for name, changes in forged.items():
+            event = {**honest, **changes, "event_id": f"forged-{len(name)}-{name[:5]}"}
+            answer = caller.post("/v1/events", {"events": [event], "audit_head": None})
+            assert answer.status_code == 200, answer.text
+            (result,) = answer.json()
+            assert (result["outcome"], result["reason_code"]) == ("rejected", expected[name]), name
+        assert central_states(service.central)["R000000"] == ("pre_registered", None)
+        counter.sync()  # the honest event still goes through
+        assert central_states(service.central)["R000000"] == ("confirmed", change.ticket_number)
+    finally:
+        caller.http.close()
         counter.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+import zlib
 from collections import Counter as Tally
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
@@ -26,6 +29,7 @@ from desk_app.persistence.models import (
     SyncConflict,
     TicketNumber,
 )
+from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.client import CentralClient
@@ -34,6 +38,7 @@ from desk_app.sync.protocol import CentralUnavailableError
 from desk_app.sync.signing import load_private_key
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
 from desk_app.sync.tls import client_context
+from desk_app.vision.engines import ENGINES
 from tests.support.factories import STAFF, add_staff, candidate_values, make_application
 from tests.support.sync_service import RunningService
 
@@ -76,8 +81,9 @@ class SimulatedCounter:
 
     def decide(self, action: str, registration_id: str, operator: str = "clerk") -> ChangeSet:
         reason = None if action in ("confirm", "approve") else ReasonCode.OTHER
+        decision = confirmation(registration_id) if action == "confirm" else Decision(reason=reason)
         decide = getattr(self.app.workflow, action)
-        result: ChangeSet = decide(registration_id, operator, Decision(reason=reason))
+        result: ChangeSet = decide(registration_id, operator, decision)
         return result
 
     def sync(self) -> None:
@@ -124,6 +130,27 @@ class SimulatedCounter:
     def close(self) -> None:
         self.syncer.close()
         self.app.close()
+
+
+def confirmation(registration_id: str) -> Decision:
+    """A confirmation as the counter screen makes one: a live photo (a real, small JPEG), its
+    template (a random direction per candidate, so no two candidates look alike to the 1:N
+    check) and a passing three-way match record."""
+    rng = np.random.default_rng(zlib.crc32(registration_id.encode()))
+    template = rng.standard_normal(128).astype(np.float32)
+    template /= np.linalg.norm(template)
+    ok, jpeg = cv2.imencode(".jpg", rng.integers(0, 255, (48, 40, 3), dtype=np.uint8))
+    assert ok
+    engine = ENGINES["sface"]
+    capture = LiveCapture(jpeg.tobytes(), template, "sface", engine.model_version)
+    record = {
+        "decision": "pass",
+        "reasons": [],
+        "engine": "sface",
+        "model_version": engine.model_version,
+        "scores": {"live_ephoto": {"distance": 0.31, "band": "pass", "pass": 0.58, "review": 0.7}},
+    }
+    return Decision(scores=record, live_capture=capture)
 
 
 def make_counter(
