@@ -18,6 +18,7 @@ import click
 from desk_app.cli import (
     audit,
     card,
+    central,
     database,
     decisions,
     demo,
@@ -72,4 +73,5 @@ reader.register(main)
 id_numbers.register(main)
 card.register(main)
 privacy.register(main)
+central.register(main)
 sync.register(main)

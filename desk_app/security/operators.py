@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from desk_app.domain.errors import DeskError, PermissionDeniedError
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import Operator, SignInThrottle
+from desk_app.persistence.models import Operator, SignInThrottle, SyncBinding
 from desk_app.persistence.repositories import OperatorRepository
 from desk_app.security import audit
 
@@ -82,6 +82,7 @@ def add_operator(
     operator_id = operator_id.strip()
     if not operator_id:
         raise DeskError("an operator needs an id", code="operator.id_empty")
+    refuse_at_an_enrolled_counter(database)
     if role is Role.TUTORING_UNIT_STAFF and not tutoring_unit:
         raise DeskError(
             "tutoring-unit staff must be bound to a tutoring unit", code="operator.unit_required"
@@ -237,6 +238,7 @@ def reset_password(database: Database, actor: str, operator_id: str, new_passwor
 
 
 def _store_password(database: Database, operator_id: str, password: str, *, actor: str) -> None:
+    refuse_at_an_enrolled_counter(database)
     with database.unit_of_work() as uow:
         operator = OperatorRepository(uow.session).get(operator_id)
         if operator is None:
@@ -250,6 +252,7 @@ def set_active(database: Database, actor: str, operator_id: str, active: bool) -
     """Deactivate (or reactivate) an operator; a deactivated one cannot sign in."""
     if actor == operator_id and not active:
         raise DeskError("an operator cannot deactivate themselves", code="operator.self")
+    refuse_at_an_enrolled_counter(database)
     with database.unit_of_work() as uow:
         operator = OperatorRepository(uow.session).get(operator_id)
         if operator is None:
@@ -273,3 +276,21 @@ def unlock(database: Database, actor: str, subject: str) -> None:
             row.failures, row.last_failure_at, row.locked_until = 0, None, None
         audit.append(uow.session, actor=actor, action="operator.unlocked", subject=subject)
         uow.commit()
+
+
+def hash_new_password(password: str, operator_id: str) -> str:
+    """The argon2id hash of a new password that meets the password rules."""
+    check_password_rules(operator_id, password)
+    return _hasher.hash(password)
+
+
+def refuse_at_an_enrolled_counter(database: Database) -> None:
+    """Operators of an enrolled counter come from the central side, never from the counter."""
+    with database.reading() as uow:
+        binding = uow.session.get(SyncBinding, 1)
+    if binding is not None and binding.server_url:
+        raise PermissionDeniedError(
+            "this counter is enrolled with the central service: operators are added there "
+            "('desk-app central operators add') and arrive with the next sync",
+            code="operator.central",
+        )

@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import insert, select, update
@@ -34,6 +34,7 @@ from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditHead,
     Candidate,
+    Operator,
     OutboxEvent,
     Photo,
     SyncBinding,
@@ -43,16 +44,18 @@ from desk_app.persistence.models import (
     utc_now,
 )
 from desk_app.persistence.repositories import TicketRepository
+from desk_app.security import audit
 from desk_app.services.outbox import without_attachment_data
 from desk_app.services.tickets import TicketPolicy
-from desk_app.sync.central import (
-    PULLED_COLUMNS,
+from desk_app.sync.protocol import (
+    PULLED_OPERATOR_COLUMNS,
     BlockGrant,
-    CentralDatabase,
+    CentralPort,
     CentralUnavailableError,
     CounterScope,
     EventAnswer,
     candidate_snapshot,
+    candidate_values,
 )
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,7 @@ class SyncReport:
     failed: int = 0
     parked: int = 0
     pulled: int = 0
+    operators_changed: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (registration, code)
 
     def summary(self) -> str:
@@ -89,12 +93,12 @@ class SyncReport:
 
 # Hooks for tests: how a push batch reaches the central side.
 PushTransport = Callable[
-    [CentralDatabase, str, list[TransitionEvent], tuple[int, str] | None], list[EventAnswer]
+    [CentralPort, str, list[TransitionEvent], tuple[int, str] | None], list[EventAnswer]
 ]
 
 
 def direct_push(
-    central: CentralDatabase,
+    central: CentralPort,
     counter_id: str,
     events: list[TransitionEvent],
     audit_head: tuple[int, str] | None,
@@ -120,7 +124,7 @@ class Syncer:
     def __init__(
         self,
         database: Database,
-        central: CentralDatabase,
+        central: CentralPort,
         binding: SyncBinding,
         tickets: TicketPolicy,
         options: SyncOptions | None = None,
@@ -147,12 +151,17 @@ class Syncer:
         report = SyncReport()
         started = utc_now()
         try:
+            report.operators_changed = self.pull_operators()
             report.leased_blocks = self.refill_blocks()
             self.push(report)
             report.pulled = self.pull(progress)
         except DeskError as error:
             self._record_outcome(started, str(error))
             raise
+        finally:
+            # A cycle every half minute: keeping its connection idle between cycles would only
+            # hold a slot at the service (and a broken one would fail the next cycle's start).
+            self._central.end_cycle()
         self._record_outcome(started, "")
         return report
 
@@ -379,7 +388,7 @@ class Syncer:
             if registration_id in waiting or local is None or not central:
                 continue
             own_number = local.ticket_number
-            for name, value in _local_values(central).items():
+            for name, value in candidate_values(central).items():
                 if getattr(local, name) != value:
                     setattr(local, name, value)
             if own_number and own_number != local.ticket_number:
@@ -387,6 +396,42 @@ class Syncer:
                 ticket = session.get(TicketNumber, own_number)
                 if ticket is not None and ticket.status == TicketStatus.ISSUED:
                     ticket.status, ticket.retired_at = TicketStatus.RETIRED, utc_now()
+
+    # --- operators --------------------------------------------------------------------------
+
+    def pull_operators(self) -> int:
+        """Take the site's operators from the central side: added, changed (role, unit,
+        password) and deactivated ones; an operator the central side does not list may not sign
+        in here any more. Returns how many changed."""
+        central = {row["id"]: row for row in self._central.site_operators(self._counter_id)}
+        changed: list[str] = []
+        with self._database.unit_of_work() as uow:
+            session = uow.session
+            local = {row.id: row for row in session.execute(select(Operator)).scalars()}
+            for operator_id, row in central.items():
+                values = {name: row[name] for name in PULLED_OPERATOR_COLUMNS if name != "id"}
+                held = local.get(operator_id)
+                if held is None:
+                    session.add(Operator(id=operator_id, **values))
+                    changed.append(operator_id)
+                elif any(getattr(held, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(held, name, value)
+                    changed.append(operator_id)
+            for operator_id, held in local.items():
+                if operator_id not in central and held.active:
+                    held.active = False
+                    changed.append(operator_id)
+            if changed:
+                audit.append(
+                    session,
+                    actor="sync",
+                    action="operators.synced",
+                    subject=self._counter_id,
+                    details={"changed": sorted(changed)},
+                )
+            uow.commit()
+        return len(changed)
 
     # --- pull -------------------------------------------------------------------------------
 
@@ -528,14 +573,3 @@ class Syncer:
         with self._database.unit_of_work() as uow:
             uow.session.execute(update(SyncBinding).where(SyncBinding.id == 1).values(**values))
             uow.commit()
-
-
-def _local_values(central: dict[str, Any]) -> dict[str, Any]:
-    """A central snapshot (JSON values) as column values for the local candidate row."""
-    values = {name: central[name] for name in PULLED_COLUMNS if name in central}
-    for name in ("state_changed_at", "imported_at", "updated_at"):
-        if isinstance(values.get(name), str):
-            values[name] = datetime.fromisoformat(values[name])
-    if isinstance(values.get("birth_date"), str):
-        values["birth_date"] = date.fromisoformat(values["birth_date"])
-    return values

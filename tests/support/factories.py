@@ -55,14 +55,17 @@ def make_application(url: str, **environment: str) -> Application:
     return build_application(settings)
 
 
+STAFF = (
+    ("clerk", Role.CLERK, None),
+    ("super1", Role.SUPERVISOR, None),
+    ("super2", Role.SUPERVISOR, None),
+    ("unitstaff", Role.TUTORING_UNIT_STAFF, "Unit A"),
+    ("admin", Role.ADMINISTRATOR, None),
+)
+
+
 def add_staff(database: Database) -> None:
-    for operator_id, role, unit in (
-        ("clerk", Role.CLERK, None),
-        ("super1", Role.SUPERVISOR, None),
-        ("super2", Role.SUPERVISOR, None),
-        ("unitstaff", Role.TUTORING_UNIT_STAFF, "Unit A"),
-        ("admin", Role.ADMINISTRATOR, None),
-    ):
+    for operator_id, role, unit in STAFF:
         add_operator(
             database,
             operator_id=operator_id,
