@@ -31,6 +31,14 @@ def _font(points: int, bold: bool = True) -> QFont:
     return font
 
 
+def _consent_text(consent: bool | None) -> str:
+    if consent is True:
+        return translate("Slip", "consent given after the processing notice")
+    if consent is False:
+        return translate("Slip", "consent refused: documents compared by a supervisor")
+    return translate("Slip", "not asked")
+
+
 def write_slip_pdf(slip: Slip, path: Path) -> Path:
     """Render the slip to ``path`` (PDF); returns the path. Safe off the GUI thread: it paints
     on a PDF device only (no widgets, no pixmaps). The slip carries the live face: the file is
@@ -73,6 +81,7 @@ def paint_slip(slip: Slip, device: QPagedPaintDevice) -> None:
         (translate("Slip", "Confirmed at"), slip.confirmed_at.strftime("%Y-%m-%d %H:%M")),
         (translate("Slip", "Site / counter"), f"{slip.site} / {slip.counter}"),
         (translate("Slip", "Clerk"), slip.clerk),
+        (translate("Slip", "Face processing"), _consent_text(slip.consent)),
     ]
     top = 140
     for index, (label, value) in enumerate(rows):

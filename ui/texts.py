@@ -72,6 +72,7 @@ def reason_text(reason: ReasonCode | str | None) -> str:
         ReasonCode.DUPLICATE_REGISTRATION: translate("Texts", "Duplicate registration"),
         ReasonCode.DUPLICATE_FACE: translate("Texts", "Face matches another confirmed candidate"),
         ReasonCode.CANDIDATE_REQUEST: translate("Texts", "Candidate's request"),
+        ReasonCode.CONSENT_REFUSED: translate("Texts", "Consent to face processing refused"),
         ReasonCode.CLERK_ERROR: translate("Texts", "Clerk error"),
         ReasonCode.OTHER: translate("Texts", "Other"),
     }

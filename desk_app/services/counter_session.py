@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from desk_app.domain.consent import consent_evidence
 from desk_app.domain.decisions import Actor, CounterEvidence, Scope, refusal
 from desk_app.domain.errors import DeskError
 from desk_app.domain.matching import Band
@@ -57,6 +58,7 @@ class Slip:
     counter: str
     clerk: str
     photo: bytes | None
+    consent: bool | None = None  # the candidate's answer to the processing notice
 
 
 class CounterSession:
@@ -94,6 +96,8 @@ class CounterSession:
         self.last_change: ChangeSet | None = None
         self.slip_path: Path | None = None
         self.requested_action: Action | None = None
+        # The candidate's answer to the processing notice: None until the clerk records it.
+        self.consent: bool | None = None
 
     # --- the card or the typed-in document ---------------------------------------------------
 
@@ -146,12 +150,36 @@ class CounterSession:
 
     def choose(self, candidate: CandidateView | None) -> None:
         """The clerk's record (or none): any face work done for the previous one is dropped."""
+        if (
+            candidate is None
+            or self.candidate is None
+            or (candidate.registration_id != self.candidate.registration_id)
+        ):
+            self.consent = None  # another person: the notice is shown again
         self.candidate = candidate
         self.capture = self.live_jpeg = self.verification = self.ephoto_reference = None
 
+    # --- notice and consent --------------------------------------------------------------------
+
+    def needs_consent(self) -> bool:
+        """Show the processing notice: a record waits for its first capture, no answer yet."""
+        return self.wants_capture() and self.last_change is None and self.consent is None
+
+    def consent_recorded(self, given: bool) -> None:
+        """The clerk records the candidate's answer. A refusal drops any shot taken."""
+        if self.candidate is None or self.last_change is not None:
+            return
+        self.consent = given
+        if not given:
+            self.capture = self.live_jpeg = self.verification = None
+
     def wants_capture(self) -> bool:
-        """Whether the face worker should arm itself for this record (only undecided ones)."""
+        """Whether the record is one whose face would be taken (undecided ones)."""
         return self.candidate is not None and self.candidate.state is CandidateState.PRE_REGISTERED
+
+    def may_capture(self) -> bool:
+        """Whether the face worker may arm itself: the candidate consented to face processing."""
+        return self.wants_capture() and self.consent is True
 
     def undecided(self) -> bool:
         """A record is chosen and no decision was made on it here: faces may be taken."""
@@ -171,8 +199,9 @@ class CounterSession:
         return True
 
     def captured(self, capture: LiveCapture, jpeg: bytes) -> bool:
-        """A best shot; False (and ignored) with no record or after the decision."""
-        if not self.undecided():
+        """A best shot; False (and ignored) with no record, without consent or after the
+        decision."""
+        if not self.undecided() or self.consent is not True:
             return False
         self.capture, self.live_jpeg = capture, jpeg
         return True
@@ -220,6 +249,11 @@ class CounterSession:
             return DeskError("no candidate on the counter", code="counter.no_case")
         if self.last_change is not None:
             return DeskError("this case is decided", code="counter.decided")
+        if self.consent is not True:
+            return DeskError(
+                "without consent to face processing the case goes to a supervisor",
+                code="counter.no_consent",
+            )
         card = self.card
         evidence = CounterEvidence(
             card_number=card.id_number if card is not None else None,
@@ -246,6 +280,8 @@ class CounterSession:
 
     def suggested_reason(self) -> ReasonCode:
         """The reason the refer / reject dialog proposes, from what is wrong with the case."""
+        if self.consent is False:
+            return ReasonCode.CONSENT_REFUSED
         if self.manual_document is not None:
             return ReasonCode.DOCUMENT_WITHOUT_CHIP
         if self.card_issues:
@@ -277,13 +313,15 @@ class CounterSession:
                 "type": self.manual_document.document_type.value,
                 "number": self.manual_document.number,
             }
+        if self.consent is not None:
+            evidence["consent"] = consent_evidence(self.consent)
         return Decision(
             reason=reason,
             note=note,
             evidence=evidence,
             scores=self.verification.as_record() if self.verification else {},
             expected_version=self.candidate.version if self.candidate else None,
-            live_capture=self.capture,
+            live_capture=self.capture if self.consent is True else None,
         )
 
     # --- after the decision --------------------------------------------------------------------
@@ -331,6 +369,7 @@ class CounterSession:
             counter=workstation.counter_id,
             clerk=operator.display_name,
             photo=self.live_jpeg or candidate.ephoto,
+            consent=self.consent,
         )
 
     def slip_saved(self, path: Path) -> None:

@@ -13,11 +13,12 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk_app.domain.matching import Thresholds
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import FaceTemplate, Photo
+from desk_app.persistence.models import FaceTemplate, Photo, PurgedMedia
 from desk_app.persistence.repositories import TemplateRepository
 from desk_app.vision.engines import Template
 from desk_app.vision.index import FaceIndex, Neighbour
@@ -127,3 +128,28 @@ def store_live_capture(session: Session, candidate_id: int, capture: LiveCapture
         )
     )
     return photo.id
+
+
+def forget_faces(session: Session, candidate_id: int, by: str) -> int:
+    """Remove the candidate's live captures, card portraits and templates in the caller's
+    transaction (consent refused), keeping their hashes; returns how many items went."""
+    removed = 0
+    for template in session.scalars(
+        select(FaceTemplate).where(FaceTemplate.candidate_id == candidate_id)
+    ):
+        digest = hashlib.sha256(template.vector).hexdigest()
+        session.add(PurgedMedia(candidate_id=candidate_id, kind="template", item_id=template.id,
+                                sha256=digest, purged_by=by))  # fmt: skip
+        session.delete(template)
+        removed += 1
+    session.flush()
+    for photo in session.scalars(
+        select(Photo).where(
+            Photo.candidate_id == candidate_id, Photo.purpose.in_(("live", "card_portrait"))
+        )
+    ):
+        session.add(PurgedMedia(candidate_id=candidate_id, kind=photo.purpose, item_id=photo.id,
+                                sha256=photo.sha256, purged_by=by))  # fmt: skip
+        session.delete(photo)
+        removed += 1
+    return removed

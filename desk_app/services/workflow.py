@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk_app.domain.candidate import CandidateKind
+from desk_app.domain.consent import consent_refused
 from desk_app.domain.decisions import (
     Actor,
     Case,
@@ -25,14 +26,19 @@ from desk_app.domain.decisions import (
     face_result_from_record,
 )
 from desk_app.domain.documents import DocumentType
-from desk_app.domain.errors import NotFoundError, PermissionDeniedError, TransitionError
+from desk_app.domain.errors import (
+    DeskError,
+    NotFoundError,
+    PermissionDeniedError,
+    TransitionError,
+)
 from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.database import Database, UnitOfWork
 from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
 from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
 from desk_app.security import audit
-from desk_app.services.faces import FaceRegistry, LiveCapture, store_live_capture
+from desk_app.services.faces import FaceRegistry, LiveCapture, forget_faces, store_live_capture
 from desk_app.services.outbox import record_transition
 from desk_app.services.tickets import (
     TicketPolicy,
@@ -189,6 +195,13 @@ class WorkflowService:
             )
             ticket = self._ticket_effect(uow, action, candidate)
             evidence = dict(decision.evidence)
+            if consent_refused(evidence):
+                if decision.live_capture is not None:
+                    raise DeskError(
+                        "the candidate refused consent: no face may be kept",
+                        code="consent.refused",
+                    )
+                forget_faces(uow.session, candidate.id, operator.id)
             if decision.live_capture is not None:
                 evidence["live_photo"] = store_live_capture(
                     uow.session, candidate.id, decision.live_capture

@@ -191,54 +191,77 @@
     </message>
 </context>
 <context>
+    <name>ConsentBar</name>
+    <message>
+        <location filename="../../ui/counter/consent.py" line="29"/>
+        <source>Processing notice: to confirm your identity the exam authority compares a photo taken now with your ID card and registration photo. The photo and its face data are kept on this counter and the authority&apos;s own systems, encrypted, for at most 180 days after the decision, then deleted. You may refuse: a supervisor then checks your documents by hand.</source>
+        <translation>个人信息处理告知：为确认您的身份，考试机构将把现场拍摄的照片与您的身份证及报名照片进行比对。照片及其人脸数据仅加密保存在本窗口和考试机构自己的系统中，自作出决定之日起最长保存 180 天，之后删除。您可以拒绝：届时将由审核员人工核验您的证件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/consent.py" line="40"/>
+        <source>Candidate consents</source>
+        <translation>考生同意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/consent.py" line="42"/>
+        <source>Candidate refuses: refer to supervisor</source>
+        <translation>考生不同意：转审核员</translation>
+    </message>
+</context>
+<context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter/screen.py" line="107"/>
+        <location filename="../../ui/counter/screen.py" line="108"/>
         <source>Confirm (Enter)</source>
         <translation>确认（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="108"/>
+        <location filename="../../ui/counter/screen.py" line="109"/>
         <source>Refer to supervisor (F6)</source>
         <translation>转审核员（F6）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="109"/>
+        <location filename="../../ui/counter/screen.py" line="110"/>
         <source>Reject (F8)</source>
         <translation>不予确认（F8）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="110"/>
+        <location filename="../../ui/counter/screen.py" line="111"/>
         <source>Retake (F5)</source>
         <translation>重拍（F5）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="111"/>
+        <location filename="../../ui/counter/screen.py" line="112"/>
         <source>Capture (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="112"/>
+        <location filename="../../ui/counter/screen.py" line="113"/>
         <source>Next candidate (F12)</source>
         <translation>下一位（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="340"/>
+        <location filename="../../ui/counter/screen.py" line="266"/>
+        <source>Consent to face processing refused</source>
+        <translation>考生不同意人脸信息处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="357"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="352"/>
+        <location filename="../../ui/counter/screen.py" line="369"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="363"/>
+        <location filename="../../ui/counter/screen.py" line="380"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="366"/>
+        <location filename="../../ui/counter/screen.py" line="383"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
@@ -1096,62 +1119,82 @@
 <context>
     <name>Slip</name>
     <message>
-        <location filename="../../ui/slip.py" line="42"/>
+        <location filename="../../ui/slip.py" line="36"/>
+        <source>consent given after the processing notice</source>
+        <translation>已告知并取得同意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/slip.py" line="38"/>
+        <source>consent refused: documents compared by a supervisor</source>
+        <translation>未同意：由审核员人工核验证件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/slip.py" line="39"/>
+        <source>not asked</source>
+        <translation>未询问</translation>
+    </message>
+    <message>
+        <location filename="../../ui/slip.py" line="50"/>
         <source>Identity confirmation slip</source>
         <translation>身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="64"/>
+        <location filename="../../ui/slip.py" line="72"/>
         <source>Self-study examination: on-site identity confirmation slip</source>
         <translation>高等教育自学考试现场身份确认回执</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="68"/>
+        <location filename="../../ui/slip.py" line="76"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="69"/>
+        <location filename="../../ui/slip.py" line="77"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="70"/>
+        <location filename="../../ui/slip.py" line="78"/>
         <source>Registration</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="71"/>
+        <location filename="../../ui/slip.py" line="79"/>
         <source>Programme</source>
         <translation>专业</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="72"/>
+        <location filename="../../ui/slip.py" line="80"/>
         <source>Exam area</source>
         <translation>考区</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="73"/>
+        <location filename="../../ui/slip.py" line="81"/>
         <source>Confirmed at</source>
         <translation>确认时间</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="74"/>
+        <location filename="../../ui/slip.py" line="82"/>
         <source>Site / counter</source>
         <translation>确认点 / 窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="75"/>
+        <location filename="../../ui/slip.py" line="83"/>
         <source>Clerk</source>
         <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="90"/>
+        <location filename="../../ui/slip.py" line="84"/>
+        <source>Face processing</source>
+        <translation>人脸信息处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/slip.py" line="99"/>
         <source>Admission ticket number</source>
         <translation>准考证号</translation>
     </message>
     <message>
-        <location filename="../../ui/slip.py" line="97"/>
+        <location filename="../../ui/slip.py" line="106"/>
         <source>Candidate&apos;s signature</source>
         <translation>考生签名</translation>
     </message>
@@ -1310,336 +1353,341 @@
     </message>
     <message>
         <location filename="../../ui/texts.py" line="75"/>
+        <source>Consent to face processing refused</source>
+        <translation>考生不同意人脸信息处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="76"/>
         <source>Clerk error</source>
         <translation>工作人员操作失误</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="76"/>
+        <location filename="../../ui/texts.py" line="77"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="86"/>
+        <location filename="../../ui/texts.py" line="87"/>
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="87"/>
+        <location filename="../../ui/texts.py" line="88"/>
         <source>One person only</source>
         <translation>请仅一人入镜</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="88"/>
+        <location filename="../../ui/texts.py" line="89"/>
         <source>Move closer</source>
         <translation>请靠近一点</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="89"/>
+        <location filename="../../ui/texts.py" line="90"/>
         <source>Too dark</source>
         <translation>光线太暗</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="90"/>
+        <location filename="../../ui/texts.py" line="91"/>
         <source>Too bright</source>
         <translation>光线太亮</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="91"/>
+        <location filename="../../ui/texts.py" line="92"/>
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="92"/>
+        <location filename="../../ui/texts.py" line="93"/>
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="93"/>
+        <location filename="../../ui/texts.py" line="94"/>
         <source>Keep your head straight</source>
         <translation>请摆正头部</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="94"/>
+        <location filename="../../ui/texts.py" line="95"/>
         <source>Open your eyes</source>
         <translation>请睁开眼睛</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="100"/>
+        <location filename="../../ui/texts.py" line="101"/>
         <source>The live face matches neither reference</source>
         <translation>现场人脸与证件照、电子照片均不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="101"/>
+        <location filename="../../ui/texts.py" line="102"/>
         <source>No card portrait (compare the printed card photo by eye)</source>
         <translation>无证件照（请人工核对证件上的照片）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="104"/>
+        <location filename="../../ui/texts.py" line="105"/>
         <source>No usable registered e-photo</source>
         <translation>报名电子照片不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="105"/>
+        <location filename="../../ui/texts.py" line="106"/>
         <source>Card portrait and e-photo look like different people</source>
         <translation>证件照与电子照片疑似不是同一人</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="108"/>
+        <location filename="../../ui/texts.py" line="109"/>
         <source>A score is in the review band</source>
         <translation>有比对分数处于复核区间</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="109"/>
+        <location filename="../../ui/texts.py" line="110"/>
         <source>Card portrait has low resolution</source>
         <translation>证件照分辨率低</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="110"/>
+        <location filename="../../ui/texts.py" line="111"/>
         <source>The card portrait is many years old</source>
         <translation>证件照片拍摄年代久远</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="115"/>
+        <location filename="../../ui/texts.py" line="116"/>
         <source>Wrong operator id or password.</source>
         <translation>操作员账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="116"/>
+        <location filename="../../ui/texts.py" line="117"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="119"/>
+        <location filename="../../ui/texts.py" line="120"/>
         <source>Your role may not do this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="120"/>
+        <location filename="../../ui/texts.py" line="121"/>
         <source>This candidate belongs to an exam area this counter does not serve.</source>
         <translation>该考生所属考区不在本窗口受理范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="123"/>
+        <location filename="../../ui/texts.py" line="124"/>
         <source>This candidate is not in your tutoring unit.</source>
         <translation>该考生不属于您的助学单位。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="126"/>
+        <location filename="../../ui/texts.py" line="127"/>
         <source>This counter already has operators.</source>
         <translation>本窗口已有操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="129"/>
+        <location filename="../../ui/texts.py" line="130"/>
         <source>The record changed while it was on screen: look at it again.</source>
         <translation>记录在显示期间已被修改，请重新查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="132"/>
+        <location filename="../../ui/texts.py" line="133"/>
         <source>The record&apos;s state does not allow this.</source>
         <translation>记录当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="135"/>
+        <location filename="../../ui/texts.py" line="136"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="136"/>
+        <location filename="../../ui/texts.py" line="137"/>
         <source>A document without a chip must be referred to a supervisor.</source>
         <translation>无芯片证件必须转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="139"/>
+        <location filename="../../ui/texts.py" line="140"/>
         <source>A password has at least 10 characters.</source>
         <translation>密码至少需要 10 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="142"/>
+        <location filename="../../ui/texts.py" line="143"/>
         <source>The password must not be the operator id.</source>
         <translation>密码不能与操作员账号相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="145"/>
+        <location filename="../../ui/texts.py" line="146"/>
         <source>This password is too common or too simple: choose another.</source>
         <translation>该密码过于常见或过于简单，请换一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="148"/>
+        <location filename="../../ui/texts.py" line="149"/>
         <source>The new password is the same as the old one.</source>
         <translation>新密码与旧密码相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="151"/>
+        <location filename="../../ui/texts.py" line="152"/>
         <source>You cannot deactivate yourself.</source>
         <translation>不能停用自己的账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="152"/>
+        <location filename="../../ui/texts.py" line="153"/>
         <source>There is no such operator.</source>
         <translation>没有这个操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="153"/>
+        <location filename="../../ui/texts.py" line="154"/>
         <source>The database is encrypted and its key is not on this computer: ask the administrator to restore the key.</source>
         <translation>数据库已加密，但本机上没有它的密钥：请联系管理员恢复密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="158"/>
+        <location filename="../../ui/texts.py" line="159"/>
         <source>The database cannot be opened with the key on this computer: ask the administrator to restore the right key.</source>
         <translation>本机上的密钥无法打开数据库：请联系管理员恢复正确的密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="163"/>
+        <location filename="../../ui/texts.py" line="164"/>
         <source>The picture has too many pixels and was not opened.</source>
         <translation>图片像素过多，未予打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="166"/>
+        <location filename="../../ui/texts.py" line="167"/>
         <source>The picture is not in a known image format and was not opened.</source>
         <translation>图片格式无法识别，未予打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="169"/>
+        <location filename="../../ui/texts.py" line="170"/>
         <source>The e-photo has too many pixels and was not imported.</source>
         <translation>电子照片像素过多，未予导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="172"/>
+        <location filename="../../ui/texts.py" line="173"/>
         <source>Enter an operator id.</source>
         <translation>请输入操作员账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="173"/>
+        <location filename="../../ui/texts.py" line="174"/>
         <source>This operator id already exists.</source>
         <translation>该操作员账号已存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="174"/>
+        <location filename="../../ui/texts.py" line="175"/>
         <source>The check character of the ID number is wrong.</source>
         <translation>身份证号码校验位错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="177"/>
+        <location filename="../../ui/texts.py" line="178"/>
         <source>The document number is empty.</source>
         <translation>证件号码为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="178"/>
+        <location filename="../../ui/texts.py" line="179"/>
         <source>The document number has the wrong format.</source>
         <translation>证件号码格式错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="179"/>
+        <location filename="../../ui/texts.py" line="180"/>
         <source>The number belongs to another document type.</source>
         <translation>该号码属于另一种证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="182"/>
+        <location filename="../../ui/texts.py" line="183"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="183"/>
+        <location filename="../../ui/texts.py" line="184"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="186"/>
+        <location filename="../../ui/texts.py" line="187"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="189"/>
+        <location filename="../../ui/texts.py" line="190"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="192"/>
+        <location filename="../../ui/texts.py" line="193"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="195"/>
+        <location filename="../../ui/texts.py" line="196"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="196"/>
+        <location filename="../../ui/texts.py" line="197"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="199"/>
+        <location filename="../../ui/texts.py" line="200"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="202"/>
+        <location filename="../../ui/texts.py" line="203"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="205"/>
+        <location filename="../../ui/texts.py" line="206"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="208"/>
+        <location filename="../../ui/texts.py" line="209"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="209"/>
+        <location filename="../../ui/texts.py" line="210"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="212"/>
+        <location filename="../../ui/texts.py" line="213"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="215"/>
+        <location filename="../../ui/texts.py" line="216"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="216"/>
+        <location filename="../../ui/texts.py" line="217"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="219"/>
+        <location filename="../../ui/texts.py" line="220"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="220"/>
+        <location filename="../../ui/texts.py" line="221"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="221"/>
+        <location filename="../../ui/texts.py" line="222"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="230"/>
+        <location filename="../../ui/texts.py" line="231"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="236"/>
+        <location filename="../../ui/texts.py" line="237"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="252"/>
+        <location filename="../../ui/texts.py" line="253"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="257"/>
+        <location filename="../../ui/texts.py" line="258"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>

@@ -52,6 +52,11 @@ def test_counter_confirms_a_candidate_end_to_end(
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     assert counter.session.candidate.registration_id == "R0"
     assert counter.session.card_issues == []
+    # The processing notice comes before any capture; nothing is taken until consent.
+    assert counter.consent_bar.isVisible() and not counter.capture_button.isEnabled()
+    assert not counter.confirm_allowed()
+    counter.consent_bar.agree_button.click()
+    assert not counter.consent_bar.isVisible()
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=FACE_TIMEOUT)
     assert counter.match_panel.live_picture.has_picture
     assert counter.match_panel.ephoto_picture.has_picture
@@ -285,3 +290,34 @@ def test_enter_in_the_search_field_searches(
     qtbot.keyClick(counter.candidate_panel.search_field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     assert counter.session.candidate.registration_id == "R3"
+
+
+def test_a_refused_consent_refers_the_case_and_takes_no_face(
+    qtbot: Any, counter_app: Application, koizumi: list[Path], make_window: Any
+) -> None:
+    from sqlalchemy import select
+
+    from desk_app.persistence.models import Photo, Transition
+
+    window, simulator = make_window(
+        counter_app,
+        camera=file_camera(koizumi),
+        faces=True,
+        cards=[card_for(citizen_number(1), "考生0")],
+    )
+    sign_in(qtbot, window, "clerk")
+    counter = window.counter
+    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
+    simulator.place_card(0)
+    qtbot.waitUntil(lambda: counter.consent_bar.isVisible(), timeout=10_000)
+    counter.capture_now()  # Space before the answer: nothing happens
+    counter.consent_bar.refuse_button.click()
+    qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
+    assert counter.session.last_change.new_state is CandidateState.REFERRED
+    assert counter.session.capture is None
+    with counter_app.database.reading() as uow:
+        referral = uow.session.scalars(select(Transition)).one()
+        live = uow.session.scalars(select(Photo).where(Photo.purpose == "live")).all()
+    assert referral.reason_code == "consent_refused"
+    assert referral.evidence["consent"]["given"] is False
+    assert live == []

@@ -39,6 +39,8 @@ def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
     counter = window.counter
     qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
     simulator.place_card(0)
+    qtbot.waitUntil(lambda: counter.consent_bar.isVisible(), timeout=10_000)
+    counter.record_consent(True)
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=60_000)
     counter.match_panel.card_checked.setChecked(True)
     assert counter.confirm_allowed()

@@ -40,7 +40,7 @@ class FaceMatching:
         candidate, face_worker = self.session.candidate, self.services.face_worker
         if candidate is None or face_worker is None:
             return
-        if self.session.wants_capture():
+        if self.session.may_capture():  # only after the candidate consented
             face_worker.arm()
         ephoto = candidate.ephoto
         face_worker.submit(

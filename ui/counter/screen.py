@@ -43,6 +43,7 @@ from ui.card_camera import CameraCard, CameraCardReader
 from ui.context import Services
 from ui.counter.candidate_panel import CandidatePanel
 from ui.counter.card_panel import CardPanel
+from ui.counter.consent import ConsentBar
 from ui.counter.face_matching import FaceMatching
 from ui.counter.match_panel import MatchPanel
 from ui.counter.outcome import OutcomePanel
@@ -146,6 +147,9 @@ class CounterScreen(QWidget):
         self.candidate_panel.search_requested.connect(self.lookup)
         self.candidate_panel.chosen.connect(self._choose)
         right.addWidget(self.candidate_panel)
+        self.consent_bar = ConsentBar(self.session)
+        self.consent_bar.answered.connect(self.record_consent)
+        right.addWidget(self.consent_bar)
         self.match_panel = MatchPanel(self.session)
         self.match_panel.card_checked.toggled.connect(self._update_actions)
         right.addWidget(self.match_panel, 1)
@@ -248,6 +252,19 @@ class CounterScreen(QWidget):
         self._show_all()
         self.faces.start()
 
+    # --- notice and consent -------------------------------------------------------------------
+
+    def record_consent(self, given: bool) -> None:
+        """The candidate's answer to the processing notice: consent arms the camera; a refusal
+        refers the case to a supervisor with no face taken."""
+        self.session.consent_recorded(given)
+        if given:
+            self.faces.start()
+            self._show_all()
+            return
+        self._show_all()
+        self.refer(ReasonCode.CONSENT_REFUSED, self.tr("Consent to face processing refused"))
+
     # --- the face ---------------------------------------------------------------------------
 
     @Slot(object, bytes)
@@ -260,7 +277,7 @@ class CounterScreen(QWidget):
         self._update_actions()
 
     def capture_now(self) -> None:
-        if self.services.face_worker is not None and self.session.candidate is not None:
+        if self.services.face_worker is not None and self.session.may_capture():
             self.services.face_worker.capture_now()
 
     def retake(self) -> None:
@@ -429,7 +446,9 @@ class CounterScreen(QWidget):
         self.reject_button.setEnabled(referable and session.manual_document is None)
         capturing = session.undecided()
         self.retake_button.setEnabled(capturing and session.capture is not None)
-        self.capture_button.setEnabled(capturing and session.capture is None)
+        self.capture_button.setEnabled(
+            capturing and session.capture is None and session.consent is True
+        )
         self.outcome.update_actions()
         self.card_panel.camera_card_button.setEnabled(self.operator is not None)
         self.match_panel.card_checked.setVisible(
@@ -437,6 +456,7 @@ class CounterScreen(QWidget):
         )
 
     def _show_all(self) -> None:
+        self.consent_bar.refresh()
         self.card_panel.refresh()
         self.candidate_panel.refresh()
         self.match_panel.refresh()
