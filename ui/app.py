@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QImageReader
 from PySide6.QtWidgets import QApplication
 
 from desk_app.bootstrap import Application, build_application, load_face_engine
-from desk_app.camera.sources import CameraSource, open_source
+from desk_app.camera.sources import CameraSource, FileCamera, open_source
 from desk_app.config import Settings, load_settings
 from desk_app.services.counter import CounterQueries
 from desk_app.services.demo import prepare_demo_database
@@ -155,7 +155,15 @@ def build_counter(
         idle_ms=idle_ms,
         demo_panel=panel,
     )
+    if stage is None and camera is not None and recorded_camera(preferences, camera):
+        # Not the demo, yet the "camera" replays files (an administrator set it): say so, red.
+        window.counter.show_test_camera_banner()
     return Counter(window, operations, face_worker, camera_worker)
+
+
+def recorded_camera(preferences: Preferences, camera: object) -> bool:
+    """Whether the counter's camera shows recorded pictures (a video file or image folder)."""
+    return preferences.camera.kind == "files" or isinstance(camera, FileCamera)
 
 
 def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:

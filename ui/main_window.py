@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.domain.errors import DeskError
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Role
 from desk_app.idcard.reader import ReaderEvent
-from desk_app.services.counter import SignedIn, save_counter_settings
+from desk_app.services.counter import SignedIn
+from desk_app.services.settings_policy import record_workstation_changes, save_counter_settings
 from desk_app.services.workflow import ChangeSet
 from desk_app.sync.binding import SyncStatus
 from desk_app.vision.images import RGBImage
 from ui.context import Services
 from ui.counter import CounterScreen
-from ui.preferences import Preferences
+from ui.preferences import Preferences, preference_values
 from ui.review import ReviewScreen
 from ui.settings import (
     AdminScreen,
@@ -418,21 +418,40 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.services, self.preferences, self.operator, self)
-        if dialog.exec():
+        if not dialog.exec() or self.operator is None:
+            return
+        chosen = dialog.chosen()
+        changes = dialog.changed_config()
+        reason = dialog.threshold_reason.text()
+        old, new = preference_values(self.preferences), preference_values(chosen)
+        application, operator_id = self.services.application, self.operator.operator_id
+
+        def work() -> None:
+            """On the database worker: check the roles, write, audit old and new values."""
+            record_workstation_changes(application.database, operator_id, old, new)
+            if changes:
+                save_counter_settings(
+                    dialog.config_path,
+                    operator_id,
+                    changes,
+                    database=application.database,
+                    current=application.settings,
+                    reason=reason,
+                )
+
+        def saved(_result: object) -> None:
             from PySide6.QtCore import QSettings
 
-            self.preferences = dialog.chosen()
+            self.preferences = chosen
             self.preferences.save(QSettings())
-            changes = dialog.changed_config()
-            if changes and self.operator is not None:
-                try:
-                    save_counter_settings(dialog.config_path, self.operator, changes)
-                except DeskError as error:
-                    QMessageBox.warning(self, self.tr("Settings"), error_text(error))
-                    return
             QMessageBox.information(
                 self, self.tr("Settings"), self.tr("Saved. Some settings apply at the next start.")
             )
+
+        def refused(error: BaseException) -> None:
+            QMessageBox.warning(self, self.tr("Settings"), error_text(error))
+
+        self.services.operations.run(work, on_success=saved, on_failure=refused)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         app = QApplication.instance()

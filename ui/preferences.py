@@ -6,7 +6,9 @@ these are the things that differ between two PCs of the same counter.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
@@ -51,3 +53,13 @@ class Preferences:
         store.setValue("ui/language", self.language)
         store.setValue("ui/idle_minutes", self.idle_minutes)
         store.sync()
+
+
+def preference_values(preferences: Preferences) -> dict[str, Any]:
+    """The preferences as plain values, for the audit of a change (old and new)."""
+    return {
+        "camera": dataclasses.asdict(preferences.camera),
+        "reader_port": preferences.reader_port,
+        "idle_minutes": preferences.idle_minutes,
+        "language": preferences.language,
+    }

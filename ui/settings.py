@@ -37,7 +37,9 @@ from ui.widgets import FAIL_COLOUR, PASS_COLOUR, heading_font
 
 class SettingsDialog(QDialog):
     """Workstation preferences; they take effect at the next start (the camera and reader are
-    long-lived workers). Thresholds are shown only to supervisors and administrators."""
+    long-lived workers). Camera, reader port, idle lock, the counter's identity and the
+    thresholds are administrators' to change (``desk_app.services.settings_policy``); others
+    see them read-only and may change the language."""
 
     def __init__(
         self,
@@ -71,6 +73,8 @@ class SettingsDialog(QDialog):
         camera_form.addRow(self.tr("File or folder"), self.camera_path)
         camera_form.addRow(self.tr("Resolution"), self.resolution)
         layout.addWidget(camera_box)
+        self.is_administrator = operator is not None and operator.role is Role.ADMINISTRATOR
+        camera_box.setEnabled(self.is_administrator)
 
         other = QGroupBox(self.tr("Counter"))
         form = QFormLayout(other)
@@ -87,6 +91,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Card reader port"), self.reader_port)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Lock after idle minutes"), self.idle_minutes)
+        self.reader_port.setEnabled(self.is_administrator)
+        self.idle_minutes.setEnabled(self.is_administrator)
         # The counter's identity is the administrator's to set, and the central registration's
         # once the counter is bound (desk-app counter register).
         self.may_set_identity = (
@@ -109,10 +115,7 @@ class SettingsDialog(QDialog):
         self.thresholds_box = QGroupBox(self.tr("Face thresholds (distance: pass / review)"))
         limits = services.thresholds
         thresholds = QFormLayout(self.thresholds_box)
-        self.may_set_thresholds = operator is not None and operator.role in (
-            Role.SUPERVISOR,
-            Role.ADMINISTRATOR,
-        )
+        self.may_set_thresholds = self.is_administrator
         self.limits: dict[str, tuple[QDoubleSpinBox, QDoubleSpinBox]] = {}
         for comparison, label in (
             ("live_card", self.tr("Live – card")),
@@ -134,6 +137,11 @@ class SettingsDialog(QDialog):
         thresholds.addRow(
             QLabel(self.tr("Calibrate them on site data with 'desk-app faces calibrate'."))
         )
+        self.threshold_reason = QLineEdit()
+        self.threshold_reason.setPlaceholderText(
+            self.tr("Needed for limits looser than the calibrated review limits")
+        )
+        thresholds.addRow(self.tr("Reason for the change"), self.threshold_reason)
         self.thresholds_box.setVisible(self.may_set_thresholds)
         self.engine = services.application.settings.faces.engine
         self.config_path = services.application.settings.source or default_config_path()
@@ -175,6 +183,8 @@ class SettingsDialog(QDialog):
         return {name: values for name, values in now.items() if self.original.get(name) != values}
 
     def chosen(self) -> Preferences:
+        if not self.is_administrator:  # only the language is theirs
+            return dataclasses.replace(self.preferences, language=str(self.language.currentData()))
         width, height = self.resolution.currentData()
         camera = CameraChoice(
             kind=str(self.camera_kind.currentData()),

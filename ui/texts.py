@@ -167,6 +167,9 @@ _ERRORS = {
     "image.unknown_format": QT_TRANSLATE_NOOP(
         "Texts", "The picture is not in a known image format and was not opened."
     ),
+    "settings.threshold_reason_required": QT_TRANSLATE_NOOP(
+        "Texts", "Thresholds looser than the calibrated review limits need a written reason."
+    ),
     "photo.too_many_pixels": QT_TRANSLATE_NOOP(
         "Texts", "The e-photo has too many pixels and was not imported."
     ),

@@ -8,15 +8,12 @@ staff only ever receive their unit's candidates, only supervisors receive the re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
-from desk_app.config import update_config_file
 from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
 from desk_app.domain.decisions import Case, face_allows_confirmation
 from desk_app.domain.documents import DocumentType
@@ -467,24 +464,3 @@ def operator_list(database: Database) -> list[SignedIn]:
     with database.reading() as uow:
         operators = uow.session.execute(select(Operator).order_by(Operator.id)).scalars().all()
         return [SignedIn(o.id, o.display_name, Role(o.role), o.tutoring_unit) for o in operators]
-
-
-def save_counter_settings(
-    path: Path, operator: SignedIn, changes: Mapping[str, Mapping[str, Any]]
-) -> None:
-    """Write settings to the configuration file, each section only by the roles that own it:
-    the counter's identity by administrators, face thresholds by supervisors and administrators.
-    """
-    for section in changes:
-        if section == "counter":
-            allowed = {Role.ADMINISTRATOR}
-        elif section.startswith("thresholds_"):
-            allowed = {Role.SUPERVISOR, Role.ADMINISTRATOR}
-        else:
-            allowed = set()
-        if operator.role not in allowed:
-            raise PermissionDeniedError(
-                f"a {operator.role} may not change the [{section}] settings",
-                code="permission.role",
-            )
-    update_config_file(path, changes)

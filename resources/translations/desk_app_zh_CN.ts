@@ -4,47 +4,47 @@
 <context>
     <name>AdminScreen</name>
     <message>
-        <location filename="../../ui/settings.py" line="292"/>
+        <location filename="../../ui/settings.py" line="302"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="298"/>
+        <location filename="../../ui/settings.py" line="308"/>
         <source>Add an operator</source>
         <translation>添加操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="308"/>
+        <location filename="../../ui/settings.py" line="318"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="312"/>
+        <location filename="../../ui/settings.py" line="322"/>
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="313"/>
+        <location filename="../../ui/settings.py" line="323"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="314"/>
+        <location filename="../../ui/settings.py" line="324"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="315"/>
+        <location filename="../../ui/settings.py" line="325"/>
         <source>Tutoring unit</source>
         <translation>助学单位</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="316"/>
+        <location filename="../../ui/settings.py" line="326"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="367"/>
+        <location filename="../../ui/settings.py" line="377"/>
         <source>Added {0}</source>
         <translation>已添加 {0}</translation>
     </message>
@@ -211,57 +211,62 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter/screen.py" line="108"/>
+        <location filename="../../ui/counter/screen.py" line="109"/>
+        <source>TEST CAMERA: this counter shows recorded pictures, not a live camera. Do not confirm real candidates.</source>
+        <translation>测试摄像头：本窗口显示的是录制的画面，不是实时摄像头。请勿为真实考生办理确认。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="121"/>
         <source>Confirm (Enter)</source>
         <translation>确认（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="109"/>
+        <location filename="../../ui/counter/screen.py" line="122"/>
         <source>Refer to supervisor (F6)</source>
         <translation>转审核员（F6）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="110"/>
+        <location filename="../../ui/counter/screen.py" line="123"/>
         <source>Reject (F8)</source>
         <translation>不予确认（F8）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="111"/>
+        <location filename="../../ui/counter/screen.py" line="124"/>
         <source>Retake (F5)</source>
         <translation>重拍（F5）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="112"/>
+        <location filename="../../ui/counter/screen.py" line="125"/>
         <source>Capture (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="113"/>
+        <location filename="../../ui/counter/screen.py" line="126"/>
         <source>Next candidate (F12)</source>
         <translation>下一位（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="266"/>
+        <location filename="../../ui/counter/screen.py" line="283"/>
         <source>Consent to face processing refused</source>
         <translation>考生不同意人脸信息处理</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="357"/>
+        <location filename="../../ui/counter/screen.py" line="374"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="369"/>
+        <location filename="../../ui/counter/screen.py" line="386"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="380"/>
+        <location filename="../../ui/counter/screen.py" line="397"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="383"/>
+        <location filename="../../ui/counter/screen.py" line="400"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
@@ -375,8 +380,8 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="180"/>
-        <location filename="../../ui/main_window.py" line="431"/>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="452"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -547,7 +552,7 @@
         <translation>数据库：异常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
     </message>
@@ -914,62 +919,62 @@
 <context>
     <name>SelfTest</name>
     <message>
-        <location filename="../../ui/settings.py" line="226"/>
+        <location filename="../../ui/settings.py" line="236"/>
         <source>Camera: {0:.0f} frames per second</source>
         <translation>摄像头：每秒 {0:.0f} 帧</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="230"/>
+        <location filename="../../ui/settings.py" line="240"/>
         <source>Camera: connected, no frames yet</source>
         <translation>摄像头：已连接，尚无画面</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="235"/>
+        <location filename="../../ui/settings.py" line="245"/>
         <source>Camera: not working ({0}); check the cable and settings</source>
         <translation>摄像头：不工作（{0}），请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="241"/>
+        <location filename="../../ui/settings.py" line="251"/>
         <source>Light: not measured yet</source>
         <translation>光线：尚未测量</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="243"/>
+        <location filename="../../ui/settings.py" line="253"/>
         <source>Light: too dark; turn on the desk lamp</source>
         <translation>光线：过暗，请打开台灯</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="245"/>
+        <location filename="../../ui/settings.py" line="255"/>
         <source>Light: too bright; avoid backlight</source>
         <translation>光线：过亮，请避免逆光</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="247"/>
+        <location filename="../../ui/settings.py" line="257"/>
         <source>Light: good</source>
         <translation>光线：良好</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="249"/>
+        <location filename="../../ui/settings.py" line="259"/>
         <source>Card reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="254"/>
+        <location filename="../../ui/settings.py" line="264"/>
         <source>Card reader: not connected ({0}); check the USB cable</source>
         <translation>读卡器：未连接（{0}），请检查 USB 线</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="260"/>
+        <location filename="../../ui/settings.py" line="270"/>
         <source>Face engine: ready</source>
         <translation>人脸引擎：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="262"/>
+        <location filename="../../ui/settings.py" line="272"/>
         <source>Face engine: still loading</source>
         <translation>人脸引擎：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="267"/>
+        <location filename="../../ui/settings.py" line="277"/>
         <source>Face engine: failed ({0})</source>
         <translation>人脸引擎：加载失败（{0}）</translation>
     </message>
@@ -977,118 +982,128 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="50"/>
+        <location filename="../../ui/settings.py" line="52"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="53"/>
+        <location filename="../../ui/settings.py" line="55"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="56"/>
+        <location filename="../../ui/settings.py" line="58"/>
         <source>Camera device</source>
         <translation>摄像头设备</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="57"/>
+        <location filename="../../ui/settings.py" line="59"/>
         <source>Video file or image folder</source>
         <translation>视频文件或图片文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="58"/>
+        <location filename="../../ui/settings.py" line="60"/>
         <source>Generated test pattern</source>
         <translation>生成的测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="69"/>
+        <location filename="../../ui/settings.py" line="71"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="70"/>
+        <location filename="../../ui/settings.py" line="72"/>
         <source>Device index</source>
         <translation>设备编号</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="71"/>
+        <location filename="../../ui/settings.py" line="73"/>
         <source>File or folder</source>
         <translation>文件或文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="72"/>
+        <location filename="../../ui/settings.py" line="74"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="75"/>
-        <location filename="../../ui/settings.py" line="102"/>
+        <location filename="../../ui/settings.py" line="79"/>
+        <location filename="../../ui/settings.py" line="108"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="78"/>
+        <location filename="../../ui/settings.py" line="82"/>
         <source>/dev/ttyUSB0, COM3 or &apos;simulator&apos;</source>
         <translation>/dev/ttyUSB0、COM3 或 simulator</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="87"/>
+        <location filename="../../ui/settings.py" line="91"/>
         <source>Card reader port</source>
         <translation>读卡器端口</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="88"/>
+        <location filename="../../ui/settings.py" line="92"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="89"/>
+        <location filename="../../ui/settings.py" line="93"/>
         <source>Lock after idle minutes</source>
         <translation>空闲多少分钟后锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="101"/>
+        <location filename="../../ui/settings.py" line="107"/>
         <source>Site</source>
         <translation>考点</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="135"/>
+        <location filename="../../ui/settings.py" line="138"/>
         <source>Calibrate them on site data with &apos;desk-app faces calibrate&apos;.</source>
         <translation>可用本地数据运行 &apos;desk-app faces calibrate&apos; 校准。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="145"/>
+        <location filename="../../ui/settings.py" line="142"/>
+        <source>Needed for limits looser than the calibrated review limits</source>
+        <translation>阈值宽于校准的复核界限时必须填写</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="144"/>
+        <source>Reason for the change</source>
+        <translation>修改原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings.py" line="153"/>
         <source>Camera, reader, language, identity and thresholds apply at the next start.</source>
         <translation>摄像头、读卡器、语言、窗口身份和阈值在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="105"/>
+        <location filename="../../ui/settings.py" line="111"/>
         <source>Config file</source>
         <translation>配置文件</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="105"/>
+        <location filename="../../ui/settings.py" line="111"/>
         <source>(defaults)</source>
         <translation>（默认设置）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="109"/>
+        <location filename="../../ui/settings.py" line="115"/>
         <source>Face thresholds (distance: pass / review)</source>
         <translation>人脸阈值（距离：通过 / 复核）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="118"/>
+        <location filename="../../ui/settings.py" line="121"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="119"/>
+        <location filename="../../ui/settings.py" line="122"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="120"/>
+        <location filename="../../ui/settings.py" line="123"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
@@ -1548,146 +1563,151 @@
     </message>
     <message>
         <location filename="../../ui/texts.py" line="170"/>
+        <source>Thresholds looser than the calibrated review limits need a written reason.</source>
+        <translation>宽于校准复核界限的阈值必须填写书面原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="173"/>
         <source>The e-photo has too many pixels and was not imported.</source>
         <translation>电子照片像素过多，未予导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="173"/>
+        <location filename="../../ui/texts.py" line="176"/>
         <source>Enter an operator id.</source>
         <translation>请输入操作员账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="174"/>
+        <location filename="../../ui/texts.py" line="177"/>
         <source>This operator id already exists.</source>
         <translation>该操作员账号已存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="175"/>
+        <location filename="../../ui/texts.py" line="178"/>
         <source>The check character of the ID number is wrong.</source>
         <translation>身份证号码校验位错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="178"/>
+        <location filename="../../ui/texts.py" line="181"/>
         <source>The document number is empty.</source>
         <translation>证件号码为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="179"/>
+        <location filename="../../ui/texts.py" line="182"/>
         <source>The document number has the wrong format.</source>
         <translation>证件号码格式错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="180"/>
+        <location filename="../../ui/texts.py" line="183"/>
         <source>The number belongs to another document type.</source>
         <translation>该号码属于另一种证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="183"/>
+        <location filename="../../ui/texts.py" line="186"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="184"/>
+        <location filename="../../ui/texts.py" line="187"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="187"/>
+        <location filename="../../ui/texts.py" line="190"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="190"/>
+        <location filename="../../ui/texts.py" line="193"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="193"/>
+        <location filename="../../ui/texts.py" line="196"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="196"/>
+        <location filename="../../ui/texts.py" line="199"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="197"/>
+        <location filename="../../ui/texts.py" line="200"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="200"/>
+        <location filename="../../ui/texts.py" line="203"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="203"/>
+        <location filename="../../ui/texts.py" line="206"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="206"/>
+        <location filename="../../ui/texts.py" line="209"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="209"/>
+        <location filename="../../ui/texts.py" line="212"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="210"/>
+        <location filename="../../ui/texts.py" line="213"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="213"/>
+        <location filename="../../ui/texts.py" line="216"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="216"/>
+        <location filename="../../ui/texts.py" line="219"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="217"/>
+        <location filename="../../ui/texts.py" line="220"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="220"/>
+        <location filename="../../ui/texts.py" line="223"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="221"/>
+        <location filename="../../ui/texts.py" line="224"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="222"/>
+        <location filename="../../ui/texts.py" line="225"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="231"/>
+        <location filename="../../ui/texts.py" line="234"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="237"/>
+        <location filename="../../ui/texts.py" line="240"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="253"/>
+        <location filename="../../ui/texts.py" line="256"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="258"/>
+        <location filename="../../ui/texts.py" line="261"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>

@@ -188,7 +188,7 @@ def test_self_test_says_what_is_wrong(
     assert "Card reader: not connected" in text
 
 
-def test_settings_show_thresholds_to_supervisors_only_and_persist(
+def test_settings_are_administrators_except_the_language_and_persist(
     qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
 ) -> None:
     from PySide6.QtCore import QSettings
@@ -200,35 +200,42 @@ def test_settings_show_thresholds_to_supervisors_only_and_persist(
     services = window.services
     clerk = SignedIn("clerk", "x", Role.CLERK)
     supervisor = SignedIn("super1", "x", Role.SUPERVISOR)
+    administrator = SignedIn("admin", "x", Role.ADMINISTRATOR)
     for_clerk = SettingsDialog(services, Preferences(), clerk)
     for_supervisor = SettingsDialog(services, Preferences(), supervisor)
-    qtbot.addWidget(for_clerk)
-    qtbot.addWidget(for_supervisor)
-    assert for_clerk.thresholds_box.isHidden()
-    assert not for_supervisor.thresholds_box.isHidden()
+    for_administrator = SettingsDialog(services, Preferences(), administrator)
+    for dialog in (for_clerk, for_supervisor, for_administrator):
+        qtbot.addWidget(dialog)
+    assert for_clerk.thresholds_box.isHidden() and for_supervisor.thresholds_box.isHidden()
+    assert not for_administrator.thresholds_box.isHidden()
+    assert not for_clerk.idle_minutes.isEnabled() and not for_supervisor.reader_port.isEnabled()
 
+    # A clerk's change of camera does not take: only the language is theirs.
     for_clerk.camera_kind.setCurrentIndex(for_clerk.camera_kind.findData("files"))
-    for_clerk.camera_path.setText("/srv/camera-clips")
     for_clerk.language.setCurrentIndex(for_clerk.language.findData("en"))
-    chosen = for_clerk.chosen()
+    assert for_clerk.chosen().camera == Preferences().camera
+    assert for_clerk.chosen().language == "en"
+
+    for_administrator.camera_kind.setCurrentIndex(for_administrator.camera_kind.findData("files"))
+    for_administrator.camera_path.setText("/srv/camera-clips")
+    chosen = for_administrator.chosen()
     store = QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat)
     chosen.save(store)
     loaded = Preferences.load(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
     assert loaded == chosen
-    assert (loaded.camera.kind, loaded.camera.path, loaded.language) == (
-        "files",
-        "/srv/camera-clips",
-        "en",
-    )
+    assert (loaded.camera.kind, loaded.camera.path) == ("files", "/srv/camera-clips")
 
 
-def test_identity_and_thresholds_are_written_by_the_roles_that_own_them(
+def test_identity_and_thresholds_are_written_by_administrators_with_the_floor(
     qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
 ) -> None:
     import tomllib
 
+    from sqlalchemy import select
+
     from desk_app.config import load_settings
-    from desk_app.services.counter import save_counter_settings
+    from desk_app.persistence.models import AuditEntry
+    from desk_app.services.settings_policy import save_counter_settings
     from ui.preferences import Preferences
     from ui.settings import SettingsDialog
 
@@ -238,42 +245,61 @@ def test_identity_and_thresholds_are_written_by_the_roles_that_own_them(
     administrator = SettingsDialog(
         services, Preferences(), SignedIn("admin", "x", Role.ADMINISTRATOR)
     )
-    supervisor = SettingsDialog(services, Preferences(), SignedIn("super1", "x", Role.SUPERVISOR))
     clerk = SettingsDialog(services, Preferences(), SignedIn("clerk", "x", Role.CLERK))
-    for dialog in (administrator, supervisor, clerk):
+    for dialog in (administrator, clerk):
         qtbot.addWidget(dialog)
         dialog.config_path = config
-    assert clerk.site_id.isReadOnly() and supervisor.site_id.isReadOnly()
+    assert clerk.site_id.isReadOnly()
     assert clerk.changed_config() == {} and clerk.config_changes() == {}
-    assert supervisor.changed_config() == {}  # nothing written when nothing changed
+    assert administrator.changed_config() == {}  # nothing written when nothing changed
+
+    def save(operator_id: str, changes: Any, reason: str = "") -> None:
+        save_counter_settings(config, operator_id, changes, database=counter_app.database,
+                              current=counter_app.settings, reason=reason)  # fmt: skip
 
     administrator.counter_id.setText("C-07")
-    save_counter_settings(
-        config, SignedIn("admin", "x", Role.ADMINISTRATOR), administrator.changed_config()
-    )
-    supervisor.limits["live_ephoto"][0].setValue(0.5)
-    changes = supervisor.changed_config()
+    save("admin", administrator.changed_config())
+    administrator.limits["live_ephoto"][0].setValue(0.5)  # stricter: no reason needed
+    changes = administrator.changed_config()
     section = f"thresholds_{services.application.settings.faces.engine}"
-    assert list(changes) == [section]
-    save_counter_settings(config, SignedIn("super1", "x", Role.SUPERVISOR), changes)
+    assert section in changes
+    save("admin", changes)
     settings = load_settings(config, environ={})
     assert settings.counter.counter_id == "C-07"
     assert settings.thresholds_for(settings.faces.engine).live_ephoto_pass == 0.5
 
-    # The service refuses what the screen would not offer, and a bad value never lands.
-    with pytest.raises(PermissionDeniedError):
-        save_counter_settings(config, SignedIn("clerk", "x", Role.CLERK), changes)
-    with pytest.raises(PermissionDeniedError):
-        save_counter_settings(
-            config, SignedIn("super1", "x", Role.SUPERVISOR), {"counter": {"counter_id": "X"}}
-        )
+    # Looser than the calibrated review limit: only with a written reason.
+    looser = {section: {"live_card_pass": 2.0}}
+    with pytest.raises(DeskError) as caught:
+        save("admin", looser)
+    assert caught.value.code == "settings.threshold_reason_required"
+    save("admin", looser, reason="site calibration 2026-11, report #14")
+
+    # The service refuses other roles (read again from the database), and bad values.
+    for operator_id in ("clerk", "super1", "nobody"):
+        with pytest.raises(PermissionDeniedError):
+            save(operator_id, changes)
     before = config.read_text(encoding="utf-8")
     with pytest.raises(DeskError):
-        save_counter_settings(
-            config, SignedIn("super1", "x", Role.SUPERVISOR), {section: {"live_card_pass": "high"}}
-        )
+        save("admin", {section: {"live_card_pass": "high"}})
     assert config.read_text(encoding="utf-8") == before
     assert tomllib.loads(before)["counter"]["counter_id"] == "C-07"
+
+    with counter_app.database.reading() as uow:
+        changed = [
+            (e.subject, e.details)
+            for e in uow.session.scalars(select(AuditEntry))
+            if e.action == "settings.changed"
+        ]
+    assert any(
+        subject == "[counter] counter_id" and details["new"] == "C-07"
+        for subject, details in changed
+    )
+    assert (
+        f"[{section}] live_card_pass",
+        {"old": 0.58 if "sface" in section else 0.37, "new": 2.0,
+         "reason": "site calibration 2026-11, report #14"},
+    ) in changed  # fmt: skip
 
 
 def test_quality_hints_are_worded_on_the_preview(qtbot: Any) -> None:
@@ -314,3 +340,16 @@ def test_the_review_screen_masks_the_id_number(
     qtbot.waitUntil(lambda: "R0" in review.details.text(), timeout=10_000)
     assert citizen_number(1) not in review.details.text()
     assert mask_document_number(citizen_number(1)) in review.details.text()
+
+
+def test_a_recorded_camera_outside_the_demo_shows_a_red_banner(
+    qtbot: Any, counter_app: Application, make_window: Any, tmp_path: Path
+) -> None:
+    live, _ = make_window(counter_app)
+    assert live.counter.test_camera_banner.isHidden()
+    frame = tmp_path / "frame.png"
+    cv2.imwrite(str(frame), np.zeros((480, 640, 3), dtype=np.uint8))
+    recorded, _ = make_window(counter_app, camera=FileCamera([frame], fps=5))
+    sign_in(qtbot, recorded, "clerk")
+    assert not recorded.counter.test_camera_banner.isHidden()
+    assert "TEST CAMERA" in recorded.counter.test_camera_banner.text()

@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -103,6 +104,18 @@ class CounterScreen(QWidget):
         outer.addWidget(self.roster_panel)
 
         left = QVBoxLayout()
+        self.test_camera_banner = QLabel(
+            self.tr(
+                "TEST CAMERA: this counter shows recorded pictures, not a live camera. "
+                "Do not confirm real candidates."
+            )
+        )
+        self.test_camera_banner.setStyleSheet(
+            f"background: {FAIL_COLOUR}; color: white; font-weight: bold; padding: 8px;"
+        )
+        self.test_camera_banner.setWordWrap(True)
+        self.test_camera_banner.hide()
+        left.addWidget(self.test_camera_banner)
         left.addWidget(self.preview, 1)
         actions = QHBoxLayout()
         self.confirm_button = QPushButton(self.tr("Confirm (Enter)"))
@@ -251,6 +264,10 @@ class CounterScreen(QWidget):
     def _candidate_changed(self) -> None:
         self._show_all()
         self.faces.start()
+
+    def show_test_camera_banner(self) -> None:
+        """A file or folder camera outside the demo: the red banner stays on the screen."""
+        self.test_camera_banner.show()
 
     # --- notice and consent -------------------------------------------------------------------
 
