@@ -1,8 +1,9 @@
 """SQLAlchemy 2 mappings of the counter database (the central database uses the same ones).
 
 Identity data (``candidates``) is kept apart from biometric data (``photos``, ``face_templates``):
-the latter are purged per exam cycle and will be encrypted at rest, and most screens never load
-them. Ticket numbers live in their own table whose primary key makes a number unique forever,
+the latter are purged after the retention period (services.retention), the whole counter file is
+encrypted at rest (SQLCipher, services.encryption), and most screens never load them. Ticket
+numbers live in their own table whose primary key makes a number unique forever,
 including numbers retired by a revocation.
 """
 
