@@ -26,6 +26,7 @@ from desk_app.domain.workflow import Role
 from desk_app.services.roster_import import import_roster
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.operators import CentralOperators
+from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope, masked_url
 from desk_app.sync.registry import CounterRegistry
 from desk_app.sync.tls import ensure_certificate, fingerprint
@@ -58,14 +59,24 @@ def central() -> None:
 
 @central.command("init")
 @_central_url
-def central_init(url: str) -> None:
-    """Create the central database's schema, or upgrade it."""
+@click.option(
+    "--service-role", default=DEFAULT_SERVICE_ROLE, show_default=True,
+    help="The login role 'central serve' uses, with least privilege.",
+)  # fmt: skip
+def central_init(url: str, service_role: str) -> None:
+    """Create the central database's schema, or upgrade it (as the URL's user, the owner), and
+    give the sync service's role only the rights serving counters needs."""
     database = CentralDatabase.connect(url)
     try:
         database.upgrade()
+        grant_service_role(database.engine, service_role)
     finally:
         database.close()
     click.echo(f"central database ready: {masked_url(url)}")
+    click.echo(
+        f"the sync service connects as role {service_role} (set its password with ALTER ROLE "
+        "if the server asks for one, and give it to the service in ~/.pgpass)"
+    )
 
 
 @central.command("load-roster")
