@@ -113,14 +113,16 @@ def running_service(
 
 
 @contextmanager
-def service_process(url: str, state: Path) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+def service_process(
+    url: str, state: Path, *, workers: int = 1
+) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
     """One ``desk-app central serve`` process, as the restricted service role on the (owner's)
     database ``url``, migrated first: (process, its https URL, the fingerprint)."""
     as_service = service_role_url(url)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "desk_app", "central", "serve", "--url", as_service,
-         "--listen", f"127.0.0.1:{port}", "--state-dir", str(state)],
+         "--listen", f"127.0.0.1:{port}", "--state-dir", str(state), "--workers", str(workers)],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
