@@ -8,6 +8,8 @@ PGPASSWORD, ~/.pgpass or a service file, so it never appears in argv, a message 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -30,6 +32,15 @@ from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope, masked_url
 from desk_app.sync.registry import CounterRegistry
 from desk_app.sync.tls import ensure_certificate, fingerprint
+
+
+@contextmanager
+def _central(url: str) -> Iterator[CentralDatabase]:
+    database = CentralDatabase.connect(url)
+    try:
+        yield database
+    finally:
+        database.close()
 
 
 def _no_password(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -66,12 +77,9 @@ def central() -> None:
 def central_init(url: str, service_role: str) -> None:
     """Create the central database's schema, or upgrade it (as the URL's user, the owner), and
     give the sync service's role only the rights serving counters needs."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         database.upgrade()
         grant_service_role(database.engine, service_role)
-    finally:
-        database.close()
     click.echo(f"central database ready: {masked_url(url)}")
     click.echo(
         f"the sync service connects as role {service_role} (set its password with ALTER ROLE "
@@ -146,11 +154,8 @@ def counters_add(
 ) -> None:
     """Register a counter and print its one-time enrolment code (valid for 24 hours)."""
     scope = _scope(areas, tutoring_unit)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         code = CounterRegistry(database).add_counter(site_id, counter_id, scope)
-    finally:
-        database.close()
     click.echo(f"counter {counter_id} at site {site_id}; enrolment code (valid 24 h, once):")
     click.echo(code)
 
@@ -163,11 +168,8 @@ def counters_add(
 def counters_set_scope(counter_id: str, areas: str, tutoring_unit: str | None, url: str) -> None:
     """Change what a counter serves; a widened scope is pulled whole at its next sync."""
     scope = _scope(areas, tutoring_unit)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CounterRegistry(database).set_scope(counter_id, scope)
-    finally:
-        database.close()
     click.echo(f"counter {counter_id} now serves {scope.areas_text or scope.tutoring_unit}")
 
 
@@ -176,11 +178,8 @@ def counters_set_scope(counter_id: str, areas: str, tutoring_unit: str | None, u
 @_central_url
 def counters_revoke(counter_id: str, url: str) -> None:
     """Refuse a counter from its next request on (it must enrol again with a new code)."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CounterRegistry(database).revoke(counter_id)
-    finally:
-        database.close()
     click.echo(f"counter {counter_id} revoked")
 
 
@@ -188,11 +187,8 @@ def counters_revoke(counter_id: str, url: str) -> None:
 @_central_url
 def counters_list(url: str) -> None:
     """Every counter with its scope, enrolment and last contact."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         rows = CounterRegistry(database).counters()
-    finally:
-        database.close()
     for row in rows:
         state = (
             "revoked"
@@ -229,8 +225,7 @@ def operators_add(
 ) -> None:
     """Create an operator; their site's counters pull them at the next sync."""
     password = read_password(password_file, confirm=True)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CentralOperators(database).add(
             site_id=site_id,
             operator_id=operator_id,
@@ -239,8 +234,6 @@ def operators_add(
             password=password,
             tutoring_unit=unit,
         )
-    finally:
-        database.close()
     click.echo(f"operator {operator_id} ({role}) added for {site_id or 'every site'}")
 
 
@@ -249,11 +242,8 @@ def operators_add(
 @_central_url
 def operators_deactivate(operator_id: str, url: str) -> None:
     """Stop an operator signing in anywhere (counters take it at their next sync)."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CentralOperators(database).deactivate(operator_id)
-    finally:
-        database.close()
     click.echo(f"operator {operator_id} deactivated")
 
 
@@ -264,11 +254,8 @@ def operators_deactivate(operator_id: str, url: str) -> None:
 def operators_reset_password(operator_id: str, password_file: Path | None, url: str) -> None:
     """Give an operator a new password."""
     password = read_password(password_file, confirm=True)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CentralOperators(database).reset_password(operator_id, password)
-    finally:
-        database.close()
     click.echo(f"operator {operator_id} has a new password")
 
 
@@ -276,11 +263,8 @@ def operators_reset_password(operator_id: str, password_file: Path | None, url: 
 @_central_url
 def operators_list(url: str) -> None:
     """Every operator with role, unit, site and whether active."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         rows = CentralOperators(database).listed()
-    finally:
-        database.close()
     for row in rows:
         unit = f" ({row.tutoring_unit})" if row.tutoring_unit else ""
         click.echo(
