@@ -1583,5 +1583,50 @@
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
+        <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
+        <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>This counter's key cannot be read: enrol the counter again.</source>
+        <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The central service did not accept this counter: it may have been revoked.</source>
+        <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>A confirmation needs the live photo: capture the face first.</source>
+        <translation>确认需要现场照片：请先采集人像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The face has not been matched yet.</source>
+        <translation>尚未完成人像比对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The face match does not allow a confirmation: refer to a supervisor.</source>
+        <translation>人像比对结果不允许直接确认：请转审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The central side does not know this operator.</source>
+        <translation>中心没有该操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The central side knows this operator with another role or unit.</source>
+        <translation>中心记录的该操作员角色或单位不同。</translation>
+    </message>
 </context>
 </TS>
