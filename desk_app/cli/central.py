@@ -25,8 +25,11 @@ from desk_app.cli.common import (
     terminal_progress,
 )
 from desk_app.domain.workflow import Role
+from desk_app.persistence.database import Database
+from desk_app.security import audit
 from desk_app.services.roster_import import import_roster
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
 from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope, masked_url
@@ -199,6 +202,46 @@ def counters_list(url: str) -> None:
         seen = row.last_seen_at.isoformat(timespec="seconds") if row.last_seen_at else "never"
         problem = f"  AUDIT: {row.audit_problem}" if row.audit_problem else ""
         click.echo(f"{row.site_id}/{row.counter_id}  {serves}  {state}  last seen {seen}{problem}")
+
+
+@counters.command("clear-audit")
+@click.argument("counter_id")
+@click.option("--note", required=True, help="What was found and decided (kept in the audit).")
+@_central_url
+def counters_clear_audit(counter_id: str, note: str, url: str) -> None:
+    """Release a counter held for a rewritten audit history, once someone has looked."""
+    with _central(url) as database:
+        problem = CounterAudit(database).clear(counter_id, note=note)
+    click.echo(f"counter {counter_id} released ({problem or 'it was not held'})")
+
+
+@central.group("audit")
+def audit_group() -> None:
+    """The central audit chain and every counter's chain as the centre holds it."""
+
+
+@audit_group.command("verify")
+@_central_url
+def audit_verify(url: str) -> None:
+    """Check the central chain and each counter's; exit 1 naming every break or held counter."""
+    problems: list[str] = []
+    with _central(url) as database:
+        with Database(database.engine).reading() as uow:
+            result = audit.verify(uow.session)
+        if result.intact:
+            click.echo(f"central audit chain intact: {result.count} entries")
+        else:
+            problems.append(f"central chain: {result.problem}")
+        counter_audit = CounterAudit(database)
+        for row in CounterRegistry(database).counters():
+            problem = counter_audit.verify(row.counter_id)
+            if problem:
+                problems.append(f"counter {row.counter_id}: {problem}")
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("every counter's audit chain intact")
 
 
 @central.group("operators")

@@ -33,7 +33,13 @@ from desk_app.persistence.models import (
 )
 from desk_app.security import audit
 from desk_app.sync.judge import Batch, judge, logged_payload
-from desk_app.sync.protocol import PULLED_COLUMNS, CounterScope, EventAnswer, json_value
+from desk_app.sync.protocol import (
+    PULLED_COLUMNS,
+    AuditHeldError,
+    CounterScope,
+    EventAnswer,
+    json_value,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +88,6 @@ def apply_batch(
     session: Session,
     counter_id: str,
     events: Sequence[TransitionEvent],
-    audit_head: tuple[int, str] | None,
 ) -> list[EventAnswer]:
     counter = session.get(CentralCounter, counter_id)
     if counter is None:
@@ -90,6 +95,7 @@ def apply_batch(
             f"counter {counter_id} is not registered with the central database",
             code="sync.unknown_counter",
         )
+    hold_if_flagged(counter)
     scope = CounterScope.parse(counter.exam_areas, counter.tutoring_unit)
     event_ids = [str(event.get("event_id", "")) for event in events]
     stored = {
@@ -124,7 +130,6 @@ def apply_batch(
                 row.message,
                 versions.get(row.registration_id),
             )
-    _check_audit_head(counter, audit_head)
     counter.last_seen_at = utc_now()
     return [answers[event_id] for event_id in event_ids]
 
@@ -309,21 +314,11 @@ def _snapshots(session: Session, registration_ids: set[str]) -> dict[str, dict[s
     }
 
 
-def _check_audit_head(counter: CentralCounter, audit_head: tuple[int, str] | None) -> None:
-    """Record the counter's audit head; a head that went back, or whose hash changed at the
-    same length, means the counter's chain was rebuilt: flagged centrally, never cleared here."""
-    problems: list[str] = []
-    if audit_head is not None:
-        sequence, entry_hash = audit_head
-        if sequence < counter.audit_sequence:
-            problems.append(
-                f"audit head went back from {counter.audit_sequence} to {sequence}: "
-                "the counter's chain was rebuilt"
-            )
-        elif sequence == counter.audit_sequence and entry_hash != counter.audit_hash:
-            problems.append(f"audit entry {sequence} changed its hash: the chain was rebuilt")
-        else:
-            counter.audit_sequence, counter.audit_hash = sequence, entry_hash
-    if problems and not counter.audit_problem:
-        counter.audit_problem = "; ".join(problems)[:2000]
-        log.warning("counter %s: %s", counter.id, counter.audit_problem)
+def hold_if_flagged(counter: CentralCounter) -> None:
+    """A counter whose audit history was found rewritten is held until an administrator clears
+    it (``sync.counter_audit``): none of its events is applied meanwhile."""
+    if counter.audit_problem:
+        raise AuditHeldError(
+            f"counter {counter.id} is held: {counter.audit_problem}; an administrator must look "
+            "and clear it"
+        )

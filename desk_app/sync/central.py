@@ -215,7 +215,6 @@ class CentralDatabase:
         self,
         counter_id: str,
         events: Sequence[TransitionEvent],
-        audit_head: tuple[int, str] | None = None,
     ) -> list[EventAnswer]:
         """Apply a batch of a counter's events in order; one answer per event, same order.
 
@@ -223,7 +222,7 @@ class CentralDatabase:
         but its answer. An event already answered (a replayed batch) gets its stored answer and
         changes nothing.
         """
-        return self.write(lambda session: apply_batch(session, counter_id, events, audit_head))
+        return self.write(lambda session: apply_batch(session, counter_id, events))
 
     # --- pull -------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ SERVICE_GRANTS: dict[str, tuple[str, ...]] = {
     "request_nonces": ("SELECT", "INSERT", "DELETE"),  # expired nonces are forgotten
     "central_events": ("SELECT", "INSERT"),  # the event log only grows
     "audit_entries": ("SELECT", "INSERT"),  # the audit chain only grows
+    "counter_audit_entries": ("SELECT", "INSERT"),  # so do the counters' chains
     "audit_head": ("SELECT", "INSERT", "UPDATE"),  # one row, made on the first entry
 }
 
