@@ -15,7 +15,13 @@ import click
 import cv2
 
 from desk_app.bootstrap import build_application
-from desk_app.cli.common import common_options, local_user, settings_from
+from desk_app.cli.common import (
+    common_options,
+    local_user,
+    password_file_option,
+    settings_from,
+    sign_in_for_command,
+)
 from desk_app.domain.errors import DeskError
 from desk_app.domain.masking import mask_document_number
 from desk_app.idcard.camera_reader import CardImageReader, CardImageReading, CardProblem
@@ -46,6 +52,7 @@ def card_group() -> None:
 )
 @click.option("--operator", default=None, help="Who asks for --full.")
 @click.option("--reason", default="", help="Why the full numbers are needed (with --full).")
+@password_file_option
 @common_options  # the database is used only to audit --full
 def card_read(
     images: tuple[Path, ...],
@@ -54,6 +61,7 @@ def card_read(
     full: bool,
     operator: str | None,
     reason: str,
+    password_file: Path | None,
 ) -> None:
     """Read resident ID cards from images: fields, checks and the portrait crop.
 
@@ -65,6 +73,7 @@ def card_read(
     if full:
         application = build_application(settings)
         try:
+            sign_in_for_command(application, operator, password_file)
             authorise_unmask(
                 application.database,
                 operator or local_user(),

@@ -8,6 +8,8 @@ PGPASSWORD, ~/.pgpass or a service file, so it never appears in argv, a message 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -23,12 +25,25 @@ from desk_app.cli.common import (
     terminal_progress,
 )
 from desk_app.domain.workflow import Role
+from desk_app.persistence.database import Database
+from desk_app.security import audit
 from desk_app.services.roster_import import import_roster
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
+from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope, masked_url
 from desk_app.sync.registry import CounterRegistry
 from desk_app.sync.tls import ensure_certificate, fingerprint
+
+
+@contextmanager
+def _central(url: str) -> Iterator[CentralDatabase]:
+    database = CentralDatabase.connect(url)
+    try:
+        yield database
+    finally:
+        database.close()
 
 
 def _no_password(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -58,14 +73,21 @@ def central() -> None:
 
 @central.command("init")
 @_central_url
-def central_init(url: str) -> None:
-    """Create the central database's schema, or upgrade it."""
-    database = CentralDatabase.connect(url)
-    try:
+@click.option(
+    "--service-role", default=DEFAULT_SERVICE_ROLE, show_default=True,
+    help="The login role 'central serve' uses, with least privilege.",
+)  # fmt: skip
+def central_init(url: str, service_role: str) -> None:
+    """Create the central database's schema, or upgrade it (as the URL's user, the owner), and
+    give the sync service's role only the rights serving counters needs."""
+    with _central(url) as database:
         database.upgrade()
-    finally:
-        database.close()
+        grant_service_role(database.engine, service_role)
     click.echo(f"central database ready: {masked_url(url)}")
+    click.echo(
+        f"the sync service connects as role {service_role} (set its password with ALTER ROLE "
+        "if the server asks for one, and give it to the service in ~/.pgpass)"
+    )
 
 
 @central.command("load-roster")
@@ -135,11 +157,8 @@ def counters_add(
 ) -> None:
     """Register a counter and print its one-time enrolment code (valid for 24 hours)."""
     scope = _scope(areas, tutoring_unit)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         code = CounterRegistry(database).add_counter(site_id, counter_id, scope)
-    finally:
-        database.close()
     click.echo(f"counter {counter_id} at site {site_id}; enrolment code (valid 24 h, once):")
     click.echo(code)
 
@@ -152,11 +171,8 @@ def counters_add(
 def counters_set_scope(counter_id: str, areas: str, tutoring_unit: str | None, url: str) -> None:
     """Change what a counter serves; a widened scope is pulled whole at its next sync."""
     scope = _scope(areas, tutoring_unit)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CounterRegistry(database).set_scope(counter_id, scope)
-    finally:
-        database.close()
     click.echo(f"counter {counter_id} now serves {scope.areas_text or scope.tutoring_unit}")
 
 
@@ -165,11 +181,8 @@ def counters_set_scope(counter_id: str, areas: str, tutoring_unit: str | None, u
 @_central_url
 def counters_revoke(counter_id: str, url: str) -> None:
     """Refuse a counter from its next request on (it must enrol again with a new code)."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CounterRegistry(database).revoke(counter_id)
-    finally:
-        database.close()
     click.echo(f"counter {counter_id} revoked")
 
 
@@ -177,11 +190,8 @@ def counters_revoke(counter_id: str, url: str) -> None:
 @_central_url
 def counters_list(url: str) -> None:
     """Every counter with its scope, enrolment and last contact."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         rows = CounterRegistry(database).counters()
-    finally:
-        database.close()
     for row in rows:
         state = (
             "revoked"
@@ -192,6 +202,46 @@ def counters_list(url: str) -> None:
         seen = row.last_seen_at.isoformat(timespec="seconds") if row.last_seen_at else "never"
         problem = f"  AUDIT: {row.audit_problem}" if row.audit_problem else ""
         click.echo(f"{row.site_id}/{row.counter_id}  {serves}  {state}  last seen {seen}{problem}")
+
+
+@counters.command("clear-audit")
+@click.argument("counter_id")
+@click.option("--note", required=True, help="What was found and decided (kept in the audit).")
+@_central_url
+def counters_clear_audit(counter_id: str, note: str, url: str) -> None:
+    """Release a counter held for a rewritten audit history, once someone has looked."""
+    with _central(url) as database:
+        problem = CounterAudit(database).clear(counter_id, note=note)
+    click.echo(f"counter {counter_id} released ({problem or 'it was not held'})")
+
+
+@central.group("audit")
+def audit_group() -> None:
+    """The central audit chain and every counter's chain as the centre holds it."""
+
+
+@audit_group.command("verify")
+@_central_url
+def audit_verify(url: str) -> None:
+    """Check the central chain and each counter's; exit 1 naming every break or held counter."""
+    problems: list[str] = []
+    with _central(url) as database:
+        with Database(database.engine).reading() as uow:
+            result = audit.verify(uow.session)
+        if result.intact:
+            click.echo(f"central audit chain intact: {result.count} entries")
+        else:
+            problems.append(f"central chain: {result.problem}")
+        counter_audit = CounterAudit(database)
+        for row in CounterRegistry(database).counters():
+            problem = counter_audit.verify(row.counter_id)
+            if problem:
+                problems.append(f"counter {row.counter_id}: {problem}")
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("every counter's audit chain intact")
 
 
 @central.group("operators")
@@ -218,8 +268,7 @@ def operators_add(
 ) -> None:
     """Create an operator; their site's counters pull them at the next sync."""
     password = read_password(password_file, confirm=True)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CentralOperators(database).add(
             site_id=site_id,
             operator_id=operator_id,
@@ -228,8 +277,6 @@ def operators_add(
             password=password,
             tutoring_unit=unit,
         )
-    finally:
-        database.close()
     click.echo(f"operator {operator_id} ({role}) added for {site_id or 'every site'}")
 
 
@@ -238,11 +285,8 @@ def operators_add(
 @_central_url
 def operators_deactivate(operator_id: str, url: str) -> None:
     """Stop an operator signing in anywhere (counters take it at their next sync)."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CentralOperators(database).deactivate(operator_id)
-    finally:
-        database.close()
     click.echo(f"operator {operator_id} deactivated")
 
 
@@ -253,11 +297,8 @@ def operators_deactivate(operator_id: str, url: str) -> None:
 def operators_reset_password(operator_id: str, password_file: Path | None, url: str) -> None:
     """Give an operator a new password."""
     password = read_password(password_file, confirm=True)
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         CentralOperators(database).reset_password(operator_id, password)
-    finally:
-        database.close()
     click.echo(f"operator {operator_id} has a new password")
 
 
@@ -265,11 +306,8 @@ def operators_reset_password(operator_id: str, password_file: Path | None, url: 
 @_central_url
 def operators_list(url: str) -> None:
     """Every operator with role, unit, site and whether active."""
-    database = CentralDatabase.connect(url)
-    try:
+    with _central(url) as database:
         rows = CentralOperators(database).listed()
-    finally:
-        database.close()
     for row in rows:
         unit = f" ({row.tutoring_unit})" if row.tutoring_unit else ""
         click.echo(

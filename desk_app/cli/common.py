@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from desk_app.bootstrap import build_application
+from desk_app.bootstrap import Application, build_application
 from desk_app.config import Settings, load_settings
 from desk_app.domain.errors import DeskError
 
@@ -132,6 +132,24 @@ def read_password(password_file: Path | None, *, confirm: bool = False) -> str:
         lines = password_file.read_text(encoding="utf-8").splitlines()
         return lines[0] if lines else ""
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=confirm))
+
+
+def sign_in_for_command(
+    application: Application, operator: str | None, password_file: Path | None
+) -> str:
+    """Sign the operator in (password from the file or asked), with the counter's backoff and
+    lockout; returns the operator id. Commands that act on someone's behalf need it."""
+    from desk_app.security.operators import sign_in
+
+    if not operator:
+        raise click.UsageError("--operator is required here (the operator signs in)")
+    sign_in(
+        application.database,
+        operator,
+        read_password(password_file),
+        policy=application.sign_in_policy,
+    )
+    return operator
 
 
 password_file_option = click.option(

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import fail, local_user, with_app
+from desk_app.cli.common import fail, local_user, password_file_option, read_password, with_app
 from desk_app.domain.masking import mask_document_number, mask_email, mask_phone
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security import audit
+from desk_app.security.operators import sign_in
 from desk_app.services.access import authorise_unmask, record_search
 from desk_app.services.workflow import ChangeSet, Decision
 
@@ -81,7 +83,8 @@ _MASKED = {
 
 @candidates.command("show")
 @click.argument("registration_id")
-@click.option("--operator", default=None, help="Who is looking (access is audited).")
+@click.option("--operator", required=True, help="Who is looking (signs in; access is audited).")
+@password_file_option
 @click.option(
     "--full",
     is_flag=True,
@@ -90,10 +93,22 @@ _MASKED = {
 @click.option("--reason", default="", help="Why the full numbers are needed (with --full).")
 @with_app
 def candidates_show(
-    application: Application, registration_id: str, operator: str | None, full: bool, reason: str
+    application: Application,
+    registration_id: str,
+    operator: str,
+    password_file: Path | None,
+    full: bool,
+    reason: str,
 ) -> None:
-    """Show one record with its history; ID and phone numbers masked unless --full."""
-    actor = operator or local_user()
+    """Show one record with its history (after the operator signs in); ID and phone numbers
+    masked unless --full."""
+    sign_in(
+        application.database,
+        operator,
+        read_password(password_file),
+        policy=application.sign_in_policy,
+    )
+    actor = operator
     if full:
         authorise_unmask(application.database, actor, subject=registration_id, reason=reason)
     with application.database.unit_of_work() as uow:
@@ -138,8 +153,16 @@ def _decision_command(action: Action, summary: str, *, needs_reason: bool) -> cl
         registration_id: str,
         operator: str,
         note: str,
+        password_file: Path | None,
         reason: str | None = None,
     ) -> None:
+        # The same sign-in as at the counter: an operator id alone proves nothing.
+        sign_in(
+            application.database,
+            operator,
+            read_password(password_file),
+            policy=application.sign_in_policy,
+        )
         decision = Decision(reason=ReasonCode(reason) if reason else None, note=note)
         decide: Callable[[str, str, Decision], ChangeSet] = getattr(
             application.workflow, action.value
@@ -148,6 +171,7 @@ def _decision_command(action: Action, summary: str, *, needs_reason: bool) -> cl
         click.echo(change.ticket_number or change.new_state.value)
 
     command.__doc__ = summary
+    command = password_file_option(command)
     command = click.option("--note", default="", help="Free-text note.")(command)
     command = click.option("--operator", required=True, help="Operator id.")(command)
     if needs_reason:

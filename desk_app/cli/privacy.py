@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import with_app
+from desk_app.cli.common import password_file_option, sign_in_for_command, with_app
 from desk_app.services.retention import purge_face_data
 
 
@@ -18,11 +19,18 @@ from desk_app.services.retention import purge_face_data
     default=None,
     help="Records decided before this day (default: [privacy] retention_days ago).",
 )
-@click.option("--operator", required=True, help="A supervisor or administrator (audited).")
+@click.option("--operator", required=True, help="A supervisor or administrator (signs in).")
+@password_file_option
 @with_app
-def purge(application: Application, before: datetime | None, operator: str) -> None:
+def purge(
+    application: Application,
+    before: datetime | None,
+    operator: str,
+    password_file: Path | None,
+) -> None:
     """Remove live captures, card portraits and face templates of records decided before
     DATE; decisions, the audit chain and a hash of each removed item stay."""
+    sign_in_for_command(application, operator, password_file)
     day: date | None = before.date() if before else None
     report = purge_face_data(
         application.database,

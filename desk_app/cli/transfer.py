@@ -13,7 +13,15 @@ from typing import Any
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import fail, local_user, terminal_progress, with_app, write_private_text
+from desk_app.cli.common import (
+    fail,
+    local_user,
+    password_file_option,
+    sign_in_for_command,
+    terminal_progress,
+    with_app,
+    write_private_text,
+)
 from desk_app.services.export import export_confirmed
 from desk_app.services.roster_import import ImportReport, import_roster
 
@@ -111,11 +119,21 @@ def export_group() -> None:
     "--full", is_flag=True, help="Full ID numbers (an administrator, with --reason; audited)."
 )
 @click.option("--reason", default="", help="Why the full numbers are needed (with --full).")
+@password_file_option
 @with_app
 def export_confirmed_command(
-    application: Application, since: Any, out: Path, operator: str | None, full: bool, reason: str
+    application: Application,
+    since: Any,
+    out: Path,
+    operator: str | None,
+    full: bool,
+    reason: str,
+    password_file: Path | None,
 ) -> None:
-    """Write confirmations since a date to CSV or XLSX (ID numbers masked unless --full)."""
+    """Write confirmations since a date to CSV or XLSX (names and ID numbers masked unless
+    --full, which an administrator asks for after signing in)."""
+    if full:
+        sign_in_for_command(application, operator, password_file)
     count = export_confirmed(
         application.database,
         since.date(),

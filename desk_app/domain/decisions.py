@@ -149,8 +149,9 @@ def check_decision(
 ) -> CandidateState:
     """The state ``action`` takes the record to, or a coded error naming the rule it breaks.
 
-    ``evidence`` is what the counter screen holds; the services and the central side judge the
-    record without it (they receive the evidence only as a record of what was seen).
+    ``evidence`` is what the counter screen holds; after the decision it travels as a record,
+    which an enrolled counter's services and the central side check with
+    ``check_recorded_evidence``.
     """
     check_scope(case, actor, scope)
     target = next_state(case.state, action, actor.role, reason)

@@ -417,6 +417,28 @@ class CentralCounter(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class CounterAuditEntry(Base):
+    """A link of a counter's audit chain as the counter sent it: the central side keeps every
+    counter's chain, accepts only entries that extend it, and so sees any rewritten history."""
+
+    __tablename__ = "counter_audit_entries"
+    __table_args__ = (Index("ix_counter_audit_entries_counter_sequence", "counter_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[str] = mapped_column(String(40))
+    sequence: Mapped[int]
+    occurred_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Set when an administrator cleared a rewritten history: kept as evidence, not as the chain.
+    superseded_at: Mapped[datetime | None]
+
+
 class EnrolmentCode(Base):
     """A one-time code an administrator gives a counter to enrol with (only its hash is kept)."""
 

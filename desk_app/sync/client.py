@@ -86,9 +86,8 @@ class CentralClient:
         self,
         counter_id: str,
         events: Sequence[TransitionEvent],
-        audit_head: tuple[int, str] | None = None,
     ) -> list[EventAnswer]:
-        payload = {"events": list(events), "audit_head": list(audit_head) if audit_head else None}
+        payload = {"events": list(events)}
         return [
             EventAnswer(
                 event_id=str(item["event_id"]),
@@ -125,6 +124,13 @@ class CentralClient:
 
     def report_pulled(self, counter_id: str, through: int) -> None:
         self._call("/v1/pulled", {"through": through})
+
+    def send_audit(
+        self, counter_id: str, entries: Sequence[dict[str, Any]], head: tuple[int, str]
+    ) -> tuple[int, str]:
+        payload = {"entries": list(entries), "head": list(head)}
+        sequence, entry_hash = self._call("/v1/audit", payload)
+        return int(sequence), str(entry_hash)
 
     def site_operators(self, counter_id: str) -> list[dict[str, Any]]:
         return list(self._call("/v1/operators", {}))

@@ -102,6 +102,20 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def wire_entry(entry: Any) -> dict[str, Any]:
+    """An audit entry (a counter's ``AuditEntry`` row) as it travels."""
+    return {
+        "sequence": entry.sequence,
+        "occurred_at": entry.occurred_at.isoformat(),
+        "actor": entry.actor,
+        "action": entry.action,
+        "subject": entry.subject,
+        "details": entry.details,
+        "previous_hash": entry.previous_hash,
+        "entry_hash": entry.entry_hash,
+    }
+
+
 def candidate_values(central: dict[str, Any]) -> dict[str, Any]:
     """A central snapshot (JSON values) as column values for the local candidate row."""
     values = {name: central[name] for name in PULLED_COLUMNS if name in central}
@@ -116,6 +130,12 @@ def candidate_values(central: dict[str, Any]) -> dict[str, Any]:
 def candidate_snapshot(candidate: Candidate) -> dict[str, Any]:
     """The pulled columns of a candidate as JSON-ready values."""
     return {name: json_value(getattr(candidate, name)) for name in PULLED_COLUMNS}
+
+
+class AuditHeldError(SyncError):
+    """The counter's audit history was rewritten; its events wait for an administrator."""
+
+    code = "audit.held"
 
 
 class RefusedEventError(SyncError):
@@ -136,11 +156,15 @@ class CentralPort(Protocol):
     ) -> BlockGrant: ...
 
     def apply_events(
-        self,
-        counter_id: str,
-        events: Sequence[TransitionEvent],
-        audit_head: tuple[int, str] | None = None,
+        self, counter_id: str, events: Sequence[TransitionEvent]
     ) -> list[EventAnswer]: ...
+
+    def send_audit(
+        self, counter_id: str, entries: Sequence[dict[str, Any]], head: tuple[int, str]
+    ) -> tuple[int, str]:
+        """Audit entries the central side does not hold yet, and the counter's own head (the
+        central side checks the history did not go back or change); the central head after."""
+        ...
 
     def count_changes(self, counter_id: str, after: int) -> int: ...
 

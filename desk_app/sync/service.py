@@ -30,6 +30,7 @@ from starlette.routing import Route
 from desk_app.domain.errors import DeskError, NotFoundError, PermissionDeniedError
 from desk_app.domain.sync_events import TransitionEvent
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
 from desk_app.sync.protocol import (
     BlockGrant,
@@ -58,6 +59,7 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
     """The service over ``central``; ``clock`` is replaceable for tests of the time window."""
     registry = CounterRegistry(central)
     operators = CentralOperators(central)
+    audits = CounterAudit(central)
 
     def signed(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -99,15 +101,17 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
         items = body.get("events")
         if not isinstance(items, list) or not all(isinstance(e, dict) for e in items):
             raise BadRequestError("events must be a list of objects")
-        head = body.get("audit_head")
-        audit_head = None
-        if head is not None:
-            if not (isinstance(head, list) and len(head) == 2):
-                raise BadRequestError("audit_head must be [sequence, hash]")
-            audit_head = (int(head[0]), str(head[1]))
         # Untrusted: the judge checks every field and answers a malformed event with an error.
         typed: list[TransitionEvent] = items
-        return [_answer(a) for a in central.apply_events(counter_id, typed, audit_head)]
+        return [_answer(a) for a in central.apply_events(counter_id, typed)]
+
+    def receive_audit(counter_id: str, body: dict[str, Any]) -> Any:
+        entries, head = body.get("entries"), body.get("head")
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise BadRequestError("entries must be a list of objects")
+        if not (isinstance(head, list) and len(head) == 2 and isinstance(head[0], int)):
+            raise BadRequestError("head must be [sequence, hash]")
+        return list(audits.receive(counter_id, entries, (head[0], str(head[1]))))
 
     def count_changes(counter_id: str, body: dict[str, Any]) -> Any:
         return central.count_changes(counter_id, _number(body, "after", 0, 2**62))
@@ -177,6 +181,7 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
         Route("/v1/photos", signed(photos), methods=["POST"]),
         Route("/v1/pulled", signed(pulled), methods=["POST"]),
         Route("/v1/operators", signed(site_operators), methods=["POST"]),
+        Route("/v1/audit", signed(receive_audit), methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

@@ -32,6 +32,7 @@ from desk_app.domain.sync_events import UNACCEPTED, EventOutcome, OutboxStatus, 
 from desk_app.domain.tickets import TicketStatus
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
+    AuditEntry,
     AuditHead,
     Candidate,
     Operator,
@@ -56,6 +57,7 @@ from desk_app.sync.protocol import (
     EventAnswer,
     candidate_snapshot,
     candidate_values,
+    wire_entry,
 )
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class SyncReport:
     parked: int = 0
     pulled: int = 0
     operators_changed: int = 0
+    audit_sent: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (registration, code)
 
     def summary(self) -> str:
@@ -92,18 +95,15 @@ class SyncReport:
 
 
 # Hooks for tests: how a push batch reaches the central side.
-PushTransport = Callable[
-    [CentralPort, str, list[TransitionEvent], tuple[int, str] | None], list[EventAnswer]
-]
+PushTransport = Callable[[CentralPort, str, list[TransitionEvent]], list[EventAnswer]]
 
 
 def direct_push(
     central: CentralPort,
     counter_id: str,
     events: list[TransitionEvent],
-    audit_head: tuple[int, str] | None,
 ) -> list[EventAnswer]:
-    return central.apply_events(counter_id, events, audit_head)
+    return central.apply_events(counter_id, events)
 
 
 def backoff_delay(
@@ -152,6 +152,7 @@ class Syncer:
         started = utc_now()
         try:
             report.operators_changed = self.pull_operators()
+            report.audit_sent = self.send_audit()
             report.leased_blocks = self.refill_blocks()
             self.push(report)
             report.pulled = self.pull(progress)
@@ -254,10 +255,10 @@ class Syncer:
         report = report if report is not None else SyncReport()
         failed: set[str] = set()
         while True:
-            events, audit_head = self._pending_batch(failed)
+            events = self._pending_batch(failed)
             if not events:
                 return report
-            answers = self._push_transport(self._central, self._counter_id, events, audit_head)
+            answers = self._push_transport(self._central, self._counter_id, events)
             progressed = self._store_answers(events, answers, report)
             failed.update(
                 str(event.get("registration_id", ""))
@@ -268,9 +269,7 @@ class Syncer:
             if not progressed:
                 return report
 
-    def _pending_batch(
-        self, skipped: set[str]
-    ) -> tuple[list[TransitionEvent], tuple[int, str] | None]:
+    def _pending_batch(self, skipped: set[str]) -> list[TransitionEvent]:
         with self._database.reading() as uow:
             rows = (
                 uow.session.execute(
@@ -285,11 +284,8 @@ class Syncer:
                 .scalars()
                 .all()
             )
-            head = uow.session.get(AuditHead, 1)
-            audit_head = (head.sequence, head.entry_hash) if head is not None else None
         # The counter's own outbox, written by services.outbox: its rows are TransitionEvents.
-        events = [cast(TransitionEvent, {**row.payload, "sequence": row.sequence}) for row in rows]
-        return events, audit_head
+        return [cast(TransitionEvent, {**row.payload, "sequence": row.sequence}) for row in rows]
 
     def _store_answers(
         self, events: list[TransitionEvent], answers: list[EventAnswer], report: SyncReport
@@ -396,6 +392,36 @@ class Syncer:
                 ticket = session.get(TicketNumber, own_number)
                 if ticket is not None and ticket.status == TicketStatus.ISSUED:
                     ticket.status, ticket.retired_at = TicketStatus.RETIRED, utc_now()
+
+    # --- audit ------------------------------------------------------------------------------
+
+    def send_audit(self, chunk: int = 1000) -> int:
+        """Send the audit entries the central side does not hold yet, with this counter's head
+        (it keeps every counter's chain and holds a counter whose history does not extend what
+        it holds). Returns how many were sent."""
+        with self._database.reading() as uow:
+            stored = uow.session.get(AuditHead, 1)
+            head = (stored.sequence, stored.entry_hash) if stored else (0, audit.GENESIS_HASH)
+        sequence, _ = self._central.send_audit(self._counter_id, [], head)
+        sent = 0
+        while sequence < head[0]:
+            with self._database.reading() as uow:
+                entries = [
+                    wire_entry(entry)
+                    for entry in uow.session.execute(
+                        select(AuditEntry)
+                        .where(AuditEntry.sequence > sequence)
+                        .order_by(AuditEntry.sequence)
+                        .limit(chunk)
+                    ).scalars()
+                ]
+            if not entries:
+                break
+            held, sequence = sequence, self._central.send_audit(self._counter_id, entries, head)[0]
+            sent += len(entries)
+            if sequence <= held:  # nothing taken: never loop on it
+                break
+        return sent
 
     # --- operators --------------------------------------------------------------------------
 

@@ -1692,24 +1692,69 @@
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="234"/>
+        <location filename="../../ui/texts.py" line="261"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="240"/>
+        <location filename="../../ui/texts.py" line="267"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="256"/>
+        <location filename="../../ui/texts.py" line="283"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="261"/>
+        <location filename="../../ui/texts.py" line="288"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="226"/>
+        <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
+        <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="230"/>
+        <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
+        <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="234"/>
+        <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
+        <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="237"/>
+        <source>The central service did not accept this counter: it may have been revoked.</source>
+        <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="240"/>
+        <source>A confirmation needs the live photo: capture the face first.</source>
+        <translation>确认需要现场照片：请先采集人像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="243"/>
+        <source>The face has not been matched yet.</source>
+        <translation>尚未完成人像比对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="244"/>
+        <source>The face match does not allow a confirmation: refer to a supervisor.</source>
+        <translation>人像比对结果不允许直接确认：请转审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="247"/>
+        <source>The central side does not know this operator.</source>
+        <translation>中心没有该操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="250"/>
+        <source>The central side knows this operator with another role or unit.</source>
+        <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
 </context>
 </TS>

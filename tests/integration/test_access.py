@@ -17,9 +17,10 @@ from desk_app.domain.masking import mask_document_number, mask_email, mask_phone
 from desk_app.domain.workflow import Role
 from desk_app.persistence.models import AuditEntry
 from desk_app.services.counter import CounterQueries, SignedIn
-from tests.support.factories import add_candidate, add_staff, make_application
+from tests.support.factories import add_candidate, add_staff, make_application, set_password
 
 NUMBER = "11010519491231002X"
+PASSWORD = "access-pass-2026"
 PHONE = "13912345678"
 
 
@@ -28,9 +29,17 @@ def db(tmp_path: Path) -> str:
     path = tmp_path / "counter.db"
     application = make_application(f"sqlite:///{path}")
     add_staff(application.database)
+    for operator_id in ("clerk", "super1", "admin"):
+        set_password(application.database, operator_id, PASSWORD)
     add_candidate(application.database, "R1", phone=PHONE, email="zhang@example.cn")
     application.close()
+    (tmp_path / "password").write_text(PASSWORD + "\n")
     return str(path)
+
+
+def _runner(db: str) -> CliRunner:
+    """Commands acting for an operator sign them in: the password comes from a file."""
+    return CliRunner(env={"DESK_APP_PASSWORD_FILE": str(Path(db).parent / "password")})
 
 
 def _audit(db: str) -> list[AuditEntry]:
@@ -50,7 +59,7 @@ def test_masks() -> None:
 
 
 def test_candidates_show_masks_unless_an_entitled_operator_gives_a_reason(db: str) -> None:
-    runner = CliRunner()
+    runner = _runner(db)
     shown = runner.invoke(main, ["candidates", "show", "R1", "--operator", "clerk", "--db", db])
     assert shown.exit_code == 0, shown.output
     assert NUMBER not in shown.output and PHONE not in shown.output
@@ -124,7 +133,7 @@ def test_screen_searches_views_and_reveals_are_audited(tmp_path: Path) -> None:
 def test_exports_are_masked_private_and_full_only_for_administrators(
     db: str, tmp_path: Path
 ) -> None:
-    runner = CliRunner()
+    runner = _runner(db)
     confirmed = runner.invoke(main, ["confirm", "R1", "--operator", "clerk", "--db", db])
     assert confirmed.exit_code == 0, confirmed.output
     out = tmp_path / "confirmed.csv"

@@ -33,7 +33,7 @@ from tests.support.card_images import (
     render_back,
     render_front,
 )
-from tests.support.factories import add_staff, make_application
+from tests.support.factories import add_staff, make_application, set_password
 
 TODAY = date(2026, 11, 28)
 pytestmark = pytest.mark.skipif(
@@ -274,12 +274,17 @@ def test_card_read_command(tmp_path: Path, data_dir: Path) -> None:
     db = tmp_path / "counter.db"
     application = make_application(f"sqlite:///{db}")
     add_staff(application.database)
+    for operator_id in ("clerk", "super1"):
+        set_password(application.database, operator_id, "card-pass-2026")
     application.close()
+    (tmp_path / "password").write_text("card-pass-2026\n")
     refused = run_cli("card", "read", str(generated), "--full", "--operator", "clerk",
-                      "--reason", "check", "--db", str(db))  # fmt: skip
+                      "--reason", "check", "--db", str(db),
+                      "--password-file", str(tmp_path / "password"))  # fmt: skip
     assert refused.exit_code == 1 and "permission.role" in refused.output
     shown = run_cli("card", "read", str(generated), "--full", "--operator", "super1",
-                    "--reason", "number disputed", "--db", str(db))  # fmt: skip
+                    "--reason", "number disputed", "--db", str(db),
+                    "--password-file", str(tmp_path / "password"))  # fmt: skip
     assert f"ID number: {identity.id_number}" in shown.output
     audit_log = run_cli("audit", "verify", "--db", str(db))
     assert audit_log.exit_code == 0

@@ -26,7 +26,7 @@ from desk_app.security import audit
 from desk_app.services.faces import LiveCapture
 from desk_app.services.retention import purge_face_data
 from desk_app.services.workflow import Decision
-from tests.support.factories import add_candidate, add_staff, make_application
+from tests.support.factories import add_candidate, add_staff, make_application, set_password
 
 TODAY = date(2026, 11, 30)
 LONG_AGO = datetime(2026, 3, 1, tzinfo=UTC)
@@ -162,15 +162,22 @@ def test_purged_pictures_leave_no_trace_in_the_file_or_its_log(tmp_path: Path) -
 
 
 def test_purge_command(tmp_path: Path) -> None:
-    _world(tmp_path).close()
+    application = _world(tmp_path)
+    for operator_id in ("clerk", "admin"):
+        set_password(application.database, operator_id, "purge-pass-2026")
+    application.close()
+    (tmp_path / "password").write_text("purge-pass-2026\n")
     db = str(tmp_path / "counter.db")
-    runner = CliRunner()
+    runner = CliRunner(env={"DESK_APP_PASSWORD_FILE": str(tmp_path / "password")})
     refused = runner.invoke(main, ["purge", "--operator", "clerk", "--db", db])
     assert refused.exit_code == 1 and "permission.role" in refused.output
     done = runner.invoke(
         main,
         ["purge", "--operator", "admin", "--db", db],
-        env={"DESK_APP_PRIVACY_RETENTION_DAYS": "30"},
+        env={
+            "DESK_APP_PRIVACY_RETENTION_DAYS": "30",
+            "DESK_APP_PASSWORD_FILE": str(tmp_path / "password"),
+        },
     )
     assert done.exit_code == 0, done.output
     assert "purged face data of 2 records" in done.output

@@ -333,12 +333,15 @@ def test_a_rebuilt_audit_chain_is_flagged_centrally(
         audit.append(uow.session, actor="x", action="rebuilt")
         uow.commit()
     counter.decide("confirm", "R000001")
-    counter.sync()
+    with pytest.raises(SyncError) as held:  # flagged, and held: its events wait
+        counter.sync()
+    assert held.value.code == "audit.held"
     with central.engine.connect() as connection:
         problem = connection.execute(
             select(CentralCounter.audit_problem).where(CentralCounter.id == "C1")
         ).scalar_one()
     assert "rebuilt" in problem
+    assert central_states(central)["R000001"] == ("pre_registered", None)
     counter.close()
 
 

@@ -39,7 +39,7 @@ def one_line_error(result: Result, code: str) -> None:
 
 
 def test_a_counter_is_set_up_synchronised_and_reports_its_status(
-    tmp_path: Path, postgres_url: str, service: RunningService
+    tmp_path: Path, postgres_url: str, service: RunningService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     records = roster_records(40, enrolled_share=0.3)
     roster = write_csv(tmp_path / "roster.csv", records)
@@ -61,7 +61,10 @@ def test_a_counter_is_set_up_synchronised_and_reports_its_status(
         "sync.bad_scope",
     )  # fmt: skip
     password_file = tmp_path / "password"
-    password_file.write_text("clerk-pass-2026\n")
+    password_file.write_text("staff-pass-2026\n")
+    # The operators are made centrally with this password; the counter signs them in with the
+    # hashes it pulled.
+    monkeypatch.setenv("DESK_APP_PASSWORD_FILE", str(password_file))
     for operator_id, role in (("clerk", "clerk"), ("super1", "supervisor")):
         made = run(
             "central", "operators", "add", operator_id, "--name", operator_id, "--role", role,

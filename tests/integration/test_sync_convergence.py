@@ -91,12 +91,11 @@ def replaying(rng: random.Random, checks: list[int], store: CentralDatabase) -> 
         central: CentralPort,
         counter_id: str,
         events: list[TransitionEvent],
-        audit_head: tuple[int, str] | None,
     ) -> list[EventAnswer]:
-        first = central.apply_events(counter_id, events, audit_head)
+        first = central.apply_events(counter_id, events)
         after_first = central_snapshot(store)
         for _ in range(rng.randint(1, 4)):
-            again = central.apply_events(counter_id, events, audit_head)
+            again = central.apply_events(counter_id, events)
             assert [(a.outcome, a.reason_code) for a in again] == [
                 (a.outcome, a.reason_code) for a in first
             ]

@@ -16,6 +16,7 @@ from desk_app.sync.signing import new_private_key, private_key_pem
 from desk_app.sync.syncer import SyncOptions
 from desk_app.sync.tls import ensure_certificate, write_private_file
 from tests.support.factories import add_candidate, add_staff, make_application
+from tests.support.sync_world import confirmation
 
 UNREACHABLE = "https://127.0.0.1:1"
 
@@ -65,7 +66,7 @@ def test_offline_the_counter_works_on_and_retries_with_growing_delays(tmp_path: 
     url = bound_counter(tmp_path)
     app = make_application(url, DESK_APP_TICKETS_PERIOD="271")
     assert app.binding is not None and not app.tickets.grant_locally
-    change = app.workflow.confirm("R1", "clerk")  # offline, from the leased block
+    change = app.workflow.confirm("R1", "clerk", confirmation("R1"))  # offline, leased block
     assert change.ticket_number is not None
 
     syncer = connect_syncer(

@@ -12,13 +12,23 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 from desk_app.bootstrap import Application, connect_syncer
+from desk_app.cli import main
 from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.sync_events import OutboxStatus
 from desk_app.domain.workflow import Role
-from desk_app.persistence.models import Operator, OutboxEvent, SyncBinding, utc_now
+from desk_app.persistence.models import (
+    AuditEntry,
+    AuditHead,
+    Operator,
+    OutboxEvent,
+    SyncBinding,
+    utc_now,
+)
+from desk_app.security import audit
 from desk_app.security.operators import add_operator, sign_in
 from desk_app.sync.enrolment import enrol_counter
 from desk_app.sync.operators import CentralOperators
@@ -406,7 +416,7 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
         }
         for name, changes in forged.items():
             event = {**honest, **changes, "event_id": f"forged-{len(name)}-{name[:5]}"}
-            answer = caller.post("/v1/events", {"events": [event], "audit_head": None})
+            answer = caller.post("/v1/events", {"events": [event]})
             assert answer.status_code == 200, answer.text
             (result,) = answer.json()
             assert (result["outcome"], result["reason_code"]) == ("rejected", expected[name]), name
@@ -415,4 +425,60 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
         assert central_states(service.central)["R000000"] == ("confirmed", change.ticket_number)
     finally:
         caller.http.close()
+        counter.close()
+
+
+def test_a_counter_cannot_rewrite_its_audit_history(
+    tmp_path: Path, service: RunningService, postgres_url: str
+) -> None:
+    """The centre keeps every counter's chain: an edited entry flags and holds the counter until
+    an administrator clears it; 'central audit verify' names it meanwhile."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        counter.decide("confirm", "R000000")
+        counter.sync()
+        verified = CliRunner().invoke(main, ["central", "audit", "verify", "--url", postgres_url])
+        assert verified.exit_code == 0, verified.output
+        # Someone edits an old decision's audit entry and re-chains everything after it, so the
+        # counter's own 'audit verify' says intact.
+        with counter.app.database.unit_of_work() as uow:
+            entries = uow.session.execute(select(AuditEntry).order_by(AuditEntry.sequence))
+            rows = list(entries.scalars())
+            previous = audit.GENESIS_HASH
+            for row in rows:
+                if row.action == "candidate.confirm":
+                    row.actor = "super1"
+                row.previous_hash = previous
+                row.entry_hash = audit.entry_hash(
+                    previous, row.sequence, row.occurred_at, row.actor, row.action, row.subject,
+                    row.details,
+                )  # fmt: skip
+                previous = row.entry_hash
+            head = uow.session.get(AuditHead, 1)
+            assert head is not None
+            head.entry_hash = previous
+            uow.commit()
+        with counter.app.database.reading() as uow:
+            assert audit.verify(uow.session).intact
+        counter.decide("confirm", "R000003")
+        with pytest.raises(SyncError) as held:
+            counter.sync()
+        assert held.value.code == "audit.held"
+        assert central_states(service.central)["R000003"] == ("pre_registered", None)
+        verified = CliRunner().invoke(main, ["central", "audit", "verify", "--url", postgres_url])
+        assert verified.exit_code == 1 and "counter C1: held" in verified.stderr
+        listed = CliRunner().invoke(main, ["central", "counters", "list", "--url", postgres_url])
+        assert "AUDIT" in listed.output
+        # An administrator looks, and releases it: the counter's current chain is taken anew.
+        cleared = CliRunner().invoke(
+            main, ["central", "counters", "clear-audit", "C1", "--note", "checked with the site",
+                   "--url", postgres_url],
+        )  # fmt: skip
+        assert cleared.exit_code == 0, cleared.output
+        counter.sync()
+        assert central_states(service.central)["R000003"][0] == "confirmed"
+        verified = CliRunner().invoke(main, ["central", "audit", "verify", "--url", postgres_url])
+        assert verified.exit_code == 0, verified.output
+    finally:
         counter.close()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy import insert
 
 from desk_app.bootstrap import Application, build_application
 from desk_app.config import load_settings
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import Candidate
+from desk_app.persistence.models import Candidate, Operator
 from desk_app.security.operators import add_operator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +99,12 @@ def counter_connection(path: str | Path, **options: Any) -> Any:
     else:
         connection.isolation_level = ""
     return connection
+
+
+def set_password(database: Database, operator_id: str, password: str) -> None:
+    """Give a test operator (made without one, to save hashing time) a real password."""
+    with database.unit_of_work() as uow:
+        operator = uow.session.get(Operator, operator_id)
+        assert operator is not None
+        operator.password_hash = PasswordHasher().hash(password)
+        uow.commit()

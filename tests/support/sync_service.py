@@ -17,8 +17,10 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope
 from desk_app.sync.registry import CounterRegistry
 from desk_app.sync.service import create_app
@@ -55,17 +57,36 @@ class RunningService:
         return self.registry.add_counter(site_id, counter_id, scope)
 
 
+def service_role_url(owner_url: str) -> str:
+    """Migrate the database and grant the service role as ``central init`` does; the URL with
+    which the service connects (the same server and database, the restricted role)."""
+    owner = CentralDatabase.connect(owner_url)
+    try:
+        owner.upgrade()
+        grant_service_role(owner.engine, DEFAULT_SERVICE_ROLE)
+    finally:
+        owner.close()
+    url = make_url(owner_url).set(username=DEFAULT_SERVICE_ROLE, password=None)
+    return url.render_as_string(hide_password=False)
+
+
 @contextmanager
 def running_service(
     central_url: str, state_dir: Path, *, clock: Callable[[], float] = time.time
 ) -> Iterator[RunningService]:
-    """The service on https://127.0.0.1:PORT until the block ends."""
-    central = CentralDatabase.connect(central_url, pool_size=4)
-    central.upgrade()
+    """The service on https://127.0.0.1:PORT until the block ends, connected as the restricted
+    service role that ``central init`` creates (the owner only migrates)."""
+    owner = CentralDatabase.connect(central_url)
+    owner.upgrade()
+    grant_service_role(owner.engine, DEFAULT_SERVICE_ROLE)
+    owner.close()
+    as_service = make_url(central_url).set(username=DEFAULT_SERVICE_ROLE, password=None)
+    served = CentralDatabase.connect(as_service.render_as_string(hide_password=False), pool_size=4)
+    central = CentralDatabase.connect(central_url)
     certificate, key = ensure_certificate(state_dir, ["127.0.0.1"])
     port = free_port()
     config = uvicorn.Config(
-        create_app(central, clock=clock),
+        create_app(served, clock=clock),
         host="127.0.0.1",
         port=port,
         ssl_certfile=str(certificate),
@@ -87,16 +108,21 @@ def running_service(
     finally:
         server.should_exit = True
         thread.join(15)
+        served.close()
         central.close()
 
 
 @contextmanager
-def service_process(url: str, state: Path) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
-    """One ``desk-app central serve`` process: (process, its https URL, the fingerprint)."""
+def service_process(
+    url: str, state: Path, *, workers: int = 1
+) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    """One ``desk-app central serve`` process, as the restricted service role on the (owner's)
+    database ``url``, migrated first: (process, its https URL, the fingerprint)."""
+    as_service = service_role_url(url)
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "desk_app", "central", "serve", "--url", url,
-         "--listen", f"127.0.0.1:{port}", "--state-dir", str(state)],
+        [sys.executable, "-m", "desk_app", "central", "serve", "--url", as_service,
+         "--listen", f"127.0.0.1:{port}", "--state-dir", str(state), "--workers", str(workers)],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:

@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desk_app.domain.workflow import Role
-from desk_app.security.operators import add_operator
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.operators import CentralOperators
 from tests.support.fault_proxy import FaultProxy
 from tests.support.sync_service import RunningService
 from tests.support.sync_world import make_counter, seed_roster
@@ -53,6 +53,11 @@ def test_a_refused_confirmation_reaches_the_supervisor_with_both_versions(
     service: RunningService,
 ) -> None:
     (first_id, *_) = seed_roster(central, 3)
+    # A supervisor made centrally (as operators are), pulled by the counter with the hash.
+    CentralOperators(central).add(
+        site_id="S1", operator_id="boss", display_name="boss", role=Role.SUPERVISOR,
+        password=PASSWORD,
+    )  # fmt: skip
     here = make_counter(tmp_path, service, "C1")
     there = make_counter(tmp_path, service, "C2")
     for counter in (here, there):
@@ -61,8 +66,6 @@ def test_a_refused_confirmation_reaches_the_supervisor_with_both_versions(
     here.decide("confirm", first_id)
     there.sync()  # the other counter reaches the central side first
     here.sync()
-    add_operator(here.app.database, operator_id="boss", display_name="boss",
-                 role=Role.SUPERVISOR, password=PASSWORD)  # fmt: skip
 
     window, _ = make_window(here.app)
     qtbot.waitUntil(lambda: "conflicts 1" in window.sync_status.text(), timeout=30_000)

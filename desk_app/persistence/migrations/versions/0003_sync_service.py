@@ -30,6 +30,26 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("enrolled_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("revoked_at", sa.DateTime(), nullable=True))
     op.create_table(
+        "counter_audit_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("counter_id", sa.String(length=40), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(), nullable=False),
+        sa.Column("actor", sa.String(length=40), nullable=False),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=100), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("previous_hash", sa.String(length=64), nullable=False),
+        sa.Column("entry_hash", sa.String(length=64), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.Column("superseded_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_counter_audit_entries")),
+    )
+    with op.batch_alter_table("counter_audit_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_counter_audit_entries_counter_sequence", ["counter_id", "sequence"], unique=False
+        )
+    op.create_table(
         "enrolment_codes",
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("counter_id", sa.String(length=40), nullable=False),
@@ -69,6 +89,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_request_nonces_seen_at"))
     op.drop_table("request_nonces")
     op.drop_table("enrolment_codes")
+    with op.batch_alter_table("counter_audit_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_counter_audit_entries_counter_sequence")
+    op.drop_table("counter_audit_entries")
     with op.batch_alter_table("counters", schema=None) as batch_op:
         batch_op.drop_column("revoked_at")
         batch_op.drop_column("enrolled_at")
