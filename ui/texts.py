@@ -167,6 +167,13 @@ _ERRORS = {
     "image.unknown_format": QT_TRANSLATE_NOOP(
         "Texts", "The picture is not in a known image format and was not opened."
     ),
+    "counter.no_consent": QT_TRANSLATE_NOOP(
+        "Texts", "Record the candidate's answer to the processing notice first."
+    ),
+    "consent.refused": QT_TRANSLATE_NOOP(
+        "Texts", "The candidate refused consent: no face may be taken or kept."
+    ),
+    "access.reason_required": QT_TRANSLATE_NOOP("Texts", "Say why the full numbers are needed."),
     "settings.threshold_reason_required": QT_TRANSLATE_NOOP(
         "Texts", "Thresholds looser than the calibrated review limits need a written reason."
     ),

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from desk_app.domain.errors import DeskError
-from desk_app.domain.image_limits import DEFAULT_MAX_PIXELS, check_image_size
+from desk_app.domain.image_limits import DEFAULT_MAX_PIXELS, check_image_size, image_size
 
 RGBImage = npt.NDArray[np.uint8]
 
@@ -50,9 +50,10 @@ def max_image_pixels() -> int:
 
 def decode_bgr(data: bytes, *, source: str = "image") -> npt.NDArray[np.uint8]:
     """Decode image bytes to OpenCV's BGR after checking the header's pixel dimensions:
-    ImageSizeError (``image.too_large``, ``image.unknown_format``) or ImageError."""
-    if not data:
-        raise ImageError(f"{source} is empty", source=source)
+    ImageSizeError (``image.too_large``) for a bomb, ImageError (``image.unreadable``) for
+    bytes that are no image of a known format, or that the decoder refuses."""
+    if not data or image_size(data) is None:
+        raise ImageError(f"{source} is not a readable image", source=source)
     check_image_size(data, _Limits.max_pixels, source=source)
     bgr = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if bgr is None:

@@ -1563,196 +1563,211 @@
     </message>
     <message>
         <location filename="../../ui/texts.py" line="170"/>
+        <source>Record the candidate&apos;s answer to the processing notice first.</source>
+        <translation>请先记录考生对个人信息处理告知的答复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="173"/>
+        <source>The candidate refused consent: no face may be taken or kept.</source>
+        <translation>考生不同意：不得采集或保存其人脸信息。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="176"/>
+        <source>Say why the full numbers are needed.</source>
+        <translation>请说明需要查看完整号码的原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="177"/>
         <source>Thresholds looser than the calibrated review limits need a written reason.</source>
         <translation>宽于校准复核界限的阈值必须填写书面原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="173"/>
+        <location filename="../../ui/texts.py" line="180"/>
         <source>The e-photo has too many pixels and was not imported.</source>
         <translation>电子照片像素过多，未予导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="176"/>
+        <location filename="../../ui/texts.py" line="183"/>
         <source>Enter an operator id.</source>
         <translation>请输入操作员账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="177"/>
+        <location filename="../../ui/texts.py" line="184"/>
         <source>This operator id already exists.</source>
         <translation>该操作员账号已存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="178"/>
+        <location filename="../../ui/texts.py" line="185"/>
         <source>The check character of the ID number is wrong.</source>
         <translation>身份证号码校验位错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="181"/>
+        <location filename="../../ui/texts.py" line="188"/>
         <source>The document number is empty.</source>
         <translation>证件号码为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="182"/>
+        <location filename="../../ui/texts.py" line="189"/>
         <source>The document number has the wrong format.</source>
         <translation>证件号码格式错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="183"/>
+        <location filename="../../ui/texts.py" line="190"/>
         <source>The number belongs to another document type.</source>
         <translation>该号码属于另一种证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="186"/>
+        <location filename="../../ui/texts.py" line="193"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="187"/>
+        <location filename="../../ui/texts.py" line="194"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="190"/>
+        <location filename="../../ui/texts.py" line="197"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="193"/>
+        <location filename="../../ui/texts.py" line="200"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="196"/>
+        <location filename="../../ui/texts.py" line="203"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="199"/>
+        <location filename="../../ui/texts.py" line="206"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="200"/>
+        <location filename="../../ui/texts.py" line="207"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="203"/>
+        <location filename="../../ui/texts.py" line="210"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="206"/>
+        <location filename="../../ui/texts.py" line="213"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="209"/>
+        <location filename="../../ui/texts.py" line="216"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="212"/>
+        <location filename="../../ui/texts.py" line="219"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="213"/>
+        <location filename="../../ui/texts.py" line="220"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="216"/>
+        <location filename="../../ui/texts.py" line="223"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="219"/>
+        <location filename="../../ui/texts.py" line="226"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="220"/>
+        <location filename="../../ui/texts.py" line="227"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="223"/>
+        <location filename="../../ui/texts.py" line="230"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="224"/>
+        <location filename="../../ui/texts.py" line="231"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="225"/>
+        <location filename="../../ui/texts.py" line="232"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="261"/>
+        <location filename="../../ui/texts.py" line="268"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="267"/>
+        <location filename="../../ui/texts.py" line="274"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="283"/>
+        <location filename="../../ui/texts.py" line="290"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="288"/>
+        <location filename="../../ui/texts.py" line="295"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="226"/>
+        <location filename="../../ui/texts.py" line="233"/>
         <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
         <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="230"/>
+        <location filename="../../ui/texts.py" line="237"/>
         <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
         <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="234"/>
+        <location filename="../../ui/texts.py" line="241"/>
         <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
         <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="237"/>
+        <location filename="../../ui/texts.py" line="244"/>
         <source>The central service did not accept this counter: it may have been revoked.</source>
         <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="240"/>
+        <location filename="../../ui/texts.py" line="247"/>
         <source>A confirmation needs the live photo: capture the face first.</source>
         <translation>确认需要现场照片：请先采集人像。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="243"/>
+        <location filename="../../ui/texts.py" line="250"/>
         <source>The face has not been matched yet.</source>
         <translation>尚未完成人像比对。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="244"/>
+        <location filename="../../ui/texts.py" line="251"/>
         <source>The face match does not allow a confirmation: refer to a supervisor.</source>
         <translation>人像比对结果不允许直接确认：请转审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="247"/>
+        <location filename="../../ui/texts.py" line="254"/>
         <source>The central side does not know this operator.</source>
         <translation>中心没有该操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="250"/>
+        <location filename="../../ui/texts.py" line="257"/>
         <source>The central side knows this operator with another role or unit.</source>
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>

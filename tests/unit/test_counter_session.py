@@ -105,6 +105,7 @@ def _matched(
     session = _session()
     session.card_placed(card or _card(), portrait=b"portrait")
     session.lookup_answered([candidate or _candidate()])
+    session.consent_recorded(True)  # the candidate agreed to the processing notice
     capture = _capture()
     assert session.captured(capture, capture.image)
     assert session.matched(session.candidate, capture, verification or _verification())
@@ -166,6 +167,7 @@ def test_a_record_on_a_document_without_chip_is_never_confirmed_at_the_counter()
 def test_a_record_found_by_search_without_a_card_may_not_be_confirmed() -> None:
     session = _session()
     session.lookup_answered([_candidate()])
+    session.consent_recorded(True)
     capture = _capture()
     session.captured(capture, b"live")
     session.matched(session.candidate, capture, _verification())
@@ -352,6 +354,7 @@ def test_a_late_match_for_a_record_or_shot_the_clerk_left_is_ignored() -> None:
     session = _session()
     left = _candidate("R1")
     session.choose(left)
+    session.consent_recorded(True)
     old_shot = _capture(b"old")
     session.captured(old_shot, b"old")
     session.ephoto_ready(left, Reference(np.zeros(2, dtype=np.float32)))
@@ -370,6 +373,8 @@ def test_a_late_match_for_a_record_or_shot_the_clerk_left_is_ignored() -> None:
     assert not session.matched(left, new_shot, _verification())  # the record left
     assert session.verification is None
 
+    assert session.consent is None  # another person: the notice is shown again
+    session.consent_recorded(True)
     shot = _capture()
     session.captured(shot, b"live")
     assert session.matched(current, shot, _verification(Band.FAIL, ()))
@@ -396,6 +401,7 @@ def test_the_decision_carries_the_evidence() -> None:
     decision = session.decision(ReasonCode.OTHER, "note", card_photo_checked_by_eye=True)
     assert decision.reason is ReasonCode.OTHER and decision.note == "note"
     assert decision.evidence == {
+        "consent": {"given": True, "notice": "2026-11"},
         "card_number": NUMBER,
         "card_problems": [],
         "card_photo_checked_by_eye": True,
@@ -480,6 +486,7 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     fresh = vars(session).copy()
     session.card_placed(_card(valid_to=date(2025, 1, 1)), b"portrait")
     session.lookup_answered([_candidate()])
+    session.consent_recorded(True)
     shot = _capture()
     session.captured(shot, b"live")
     candidate = session.candidate
