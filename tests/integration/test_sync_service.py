@@ -21,6 +21,7 @@ from desk_app.cli import main
 from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.sync_events import OutboxStatus
 from desk_app.domain.workflow import Role
+from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditEntry,
     AuditHead,
@@ -483,3 +484,50 @@ def test_a_counter_cannot_rewrite_its_audit_history(
         assert verified.exit_code == 0, verified.output
     finally:
         counter.close()
+
+
+def test_a_central_chain_rewritten_with_new_hashes_does_not_verify_without_the_key(
+    tmp_path: Path, service: RunningService, postgres_url: str
+) -> None:
+    """The attack of the issue: rewrite the central audit chain with fresh hashes, so the chain
+    alone verifies; the service's key gives it away."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        counter.decide("confirm", "R000000")
+        counter.sync()
+    finally:
+        counter.close()
+    key_file = service.state_dir / "audit.key"
+    verify = [
+        "central",
+        "audit",
+        "verify",
+        "--url",
+        postgres_url,
+        "--audit-key-file",
+        str(key_file),
+    ]
+    assert CliRunner().invoke(main, verify).exit_code == 0
+    # As the database owner: edit the confirmation's entry and re-chain everything after it.
+    database = Database(service.central.engine)
+    with database.unit_of_work() as uow:
+        previous = audit.GENESIS_HASH
+        for row in uow.session.execute(select(AuditEntry).order_by(AuditEntry.sequence)).scalars():
+            if row.action == "candidate.confirm":
+                row.actor = "super1"
+            row.previous_hash = previous
+            row.entry_hash = audit.entry_hash(
+                previous, row.sequence, row.occurred_at, row.actor, row.action, row.subject,
+                row.details,
+            )  # fmt: skip
+            previous = row.entry_hash
+        head = uow.session.get(AuditHead, 1)
+        assert head is not None
+        head.entry_hash = previous
+        uow.commit()
+    with database.reading() as uow:
+        assert audit.verify(uow.session).intact  # the chain alone is fooled
+    refused = CliRunner().invoke(main, verify)
+    assert refused.exit_code == 1
+    assert "does not carry the service's key" in refused.stderr
