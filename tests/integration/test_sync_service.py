@@ -393,12 +393,30 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
     caller = _Caller(service, tmp_path / "C1.counter-key", "C1")
     try:
         counter.sync()
+        # A case the same supervisor referred, for a forged self-approval.
+        counter.decide("refer", "R000006", operator="super1")
+        counter.sync()
         change = counter.decide("confirm", "R000000")
         with counter.app.database.reading() as uow:
-            honest = dict(uow.session.execute(select(OutboxEvent)).scalar_one().payload)
+            honest = dict(
+                uow.session.execute(
+                    select(OutboxEvent).where(OutboxEvent.registration_id == "R000000")
+                )
+                .scalar_one()
+                .payload
+            )
         honest_photo = honest["attachments"][0]
         failing = {**honest["scores"], "decision": "fail"}
+        supervisor = {"id": "super1", "role": "supervisor", "display_name": "super1",
+                      "tutoring_unit": None}  # fmt: skip
+        self_approval = {
+            "registration_id": "R000006", "action": "approve", "from_state": "referred",
+            "operator": supervisor, "approved_by": "super1",
+        }  # fmt: skip
         forged = {
+            "out of scope": {"registration_id": "R000001"},  # area B
+            "a ticket never leased": {"ticket_number": honest["ticket_number"][:-5] + "99999"},
+            "a self-approval": self_approval,
             "no live photo": {"attachments": [], "evidence": {}},
             "no face match": {"scores": {}},
             "a failed match": {"scores": failing},
@@ -408,6 +426,9 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
             "an e-photo replaced": {"attachments": [{**honest_photo, "purpose": "registered"}]},
         }
         expected = {
+            "out of scope": "permission.out_of_scope",
+            "a ticket never leased": "ticket.not_leased",
+            "a self-approval": "permission.four_eyes",
             "no live photo": "evidence.no_live_photo",
             "no face match": "evidence.no_face_match",
             "a failed match": "evidence.face_not_passed",
@@ -417,7 +438,7 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
             "an e-photo replaced": "sync.bad_attachment",
         }
         for name, changes in forged.items():
-            event = {**honest, **changes, "event_id": f"forged-{len(name)}-{name[:5]}"}
+            event = {**honest, **changes, "event_id": f"forged-{name.replace(' ', '-')}"}
             answer = caller.post("/v1/events", {"events": [event]})
             assert answer.status_code == 200, answer.text
             (result,) = answer.json()
