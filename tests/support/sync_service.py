@@ -129,6 +129,8 @@ def service_process(
         line = process.stdout.readline() if process.stdout else ""
         match = re.search(r"fingerprint: ([0-9A-F:]{95})", line)
         assert match, line
+        # Keep reading what the service logs: a full pipe would block its event loop.
+        threading.Thread(target=_drain, args=(process,), daemon=True).start()
         base = f"https://127.0.0.1:{port}"
         context = client_context(
             pinned_certificate=(state / CERTIFICATE_FILE).read_text(), ca_file=None
@@ -146,4 +148,10 @@ def service_process(
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=30)
+        process.wait(timeout=30)
+
+
+def _drain(process: subprocess.Popen[str]) -> None:
+    if process.stdout is not None:
+        for _line in process.stdout:
+            pass
