@@ -69,16 +69,14 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
             try:
                 body = await _body(request)
                 headers = read_headers(request.headers)
-                key = await run_in_threadpool(registry.public_key, headers.counter_id)
-                verify_request(
-                    load_public_key(key),
-                    headers,
-                    request.method,
-                    request.url.path,
-                    body,
-                    now=clock(),
+                method, path, now = request.method, request.url.path, clock()
+
+                def check(key: str) -> None:
+                    verify_request(load_public_key(key), headers, method, path, body, now=now)
+
+                await run_in_threadpool(
+                    registry.authenticate, headers.counter_id, headers.nonce, check
                 )
-                await run_in_threadpool(registry.remember_nonce, headers.counter_id, headers.nonce)
                 result = await run_in_threadpool(handler, headers.counter_id, _json(body))
             except Exception as error:  # every failure becomes a worded, coded answer
                 return _error_response(error)
