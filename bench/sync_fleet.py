@@ -142,7 +142,7 @@ def run_counters(
         accepted, cursor = 0, 0
         for first in range(0, len(pending), arguments.batch):
             batch = pending[first : first + arguments.batch]
-            answers = timed(client.apply_events, counter_id, batch, None)
+            answers = timed(client.apply_events, counter_id, batch)
             accepted += sum(1 for answer in answers if answer.outcome == "accepted")
             _scope, rows = timed(client.changes, counter_id, cursor, 500)
             if rows:

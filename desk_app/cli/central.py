@@ -34,6 +34,7 @@ from desk_app.sync.operators import CentralOperators
 from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope, masked_url
 from desk_app.sync.registry import CounterRegistry
+from desk_app.sync.service import ensure_audit_key
 from desk_app.sync.tls import ensure_certificate, fingerprint
 
 
@@ -222,12 +223,17 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 @_central_url
-def audit_verify(url: str) -> None:
+@click.option(
+    "--audit-key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None, help="The service's audit key: check that its entries were not forged.",
+)  # fmt: skip
+def audit_verify(url: str, audit_key_file: Path | None) -> None:
     """Check the central chain and each counter's; exit 1 naming every break or held counter."""
     problems: list[str] = []
+    key = audit_key_file.read_bytes() if audit_key_file else None
     with _central(url) as database:
         with Database(database.engine).reading() as uow:
-            result = audit.verify(uow.session)
+            result = audit.verify(uow.session, mac_key=key)
         if result.intact:
             click.echo(f"central audit chain intact: {result.count} entries")
         else:
@@ -327,6 +333,10 @@ def operators_list(url: str) -> None:
 )
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--audit-key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="The key that signs central audit entries (default: made in --state-dir).",
+)  # fmt: skip
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--pool-size", default=10, show_default=True, type=click.IntRange(1, 200),
@@ -338,6 +348,7 @@ def central_serve(
     state_dir: Path,
     tls_cert: Path | None,
     tls_key: Path | None,
+    audit_key_file: Path | None,
     workers: int,
     pool_size: int,
 ) -> None:
@@ -353,8 +364,11 @@ def central_serve(
         tls_cert, tls_key = ensure_certificate(state_dir, [host.strip("[]")])
     click.echo(f"service certificate SHA-256 fingerprint: {fingerprint(tls_cert.read_text())}")
     click.echo(f"serving {masked_url(url)} on https://{listen} with {workers} worker(s)")
+    audit_key_file = audit_key_file or state_dir / "audit.key"
+    ensure_audit_key(audit_key_file)
     # The workers are separate processes that build the app from these variables.
     os.environ["DESK_APP_CENTRAL_URL"] = url
+    os.environ["DESK_APP_SERVICE_AUDIT_KEY_FILE"] = str(audit_key_file)
     os.environ["DESK_APP_SERVICE_POOL_SIZE"] = str(pool_size)
     uvicorn.run(
         "desk_app.sync.service:app_from_environment",

@@ -296,6 +296,9 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Centrally, entries the sync service writes carry an HMAC of their hash under a key only
+    # the service holds: whoever can write the database still cannot forge or re-chain them.
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditHead(Base):

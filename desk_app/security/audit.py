@@ -9,6 +9,7 @@ entries, which a chain alone cannot, and its row lock serialises appenders on Po
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,18 @@ from sqlalchemy.orm import Session
 from desk_app.persistence.models import AuditEntry, AuditHead, utc_now
 
 GENESIS_HASH = "0" * 64
+# A session whose ``info`` holds a key under this name signs every entry it appends (the central
+# sync service's sessions do): HMAC-SHA256 of the entry's hash.
+MAC_KEY = "audit_mac_key"
+
+
+def entry_mac(key: bytes, entry_hash: str) -> str:
+    return hmac.new(key, entry_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _mac(session: Session, digest: str) -> str | None:
+    key = session.info.get(MAC_KEY)
+    return entry_mac(key, digest) if key else None
 
 
 def canonical_json(value: Any) -> str:
@@ -85,6 +98,7 @@ def append(
         details=stored_details,
         previous_hash=head.entry_hash,
         entry_hash=digest,
+        mac=_mac(session, digest),
     )
     session.add(entry)
     head.sequence = sequence
@@ -139,6 +153,7 @@ def append_many(session: Session, entries: Sequence[PendingEntry]) -> None:
                 "details": stored_details,
                 "previous_hash": previous,
                 "entry_hash": digest,
+                "mac": _mac(session, digest),
             }
         )
         previous = digest
@@ -177,8 +192,20 @@ def _entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
         session.expunge_all()
 
 
-def verify(session: Session) -> ChainVerification:
-    """Walk the chain from the start; report the first entry that is missing or altered."""
+def _keyed_as_it_must_be(entry: AuditEntry, key: bytes) -> bool:
+    """A keyed entry's MAC holds; a decision the service recorded is keyed."""
+    if entry.mac is None:
+        return not entry.action.startswith("candidate.")
+    return hmac.compare_digest(entry.mac, entry_mac(key, entry.entry_hash))
+
+
+def verify(session: Session, *, mac_key: bytes | None = None) -> ChainVerification:
+    """Walk the chain from the start; report the first entry that is missing or altered.
+
+    With the central service's ``mac_key``, every keyed entry's MAC is checked too, and the
+    decisions the service recorded (``candidate.*``) must be keyed: a chain rewritten with new
+    hashes by someone who can write the database, but does not hold the key, does not verify.
+    """
     previous = GENESIS_HASH
     expected_sequence = 1
     count = 0
@@ -205,6 +232,13 @@ def verify(session: Session) -> ChainVerification:
         if recomputed != entry.entry_hash:
             return ChainVerification(
                 count, entry.sequence, f"entry {entry.sequence} was altered after it was written"
+            )
+        if mac_key is not None and not _keyed_as_it_must_be(entry, mac_key):
+            return ChainVerification(
+                count,
+                entry.sequence,
+                f"entry {entry.sequence} does not carry the service's key: it was forged "
+                "or the chain was rewritten",
             )
         previous = entry.entry_hash
         expected_sequence += 1

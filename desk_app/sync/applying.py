@@ -287,16 +287,28 @@ def _write_batch(session: Session, batch: Batch) -> None:
             .where(TicketNumber.number.in_(batch.retired_numbers))
             .values(status=TicketStatus.RETIRED, retired_at=utc_now())
         )
-    for transition_index, candidate_id, photo, templates in batch.photos:
-        photo_id = session.execute(insert(Photo).returning(Photo.id), photo).scalar_one()
-        if templates:
+    if batch.photos:
+        # One statement for the photos, their ids back in the same order, one for templates.
+        photo_ids = (
             session.execute(
-                insert(FaceTemplate),
-                [{**row, "photo_id": photo_id, "candidate_id": candidate_id} for row in templates],
+                insert(Photo).returning(Photo.id, sort_by_parameter_order=True),
+                [photo for _, _, photo, _ in batch.photos],
             )
-        evidence = batch.transitions[transition_index]["evidence"]
-        evidence["counter_live_photo"] = evidence.get("live_photo")
-        evidence["live_photo"] = photo_id
+            .scalars()
+            .all()
+        )
+        template_rows = []
+        for (transition_index, candidate_id, _, templates), photo_id in zip(
+            batch.photos, photo_ids, strict=True
+        ):
+            template_rows += [
+                {**row, "photo_id": photo_id, "candidate_id": candidate_id} for row in templates
+            ]
+            evidence = batch.transitions[transition_index]["evidence"]
+            evidence["counter_live_photo"] = evidence.get("live_photo")
+            evidence["live_photo"] = photo_id
+        if template_rows:
+            session.execute(insert(FaceTemplate), template_rows)
     if batch.transitions:
         session.execute(insert(Transition), batch.transitions)
     audit.append_many(session, batch.audit_entries)

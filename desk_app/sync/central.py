@@ -42,6 +42,7 @@ from desk_app.persistence.models import (
     TicketSeries,
     utc_now,
 )
+from desk_app.security import audit
 from desk_app.sync.applying import (
     apply_batch,
     is_connection_error,
@@ -69,18 +70,25 @@ _Result = TypeVar("_Result")
 class CentralDatabase:
     """The central PostgreSQL database as a counter's syncer (or an administrator) sees it."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, audit_key: bytes | None = None) -> None:
         if engine.dialect.name != "postgresql":
             raise SyncError(
                 f"the central database must be PostgreSQL, not {engine.dialect.name}",
                 code="sync.central_not_postgresql",
             )
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # The sync service signs the central audit entries it writes (``security.audit``).
+        info = {audit.MAC_KEY: audit_key} if audit_key else {}
+        self._sessions = sessionmaker(engine, expire_on_commit=False, info=info)
 
     @classmethod
     def connect(
-        cls, url: str, *, connect_timeout_s: int = 10, pool_size: int = 0
+        cls,
+        url: str,
+        *,
+        connect_timeout_s: int = 10,
+        pool_size: int = 0,
+        audit_key: bytes | None = None,
     ) -> CentralDatabase:
         """Without a pool by default: a syncer connects once per cycle, and a connection broken
         by the network is never handed out again. The sync service keeps a pool (checked before
@@ -96,7 +104,7 @@ class CentralDatabase:
             raise SyncError(
                 f"not a database URL: {masked_url(url)}", code="sync.bad_url"
             ) from error
-        return cls(engine)
+        return cls(engine, audit_key=audit_key)
 
     def close(self) -> None:
         self.engine.dispose()

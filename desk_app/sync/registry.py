@@ -9,7 +9,9 @@ revoked counter is refused at its next request. Only a hash of each code is stor
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +32,9 @@ from desk_app.sync.protocol import CounterScope, SyncError
 from desk_app.sync.signing import MAX_CLOCK_SKEW_S, AuthenticationError, load_public_key
 
 CODE_LIFETIME = timedelta(hours=24)
+# Nonces older than twice the clock tolerance are forgotten (a request that old is refused by
+# its timestamp anyway); one request in this many does the sweep.
+NONCE_CLEANUP_SHARE = 0.02
 
 
 class EnrolmentError(PermissionDeniedError):
@@ -176,42 +181,31 @@ class CounterRegistry:
 
         return self._central.read(work)
 
-    def public_key(self, counter_id: str) -> str:
-        """The enrolled counter's public key, or AuthenticationError (unknown, not enrolled or
-        revoked: the answer is the same, so nobody learns which counters exist)."""
-
-        def work(session: Session) -> str | None:
-            counter = session.get(CentralCounter, counter_id)
-            if counter is None or counter.revoked_at is not None:
-                return None
-            return counter.public_key
-
-        key = self._central.read(work)
-        if not key:
-            raise AuthenticationError("this counter may not use the sync service")
-        return key
-
-    def site_of(self, counter_id: str) -> str:
-        def work(session: Session) -> str:
-            return self._counter(session, counter_id).site_id
-
-        return self._central.read(work)
-
-    def remember_nonce(self, counter_id: str, nonce: str, *, now: datetime | None = None) -> None:
-        """Record a signed request's nonce; AuthenticationError if it was seen before (a
-        replay). Nonces older than twice the clock tolerance are forgotten: a request that old
-        is refused by its timestamp anyway."""
-        now = now or utc_now()
+    def authenticate(self, counter_id: str, nonce: str, check: Callable[[str], None]) -> None:
+        """One transaction per request: the enrolled counter's public key (unknown, not
+        enrolled and revoked counters get the same answer, so nobody learns which exist),
+        ``check(key)`` (the signature), then the nonce recorded; a nonce seen before is a
+        replay. Expired nonces are forgotten now and then, not on every request."""
+        now = utc_now()
 
         def work(session: Session) -> None:
-            session.execute(
-                delete(RequestNonce).where(
-                    RequestNonce.seen_at < now - timedelta(seconds=2 * MAX_CLOCK_SKEW_S)
+            key = session.execute(
+                select(CentralCounter.public_key).where(
+                    CentralCounter.id == counter_id, CentralCounter.revoked_at.is_(None)
                 )
-            )
+            ).scalar_one_or_none()
+            if not key:
+                raise AuthenticationError("this counter may not use the sync service")
+            check(key)
             session.execute(
                 insert(RequestNonce).values(counter_id=counter_id, nonce=nonce, seen_at=now)
             )
+            if random.random() < NONCE_CLEANUP_SHARE:
+                session.execute(
+                    delete(RequestNonce).where(
+                        RequestNonce.seen_at < now - timedelta(seconds=2 * MAX_CLOCK_SKEW_S)
+                    )
+                )
 
         try:
             self._central.write_unlocked(work)
@@ -219,6 +213,12 @@ class CounterRegistry:
             raise AuthenticationError(
                 "this request was already received", code="auth.replay"
             ) from error
+
+    def site_of(self, counter_id: str) -> str:
+        def work(session: Session) -> str:
+            return self._counter(session, counter_id).site_id
+
+        return self._central.read(work)
 
     @staticmethod
     def _counter(session: Session, counter_id: str) -> CentralCounter:

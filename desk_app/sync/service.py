@@ -17,8 +17,10 @@ import base64
 import json
 import logging
 import os
+import secrets
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -40,6 +42,7 @@ from desk_app.sync.protocol import (
 )
 from desk_app.sync.registry import CounterRegistry, EnrolmentError
 from desk_app.sync.signing import AuthenticationError, load_public_key, read_headers, verify_request
+from desk_app.sync.tls import write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +69,14 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
             try:
                 body = await _body(request)
                 headers = read_headers(request.headers)
-                key = await run_in_threadpool(registry.public_key, headers.counter_id)
-                verify_request(
-                    load_public_key(key),
-                    headers,
-                    request.method,
-                    request.url.path,
-                    body,
-                    now=clock(),
+                method, path, now = request.method, request.url.path, clock()
+
+                def check(key: str) -> None:
+                    verify_request(load_public_key(key), headers, method, path, body, now=now)
+
+                await run_in_threadpool(
+                    registry.authenticate, headers.counter_id, headers.nonce, check
                 )
-                await run_in_threadpool(registry.remember_nonce, headers.counter_id, headers.nonce)
                 result = await run_in_threadpool(handler, headers.counter_id, _json(body))
             except Exception as error:  # every failure becomes a worded, coded answer
                 return _error_response(error)
@@ -188,10 +189,20 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
 
 def app_from_environment() -> Starlette:
     """The app of one ``desk-app central serve`` worker process, configured by the variables
-    the command set (a worker is a new process: nothing else reaches it)."""
+    the command set (a worker is a new process: nothing else reaches it; the audit key travels
+    as a file name, never as a value)."""
     url = os.environ["DESK_APP_CENTRAL_URL"]
     pool_size = int(os.environ.get("DESK_APP_SERVICE_POOL_SIZE", "10"))
-    return create_app(CentralDatabase.connect(url, pool_size=pool_size))
+    key = Path(os.environ["DESK_APP_SERVICE_AUDIT_KEY_FILE"]).read_bytes()
+    return create_app(CentralDatabase.connect(url, pool_size=pool_size, audit_key=key))
+
+
+def ensure_audit_key(path: Path) -> bytes:
+    """The service's audit key (256 random bits), made on first start in a file only its owner
+    can read; it signs the central audit entries the service writes."""
+    if not path.exists():
+        write_private_file(path, secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 async def _body(request: Request) -> bytes:

@@ -20,6 +20,7 @@ from desk_app.cli import main
 from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.sync_events import OutboxStatus
 from desk_app.domain.workflow import Role
+from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditEntry,
     AuditHead,
@@ -391,12 +392,30 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
     caller = _Caller(service, tmp_path / "C1.counter-key", "C1")
     try:
         counter.sync()
+        # A case the same supervisor referred, for a forged self-approval.
+        counter.decide("refer", "R000006", operator="super1")
+        counter.sync()
         change = counter.decide("confirm", "R000000")
         with counter.app.database.reading() as uow:
-            honest = dict(uow.session.execute(select(OutboxEvent)).scalar_one().payload)
+            honest = dict(
+                uow.session.execute(
+                    select(OutboxEvent).where(OutboxEvent.registration_id == "R000000")
+                )
+                .scalar_one()
+                .payload
+            )
         honest_photo = honest["attachments"][0]
         failing = {**honest["scores"], "decision": "fail"}
+        supervisor = {"id": "super1", "role": "supervisor", "display_name": "super1",
+                      "tutoring_unit": None}  # fmt: skip
+        self_approval = {
+            "registration_id": "R000006", "action": "approve", "from_state": "referred",
+            "operator": supervisor, "approved_by": "super1",
+        }  # fmt: skip
         forged = {
+            "out of scope": {"registration_id": "R000001"},  # area B
+            "a ticket never leased": {"ticket_number": honest["ticket_number"][:-5] + "99999"},
+            "a self-approval": self_approval,
             "no live photo": {"attachments": [], "evidence": {}},
             "no face match": {"scores": {}},
             "a failed match": {"scores": failing},
@@ -406,6 +425,9 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
             "an e-photo replaced": {"attachments": [{**honest_photo, "purpose": "registered"}]},
         }
         expected = {
+            "out of scope": "permission.out_of_scope",
+            "a ticket never leased": "ticket.not_leased",
+            "a self-approval": "permission.four_eyes",
             "no live photo": "evidence.no_live_photo",
             "no face match": "evidence.no_face_match",
             "a failed match": "evidence.face_not_passed",
@@ -415,7 +437,7 @@ def test_a_modified_counter_cannot_slip_a_confirmation_past_the_service(
             "an e-photo replaced": "sync.bad_attachment",
         }
         for name, changes in forged.items():
-            event = {**honest, **changes, "event_id": f"forged-{len(name)}-{name[:5]}"}
+            event = {**honest, **changes, "event_id": f"forged-{name.replace(' ', '-')}"}
             answer = caller.post("/v1/events", {"events": [event]})
             assert answer.status_code == 200, answer.text
             (result,) = answer.json()
@@ -482,3 +504,50 @@ def test_a_counter_cannot_rewrite_its_audit_history(
         assert verified.exit_code == 0, verified.output
     finally:
         counter.close()
+
+
+def test_a_central_chain_rewritten_with_new_hashes_does_not_verify_without_the_key(
+    tmp_path: Path, service: RunningService, postgres_url: str
+) -> None:
+    """The attack of the issue: rewrite the central audit chain with fresh hashes, so the chain
+    alone verifies; the service's key gives it away."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        counter.decide("confirm", "R000000")
+        counter.sync()
+    finally:
+        counter.close()
+    key_file = service.state_dir / "audit.key"
+    verify = [
+        "central",
+        "audit",
+        "verify",
+        "--url",
+        postgres_url,
+        "--audit-key-file",
+        str(key_file),
+    ]
+    assert CliRunner().invoke(main, verify).exit_code == 0
+    # As the database owner: edit the confirmation's entry and re-chain everything after it.
+    database = Database(service.central.engine)
+    with database.unit_of_work() as uow:
+        previous = audit.GENESIS_HASH
+        for row in uow.session.execute(select(AuditEntry).order_by(AuditEntry.sequence)).scalars():
+            if row.action == "candidate.confirm":
+                row.actor = "super1"
+            row.previous_hash = previous
+            row.entry_hash = audit.entry_hash(
+                previous, row.sequence, row.occurred_at, row.actor, row.action, row.subject,
+                row.details,
+            )  # fmt: skip
+            previous = row.entry_hash
+        head = uow.session.get(AuditHead, 1)
+        assert head is not None
+        head.entry_hash = previous
+        uow.commit()
+    with database.reading() as uow:
+        assert audit.verify(uow.session).intact  # the chain alone is fooled
+    refused = CliRunner().invoke(main, verify)
+    assert refused.exit_code == 1
+    assert "does not carry the service's key" in refused.stderr

@@ -23,7 +23,7 @@ from desk_app.sync.central import CentralDatabase
 from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope
 from desk_app.sync.registry import CounterRegistry
-from desk_app.sync.service import create_app
+from desk_app.sync.service import create_app, ensure_audit_key
 from desk_app.sync.tls import CERTIFICATE_FILE, client_context, ensure_certificate, fingerprint
 from tests.support.factories import PROJECT_ROOT
 
@@ -40,6 +40,7 @@ class RunningService:
     fingerprint: str
     certificate_pem: str
     central: CentralDatabase
+    state_dir: Path = Path()
 
     @property
     def registry(self) -> CounterRegistry:
@@ -76,12 +77,11 @@ def running_service(
 ) -> Iterator[RunningService]:
     """The service on https://127.0.0.1:PORT until the block ends, connected as the restricted
     service role that ``central init`` creates (the owner only migrates)."""
-    owner = CentralDatabase.connect(central_url)
-    owner.upgrade()
-    grant_service_role(owner.engine, DEFAULT_SERVICE_ROLE)
-    owner.close()
-    as_service = make_url(central_url).set(username=DEFAULT_SERVICE_ROLE, password=None)
-    served = CentralDatabase.connect(as_service.render_as_string(hide_password=False), pool_size=4)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    audit_key = ensure_audit_key(state_dir / "audit.key")
+    served = CentralDatabase.connect(
+        service_role_url(central_url), pool_size=4, audit_key=audit_key
+    )
     central = CentralDatabase.connect(central_url)
     certificate, key = ensure_certificate(state_dir, ["127.0.0.1"])
     port = free_port()
@@ -104,7 +104,7 @@ def running_service(
         time.sleep(0.02)
     pem = certificate.read_text()
     try:
-        yield RunningService(f"https://127.0.0.1:{port}", fingerprint(pem), pem, central)
+        yield RunningService(f"https://127.0.0.1:{port}", fingerprint(pem), pem, central, state_dir)
     finally:
         server.should_exit = True
         thread.join(15)
@@ -129,6 +129,8 @@ def service_process(
         line = process.stdout.readline() if process.stdout else ""
         match = re.search(r"fingerprint: ([0-9A-F:]{95})", line)
         assert match, line
+        # Keep reading what the service logs: a full pipe would block its event loop.
+        threading.Thread(target=_drain, args=(process,), daemon=True).start()
         base = f"https://127.0.0.1:{port}"
         context = client_context(
             pinned_certificate=(state / CERTIFICATE_FILE).read_text(), ca_file=None
@@ -146,4 +148,10 @@ def service_process(
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=30)
+        process.wait(timeout=30)
+
+
+def _drain(process: subprocess.Popen[str]) -> None:
+    if process.stdout is not None:
+        for _line in process.stdout:
+            pass

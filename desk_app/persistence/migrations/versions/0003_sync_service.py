@@ -22,6 +22,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("mac", sa.String(length=64), nullable=True))
     with op.batch_alter_table("operators", schema=None) as batch_op:
         batch_op.add_column(sa.Column("site_id", sa.String(length=40), nullable=True))
         batch_op.create_index(batch_op.f("ix_operators_site_id"), ["site_id"], unique=False)
@@ -99,3 +101,5 @@ def downgrade() -> None:
     with op.batch_alter_table("operators", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_operators_site_id"))
         batch_op.drop_column("site_id")
+    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
+        batch_op.drop_column("mac")
