@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -93,7 +94,10 @@ class ReviewScreen(QWidget):
             f"QPushButton:enabled {{ background: {PASS_COLOUR}; color: white; }}"
         )
         self.reject_button = QPushButton(self.tr("Reject…"))
-        for button in (self.approve_button, self.reject_button):
+        # Numbers are masked; showing them in full is an audited action with a reason.
+        self.reveal_button = QPushButton(self.tr("Show full numbers…"))
+        self.reveal_button.clicked.connect(self._ask_reveal)
+        for button in (self.approve_button, self.reject_button, self.reveal_button):
             button.setMinimumHeight(44)
             button.setFont(heading_font(12))
             buttons.addWidget(button)
@@ -223,6 +227,7 @@ class ReviewScreen(QWidget):
         case = self.current
         self.approve_button.setEnabled(case is not None)
         self.reject_button.setEnabled(case is not None)
+        self.reveal_button.setEnabled(case is not None)
         if case is None:
             self.details.setText(self.tr("No referred cases."))
             for box in (self.live_picture, self.card_picture, self.ephoto_picture):
@@ -313,6 +318,36 @@ class ReviewScreen(QWidget):
         dialog = ReasonDialog(self.tr("Reject"), SUPERVISOR_REJECT_REASONS, None, self)
         if dialog.exec():
             self.reject(*dialog.choice())
+
+    def _ask_reveal(self) -> None:
+        if self.current is None:
+            return
+        reason, given = QInputDialog.getText(
+            self, self.tr("Show full numbers"), self.tr("Why are the full numbers needed?")
+        )
+        if given:
+            self.reveal(reason)
+
+    def reveal(self, reason: str) -> None:
+        """Ask the service for the case's full ID and phone numbers (audited: who, when, why)."""
+        case, operator = self.current, self.operator
+        if case is None or operator is None:
+            return
+        queries, registration_id = self.services.queries, case.candidate.registration_id
+        self.services.operations.run(
+            lambda: queries.reveal(operator, registration_id, reason),
+            on_success=self._revealed,
+            on_failure=self.show_error,
+        )
+
+    def _revealed(self, numbers: tuple[str, str]) -> None:
+        document_number, phone = numbers
+        self.notice.setStyleSheet("")
+        self.notice.setText(
+            self.tr("ID number {0}, phone {1} (this view is recorded)").format(
+                document_number, phone or "—"
+            )
+        )
 
     def _ask_revoke(self) -> None:
         registration_id = self.revoke_id.text().strip()

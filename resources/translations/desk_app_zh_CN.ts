@@ -748,147 +748,167 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review.py" line="70"/>
+        <location filename="../../ui/review.py" line="71"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="79"/>
+        <location filename="../../ui/review.py" line="80"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="80"/>
+        <location filename="../../ui/review.py" line="81"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="81"/>
+        <location filename="../../ui/review.py" line="82"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="91"/>
+        <location filename="../../ui/review.py" line="92"/>
         <source>Approve (issue ticket number)</source>
         <translation>审核通过（发放准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="95"/>
+        <location filename="../../ui/review.py" line="96"/>
         <source>Reject…</source>
         <translation>不予确认…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="108"/>
+        <location filename="../../ui/review.py" line="98"/>
+        <source>Show full numbers…</source>
+        <translation>查看完整号码…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="112"/>
         <source>Revoke a confirmation</source>
         <translation>撤销一条确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="111"/>
+        <location filename="../../ui/review.py" line="115"/>
         <source>Registration id</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="112"/>
+        <location filename="../../ui/review.py" line="116"/>
         <source>Revoke…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="118"/>
+        <location filename="../../ui/review.py" line="122"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="122"/>
+        <location filename="../../ui/review.py" line="126"/>
         <source>Both versions seen: settle</source>
         <translation>已核对双方记录：了结冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="141"/>
+        <location filename="../../ui/review.py" line="145"/>
         <source>Thresholds (distance, pass / review): live–card {0} / {1}, live–e-photo {2} / {3}, card–e-photo {4} / {5}</source>
         <translation>阈值（距离，通过 / 复核）：现场–证件照 {0} / {1}，现场–电子照片 {2} / {3}，证件照–电子照片 {4} / {5}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="178"/>
+        <location filename="../../ui/review.py" line="182"/>
         <source>{0}: here {1}, central {2} ({3})</source>
         <translation>{0}：本窗口 {1}，中心库 {2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="217"/>
+        <location filename="../../ui/review.py" line="221"/>
         <source>Referred cases: {0}</source>
         <translation>待审核：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="227"/>
+        <location filename="../../ui/review.py" line="232"/>
         <source>No referred cases.</source>
         <translation>没有待审核的案例。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="236"/>
+        <location filename="../../ui/review.py" line="241"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="240"/>
+        <location filename="../../ui/review.py" line="245"/>
         <source>No live picture</source>
         <translation>无现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="241"/>
+        <location filename="../../ui/review.py" line="246"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="242"/>
+        <location filename="../../ui/review.py" line="247"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="248"/>
+        <location filename="../../ui/review.py" line="253"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="251"/>
+        <location filename="../../ui/review.py" line="256"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="252"/>
+        <location filename="../../ui/review.py" line="257"/>
         <source>Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="253"/>
+        <location filename="../../ui/review.py" line="258"/>
         <source>Note: {0}</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="254"/>
+        <location filename="../../ui/review.py" line="259"/>
         <source>Referred by {0} at {1}</source>
         <translation>{0} 于 {1} 转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="257"/>
+        <location filename="../../ui/review.py" line="262"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="264"/>
+        <location filename="../../ui/review.py" line="269"/>
         <source>This face matches another confirmed candidate: {0}</source>
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="313"/>
+        <location filename="../../ui/review.py" line="318"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="321"/>
+        <location filename="../../ui/review.py" line="326"/>
+        <source>Show full numbers</source>
+        <translation>查看完整号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="326"/>
+        <source>Why are the full numbers needed?</source>
+        <translation>为什么需要查看完整号码？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="347"/>
+        <source>ID number {0}, phone {1} (this view is recorded)</source>
+        <translation>证件号码 {0}，手机号 {1}（本次查看已记录）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review.py" line="356"/>
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="329"/>
+        <location filename="../../ui/review.py" line="364"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>

@@ -329,7 +329,7 @@ def test_the_review_screen_masks_the_id_number(
     from desk_app.domain.masking import mask_document_number
     from desk_app.domain.workflow import ReasonCode
     from desk_app.services.workflow import Decision
-    from tests.ui.conftest import citizen_number
+    from tests.support.ui_helpers import citizen_number
 
     counter_app.workflow.refer(
         "R0", "clerk", Decision(reason=ReasonCode.FACE_SCORE_LOW, note="lighting")
@@ -353,3 +353,28 @@ def test_a_recorded_camera_outside_the_demo_shows_a_red_banner(
     sign_in(qtbot, recorded, "clerk")
     assert not recorded.counter.test_camera_banner.isHidden()
     assert "TEST CAMERA" in recorded.counter.test_camera_banner.text()
+
+
+def test_a_supervisor_shows_full_numbers_with_a_reason_and_it_is_audited(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    from sqlalchemy import select
+
+    from desk_app.domain.workflow import ReasonCode
+    from desk_app.persistence.models import AuditEntry
+    from desk_app.services.workflow import Decision
+    from tests.support.ui_helpers import citizen_number
+
+    counter_app.workflow.refer("R0", "clerk", Decision(reason=ReasonCode.FACE_SCORE_LOW))
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "super1")
+    review = window.review
+    qtbot.waitUntil(lambda: "R0" in review.details.text(), timeout=10_000)
+    review.reveal("the card number is disputed")
+    qtbot.waitUntil(lambda: citizen_number(1) in review.notice.text(), timeout=10_000)
+    with counter_app.database.reading() as uow:
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "personal_data.unmask")
+        ).one()
+    assert (entry.actor, entry.subject) == ("super1", "R0")
+    assert entry.details["reason"] == "the card number is disputed"
