@@ -1,15 +1,13 @@
 """What the central side accepts as an attached picture, judged without decoding it.
 
 A counter is untrusted: an attachment's type comes from its magic bytes, never from the media
-type the counter states, and its pixel dimensions from the header (Pillow reads only the header
-on open), so a small file that would decode to gigabytes is refused before anything decodes it.
+type the counter states, and its pixel dimensions from the header (``domain.image_limits``), so a
+small file that would decode to gigabytes is refused before anything decodes it.
 """
 
 from __future__ import annotations
 
-import io
-
-from PIL import Image, UnidentifiedImageError
+from desk_app.domain.image_limits import image_size
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024  # a live JPEG is tens of KB
 MAX_ATTACHMENT_PIXELS = 4096 * 4096  # a webcam frame is at most a few megapixels
@@ -27,9 +25,5 @@ def picture_type(data: bytes) -> str | None:
 
 def picture_dimensions(data: bytes) -> tuple[int, int] | None:
     """(width, height) from the header, or None when the header cannot be read."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return None
-    return int(width), int(height)
+    found = image_size(data)
+    return None if found is None else (found[1], found[2])
