@@ -70,6 +70,11 @@ class TicketSettings:
 class FaceSettings:
     engine: str = "sface"  # "sface" (YuNet + SFace) or "dlib"
     max_attempts: int = 3
+    # A vendor's native WLT decoder for the chip portrait (desk_app.idcard.wlt); empty: none.
+    wlt_library: str = ""
+    wlt_function: str = "GetBmp"
+    wlt_convention: str = "file"  # "file" (GetBmp: .wlt file in, .bmp beside it) or "buffer"
+    wlt_helper_python: str = ""  # a Python of the library's bitness when it differs from ours
 
 
 @dataclass(frozen=True)

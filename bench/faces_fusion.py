@@ -1,0 +1,129 @@
+"""The three-way decision on the chip-like dev set: each reference alone, the shipped rule (both
+must pass) and the fused distance w * live-card + (1 - w) * live-e-photo, in one run.
+
+Triples (bench/out/chiplike/triples.csv): a live photo against a candidate's chip-like card
+portrait and e-photo, two other photos of one person. Genuine: the live photo is that person.
+Impostor: someone else holds the candidate's card, so both references are the candidate's.
+
+For every weight w it prints the genuine pass rate at fused limits set on these triples (pass at
+FMR 0.1 %, review reaching 95 % of the genuine triples) and the impostor review rate; then the
+chosen rule's figures per set.
+
+    .venv/bin/python bench/faces_fusion.py [--engine sface] [--min-short-side 0] [--mirror]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from faces_card import Templates, dev_set
+
+from desk_app.config import load_settings
+from desk_app.vision.calibration import threshold_for_fmr
+from desk_app.vision.card import SHIPPED_PIPELINE
+from desk_app.vision.engines import load_engine
+
+
+def rates(values: np.ndarray, passing: float, review: float) -> tuple[float, float, float]:
+    p = float(np.mean(values <= passing))
+    r = float(np.mean((values > passing) & (values <= review)))
+    return p, r, 1 - p - r
+
+
+def fmt(triple: tuple[float, ...]) -> str:
+    return " / ".join(f"{value:.1%}" for value in triple)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", default="sface")
+    parser.add_argument("--min-short-side", type=int, default=0)
+    parser.add_argument("--mirror", action="store_true")
+    parser.add_argument("--weight", type=float, default=None, help="report this weight's rule")
+    arguments = parser.parse_args()
+    default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    root = dev_set(Path(os.environ.get("DESK_APP_DATA_DIR", default_data)))
+    with (root / "triples.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    engine = load_engine(arguments.engine)
+    pipeline = replace(
+        SHIPPED_PIPELINE, min_short_side=arguments.min_short_side, mirror=arguments.mirror
+    )
+    templates = Templates(engine, root, pipeline, {})
+    thresholds = load_settings().thresholds_for(arguments.engine)
+
+    def distance(one: str, other: str) -> float:
+        a, b = templates.get(one), templates.get(other)
+        return np.inf if a is None or b is None else engine.distance(a, b)
+
+    live_card = np.array([distance(r["live"], r["card"]) for r in rows])
+    live_ephoto = np.array([distance(r["live"], r["ephoto"]) for r in rows])
+    same = np.array([r["same"] == "1" for r in rows])
+    sets = np.array([r["set"] for r in rows])
+    print(
+        f"{arguments.engine}, card pipeline {pipeline}: {same.sum()} genuine / "
+        f"{(~same).sum()} impostor triples"
+    )
+    print(
+        "| rule | pass limit | review limit | genuine pass / review / fail | "
+        "impostor pass / review / fail |"
+    )
+    print("|---|---|---|---|---|")
+
+    def calibrated(values: np.ndarray, name: str) -> tuple[float, float]:
+        passing = threshold_for_fmr(values[~same], 0.001)
+        genuine = values[same]
+        review = max(float(np.quantile(genuine[np.isfinite(genuine)], 0.95)), passing)
+        print(
+            f"| {name} | {passing:.3f} | {review:.3f} | {fmt(rates(values[same], passing, review))}"
+            f" | {fmt(rates(values[~same], passing, review))} |"
+        )
+        return passing, review
+
+    calibrated(live_card, "live-card alone")
+    calibrated(live_ephoto, "live-e-photo alone")
+    # The shipped rule: each comparison banded by its own limits; the worse band wins.
+    lc, le = thresholds.live_card, thresholds.live_ephoto
+    worse = np.maximum(
+        np.where(live_card <= lc.passing, 0, np.where(live_card <= lc.review, 1, 2)),
+        np.where(live_ephoto <= le.passing, 0, np.where(live_ephoto <= le.review, 1, 2)),
+    )
+    shares = {
+        name: tuple(float(np.mean(worse[mask] == band)) for band in (0, 1, 2))
+        for name, mask in (("genuine", same), ("impostor", ~same))
+    }
+    print(
+        f"| shipped rule (worse band of the two, shipped limits) | | | "
+        f"{fmt(shares['genuine'])} | {fmt(shares['impostor'])} |"
+    )
+    best: tuple[float, float] = (-1.0, 0.0)
+    for weight in np.round(np.arange(0.0, 1.01, 0.1), 2):
+        fused = weight * live_card + (1 - weight) * live_ephoto
+        passing, review = calibrated(fused, f"fused, w = {weight:.1f}")
+        genuine_pass = float(np.mean(fused[same] <= passing))
+        if genuine_pass > best[0]:
+            best = (genuine_pass, float(weight))
+    weight = best[1] if arguments.weight is None else arguments.weight
+    fused = weight * live_card + (1 - weight) * live_ephoto
+    passing = threshold_for_fmr(fused[~same], 0.001)
+    review = max(float(np.quantile(fused[same][np.isfinite(fused[same])], 0.95)), passing)
+    print(f"\nchosen w = {weight:.1f}, pass <= {passing:.4f}, review <= {review:.4f}")
+    for name in sorted(set(sets)):
+        mask = sets == name
+        print(
+            f"| {name} | {fmt(rates(fused[same & mask], passing, review))} | "
+            f"{fmt(rates(fused[~same & mask], passing, review))} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
