@@ -31,7 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from desk_app.config import load_settings
 from desk_app.domain.errors import DeskError
 from desk_app.vision.calibration import error_rates, roc_auc, threshold_for_fmr
-from desk_app.vision.card import SHIPPED_PIPELINE, CardPipeline, chiplike_probe, portrait_template
+from desk_app.vision.card import (
+    SHIPPED_PIPELINE,
+    CardPipeline,
+    chiplike_probe,
+    portrait_template,
+    reference_template,
+)
 from desk_app.vision.chiplike import build_dev_set
 from desk_app.vision.engines import FaceEngine, Template, load_engine, template_of
 from desk_app.vision.images import load_rgb
@@ -82,9 +88,10 @@ class Templates:
             rgb = load_rgb(self.root / path)
             if path.startswith("chip/"):
                 return portrait_template(self.engine, rgb, self.pipeline).template
-            template, face = template_of(self.engine, rgb)
             if not self.pipeline.live_probe:
-                return template
+                # As the product does: ORL's 92x112 photos are chip-sized (vision.card).
+                return reference_template(self.engine, rgb)[0]
+            _, face = template_of(self.engine, rgb)
             probe = chiplike_probe(rgb, face)
             return portrait_template(self.engine, probe, self.pipeline).template
         except DeskError:

@@ -6,10 +6,10 @@ portrait and e-photo, two other photos of one person. Genuine: the live photo is
 Impostor: someone else holds the candidate's card, so both references are the candidate's.
 
 For every weight w it prints the genuine pass rate at fused limits set on these triples (pass at
-FMR 0.1 %, review reaching 95 % of the genuine triples) and the impostor review rate; then the
+FMR 0.1 %, review at FMR 1 %, as `desk-app faces calibrate` sets it) and the impostor review rate; then the
 chosen rule's figures per set.
 
-    .venv/bin/python bench/faces_fusion.py [--engine sface] [--min-short-side 0] [--mirror]
+    .venv/bin/python bench/faces_fusion.py [--engine sface] [--weight 0.5]
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import argparse
 import csv
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,9 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from faces_card import Templates, dev_set
 
 from desk_app.config import load_settings
+from desk_app.domain.matching import Band
 from desk_app.vision.calibration import threshold_for_fmr
-from desk_app.vision.card import SHIPPED_PIPELINE
+from desk_app.vision.card import CARD_PIPELINE
 from desk_app.vision.engines import load_engine
+from desk_app.vision.verification import Reference, verify_three_way
 
 
 def rates(values: np.ndarray, passing: float, review: float) -> tuple[float, float, float]:
@@ -46,8 +47,6 @@ def fmt(triple: tuple[float, ...]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="sface")
-    parser.add_argument("--min-short-side", type=int, default=0)
-    parser.add_argument("--mirror", action="store_true")
     parser.add_argument("--weight", type=float, default=None, help="report this weight's rule")
     arguments = parser.parse_args()
     default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -55,10 +54,7 @@ def main() -> None:
     with (root / "triples.csv").open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     engine = load_engine(arguments.engine)
-    pipeline = replace(
-        SHIPPED_PIPELINE, min_short_side=arguments.min_short_side, mirror=arguments.mirror
-    )
-    templates = Templates(engine, root, pipeline, {})
+    templates = Templates(engine, root, CARD_PIPELINE, {})
     thresholds = load_settings().thresholds_for(arguments.engine)
 
     def distance(one: str, other: str) -> float:
@@ -70,7 +66,7 @@ def main() -> None:
     same = np.array([r["same"] == "1" for r in rows])
     sets = np.array([r["set"] for r in rows])
     print(
-        f"{arguments.engine}, card pipeline {pipeline}: {same.sum()} genuine / "
+        f"{arguments.engine}, card pipeline {CARD_PIPELINE}: {same.sum()} genuine / "
         f"{(~same).sum()} impostor triples"
     )
     print(
@@ -81,8 +77,7 @@ def main() -> None:
 
     def calibrated(values: np.ndarray, name: str) -> tuple[float, float]:
         passing = threshold_for_fmr(values[~same], 0.001)
-        genuine = values[same]
-        review = max(float(np.quantile(genuine[np.isfinite(genuine)], 0.95)), passing)
+        review = threshold_for_fmr(values[~same], 0.01)
         print(
             f"| {name} | {passing:.3f} | {review:.3f} | {fmt(rates(values[same], passing, review))}"
             f" | {fmt(rates(values[~same], passing, review))} |"
@@ -115,14 +110,33 @@ def main() -> None:
     weight = best[1] if arguments.weight is None else arguments.weight
     fused = weight * live_card + (1 - weight) * live_ephoto
     passing = threshold_for_fmr(fused[~same], 0.001)
-    review = max(float(np.quantile(fused[same][np.isfinite(fused[same])], 0.95)), passing)
-    print(f"\nchosen w = {weight:.1f}, pass <= {passing:.4f}, review <= {review:.4f}")
-    for name in sorted(set(sets)):
-        mask = sets == name
-        print(
-            f"| {name} | {fmt(rates(fused[same & mask], passing, review))} | "
-            f"{fmt(rates(fused[~same & mask], passing, review))} |"
-        )
+    review = threshold_for_fmr(fused[~same], 0.01)
+    # Old cards: how far the review band may reach so that at most 5 % of impostors reach it.
+    at_5 = threshold_for_fmr(fused[~same], 0.05)
+    print(
+        f"\nbest w = {weight:.1f}: pass <= {passing:.4f}, review <= {review:.4f}; "
+        f"the fused distance at FMR 5 % is {at_5:.4f} (age-gap margin up to {at_5 - review:.4f})"
+    )
+    print("\nThe product's rule (vision.verification.verify_three_way) with the configured limits:")
+    print(f"{thresholds}")
+    print("| set | genuine pass / review / fail | impostor pass / review / fail |")
+    print("|---|---|---|")
+    decisions = []
+    for row in rows:
+        live, card, ephoto = (templates.get(row[key]) for key in ("live", "card", "ephoto"))
+        if live is None:
+            decisions.append(Band.FAIL)  # no face in the live photo: never a pass
+            continue
+        result = verify_three_way(engine, live, Reference(card), Reference(ephoto), thresholds)
+        decisions.append(result.decision)
+    outcome = np.array([decision.value for decision in decisions])
+    for name in [*sorted(set(sets)), "all"]:
+        mask = np.ones_like(same) if name == "all" else sets == name
+        cells = []
+        for kind in (same, ~same):
+            chosen = outcome[kind & mask]
+            cells.append(fmt(tuple(float(np.mean(chosen == band.value)) for band in Band)))
+        print(f"| {name} | {cells[0]} | {cells[1]} |")
 
 
 if __name__ == "__main__":

@@ -25,12 +25,14 @@ from typing import Any, TypeVar, get_type_hints
 import platformdirs
 
 from desk_app.domain.errors import ConfigError
-from desk_app.domain.matching import Thresholds
+from desk_app.domain.matching import Fusion, Thresholds
 from desk_app.domain.tickets import TicketLayout, default_period
 from desk_app.domain.time import china_today
 
 APP_NAME = "desk-app"
 ENGINES = ("sface", "dlib")
+# The limits ``desk-app faces calibrate`` can write: the fused decision's are "fused_pass/review".
+COMPARISONS = ("live_card", "live_ephoto", "card_ephoto", "fused")
 ENV_PREFIX = "DESK_APP_"
 
 
@@ -107,6 +109,16 @@ class ThresholdSettings:
     live_ephoto_review: float
     card_ephoto_pass: float
     card_ephoto_review: float
+    # The fused decision (domain.matching.Fusion): the live-card distance's weight, the limits of
+    # the fused distance, and how much further the review band reaches for an old card portrait.
+    fused_card_weight: float = 0.5
+    fused_pass: float = 0.58
+    fused_review: float = 0.70
+    age_gap_margin: float = 0.0
+
+    @property
+    def fusion(self) -> Fusion:
+        return Fusion(self.fused_card_weight, Thresholds(self.fused_pass, self.fused_review))
 
     @property
     def live_card(self) -> Thresholds:
@@ -360,13 +372,25 @@ def update_config_file(path: Path, changes: Mapping[str, Mapping[str, Any]]) -> 
     draft.replace(path)
 
 
-def write_thresholds(path: Path, engine: str, passing: float, review: float) -> None:
-    """Set every comparison type of ``engine`` to these limits in the TOML file at ``path``."""
+def write_thresholds(
+    path: Path,
+    engine: str,
+    passing: float,
+    review: float,
+    comparisons: tuple[str, ...] = COMPARISONS,
+) -> None:
+    """Set these comparison types (default: every one) of ``engine`` to these limits in the TOML
+    file at ``path``."""
     if engine not in ENGINES:
         raise ConfigError(f"unknown face engine {engine!r}", code="config.bad_value")
+    unknown = set(comparisons) - set(COMPARISONS)
+    if unknown:
+        raise ConfigError(
+            f"unknown comparison(s) {', '.join(sorted(unknown))}", code="config.bad_value"
+        )
     section = {
         f"{comparison}_{band}": round(limit, 4)
-        for comparison in ("live_card", "live_ephoto", "card_ephoto")
+        for comparison in comparisons
         for band, limit in (("pass", passing), ("review", review))
     }
     update_config_file(path, {f"thresholds_{engine}": section})
