@@ -5,9 +5,9 @@ Triples (bench/out/chiplike/triples.csv): a live photo against a candidate's chi
 portrait and e-photo, two other photos of one person. Genuine: the live photo is that person.
 Impostor: someone else holds the candidate's card, so both references are the candidate's.
 
-For every weight w it prints the genuine pass rate at fused limits set on these triples (pass at
-FMR 0.1 %, review at FMR 1 %, as `desk-app faces calibrate` sets it) and the impostor review rate; then the
-chosen rule's figures per set.
+For every weight w it prints the genuine and impostor shares at fused limits set on these
+triples (pass at FMR 0.1 %, review at FMR 1 %, as `desk-app faces calibrate` sets them); then
+the product's own rule (verify_three_way with the configured limits) per set.
 
     .venv/bin/python bench/faces_fusion.py [--engine sface] [--weight 0.5]
 """
