@@ -29,8 +29,8 @@ from faces_card import Templates, dev_set
 from desk_app.config import load_settings
 from desk_app.domain.matching import Band
 from desk_app.vision.calibration import threshold_for_fmr
-from desk_app.vision.card import CARD_PIPELINE
-from desk_app.vision.engines import load_engine
+from desk_app.vision.card import CARD_PIPELINE, SHIPPED_PIPELINE
+from desk_app.vision.engines import FaceEngine, load_engine
 from desk_app.vision.verification import Reference, verify_three_way
 
 
@@ -42,6 +42,36 @@ def rates(values: np.ndarray, passing: float, review: float) -> tuple[float, flo
 
 def fmt(triple: tuple[float, ...]) -> str:
     return " / ".join(f"{value:.1%}" for value in triple)
+
+
+# The limits every comparison had before the card side was calibrated (SFace; dlib 0.37 / 0.45).
+BEFORE_LIMITS = {"sface": (0.58, 0.70), "dlib": (0.37, 0.45)}
+
+
+def before_this_change(engine: FaceEngine, root: Path, rows: list[dict[str, str]]) -> np.ndarray:
+    """0 / 1 / 2 (pass / review / fail) per triple by the rule as it was: chips enlarged to 400 px,
+    each comparison banded by the same limits, any live fail fails, any review (or the card and
+    e-photo failing) reviews."""
+    templates = Templates(engine, root, SHIPPED_PIPELINE, {})
+    passing, review = BEFORE_LIMITS[engine.name]
+    out = np.empty(len(rows), dtype=np.int64)
+    for index, row in enumerate(rows):
+        live, card, ephoto = (templates.get(row[key]) for key in ("live", "card", "ephoto"))
+        bands = []
+        for one, other in ((live, card), (live, ephoto), (card, ephoto)):
+            if one is None or other is None:
+                bands.append(None)
+            else:
+                value = engine.distance(one, other)
+                bands.append(0 if value <= passing else 1 if value <= review else 2)
+        live_bands = [band for band in bands[:2] if band is not None]
+        if live is None or 2 in live_bands:
+            out[index] = 2
+        elif None in bands[:2] or 1 in live_bands or bands[2] in (1, 2):
+            out[index] = 1  # a missing reference, a review score, or the references disagree
+        else:
+            out[index] = 0
+    return out
 
 
 def main() -> None:
@@ -119,8 +149,14 @@ def main() -> None:
     )
     print("\nThe product's rule (vision.verification.verify_three_way) with the configured limits:")
     print(f"{thresholds}")
-    print("| set | genuine pass / review / fail | impostor pass / review / fail |")
-    print("|---|---|---|")
+    before = before_this_change(engine, root, rows)
+    print(
+        "| set | before: three-way rule, pipeline and limits as shipped before the card work: "
+        "genuine pass / review / fail | impostor | "
+        "live-card alone, configured limits: genuine pass / review / fail | impostor | "
+        "the product's three-way rule now: genuine pass / review / fail | impostor |"
+    )
+    print("|---|---|---|---|---|---|---|")
     decisions = []
     for row in rows:
         live, card, ephoto = (templates.get(row[key]) for key in ("live", "card", "ephoto"))
@@ -130,13 +166,21 @@ def main() -> None:
         result = verify_three_way(engine, live, Reference(card), Reference(ephoto), thresholds)
         decisions.append(result.decision)
     outcome = np.array([decision.value for decision in decisions])
+    card_limits = thresholds.live_card
     for name in [*sorted(set(sets)), "all"]:
         mask = np.ones_like(same) if name == "all" else sets == name
-        cells = []
+        cells = [
+            fmt(tuple(float(np.mean(before[kind & mask] == band)) for band in (0, 1, 2)))
+            for kind in (same, ~same)
+        ]
+        cells += [
+            fmt(rates(live_card[kind & mask], card_limits.passing, card_limits.review))
+            for kind in (same, ~same)
+        ]
         for kind in (same, ~same):
             chosen = outcome[kind & mask]
             cells.append(fmt(tuple(float(np.mean(chosen == band.value)) for band in Band)))
-        print(f"| {name} | {cells[0]} | {cells[1]} |")
+        print(f"| {name} | {' | '.join(cells)} |")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,11 @@ kept as evidence, and one decision with coded reasons that the UI words. With bo
 the decision is the fused distance's band (``domain.matching.Fusion``): the chip portrait alone
 is too small to decide (on the chip-like dev set a live-card limit at FMR 0.1 % passes far fewer
 honest candidates than the fused rule at the same FMR). A live comparison that fails on its own
-still keeps a fused pass from passing, and so does a live-e-photo score in its own review band
-(the sharp reference is never overruled by the soft one): such cases go to review. Face matching never confirms on its
-own: a pass lets the clerk confirm, anything else needs a person's judgement (domain.md
-section 7).
+still keeps a fused pass from passing: it goes to review. A score in its own review band does
+not: the fused limits were set on exactly the attack the card guards against (someone holding a
+candidate's card faces two photos of that candidate), where they keep FMR at 0.1 %. Face
+matching never confirms on its own: a pass lets the clerk confirm, anything else needs a
+person's judgement (domain.md section 7).
 
 Old card portraits: faces change over the years, so an honest candidate's distance to a
 ten-year-old chip photo grows while an impostor's does not shrink. For a portrait 10 or more
@@ -184,10 +185,9 @@ def verify_three_way(
         )
         if fused.band is Band.FAIL:
             return verification(Band.FAIL, [Reason.LIVE_MISMATCH, *reasons])
-        # The fused band decides, but never past what the sharp reference says on its own: a
-        # live-e-photo score in review (or either live score failing) keeps the case in review.
-        # Only the chip's own review band is overruled by the fusion, which is its purpose.
-        if fused.band is Band.REVIEW or Band.FAIL in live_bands or live_ephoto.band is Band.REVIEW:
+        # The fused band decides; either live score failing on its own keeps a fused pass in
+        # review (a card of someone else with the impostor's own e-photo, for one).
+        if fused.band is Band.REVIEW or Band.FAIL in live_bands:
             reasons.append(Reason.BORDERLINE)
     else:
         if Band.FAIL in live_bands:
