@@ -162,17 +162,21 @@ SFACE_THRESHOLDS = ThresholdSettings(
     age_gap_margin=0.05,
 )
 # dlib's encoder separates East Asian faces poorly: FMR 0.1% needs a distance under 0.38, which
-# rejects about half of genuine pairs. It stays available, not the default.
+# rejects about half of genuine pairs. It stays available, not the default. On chip-like
+# portraits it is weaker still (FNMR at FMR 0.1% about 70%, bench/faces_card.py); its card-side
+# limits are set on the East Asian triples of the chip-like dev set alone (fused FMR 0.1% at
+# 0.444, 1% at 0.483; live-card FMR 0.1% at 0.436, 5% at 0.54-0.59), which pass about 45% of
+# honest East Asian candidates. Its age-gap margin is not calibrated (0: no widening).
 DLIB_THRESHOLDS = ThresholdSettings(
-    live_card_pass=0.37,
-    live_card_review=0.45,
+    live_card_pass=0.43,
+    live_card_review=0.59,
     live_ephoto_pass=0.37,
     live_ephoto_review=0.45,
-    card_ephoto_pass=0.37,
-    card_ephoto_review=0.45,
+    card_ephoto_pass=0.43,
+    card_ephoto_review=0.59,
     fused_card_weight=0.3,
-    fused_pass=0.37,
-    fused_review=0.45,
+    fused_pass=0.43,
+    fused_review=0.48,
     age_gap_margin=0.0,
 )
 
