@@ -1,4 +1,5 @@
-"""Sync speed: pull of a large scope, push of many confirmations, and a sync with nothing to do.
+"""Sync speed: pull of a large scope, push of many confirmations, and a sync with nothing to do,
+through the central sync service (``desk-app central serve`` in its own process, HTTPS).
 
 Needs a PostgreSQL server (``--url`` or ``DESK_APP_TEST_PG_URL``); a fresh database is created
 on it for the run and dropped afterwards. The counter is a SQLite file (WAL, synchronous=FULL).
@@ -8,7 +9,8 @@ Baselines, in the same process against the same server and disk, with nothing bu
   of the same columns, in batches of the same size, one commit each;
 - push: UPDATE of the same candidates plus an INSERT per event into a bare table, through psycopg,
   in transactions of the same batch size;
-- no-op sync: opening a connection and running ``SELECT 1``, as many times as a sync connects.
+- no-op sync: a new TLS connection and one trivial request to the service (``/v1/health``), as
+  many times as a no-op sync makes requests.
 
     .venv/bin/python bench/sync.py [--candidates 100000] [--confirmations 10000]
 """
@@ -24,17 +26,22 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
+import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from desk_app.persistence.models import Candidate
-from desk_app.sync.central import PULLED_COLUMNS
+from desk_app.sync.client import CentralClient
+from desk_app.sync.protocol import PULLED_COLUMNS
 from desk_app.sync.syncer import SyncOptions
+from desk_app.sync.tls import CERTIFICATE_FILE, client_context
 from tests.support.factories import candidate_values
+from tests.support.sync_service import RunningService, service_process
 from tests.support.sync_world import (
     fresh_postgres_database,
     make_counter,
@@ -116,11 +123,12 @@ def baseline_push(url: str, registration_ids: list[str], batch: int) -> float:
         return time.perf_counter() - start
 
 
-def baseline_connect(url: str, times: int) -> float:
+def baseline_request(service_url: str, certificate_pem: str, times: int) -> float:
+    context = client_context(pinned_certificate=certificate_pem, ca_file=None)
     start = time.perf_counter()
     for _ in range(times):
-        with psycopg.connect(libpq(url)) as connection:
-            connection.execute("SELECT 1").fetchone()
+        with httpx.Client(verify=context) as client:
+            client.get(f"{service_url}/v1/health").raise_for_status()
     return (time.perf_counter() - start) / times
 
 
@@ -138,26 +146,31 @@ def main() -> None:
     with (
         fresh_postgres_database(arguments.url) as url,
         tempfile.TemporaryDirectory() as folder_name,
+        service_process(url, Path(folder_name) / "service") as (_, service_url, fingerprint),
     ):
         folder = Path(folder_name)
         seeded = seed(url, arguments.candidates)
         baseline_pull_s = baseline_pull(url, folder, pull_batch)
 
         central = open_central(url)
+        pem = (folder / "service" / CERTIFICATE_FILE).read_text()
         counter = make_counter(
             folder,
-            url,
+            RunningService(service_url, fingerprint, pem, central),
             "BENCH",
             areas=("A",),
             block_size=arguments.confirmations + 10,
             low_water_mark=1,
-            central=central,
             options=SyncOptions(pull_batch=pull_batch, push_batch=push_batch, low_water_mark=1),
         )
-        connections = [0]
-        event.listen(
-            central.engine, "connect", lambda *_: connections.__setitem__(0, connections[0] + 1)
-        )
+        requests = [0]
+        counted = CentralClient._call
+
+        def counting(client: CentralClient, path: str, payload: dict[str, Any]) -> Any:
+            requests[0] += 1
+            return counted(client, path, payload)
+
+        CentralClient._call = counting  # type: ignore[method-assign]
         start = time.perf_counter()
         pulled = counter.syncer.pull()
         pull_s = time.perf_counter() - start
@@ -177,14 +190,14 @@ def main() -> None:
         counter.syncer.sync_once()  # pull back the pushed changes once
         idle = []
         for _ in range(arguments.idle_runs):
-            connections[0] = 0
+            requests[0] = 0
             start = time.perf_counter()
             idle_report = counter.syncer.sync_once()
             idle.append(time.perf_counter() - start)
             assert idle_report.pushed == idle_report.pulled == 0
-        idle_connections = connections[0]
+        idle_requests = requests[0]
         idle_s = statistics.median(idle)
-        baseline_idle_s = baseline_connect(url, idle_connections) * idle_connections
+        baseline_idle_s = baseline_request(service_url, pem, idle_requests) * idle_requests
         counter.close()
         central.close()
 
@@ -202,7 +215,8 @@ def main() -> None:
     print(f"  (making them at the counter took {confirm_s:.1f} s, not counted above)")
     print(
         f"no-op sync, median of {arguments.idle_runs}: {idle_s * 1000:6.1f} ms (target < 100 ms); "
-        f"baseline {idle_connections} connect + SELECT 1: {baseline_idle_s * 1000:5.1f} ms; "
+        f"baseline {idle_requests} x (TLS connect + trivial request): "
+        f"{baseline_idle_s * 1000:5.1f} ms; "
         f"ratio {idle_s / baseline_idle_s:4.2f}"
     )
 

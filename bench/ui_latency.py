@@ -72,6 +72,7 @@ def main() -> int:
         parts.face_worker,
         parts.camera,
     )
+    assert faces is not None and camera is not None  # the demo has both
     window.show()
     window.start_workers()
     meter = StallMeter()
@@ -90,16 +91,16 @@ def main() -> int:
         frames_before, flow_started = window.preview.frames_shown, time.perf_counter()
         meter.phase = "card"
         stage.place_next(camera)
-        to_candidate = pump_until(lambda: counter.candidate is not None, 30)
+        to_candidate = pump_until(lambda: counter.session.candidate is not None, 30)
         meter.phase = "capture+match"
-        to_match = pump_until(lambda: counter.verification is not None, 60)
-        counter.card_checked.setChecked(True)
+        to_match = pump_until(lambda: counter.session.verification is not None, 60)
+        counter.match_panel.card_checked.setChecked(True)
         meter.phase = "confirm"
         counter.confirm()
-        to_ticket = pump_until(lambda: counter.last_change is not None, 30)
+        to_ticket = pump_until(lambda: counter.session.last_change is not None, 30)
         meter.phase = "slip"
         counter.save_slip(Path(workdir.name) / "slip.pdf")
-        pump_until(lambda: counter.slip_path is not None, 30)
+        pump_until(lambda: counter.session.slip_path is not None, 30)
         meter.phase = "idle"
         pump_until(lambda: time.perf_counter() - flow_started >= 3, 10)
         elapsed = time.perf_counter() - flow_started

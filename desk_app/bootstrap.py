@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk_app.config import Settings
@@ -21,8 +23,11 @@ from desk_app.persistence.models import SyncBinding
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
-from desk_app.sync.central import CentralDatabase, SyncError
+from desk_app.sync.client import CentralClient
+from desk_app.sync.protocol import CentralPort, SyncError
+from desk_app.sync.signing import load_private_key
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
+from desk_app.sync.tls import client_context
 from desk_app.vision.engines import ENGINES, FaceEngine, load_engine
 
 
@@ -122,7 +127,7 @@ def load_face_engine(name: str) -> FaceEngine:
 
 def syncer_for(
     application: Application,
-    central: CentralDatabase,
+    central: CentralPort,
     *,
     options: SyncOptions | None = None,
     push_transport: PushTransport = direct_push,
@@ -140,16 +145,58 @@ def syncer_for(
     )
 
 
+def connect_central(application: Application, *, timeout_s: float = 30.0) -> CentralClient:
+    """The signed HTTPS client of the sync service this counter is enrolled with.
+
+    A counter bound the old way (directly to the central database) is told to enrol: counters
+    never connect to the central database any more.
+    """
+    binding = _require_binding(application)
+    if not binding.server_url:
+        raise SyncError(
+            "this counter was bound directly to the central database, which is no longer "
+            "allowed: enrol it with the sync service ('desk-app counter enrol'); its waiting "
+            "decisions are kept and sent then",
+            code="sync.enrol_required",
+        )
+    key_file = Path(binding.key_file or "")
+    try:
+        key = load_private_key(key_file.read_bytes())
+    except OSError as error:
+        raise SyncError(
+            f"this counter's key ({key_file}) cannot be read: enrol the counter again",
+            code="sync.key_missing",
+        ) from error
+    return CentralClient(
+        binding.server_url,
+        binding.counter_id,
+        key,
+        client_context(pinned_certificate=binding.server_certificate, ca_file=binding.ca_file),
+        timeout_s=timeout_s,
+    )
+
+
 def connect_syncer(
     application: Application,
     *,
     options: SyncOptions | None = None,
-    connect_timeout_s: int = 10,
+    timeout_s: float = 30.0,
 ) -> Syncer:
-    """Connect to the central database the counter is bound to and build its syncer."""
-    binding = _require_binding(application)
-    central = CentralDatabase.connect(binding.central_url, connect_timeout_s=connect_timeout_s)
-    return syncer_for(application, central, options=options)
+    """The syncer of an enrolled counter, talking to its sync service."""
+    return syncer_for(
+        application, connect_central(application, timeout_s=timeout_s), options=options
+    )
+
+
+def default_key_file(database_url: str) -> Path:
+    """Where an enrolling counter keeps its private key: beside its SQLite database file."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise SyncError(
+            "this counter's database is not a file: give --key-file", code="enrol.key_file"
+        )
+    database = Path(url.database)
+    return database.with_name(database.name + ".counter-key")
 
 
 def _require_binding(application: Application) -> SyncBinding:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from desk_app.bootstrap import Application
 from desk_app.sync.central import CentralDatabase
 from tests.support.factories import PROJECT_ROOT, add_candidate, add_staff, make_application
+from tests.support.sync_service import RunningService, running_service
 from tests.support.sync_world import open_central
 
 PG_URL_VARIABLE = "DESK_APP_TEST_PG_URL"
@@ -75,6 +76,15 @@ def central(postgres_url: str) -> Iterator[CentralDatabase]:
     central = open_central(postgres_url)
     yield central
     central.close()
+
+
+@pytest.fixture
+def service(
+    central: CentralDatabase, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningService]:
+    """The central sync service (real HTTPS, in a thread) over the ``central`` database."""
+    with running_service(postgres_url, tmp_path_factory.mktemp("service")) as running:
+        yield running
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

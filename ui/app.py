@@ -6,7 +6,9 @@ point, so the core's command line never imports Qt.
 
 from __future__ import annotations
 
+import enum
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,12 +17,13 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from desk_app.bootstrap import Application, build_application
+from desk_app.bootstrap import Application, build_application, load_face_engine
 from desk_app.camera.sources import CameraSource, open_source
 from desk_app.config import Settings, load_settings
 from desk_app.services.counter import CounterQueries
-from desk_app.services.demo import DEMO_PASSWORD, build_demo, has_candidates
+from desk_app.services.demo import prepare_demo_database
 from desk_app.services.demo_counter import demo_counter_cards
+from desk_app.vision.engines import FaceEngine
 from ui.context import Services
 from ui.demo import DemoPanel, DemoStage
 from ui.main_window import MainWindow
@@ -71,15 +74,23 @@ def demo_settings(settings: Settings, database_given: bool) -> Settings:
 
 
 def prepare_demo(application: Application) -> None:
-    if not has_candidates(application.database):
-        print(f"creating a demo database at {application.settings.database_url} ...")
-        build_demo(
-            application.database,
-            application.workflow,
-            ticket_layout=application.ticket_layout,
-            data_dir=Path(application.settings.paths.data_dir),
-        )
-    print(f"demo operators: clerk01, super01, super02, unit01, admin; password {DEMO_PASSWORD}")
+    """Build the demo database when it is empty (the core's step) and print how to sign in."""
+    prepare_demo_database(
+        application.database,
+        application.workflow,
+        ticket_layout=application.ticket_layout,
+        data_dir=Path(application.settings.paths.data_dir),
+        database_url=application.settings.database_url,
+    )
+
+
+class AsConfigured(enum.Enum):
+    """A ``build_counter`` argument left to the demo stage or the preferences, as the app does."""
+
+    AS_CONFIGURED = enum.auto()
+
+
+AS_CONFIGURED = AsConfigured.AS_CONFIGURED
 
 
 @dataclass
@@ -88,36 +99,63 @@ class Counter:
 
     window: MainWindow
     operations: Operations
-    face_worker: FaceWorker
-    camera: CameraWorker
+    face_worker: FaceWorker | None
+    camera: CameraWorker | None
 
 
 def build_counter(
-    application: Application, preferences: Preferences, stage: DemoStage | None
+    application: Application,
+    preferences: Preferences,
+    stage: DemoStage | None = None,
+    *,
+    camera: CameraSource | AsConfigured | None = AS_CONFIGURED,
+    reader_port: str | AsConfigured | None = AS_CONFIGURED,
+    faces: bool = True,
+    engine_loader: Callable[[str], FaceEngine] | None = None,
+    idle_ms: int | None = None,
 ) -> Counter:
     """Wire the window to the application: camera, face and reader workers, one database worker.
 
-    With a demo ``stage`` the camera and the chip reader are the demo's (file camera, simulator).
+    With a demo ``stage`` the camera and the chip reader are the demo's (file camera, simulator);
+    without, the preferences'. Tests and tools may give their own ``camera`` source or
+    ``reader_port`` (``None``: none at all), go without the face worker (``faces=False``), load
+    the face engine their own way (``engine_loader``) and set the idle lock (``idle_ms``).
+    Runs on the GUI thread; nothing is started until ``window.start_workers()``.
     """
     settings = application.settings
     operations = Operations()
-    face_worker = FaceWorker(settings.faces.engine, settings.quality)
+    face_worker: FaceWorker | None = None
+    if faces:
+        face_worker = FaceWorker(
+            settings.faces.engine, settings.quality, loader=engine_loader or load_face_engine
+        )
     services = Services(
         application,
         CounterQueries(application.database, application.workstation),
         operations,
         face_worker,
     )
-    source: CameraSource = stage.camera_source if stage else open_source(preferences.camera)
-    camera = CameraWorker(source)
+    if camera is AS_CONFIGURED:
+        camera = stage.camera_source if stage else open_source(preferences.camera)
+    camera_worker = CameraWorker(camera) if camera is not None else None
     reader: ReaderWorker | None = None
-    if stage is not None:
-        reader = ReaderWorker(stage.start())
-    elif preferences.reader_port and preferences.reader_port != SIMULATOR:
-        reader = ReaderWorker(preferences.reader_port)
-    panel = DemoPanel(stage, camera) if stage else None
-    window = MainWindow(services, preferences, camera=camera, reader=reader, demo_panel=panel)
-    return Counter(window, operations, face_worker, camera)
+    if reader_port is AS_CONFIGURED:
+        if stage is not None:
+            reader = ReaderWorker(stage.start())
+        elif preferences.reader_port and preferences.reader_port != SIMULATOR:
+            reader = ReaderWorker(preferences.reader_port)
+    elif reader_port is not None:
+        reader = ReaderWorker(reader_port)
+    panel = DemoPanel(stage, camera_worker) if stage and camera_worker else None
+    window = MainWindow(
+        services,
+        preferences,
+        camera=camera_worker,
+        reader=reader,
+        idle_ms=idle_ms,
+        demo_panel=panel,
+    )
+    return Counter(window, operations, face_worker, camera_worker)
 
 
 def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:

@@ -67,6 +67,7 @@ def main() -> int:
     counter_parts = build_counter(application, Preferences(), stage)
     window, operations = counter_parts.window, counter_parts.operations
     faces, camera = counter_parts.face_worker, counter_parts.camera
+    assert faces is not None and camera is not None  # the demo has both
     window.resize(1600, 1000)
     window.show()
     window.start_workers()
@@ -88,15 +89,15 @@ def main() -> int:
         counter = window.counter
         save(window, out, "02-counter-waiting")
         stage.place_next(camera)
-        wait_until(lambda: counter.candidate is not None, 30)
-        wait_until(lambda: counter.verification is not None, 60)
-        counter.card_checked.setChecked(True)
+        wait_until(lambda: counter.session.candidate is not None, 30)
+        wait_until(lambda: counter.session.verification is not None, 60)
+        counter.match_panel.card_checked.setChecked(True)
         save(window, out, "03-counter-matched")
         counter.confirm()
-        wait_until(lambda: counter.last_change is not None, 30)
+        wait_until(lambda: counter.session.last_change is not None, 30)
         save(window, out, "04-counter-confirmed")
         counter.save_slip(Path(workdir.name) / "slip-example.pdf")
-        wait_until(lambda: counter.slip_path is not None, 30)
+        wait_until(lambda: counter.session.slip_path is not None, 30)
 
         counter.next_candidate()
         stage.lift()
@@ -110,9 +111,9 @@ def main() -> int:
         window.sign_out()
 
         sign_in("unit01")
-        wait_until(lambda: counter.roster.count() > 0, 30)
-        counter.step_roster(1)
-        wait_until(lambda: counter.candidate is not None, 30)
+        wait_until(lambda: counter.roster_panel.roster.count() > 0, 30)
+        counter.roster_panel.step_roster(1)
+        wait_until(lambda: counter.session.candidate is not None, 30)
         save(window, out, "07-tutoring-unit")
         window.sign_out()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRect, Qt
@@ -17,6 +15,10 @@ from PySide6.QtGui import (
     QPdfWriter,
 )
 
+from desk_app.services.counter_session import Slip
+
+__all__ = ["Slip", "paint_slip", "write_slip_pdf"]
+
 translate = QCoreApplication.translate
 LAYOUT_DPI = 150
 
@@ -26,21 +28,6 @@ def _font(points: int, bold: bool = True) -> QFont:
     font.setPixelSize(round(points * LAYOUT_DPI / 72))
     font.setBold(bold)
     return font
-
-
-@dataclass(frozen=True)
-class Slip:
-    name: str
-    masked_document_number: str  # first 3 and last 4 characters only
-    registration_id: str
-    programme: str
-    exam_area: str
-    ticket_number: str
-    confirmed_at: datetime
-    site: str
-    counter: str
-    clerk: str
-    photo: bytes | None
 
 
 def write_slip_pdf(slip: Slip, path: Path) -> Path:

@@ -70,7 +70,7 @@ class BackgroundSync(QObject):
         """Database worker: one sync cycle, then the status as stored."""
         application = self._application
         if self._syncer is None:
-            self._syncer = connect_syncer(application, connect_timeout_s=5)
+            self._syncer = connect_syncer(application, timeout_s=10)
         # Offline or refused: the syncer stored the error in the binding, read back below.
         with contextlib.suppress(DeskError):
             self._syncer.sync_once()

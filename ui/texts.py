@@ -189,6 +189,33 @@ _ERRORS = {
     "camera.unavailable": QT_TRANSLATE_NOOP("Texts", "The camera cannot be opened."),
     "camera.lost": QT_TRANSLATE_NOOP("Texts", "The camera was disconnected."),
     "engine.unavailable": QT_TRANSLATE_NOOP("Texts", "The face engine could not be loaded."),
+    "operator.central": QT_TRANSLATE_NOOP(
+        "Texts",
+        "Operators of an enrolled counter are added centrally and arrive with the next sync.",
+    ),
+    "sync.enrol_required": QT_TRANSLATE_NOOP(
+        "Texts",
+        "This counter must be enrolled with the central sync service (desk-app counter enrol).",
+    ),
+    "sync.key_missing": QT_TRANSLATE_NOOP(
+        "Texts", "This counter's key cannot be read: enrol the counter again."
+    ),
+    "auth.failed": QT_TRANSLATE_NOOP(
+        "Texts", "The central service did not accept this counter: it may have been revoked."
+    ),
+    "evidence.no_live_photo": QT_TRANSLATE_NOOP(
+        "Texts", "A confirmation needs the live photo: capture the face first."
+    ),
+    "evidence.no_face_match": QT_TRANSLATE_NOOP("Texts", "The face has not been matched yet."),
+    "evidence.face_not_passed": QT_TRANSLATE_NOOP(
+        "Texts", "The face match does not allow a confirmation: refer to a supervisor."
+    ),
+    "permission.unknown_operator": QT_TRANSLATE_NOOP(
+        "Texts", "The central side does not know this operator."
+    ),
+    "permission.operator_mismatch": QT_TRANSLATE_NOOP(
+        "Texts", "The central side knows this operator with another role or unit."
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
@@ -104,3 +105,21 @@ class CleanErrors(click.Group):
         except OSError as error:
             fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
         return None
+
+
+def read_password(password_file: Path | None, *, confirm: bool = False) -> str:
+    """From a file's first line (for scripts) or asked without echo; never from argv, where
+    every user of the machine could read it."""
+    if password_file is not None:
+        lines = password_file.read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=confirm))
+
+
+password_file_option = click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="DESK_APP_PASSWORD_FILE",
+    help="Read the password from this file's first line (env DESK_APP_PASSWORD_FILE; asked "
+    "when not given).",
+)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import fail, with_app
+from desk_app.cli.common import fail, password_file_option, read_password, with_app
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security import audit
+from desk_app.security.operators import sign_in
 from desk_app.services.counter import mask_document_number
 from desk_app.services.workflow import ChangeSet, Decision
 
@@ -70,10 +72,14 @@ def candidates_list(
 
 @candidates.command("show")
 @click.argument("registration_id")
-@click.option("--operator", default="system", help="Who is looking (access is audited).")
+@click.option("--operator", required=True, help="Who is looking (signs in; access is audited).")
+@password_file_option
 @with_app
-def candidates_show(application: Application, registration_id: str, operator: str) -> None:
-    """Show one record in full with its history."""
+def candidates_show(
+    application: Application, registration_id: str, operator: str, password_file: Path | None
+) -> None:
+    """Show one record in full with its history (after the operator signs in)."""
+    sign_in(application.database, operator, read_password(password_file))
     with application.database.unit_of_work() as uow:
         candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
         if candidate is None:
@@ -107,8 +113,11 @@ def _decision_command(action: Action, summary: str, *, needs_reason: bool) -> cl
         registration_id: str,
         operator: str,
         note: str,
+        password_file: Path | None,
         reason: str | None = None,
     ) -> None:
+        # The same sign-in as at the counter: an operator id alone proves nothing.
+        sign_in(application.database, operator, read_password(password_file))
         decision = Decision(reason=ReasonCode(reason) if reason else None, note=note)
         decide: Callable[[str, str, Decision], ChangeSet] = getattr(
             application.workflow, action.value
@@ -117,6 +126,7 @@ def _decision_command(action: Action, summary: str, *, needs_reason: bool) -> cl
         click.echo(change.ticket_number or change.new_state.value)
 
     command.__doc__ = summary
+    command = password_file_option(command)
     command = click.option("--note", default="", help="Free-text note.")(command)
     command = click.option("--operator", required=True, help="Operator id.")(command)
     if needs_reason:

@@ -18,6 +18,7 @@ import click
 from desk_app.cli import (
     audit,
     card,
+    central,
     database,
     decisions,
     demo,
@@ -70,4 +71,5 @@ faces.register(main)
 reader.register(main)
 id_numbers.register(main)
 card.register(main)
+central.register(main)
 sync.register(main)

@@ -1,5 +1,5 @@
-"""The command line of synchronisation: ``desk-app central …`` (the central database),
-``desk-app counter …`` (this counter's binding to it) and ``desk-app sync`` (the exchange).
+"""The command line of a counter's synchronisation: ``desk-app counter …`` (its enrolment with the
+central sync service, status and conflicts) and ``desk-app sync`` (the exchange).
 
 Registered on the root group by ``desk_app.cli.root``; errors are worded by its group class.
 Syncers are built by ``desk_app.bootstrap.connect_syncer``, like everywhere else.
@@ -15,89 +15,22 @@ from types import FrameType
 
 import click
 
-from desk_app.bootstrap import Application, build_application, connect_syncer
+from desk_app.bootstrap import (
+    Application,
+    build_application,
+    connect_syncer,
+    default_key_file,
+)
 from desk_app.cli.common import common_options, fail, settings_from, terminal_progress, with_app
 from desk_app.domain.time import CHINA_TIME
-from desk_app.services.roster_import import import_roster
 from desk_app.sync.binding import (
-    masked_url,
     open_conflicts,
-    register_counter,
     resolve_conflict,
     sync_status,
 )
-from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
+from desk_app.sync.enrolment import enrol_counter
+from desk_app.sync.protocol import CentralUnavailableError
 from desk_app.sync.syncer import Syncer, SyncOptions
-
-_central_url = click.option(
-    "--url",
-    "url",
-    required=True,
-    envvar="DESK_APP_CENTRAL_URL",
-    help="SQLAlchemy URL of the central PostgreSQL database (env DESK_APP_CENTRAL_URL).",
-)
-
-
-@click.group()
-def central() -> None:
-    """The central database that every counter synchronises with."""
-
-
-@central.command("init")
-@_central_url
-def central_init(url: str) -> None:
-    """Create the central database's schema, or upgrade it."""
-    database = CentralDatabase.connect(url)
-    try:
-        database.upgrade()
-    finally:
-        database.close()
-    click.echo(f"central database ready: {masked_url(url)}")
-
-
-@central.command("load-roster")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_central_url
-@click.option(
-    "--photos", type=click.Path(exists=True, path_type=Path), help="Folder or ZIP of e-photos."
-)
-@click.option("--skip-invalid", is_flag=True, help="Load the good rows; report the bad ones.")
-@click.option("--operator", default="system", help="Who is loading (for the audit chain).")
-@common_options
-@click.pass_context
-def central_load_roster(
-    ctx: click.Context,
-    file: Path,
-    url: str,
-    photos: Path | None,
-    skip_invalid: bool,
-    operator: str,
-) -> None:
-    """Load pre-registrations into the central database (the counter's importer and rules)."""
-    settings = settings_from(ctx)
-    database = CentralDatabase.connect(url)
-    writer = database.writer_database()
-    try:
-        report = import_roster(
-            writer,
-            file,
-            ticket_layout=settings.tickets.layout(),
-            photos=photos,
-            skip_invalid=skip_invalid,
-            operator_id=operator,
-            progress=terminal_progress("reading rows"),
-        )
-    finally:
-        writer.close()
-        database.close()
-    for problem in report.problems[:20]:
-        click.echo(f"row {problem.row_number}: {problem.reason} [{problem.code}]", err=True)
-    if not report.imported:
-        fail(f"nothing loaded: {len(report.problems)} problem(s) (use --skip-invalid)")
-    click.echo(
-        f"loaded {file.name}: {report.inserted} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.photos_stored} photos"
-    )
 
 
 @click.group()
@@ -105,42 +38,44 @@ def counter() -> None:
     """This counter's binding to the central database."""
 
 
-@counter.command("register")
-@click.option("--central", "central_url", required=True, help="URL of the central database.")
-@click.option("--site", "site_id", required=True, help="Site id.")
-@click.option("--counter", "counter_id", required=True, help="Counter id (unique centrally).")
-@click.option("--areas", default="", help="Exam areas served, comma-separated.")
-@click.option("--tutoring-unit", default=None, help="The tutoring unit served instead.")
-@click.option("--operator", default="system", help="Who registers (for the audit chain).")
+@counter.command("enrol")
+@click.option("--server", "server_url", required=True, help="https://HOST:PORT of the service.")
+@click.option(
+    "--code", prompt="Enrolment code", hide_input=True, envvar="DESK_APP_ENROLMENT_CODE",
+    help="The one-time code from 'desk-app central counters add' (asked when not given).",
+)  # fmt: skip
+@click.option("--fingerprint", default=None, help="The service certificate's SHA-256 fingerprint.")
+@click.option(
+    "--ca-file", type=click.Path(exists=True, dir_okay=False), default=None,
+    help="A CA file that vouches for the service's certificate (instead of --fingerprint).",
+)  # fmt: skip
+@click.option(
+    "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Where to keep this counter's private key (default: beside its database).",
+)  # fmt: skip
+@click.option("--operator", default="system", help="Who enrols (for the audit chain).")
 @with_app
-def counter_register(
+def counter_enrol(
     application: Application,
-    central_url: str,
-    site_id: str,
-    counter_id: str,
-    areas: str,
-    tutoring_unit: str | None,
+    server_url: str,
+    code: str,
+    fingerprint: str | None,
+    ca_file: str | None,
+    key_file: Path | None,
     operator: str,
 ) -> None:
-    """Bind this counter database (--db) to the central one, with its scope."""
-    if bool(areas.strip()) == bool(tutoring_unit):
-        fail("give either --areas or --tutoring-unit [sync.bad_scope]")
-    scope = CounterScope.parse(areas, tutoring_unit)
-    database = CentralDatabase.connect(central_url)
-    try:
-        register_counter(
-            application.database,
-            database,
-            central_url=central_url,
-            site_id=site_id,
-            counter_id=counter_id,
-            scope=scope,
-            operator_id=operator,
-        )
-    finally:
-        database.close()
-    served = f"exam areas {scope.areas_text}" if scope.exam_areas else f"unit {tutoring_unit}"
-    click.echo(f"counter {counter_id} at site {site_id} bound to {masked_url(central_url)}")
+    """Enrol this counter with the central sync service (its own key; no database password)."""
+    binding = enrol_counter(
+        application.database,
+        server_url=server_url,
+        code=code,
+        key_file=key_file or default_key_file(application.settings.database_url),
+        expected_fingerprint=fingerprint,
+        ca_file=ca_file,
+        operator_id=operator,
+    )
+    served = binding.exam_areas or f"unit {binding.tutoring_unit}"
+    click.echo(f"counter {binding.counter_id} at site {binding.site_id} enrolled with {server_url}")
     click.echo(f"serves {served}; run 'desk-app sync --once' to fetch its candidates")
 
 
@@ -271,6 +206,6 @@ def _sleep_unless(stop: list[bool], seconds: float) -> None:
 
 
 def register(root: click.Group) -> None:
-    """Add ``central``, ``counter`` and ``sync`` to the root group."""
-    for command in (central, counter, sync_command):
+    """Add ``counter`` and ``sync`` to the root group."""
+    for command in (counter, sync_command):
         root.add_command(command)

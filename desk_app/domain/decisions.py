@@ -13,18 +13,26 @@ The checks, in the order a refusal is reported:
    reason where one is required (``workflow.next_state``);
 3. a document without a chip is never confirmed directly: it is referred (domain.md section 3);
 4. four-eyes: a supervisor never approves a case they referred themselves;
-5. at the counter only, a confirmation needs its evidence: a card read without problems that
-   names this candidate and agrees with the record, and a face match that lets a clerk confirm.
+5. at the counter screen, a confirmation needs its evidence: a card read without problems that
+   names this candidate and agrees with the record, and a face match that lets a clerk confirm;
+6. a confirmation leaving an enrolled counter, and arriving centrally, carries its live photo
+   and a recorded face match that lets a clerk confirm (``check_recorded_evidence``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, PermissionDeniedError, TransitionError
 from desk_app.domain.matching import Band
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role, next_state
+
+# The coded reason of a verification record whose only shortfall is the card portrait
+# (``vision.verification.Reason.CARD_MISSING``; the domain reads records, it does not make them).
+_CARD_PORTRAIT_MISSING = "card_portrait_missing"
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,32 @@ class CounterEvidence:
     card_photo_checked_by_eye: bool = False  # the clerk compared the printed card photo
 
 
+@dataclass(frozen=True)
+class RecordedEvidence:
+    """What a decision carries as its evidence when it leaves the counter: the checksum of the
+    live photo it was decided on and the face match as recorded."""
+
+    live_photo_sha256: str | None
+    face: FaceResult | None
+    card_photo_checked_by_eye: bool = False
+
+
+def face_result_from_record(record: Mapping[str, Any]) -> FaceResult | None:
+    """The face match as the decision rule takes it, from the verification record a decision
+    keeps (``Verification.as_record``); None when the record holds no match."""
+    try:
+        decision = Band(record["decision"])
+        reasons = {str(reason) for reason in record.get("reasons", [])}
+        live_ephoto = record.get("scores", {}).get("live_ephoto", {}).get("band")
+        return FaceResult(
+            decision=decision,
+            only_card_portrait_missing=reasons == {_CARD_PORTRAIT_MISSING},
+            live_ephoto=Band(live_ephoto) if live_ephoto else None,
+        )
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+
+
 def check_scope(case: Case, actor: Actor, scope: Scope) -> None:
     """Raise unless the operator is active and the record is one this station and this operator
     serve."""
@@ -115,8 +149,9 @@ def check_decision(
 ) -> CandidateState:
     """The state ``action`` takes the record to, or a coded error naming the rule it breaks.
 
-    ``evidence`` is what the counter screen holds; the services and the central side judge the
-    record without it (they receive the evidence only as a record of what was seen).
+    ``evidence`` is what the counter screen holds; after the decision it travels as a record,
+    which an enrolled counter's services and the central side check with
+    ``check_recorded_evidence``.
     """
     check_scope(case, actor, scope)
     target = next_state(case.state, action, actor.role, reason)
@@ -169,6 +204,29 @@ def face_allows_confirmation(face: FaceResult, *, card_photo_checked_by_eye: boo
         and face.live_ephoto is Band.PASS
         and card_photo_checked_by_eye
     )
+
+
+def check_recorded_evidence(action: Action, evidence: RecordedEvidence) -> None:
+    """A confirmation leaving an enrolled counter, and arriving centrally, must carry the live
+    photo it was decided on and a face match that lets a clerk confirm."""
+    if action is not Action.CONFIRM:
+        return
+    if not evidence.live_photo_sha256:
+        raise TransitionError(
+            "a confirmation carries the live photo it was decided on",
+            code="evidence.no_live_photo",
+        )
+    if evidence.face is None:
+        raise TransitionError(
+            "a confirmation carries its face match", code="evidence.no_face_match"
+        )
+    if not face_allows_confirmation(
+        evidence.face, card_photo_checked_by_eye=evidence.card_photo_checked_by_eye
+    ):
+        raise TransitionError(
+            "the recorded face match does not allow a confirmation",
+            code="evidence.face_not_passed",
+        )
 
 
 def _check_counter_evidence(case: Case, evidence: CounterEvidence) -> None:

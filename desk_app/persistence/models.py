@@ -163,6 +163,8 @@ class Operator(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Centrally: the site whose counters pull this operator; none: every site's counters do.
+    site_id: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class TicketSeries(Base):
@@ -293,7 +295,14 @@ class SyncBinding(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    central_url: Mapped[str] = mapped_column(Text)
+    # A counter bound the old way (directly to the central database, before the sync service).
+    central_url: Mapped[str | None] = mapped_column(Text)
+    # An enrolled counter: the service's address, its pinned certificate (PEM) or the CA file
+    # that vouches for it, and the file holding the counter's own private signing key.
+    server_url: Mapped[str | None] = mapped_column(Text)
+    server_certificate: Mapped[str | None] = mapped_column(Text)
+    ca_file: Mapped[str | None] = mapped_column(Text)
+    key_file: Mapped[str | None] = mapped_column(Text)
     site_id: Mapped[str] = mapped_column(String(40))
     counter_id: Mapped[str] = mapped_column(String(40))
     exam_areas: Mapped[str] = mapped_column(Text, default="")  # ','-separated; empty: unit scope
@@ -374,6 +383,55 @@ class CentralCounter(Base):
     # The sync cursor: the highest change number the counter reported as pulled.
     pulled_through: Mapped[int] = mapped_column(BigInteger, default=0)
     last_seen_at: Mapped[datetime | None]
+    # The counter's Ed25519 public key (PEM), set when it enrols; a revoked counter is refused.
+    public_key: Mapped[str | None] = mapped_column(Text)
+    enrolled_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class CounterAuditEntry(Base):
+    """A link of a counter's audit chain as the counter sent it: the central side keeps every
+    counter's chain, accepts only entries that extend it, and so sees any rewritten history."""
+
+    __tablename__ = "counter_audit_entries"
+    __table_args__ = (Index("ix_counter_audit_entries_counter_sequence", "counter_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[str] = mapped_column(String(40))
+    sequence: Mapped[int]
+    occurred_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Set when an administrator cleared a rewritten history: kept as evidence, not as the chain.
+    superseded_at: Mapped[datetime | None]
+
+
+class EnrolmentCode(Base):
+    """A one-time code an administrator gives a counter to enrol with (only its hash is kept)."""
+
+    __tablename__ = "enrolment_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    counter_id: Mapped[str] = mapped_column(ForeignKey("counters.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class RequestNonce(Base):
+    """The nonce of every signed request accepted recently: the same request is never accepted
+    twice, whichever service instance it reaches."""
+
+    __tablename__ = "request_nonces"
+
+    counter_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class CentralEvent(Base):

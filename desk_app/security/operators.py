@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from desk_app.domain.errors import DeskError, PermissionDeniedError
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import Operator
+from desk_app.persistence.models import Operator, SyncBinding
 from desk_app.persistence.repositories import OperatorRepository
 from desk_app.security import audit
 
@@ -34,6 +34,7 @@ def add_operator(
     operator_id = operator_id.strip()
     if not operator_id:
         raise DeskError("an operator needs an id", code="operator.id_empty")
+    refuse_at_an_enrolled_counter(database)
     if role is Role.TUTORING_UNIT_STAFF and not tutoring_unit:
         raise DeskError(
             "tutoring-unit staff must be bound to a tutoring unit", code="operator.unit_required"
@@ -87,3 +88,27 @@ def sign_in(database: Database, operator_id: str, password: str) -> Operator:
     if not accepted or operator is None:
         raise PermissionDeniedError("wrong operator id or password", code="permission.sign_in")
     return operator
+
+
+def hash_new_password(password: str, operator_id: str) -> str:
+    """The argon2id hash of a new password that meets the password rules."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DeskError(
+            f"a password has at least {MIN_PASSWORD_LENGTH} characters",
+            code="operator.password_too_short",
+        )
+    if password.strip().lower() == operator_id.strip().lower():
+        raise DeskError("the password cannot be the operator id", code="operator.password_is_id")
+    return _hasher.hash(password)
+
+
+def refuse_at_an_enrolled_counter(database: Database) -> None:
+    """Operators of an enrolled counter come from the central side, never from the counter."""
+    with database.reading() as uow:
+        binding = uow.session.get(SyncBinding, 1)
+    if binding is not None and binding.server_url:
+        raise PermissionDeniedError(
+            "this counter is enrolled with the central service: operators are added there "
+            "('desk-app central operators add') and arrive with the next sync",
+            code="operator.central",
+        )

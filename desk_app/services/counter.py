@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from desk_app.config import update_config_file
 from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
-from desk_app.domain.decisions import face_allows_confirmation
+from desk_app.domain.decisions import Case, face_allows_confirmation
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError, DocumentError, PermissionDeniedError
 from desk_app.domain.time import china_today
@@ -68,6 +68,17 @@ class CandidateView:
     ephoto: bytes | None = None
     # A decision of this counter on the record was refused centrally and not yet settled.
     sync_conflict: bool = False
+
+    def case(self) -> Case:
+        """The record as the decision rule sees it."""
+        return Case(
+            registration_id=self.registration_id,
+            state=self.state,
+            document_type=self.document_type,
+            exam_area=self.exam_area,
+            tutoring_unit=self.tutoring_unit,
+            document_number=self.document_number,
+        )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import csv
 import random
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -216,6 +216,25 @@ def build_demo(
         )
         summary.photos = summary.report.photos_stored
     _make_some_decisions(database, workflow, summary, count)
+    return summary
+
+
+def prepare_demo_database(
+    database: Database,
+    workflow: WorkflowService,
+    *,
+    ticket_layout: TicketLayout,
+    data_dir: Path | None,
+    database_url: str,
+    say: Callable[[str], None] = print,
+) -> DemoSummary | None:
+    """Build the demo when the database holds no candidate yet (a first ``--demo`` run), and
+    tell the newcomer how to sign in. Returns the summary when the demo was built."""
+    summary = None
+    if not has_candidates(database):
+        say(f"creating a demo database at {database_url} ...")
+        summary = build_demo(database, workflow, ticket_layout=ticket_layout, data_dir=data_dir)
+    say(f"demo operators: clerk01, super01, super02, unit01, admin; password {DEMO_PASSWORD}")
     return summary
 
 

@@ -9,11 +9,21 @@ point leaves all of it or none of it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from desk_app.domain.candidate import CandidateKind
-from desk_app.domain.decisions import Actor, Case, Scope, check_decision, check_scope
+from desk_app.domain.decisions import (
+    Actor,
+    Case,
+    RecordedEvidence,
+    Scope,
+    check_decision,
+    check_recorded_evidence,
+    check_scope,
+    face_result_from_record,
+)
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import NotFoundError, PermissionDeniedError, TransitionError
 from desk_app.domain.tickets import TicketStatus
@@ -71,6 +81,16 @@ class ChangeSet:
     ticket_number: str | None
     transition_id: int
     version: int
+
+
+def recorded_evidence(decision: Decision) -> RecordedEvidence:
+    """What the decision will carry to the central side as its evidence."""
+    capture = decision.live_capture
+    return RecordedEvidence(
+        live_photo_sha256=hashlib.sha256(capture.image).hexdigest() if capture else None,
+        face=face_result_from_record(decision.scores) if decision.scores else None,
+        card_photo_checked_by_eye=bool(decision.evidence.get("card_photo_checked_by_eye")),
+    )
 
 
 def case_of(candidate: Candidate, *, referred_by: str | None = None) -> Case:
@@ -159,6 +179,10 @@ class WorkflowService:
             target = check_decision(
                 action, case, actor, self._workstation.scope, reason=decision.reason
             )
+            if self._outbox:
+                # The central side will ask for the evidence: refuse now rather than send a
+                # confirmation that can only come back as a conflict.
+                check_recorded_evidence(action, recorded_evidence(decision))
 
             keeps_own_number = bool(
                 candidate.kind == CandidateKind.ENROLLED and candidate.ticket_number

@@ -1,6 +1,14 @@
-"""Exchange with the central PostgreSQL database: offline-first counters, server authority.
+"""Exchange between counters and the central PostgreSQL database, through the sync service.
 
-``central`` is the central side (the authority that checks every event), ``syncer`` the counter's
-side (lease ticket blocks, push the outbox, pull the scope), ``binding`` the registration of a
-counter and its status. No Qt here: the GUI runs a Syncer on its database worker.
+Central side: ``service`` (the HTTPS service, the only holder of database credentials),
+``signing`` (signed, replay-protected requests), ``tls`` (certificates and pinning), ``registry``
+(counters, enrolment codes, keys, nonces), ``operators`` (operators are central),
+``privileges`` (the service's least-privilege role), ``central`` (the store), ``applying`` (a
+batch read, judged and written), ``judge`` (the judgement of events as pure functions),
+``attachments`` (pictures judged without decoding).
+
+Counter side: ``enrolment`` (a counter's key pair and pinned certificate), ``client`` (signed
+HTTPS calls), ``syncer`` (lease ticket blocks, push the outbox, pull the scope and the
+operators), ``binding`` (status and conflicts for the screens). ``protocol`` is what both sides
+say to each other. No Qt here: the GUI runs a Syncer on its database worker.
 """

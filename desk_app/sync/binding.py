@@ -1,4 +1,5 @@
-"""Binding a counter database to the central one, and what the status bar shows about it."""
+"""A counter's binding to the central sync service as the status bar and the supervisor see it:
+its status, the conflicts waiting for a supervisor, and the events parked aside."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from desk_app.domain.errors import NotFoundError, PermissionDeniedError
 from desk_app.domain.sync_events import UNACCEPTED, OutboxStatus
@@ -18,76 +18,11 @@ from desk_app.persistence.models import (
     OutboxEvent,
     SyncBinding,
     SyncConflict,
-    TicketBlock,
     utc_now,
 )
 from desk_app.persistence.repositories import OperatorRepository, TicketRepository
 from desk_app.security import audit
-from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
-
-
-def register_counter(
-    database: Database,
-    central: CentralDatabase,
-    *,
-    central_url: str,
-    site_id: str,
-    counter_id: str,
-    scope: CounterScope,
-    operator_id: str = "system",
-) -> SyncBinding:
-    """Register the counter centrally with its scope and bind the local database to it.
-
-    A database that has issued ticket numbers from blocks it granted itself cannot be bound:
-    those numbers were never leased centrally, so the central side would refuse them all.
-    """
-    with database.reading() as uow:
-        binding = uow.session.get(SyncBinding, 1)
-        local_blocks = uow.session.execute(
-            select(func.count()).select_from(TicketBlock).where(TicketBlock.granted_by == "local")
-        ).scalar_one()
-    if binding is not None and binding.counter_id != counter_id:
-        raise SyncError(
-            f"this database is already bound as counter {binding.counter_id}",
-            code="sync.already_bound",
-        )
-    if local_blocks:
-        raise SyncError(
-            "this database issued ticket numbers on its own; bind a fresh counter database",
-            code="sync.local_tickets",
-        )
-    central.register_counter(site_id, counter_id, scope)
-    with database.unit_of_work() as uow:
-        binding = uow.session.get(SyncBinding, 1)
-        if binding is None:
-            binding = SyncBinding(id=1, pulled_through=0, last_error="")
-            uow.session.add(binding)
-        binding.central_url = central_url
-        binding.site_id = site_id
-        binding.counter_id = counter_id
-        binding.exam_areas = scope.areas_text
-        binding.tutoring_unit = scope.tutoring_unit
-        audit.append(
-            uow.session,
-            actor=operator_id,
-            action="counter.register",
-            subject=counter_id,
-            details={
-                "site": site_id,
-                "central": masked_url(central_url),
-                "exam_areas": scope.areas_text,
-                "tutoring_unit": scope.tutoring_unit,
-            },
-        )
-        uow.commit()
-    return binding
-
-
-def masked_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "?"
+from desk_app.sync.protocol import SyncError, masked_url
 
 
 @dataclass(frozen=True)
@@ -127,7 +62,7 @@ def sync_status(database: Database, ticket_series: str) -> SyncStatus | None:
         tickets_left = TicketRepository(session).remaining(ticket_series, binding.counter_id)
         return SyncStatus(
             counter_id=binding.counter_id,
-            central=masked_url(binding.central_url),
+            central=masked_url(binding.server_url or binding.central_url or ""),
             online=binding.last_attempt_at is not None and not binding.last_error,
             last_attempt_at=binding.last_attempt_at,
             last_success_at=binding.last_success_at,

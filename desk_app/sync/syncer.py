@@ -20,7 +20,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import insert, select, update
@@ -32,8 +32,10 @@ from desk_app.domain.sync_events import UNACCEPTED, EventOutcome, OutboxStatus, 
 from desk_app.domain.tickets import TicketStatus
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
+    AuditEntry,
     AuditHead,
     Candidate,
+    Operator,
     OutboxEvent,
     Photo,
     SyncBinding,
@@ -43,15 +45,18 @@ from desk_app.persistence.models import (
     utc_now,
 )
 from desk_app.persistence.repositories import TicketRepository
+from desk_app.security import audit
 from desk_app.services.tickets import TicketPolicy
-from desk_app.sync.central import (
-    PULLED_COLUMNS,
+from desk_app.sync.protocol import (
+    PULLED_OPERATOR_COLUMNS,
     BlockGrant,
-    CentralDatabase,
+    CentralPort,
     CentralUnavailableError,
     CounterScope,
     EventAnswer,
     candidate_snapshot,
+    candidate_values,
+    wire_entry,
 )
 
 log = logging.getLogger(__name__)
@@ -76,6 +81,8 @@ class SyncReport:
     failed: int = 0
     parked: int = 0
     pulled: int = 0
+    operators_changed: int = 0
+    audit_sent: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (registration, code)
 
     def summary(self) -> str:
@@ -87,18 +94,15 @@ class SyncReport:
 
 
 # Hooks for tests: how a push batch reaches the central side.
-PushTransport = Callable[
-    [CentralDatabase, str, list[TransitionEvent], tuple[int, str] | None], list[EventAnswer]
-]
+PushTransport = Callable[[CentralPort, str, list[TransitionEvent]], list[EventAnswer]]
 
 
 def direct_push(
-    central: CentralDatabase,
+    central: CentralPort,
     counter_id: str,
     events: list[TransitionEvent],
-    audit_head: tuple[int, str] | None,
 ) -> list[EventAnswer]:
-    return central.apply_events(counter_id, events, audit_head)
+    return central.apply_events(counter_id, events)
 
 
 def backoff_delay(
@@ -119,7 +123,7 @@ class Syncer:
     def __init__(
         self,
         database: Database,
-        central: CentralDatabase,
+        central: CentralPort,
         binding: SyncBinding,
         tickets: TicketPolicy,
         options: SyncOptions | None = None,
@@ -146,12 +150,18 @@ class Syncer:
         report = SyncReport()
         started = utc_now()
         try:
+            report.operators_changed = self.pull_operators()
+            report.audit_sent = self.send_audit()
             report.leased_blocks = self.refill_blocks()
             self.push(report)
             report.pulled = self.pull(progress)
         except DeskError as error:
             self._record_outcome(started, str(error))
             raise
+        finally:
+            # A cycle every half minute: keeping its connection idle between cycles would only
+            # hold a slot at the service (and a broken one would fail the next cycle's start).
+            self._central.end_cycle()
         self._record_outcome(started, "")
         return report
 
@@ -244,10 +254,10 @@ class Syncer:
         report = report if report is not None else SyncReport()
         failed: set[str] = set()
         while True:
-            events, audit_head = self._pending_batch(failed)
+            events = self._pending_batch(failed)
             if not events:
                 return report
-            answers = self._push_transport(self._central, self._counter_id, events, audit_head)
+            answers = self._push_transport(self._central, self._counter_id, events)
             progressed = self._store_answers(events, answers, report)
             failed.update(
                 str(event.get("registration_id", ""))
@@ -258,9 +268,7 @@ class Syncer:
             if not progressed:
                 return report
 
-    def _pending_batch(
-        self, skipped: set[str]
-    ) -> tuple[list[TransitionEvent], tuple[int, str] | None]:
+    def _pending_batch(self, skipped: set[str]) -> list[TransitionEvent]:
         with self._database.reading() as uow:
             rows = (
                 uow.session.execute(
@@ -275,11 +283,8 @@ class Syncer:
                 .scalars()
                 .all()
             )
-            head = uow.session.get(AuditHead, 1)
-            audit_head = (head.sequence, head.entry_hash) if head is not None else None
         # The counter's own outbox, written by services.outbox: its rows are TransitionEvents.
-        events = [cast(TransitionEvent, {**row.payload, "sequence": row.sequence}) for row in rows]
-        return events, audit_head
+        return [cast(TransitionEvent, {**row.payload, "sequence": row.sequence}) for row in rows]
 
     def _store_answers(
         self, events: list[TransitionEvent], answers: list[EventAnswer], report: SyncReport
@@ -377,7 +382,7 @@ class Syncer:
             if registration_id in waiting or local is None or not central:
                 continue
             own_number = local.ticket_number
-            for name, value in _local_values(central).items():
+            for name, value in candidate_values(central).items():
                 if getattr(local, name) != value:
                     setattr(local, name, value)
             if own_number and own_number != local.ticket_number:
@@ -385,6 +390,72 @@ class Syncer:
                 ticket = session.get(TicketNumber, own_number)
                 if ticket is not None and ticket.status == TicketStatus.ISSUED:
                     ticket.status, ticket.retired_at = TicketStatus.RETIRED, utc_now()
+
+    # --- audit ------------------------------------------------------------------------------
+
+    def send_audit(self, chunk: int = 1000) -> int:
+        """Send the audit entries the central side does not hold yet, with this counter's head
+        (it keeps every counter's chain and holds a counter whose history does not extend what
+        it holds). Returns how many were sent."""
+        with self._database.reading() as uow:
+            stored = uow.session.get(AuditHead, 1)
+            head = (stored.sequence, stored.entry_hash) if stored else (0, audit.GENESIS_HASH)
+        sequence, _ = self._central.send_audit(self._counter_id, [], head)
+        sent = 0
+        while sequence < head[0]:
+            with self._database.reading() as uow:
+                entries = [
+                    wire_entry(entry)
+                    for entry in uow.session.execute(
+                        select(AuditEntry)
+                        .where(AuditEntry.sequence > sequence)
+                        .order_by(AuditEntry.sequence)
+                        .limit(chunk)
+                    ).scalars()
+                ]
+            if not entries:
+                break
+            held, sequence = sequence, self._central.send_audit(self._counter_id, entries, head)[0]
+            sent += len(entries)
+            if sequence <= held:  # nothing taken: never loop on it
+                break
+        return sent
+
+    # --- operators --------------------------------------------------------------------------
+
+    def pull_operators(self) -> int:
+        """Take the site's operators from the central side: added, changed (role, unit,
+        password) and deactivated ones; an operator the central side does not list may not sign
+        in here any more. Returns how many changed."""
+        central = {row["id"]: row for row in self._central.site_operators(self._counter_id)}
+        changed: list[str] = []
+        with self._database.unit_of_work() as uow:
+            session = uow.session
+            local = {row.id: row for row in session.execute(select(Operator)).scalars()}
+            for operator_id, row in central.items():
+                values = {name: row[name] for name in PULLED_OPERATOR_COLUMNS if name != "id"}
+                held = local.get(operator_id)
+                if held is None:
+                    session.add(Operator(id=operator_id, **values))
+                    changed.append(operator_id)
+                elif any(getattr(held, name) != value for name, value in values.items()):
+                    for name, value in values.items():
+                        setattr(held, name, value)
+                    changed.append(operator_id)
+            for operator_id, held in local.items():
+                if operator_id not in central and held.active:
+                    held.active = False
+                    changed.append(operator_id)
+            if changed:
+                audit.append(
+                    session,
+                    actor="sync",
+                    action="operators.synced",
+                    subject=self._counter_id,
+                    details={"changed": sorted(changed)},
+                )
+            uow.commit()
+        return len(changed)
 
     # --- pull -------------------------------------------------------------------------------
 
@@ -526,14 +597,3 @@ class Syncer:
         with self._database.unit_of_work() as uow:
             uow.session.execute(update(SyncBinding).where(SyncBinding.id == 1).values(**values))
             uow.commit()
-
-
-def _local_values(central: dict[str, Any]) -> dict[str, Any]:
-    """A central snapshot (JSON values) as column values for the local candidate row."""
-    values = {name: central[name] for name in PULLED_COLUMNS if name in central}
-    for name in ("state_changed_at", "imported_at", "updated_at"):
-        if isinstance(values.get(name), str):
-            values[name] = datetime.fromisoformat(values[name])
-    if isinstance(values.get("birth_date"), str):
-        values["birth_date"] = date.fromisoformat(values["birth_date"])
-    return values

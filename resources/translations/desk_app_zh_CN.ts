@@ -58,345 +58,189 @@
     </message>
 </context>
 <context>
-    <name>CounterScreen</name>
+    <name>CandidatePanel</name>
     <message>
-        <location filename="../../ui/counter.py" line="142"/>
-        <source>Class roster</source>
-        <translation>班级名单</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="150"/>
-        <source>Previous</source>
-        <translation>上一名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="151"/>
-        <source>Next in roster</source>
-        <translation>下一名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="169"/>
-        <source>Confirm (Enter)</source>
-        <translation>确认（回车）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="170"/>
-        <source>Refer to supervisor (F6)</source>
-        <translation>转审核员（F6）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="171"/>
-        <source>Reject (F8)</source>
-        <translation>不予确认（F8）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="172"/>
-        <source>Retake (F5)</source>
-        <translation>重拍（F5）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="173"/>
-        <source>Capture (Space)</source>
-        <translation>拍照（空格）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="174"/>
-        <source>Next candidate (F12)</source>
-        <translation>下一位（F12）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="202"/>
-        <source>Save slip as PDF…</source>
-        <translation>回执另存为 PDF…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="215"/>
-        <source>ID card</source>
-        <translation>身份证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="217"/>
-        <location filename="../../ui/counter.py" line="809"/>
-        <source>Place the ID card on the reader</source>
-        <translation>请将身份证放在读卡器上</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="223"/>
-        <source>Document without chip…</source>
-        <translation>无芯片证件…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="204"/>
-        <source>Print slip…</source>
-        <translation>打印回执…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="232"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="37"/>
         <source>Pre-registration</source>
         <translation>预注册信息</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="236"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="41"/>
         <source>ID number, last 6 digits, name or phone</source>
         <translation>证件号码、后 6 位、姓名或手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="238"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="43"/>
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="249"/>
-        <location filename="../../ui/counter.py" line="848"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="54"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="105"/>
         <source>No candidate yet</source>
         <translation>尚无考生</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="257"/>
-        <source>Face match</source>
-        <translation>人脸比对</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="260"/>
-        <source>Live</source>
-        <translation>现场照片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="261"/>
-        <source>Card portrait</source>
-        <translation>证件照片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="262"/>
-        <source>Registered e-photo</source>
-        <translation>报名电子照片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="269"/>
-        <source>Comparison</source>
-        <translation>比对项</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="270"/>
-        <source>Distance</source>
-        <translation>距离</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="271"/>
-        <source>Result</source>
-        <translation>结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="272"/>
-        <source>Pass / review</source>
-        <translation>通过 / 复核</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="287"/>
-        <source>I compared the printed card photo with the person</source>
-        <translation>我已核对证件上的照片与本人一致</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="360"/>
-        <source>Confirmed {0} / remaining {1} / total {2}</source>
-        <translation>已确认 {0} / 待确认 {1} / 共 {2}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="494"/>
-        <location filename="../../ui/counter.py" line="894"/>
-        <source>Capturing…</source>
-        <translation>正在采集…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="649"/>
-        <source>Refer to supervisor</source>
-        <translation>转审核员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="657"/>
-        <source>Reject</source>
-        <translation>不予确认</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="666"/>
-        <source>No camera picture: hold the card up to the camera.</source>
-        <translation>没有摄像头画面：请将证件对准摄像头。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="737"/>
-        <source>Slip saved: {0}</source>
-        <translation>回执已保存：{0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="744"/>
-        <source>Save slip</source>
-        <translation>保存回执</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="221"/>
-        <source>Read card with camera</source>
-        <translation>用摄像头读卡</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="668"/>
-        <source>Reading the card…</source>
-        <translation>正在读取证件…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="800"/>
-        <source>Typed in: {0} {1}</source>
-        <translation>手工录入：{0} {1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="804"/>
-        <source>A document without a chip is always referred to a supervisor.</source>
-        <translation>无芯片证件一律转审核员审核。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="806"/>
-        <source>No chip</source>
-        <translation>无芯片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="813"/>
-        <source>long-term</source>
-        <translation>长期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="819"/>
-        <source>Born {0}, valid until {1}</source>
-        <translation>出生 {0}，有效期至 {1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="829"/>
-        <source>Chip portrait needs a vendor decoder</source>
-        <translation>芯片照片需厂商解码库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="838"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="95"/>
         <source>Not pre-registered</source>
         <translation>未预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="841"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="98"/>
         <source>Tell the candidate: register on the provincial candidate platform first, then come back at the published confirmation times.</source>
         <translation>请告知考生：先在省考生服务平台完成预注册，再按公布的时间前来现场确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="846"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="103"/>
         <source>Several records: choose one above</source>
         <translation>找到多条记录：请在上方选择</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="853"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="109"/>
         <source>Prior-diploma check failed: ask for the certificate</source>
         <translation>前置学历核验未通过：请查验毕业证书</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="855"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="111"/>
         <source>Prior-diploma check pending</source>
         <translation>前置学历核验中</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="857"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="113"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="861"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="117"/>
         <source>Sync conflict: the central database kept another decision (see supervisor)</source>
         <translation>同步冲突：中心库保留了另一个决定（请找审核员处理）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="866"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="122"/>
         <source>Card and registration differ: {0}</source>
         <translation>证件与报名信息不符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="872"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="128"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="875"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="131"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="876"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="132"/>
         <source>State: {0}</source>
         <translation>状态：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="882"/>
-        <source>Tutoring unit: {0} {1}</source>
-        <translation>助学单位：{0} {1}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="888"/>
-        <source>No e-photo</source>
-        <translation>无电子照片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="897"/>
-        <source>Live – card</source>
-        <translation>现场 – 证件照</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="898"/>
-        <source>Live – e-photo</source>
-        <translation>现场 – 电子照片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="899"/>
-        <source>Card – e-photo</source>
-        <translation>证件照 – 电子照片</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="902"/>
-        <source>Pass</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="903"/>
-        <source>Review</source>
-        <translation>需复核</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="904"/>
-        <source>Fail</source>
-        <translation>不通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="914"/>
-        <source>n/a</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter.py" line="879"/>
-        <location filename="../../ui/counter.py" line="936"/>
+        <location filename="../../ui/counter/candidate_panel.py" line="135"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="938"/>
-        <source>Confirmed. Press F12 for the next candidate.</source>
-        <translation>已确认。按 F12 办理下一位考生。</translation>
+        <location filename="../../ui/counter/candidate_panel.py" line="138"/>
+        <source>Tutoring unit: {0} {1}</source>
+        <translation>助学单位：{0} {1}</translation>
+    </message>
+</context>
+<context>
+    <name>CardPanel</name>
+    <message>
+        <location filename="../../ui/counter/card_panel.py" line="19"/>
+        <source>ID card</source>
+        <translation>身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="945"/>
-        <source>ALERT: this face matches another confirmed candidate. The case was referred to a supervisor.</source>
-        <translation>警告：此人脸与另一名已确认考生相符，已转审核员审核。</translation>
+        <location filename="../../ui/counter/card_panel.py" line="21"/>
+        <location filename="../../ui/counter/card_panel.py" line="45"/>
+        <source>Place the ID card on the reader</source>
+        <translation>请将身份证放在读卡器上</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="949"/>
-        <source>Referred to a supervisor.</source>
-        <translation>已转审核员审核。</translation>
+        <location filename="../../ui/counter/card_panel.py" line="25"/>
+        <source>Read card with camera</source>
+        <translation>用摄像头读卡</translation>
     </message>
     <message>
-        <location filename="../../ui/counter.py" line="954"/>
-        <source>Rejected.</source>
-        <translation>已不予确认。</translation>
+        <location filename="../../ui/counter/card_panel.py" line="26"/>
+        <source>Document without chip…</source>
+        <translation>无芯片证件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/card_panel.py" line="37"/>
+        <source>Typed in: {0} {1}</source>
+        <translation>手工录入：{0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/card_panel.py" line="41"/>
+        <source>A document without a chip is always referred to a supervisor.</source>
+        <translation>无芯片证件一律转审核员审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/card_panel.py" line="48"/>
+        <source>long-term</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/card_panel.py" line="54"/>
+        <source>Born {0}, valid until {1}</source>
+        <translation>出生 {0}，有效期至 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>CounterScreen</name>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="107"/>
+        <source>Confirm (Enter)</source>
+        <translation>确认（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="108"/>
+        <source>Refer to supervisor (F6)</source>
+        <translation>转审核员（F6）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="109"/>
+        <source>Reject (F8)</source>
+        <translation>不予确认（F8）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="110"/>
+        <source>Retake (F5)</source>
+        <translation>重拍（F5）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="111"/>
+        <source>Capture (Space)</source>
+        <translation>拍照（空格）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="112"/>
+        <source>Next candidate (F12)</source>
+        <translation>下一位（F12）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="340"/>
+        <source>Refer to supervisor</source>
+        <translation>转审核员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="352"/>
+        <source>Reject</source>
+        <translation>不予确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="363"/>
+        <source>No camera picture: hold the card up to the camera.</source>
+        <translation>没有摄像头画面：请将证件对准摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/screen.py" line="366"/>
+        <source>Reading the card…</source>
+        <translation>正在读取证件…</translation>
     </message>
 </context>
 <context>
@@ -709,6 +553,158 @@
     </message>
 </context>
 <context>
+    <name>MatchPanel</name>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="38"/>
+        <source>Face match</source>
+        <translation>人脸比对</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="41"/>
+        <source>Live</source>
+        <translation>现场照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="42"/>
+        <source>Card portrait</source>
+        <translation>证件照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="43"/>
+        <source>Registered e-photo</source>
+        <translation>报名电子照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="50"/>
+        <source>Comparison</source>
+        <translation>比对项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="51"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="52"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="53"/>
+        <source>Pass / review</source>
+        <translation>通过 / 复核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="68"/>
+        <source>I compared the printed card photo with the person</source>
+        <translation>我已核对证件上的照片与本人一致</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="75"/>
+        <location filename="../../ui/counter/match_panel.py" line="104"/>
+        <source>Capturing…</source>
+        <translation>正在采集…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="85"/>
+        <source>No chip</source>
+        <translation>无芯片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="90"/>
+        <source>Chip portrait needs a vendor decoder</source>
+        <translation>芯片照片需厂商解码库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="98"/>
+        <source>No e-photo</source>
+        <translation>无电子照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="107"/>
+        <source>Live – card</source>
+        <translation>现场 – 证件照</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="108"/>
+        <source>Live – e-photo</source>
+        <translation>现场 – 电子照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="109"/>
+        <source>Card – e-photo</source>
+        <translation>证件照 – 电子照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="112"/>
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="113"/>
+        <source>Review</source>
+        <translation>需复核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="114"/>
+        <source>Fail</source>
+        <translation>不通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="124"/>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomePanel</name>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="46"/>
+        <source>Save slip as PDF…</source>
+        <translation>回执另存为 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="48"/>
+        <source>Print slip…</source>
+        <translation>打印回执…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="66"/>
+        <source>Ticket number {0}</source>
+        <translation>准考证号 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="68"/>
+        <source>Confirmed. Press F12 for the next candidate.</source>
+        <translation>已确认。按 F12 办理下一位考生。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="74"/>
+        <source>ALERT: this face matches another confirmed candidate. The case was referred to a supervisor.</source>
+        <translation>警告：此人脸与另一名已确认考生相符，已转审核员审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="78"/>
+        <source>Referred to a supervisor.</source>
+        <translation>已转审核员审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="83"/>
+        <source>Rejected.</source>
+        <translation>已不予确认。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="103"/>
+        <source>Slip saved: {0}</source>
+        <translation>回执已保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/outcome.py" line="110"/>
+        <source>Save slip</source>
+        <translation>保存回执</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <location filename="../../ui/dialogs.py" line="43"/>
@@ -867,6 +863,29 @@
         <location filename="../../ui/review.py" line="329"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RosterPanel</name>
+    <message>
+        <location filename="../../ui/counter/roster_panel.py" line="34"/>
+        <source>Class roster</source>
+        <translation>班级名单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/roster_panel.py" line="42"/>
+        <source>Previous</source>
+        <translation>上一名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/roster_panel.py" line="43"/>
+        <source>Next in roster</source>
+        <translation>下一名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/roster_panel.py" line="80"/>
+        <source>Confirmed {0} / remaining {1} / total {2}</source>
+        <translation>已确认 {0} / 待确认 {1} / 共 {2}</translation>
     </message>
 </context>
 <context>
@@ -1563,6 +1582,51 @@
         <location filename="../../ui/texts.py" line="206"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
+        <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
+        <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>This counter's key cannot be read: enrol the counter again.</source>
+        <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The central service did not accept this counter: it may have been revoked.</source>
+        <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>A confirmation needs the live photo: capture the face first.</source>
+        <translation>确认需要现场照片：请先采集人像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The face has not been matched yet.</source>
+        <translation>尚未完成人像比对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The face match does not allow a confirmation: refer to a supervisor.</source>
+        <translation>人像比对结果不允许直接确认：请转审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The central side does not know this operator.</source>
+        <translation>中心没有该操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="0"/>
+        <source>The central side knows this operator with another role or unit.</source>
+        <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
 </context>
 </TS>

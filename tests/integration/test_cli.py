@@ -13,21 +13,37 @@ import pytest
 from click.testing import CliRunner, Result
 
 from desk_app.cli import main
-from tests.support.factories import PROJECT_ROOT, add_candidate, add_staff, make_application
+from tests.support.factories import (
+    PROJECT_ROOT,
+    add_candidate,
+    add_staff,
+    make_application,
+    set_password,
+)
+
+PASSWORD = "staff-pass-2026"
 
 
-def run(*arguments: str) -> Result:
-    return CliRunner().invoke(main, list(arguments), catch_exceptions=False)
+def run(*arguments: str, password_file: Path | None = None) -> Result:
+    environment = {"DESK_APP_PASSWORD_FILE": str(password_file)} if password_file else {}
+    return CliRunner(env=environment).invoke(main, list(arguments), catch_exceptions=False)
 
 
 @pytest.fixture
-def counter_db(tmp_path: Path) -> str:
+def counter_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A counter database whose staff sign in with PASSWORD, read from the file the
+    environment names (as a script would)."""
     path = tmp_path / "counter.db"
     app = make_application(f"sqlite:///{path}")
     add_staff(app.database)
+    for operator_id in ("clerk", "super1"):
+        set_password(app.database, operator_id, PASSWORD)
     add_candidate(app.database, "R1")
     add_candidate(app.database, "R2", name='=HYPERLINK("http://x")')
     app.close()
+    password_file = tmp_path / "password"
+    password_file.write_text(PASSWORD + "\n")
+    monkeypatch.setenv("DESK_APP_PASSWORD_FILE", str(password_file))
     return str(path)
 
 
@@ -84,8 +100,31 @@ def test_refer_approve_revoke_from_the_command_line(counter_db: str) -> None:
         "revoke", "R1", "--operator", "super1", "--reason", "impersonation", "--db", counter_db
     )
     assert revoked.stdout.strip() == "revoked"
-    shown = run("candidates", "show", "R1", "--db", counter_db)
+    shown = run("candidates", "show", "R1", "--operator", "super1", "--db", counter_db)
     assert "approve referred -> confirmed" in shown.output and f"ticket {ticket}" in shown.output
+
+
+def test_decisions_and_views_from_the_command_line_sign_in_first(
+    counter_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not-the-password\n")
+    monkeypatch.setenv("DESK_APP_PASSWORD_FILE", str(wrong))
+    for command in (["confirm", "R1"], ["candidates", "show", "R1"]):
+        refused = run(*command, "--operator", "clerk", "--db", counter_db)
+        assert refused.exit_code == 1
+        assert refused.stderr.strip() == (
+            "desk-app: wrong operator id or password [permission.sign_in]"
+        )
+    # Without a file the password is asked (never taken from argv).
+    monkeypatch.delenv("DESK_APP_PASSWORD_FILE")
+    asked = CliRunner().invoke(
+        main, ["confirm", "R1", "--operator", "clerk", "--db", counter_db], input=PASSWORD + "\n"
+    )
+    assert asked.exit_code == 0, asked.output
+    assert PASSWORD not in asked.output
+    listed = run("candidates", "list", "--state", "confirmed", "--db", counter_db)
+    assert "R1" in listed.output
 
 
 def test_export_neutralises_formula_cells(counter_db: str, tmp_path: Path) -> None:

@@ -32,12 +32,15 @@ from desk_app.security import audit
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from desk_app.sync.binding import open_conflicts, parked_events, sync_status
-from desk_app.sync.central import CentralDatabase, CounterScope, SyncError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CounterScope, SyncError
 from desk_app.sync.syncer import SyncOptions
 from tests.support.factories import candidate_values, make_application
+from tests.support.sync_service import RunningService
 from tests.support.sync_world import (
     central_events,
     central_states,
+    confirmation,
     make_counter,
     seed_roster,
 )
@@ -46,10 +49,13 @@ pytestmark = pytest.mark.postgres
 
 
 def test_the_outbox_row_is_written_with_the_change_and_only_when_bound(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 6)
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A", "B"), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A", "B"))
     counter.sync()
     change = counter.decide("confirm", "R000000")
 
@@ -74,10 +80,13 @@ def test_the_outbox_row_is_written_with_the_change_and_only_when_bound(
 
 
 def test_a_refused_decision_writes_no_outbox_row(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 3)
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.sync()
     with pytest.raises(Exception, match="cannot"):
         counter.decide("approve", "R000000", operator="super1")  # not referred
@@ -86,10 +95,13 @@ def test_a_refused_decision_writes_no_outbox_row(
 
 
 def test_pull_brings_only_the_scope_and_push_is_accepted_centrally(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 30)  # areas A, B, C in turn
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("B",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("B",))
     counter.sync()
     local = counter.states()
     assert sorted(local) == sorted(
@@ -112,16 +124,19 @@ def test_pull_brings_only_the_scope_and_push_is_accepted_centrally(
 
 
 def test_central_refuses_what_the_counter_may_not_do(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     """Scope and ticket leases are checked centrally, not trusted from the counter."""
     seed_roster(central, 9)
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A", "B"), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A", "B"))
     counter.sync()
     counter.decide("confirm", "R000000")  # area A
     counter.decide("confirm", "R000001")  # area B
     # The central administrator narrows the counter's scope to A before the push arrives.
-    central.register_counter("S1", "C1", CounterScope(("A",)))
+    service.registry.set_scope("C1", CounterScope(("A",)))
     # And a forged event claims a ticket number from a block never leased to this counter.
     with counter.app.database.unit_of_work() as uow:
         uow.session.execute(
@@ -154,12 +169,13 @@ def _with_ticket(session: object, registration_id: str, number: str) -> dict[str
 
 
 def test_blocks_are_leased_centrally_and_a_used_up_counter_refuses(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 12, areas=("A",))
-    counter = make_counter(
-        tmp_path, postgres_url, "C1", areas=("A",), block_size=4, low_water_mark=2, central=central
-    )
+    counter = make_counter(tmp_path, service, "C1", areas=("A",), block_size=4, low_water_mark=2)
     counter.sync()
     assert sync_status(counter.app.database, counter.app.tickets.layout.series).tickets_left == 4  # type: ignore[union-attr]
     numbers = [counter.decide("confirm", f"R{i:06d}").ticket_number for i in range(3)]
@@ -181,10 +197,13 @@ def test_blocks_are_leased_centrally_and_a_used_up_counter_refuses(
 
 
 def test_a_lost_lease_answer_is_found_instead_of_leasing_twice(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 3, areas=("A",))
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     series = counter.app.tickets.layout.series
     central.lease_block("S1", "C1", series, 5, 99999)  # committed, but the counter never heard
     counter.sync()
@@ -195,10 +214,13 @@ def test_a_lost_lease_answer_is_found_instead_of_leasing_twice(
 
 
 def test_replayed_and_duplicated_events_are_applied_once(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 3, areas=("A",))
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.sync()
     counter.decide("confirm", "R000000")
     with counter.app.database.reading() as uow:
@@ -228,14 +250,14 @@ def test_a_poison_event_is_parked_and_does_not_block_the_others(
     central: CentralDatabase,
     postgres_url: str,
     poison: Callable[[dict[str, Any]], dict[str, Any]],
+    service: RunningService,
 ) -> None:
     seed_roster(central, 6, areas=("A",))
     counter = make_counter(
         tmp_path,
-        postgres_url,
+        service,
         "C1",
         areas=("A",),
-        central=central,
         options=SyncOptions(low_water_mark=2, max_attempts=3),
     )
     counter.sync()
@@ -266,24 +288,24 @@ def test_a_poison_event_is_parked_and_does_not_block_the_others(
     counter.close()
 
 
-def test_binding_refuses_a_database_that_issued_numbers_on_its_own(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+def test_enrolling_refuses_a_database_that_issued_numbers_on_its_own(
+    tmp_path: Path, service: RunningService
 ) -> None:
-    from desk_app.sync.binding import register_counter
+    from desk_app.sync.enrolment import enrol_counter
     from tests.support.factories import add_candidate, add_staff
 
     app = make_application(f"sqlite:///{tmp_path / 'c.db'}")
     add_staff(app.database)
     add_candidate(app.database, "L1")
     app.workflow.confirm("L1", "clerk")
+    code = service.add_counter("C9")
     with pytest.raises(SyncError) as refusal:
-        register_counter(
+        enrol_counter(
             app.database,
-            central,
-            central_url=postgres_url,
-            site_id="S1",
-            counter_id="C9",
-            scope=CounterScope(("A",)),
+            server_url=service.url,
+            code=code,
+            key_file=tmp_path / "c.key",
+            expected_fingerprint=service.fingerprint,
         )
     assert refusal.value.code == "sync.local_tickets"
     with app.database.reading() as uow:
@@ -292,10 +314,13 @@ def test_binding_refuses_a_database_that_issued_numbers_on_its_own(
 
 
 def test_a_rebuilt_audit_chain_is_flagged_centrally(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 6, areas=("A",))
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.sync()
     counter.decide("confirm", "R000000")
     counter.sync()
@@ -308,21 +333,27 @@ def test_a_rebuilt_audit_chain_is_flagged_centrally(
         audit.append(uow.session, actor="x", action="rebuilt")
         uow.commit()
     counter.decide("confirm", "R000001")
-    counter.sync()
+    with pytest.raises(SyncError) as held:  # flagged, and held: its events wait
+        counter.sync()
+    assert held.value.code == "audit.held"
     with central.engine.connect() as connection:
         problem = connection.execute(
             select(CentralCounter.audit_problem).where(CentralCounter.id == "C1")
         ).scalar_one()
     assert "rebuilt" in problem
+    assert central_states(central)["R000001"] == ("pre_registered", None)
     counter.close()
 
 
 def test_a_pull_never_overwrites_a_local_change_not_yet_accepted(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 6, areas=("A",))
-    first = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
-    second = make_counter(tmp_path, postgres_url, "C2", areas=("A",), central=central)
+    first = make_counter(tmp_path, service, "C1", areas=("A",))
+    second = make_counter(tmp_path, service, "C2", areas=("A",))
     first.sync()
     second.sync()
     mine = second.decide("refer", "R000000")  # waits in C2's outbox
@@ -346,15 +377,17 @@ class _InterruptedError(Exception):
 
 
 def test_a_pull_reports_progress_and_resumes_where_it_was_cut(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 25, areas=("A",))
     counter = make_counter(
         tmp_path,
-        postgres_url,
+        service,
         "C1",
         areas=("A",),
-        central=central,
         options=SyncOptions(pull_batch=10, low_water_mark=2),
     )
     seen: list[tuple[int, int]] = []
@@ -389,7 +422,10 @@ def _central_candidates(central: CentralDatabase) -> list[Any]:
 
 
 def test_a_tutoring_unit_counter_pulls_and_decides_only_for_its_unit(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     database = central.writer_database()
     with database.unit_of_work() as uow:
@@ -403,7 +439,7 @@ def test_a_tutoring_unit_counter_pulls_and_decides_only_for_its_unit(
         )
         uow.commit()
     database.close()
-    counter = make_counter(tmp_path, postgres_url, "T1", tutoring_unit="Unit A", central=central)
+    counter = make_counter(tmp_path, service, "T1", tutoring_unit="Unit A")
     counter.sync()
     assert sorted(counter.states()) == ["P1", "U0", "U1", "U2"]
     counter.decide("confirm", "U0", operator="unitstaff")
@@ -411,8 +447,9 @@ def test_a_tutoring_unit_counter_pulls_and_decides_only_for_its_unit(
     counter.sync()
     assert counter.outbox() == {"accepted": 2}
 
-    # Forged events: a confirmation of a document without a chip, and another unit's staff.
-    with counter.app.database.unit_of_work() as uow:
+    # Forged events: another unit's staff (known centrally as such), unit staff claiming to be a
+    # supervisor, and an operator the counter made up.
+    with Database(central.engine).unit_of_work() as uow:
         uow.session.add(Operator(id="otherstaff", display_name="o", role="tutoring_unit_staff",
                                  tutoring_unit="Unit B"))  # fmt: skip
         uow.commit()
@@ -420,6 +457,7 @@ def test_a_tutoring_unit_counter_pulls_and_decides_only_for_its_unit(
     for registration_id, operator, from_state in (
         ("U1", "otherstaff", "pre_registered"),
         ("P1", "unitstaff", "referred"),
+        ("U2", "ghost", "pre_registered"),
     ):
         events.append(
             {
@@ -446,19 +484,23 @@ def test_a_tutoring_unit_counter_pulls_and_decides_only_for_its_unit(
     answers = central.apply_events("T1", events)
     assert [(a.outcome, a.reason_code) for a in answers] == [
         ("rejected", "permission.other_tutoring_unit"),
-        ("rejected", "permission.role"),  # still unit staff centrally: may not approve
+        ("rejected", "permission.operator_mismatch"),  # still unit staff centrally
+        ("rejected", "permission.unknown_operator"),  # operators are created centrally only
     ]
     counter.close()
 
 
 def test_the_central_scope_is_the_one_pulled(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 9)
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.sync()
     assert len(counter.states()) == 3
-    central.register_counter("S1", "C1", CounterScope(("A", "C")))  # widened centrally
+    service.registry.set_scope("C1", CounterScope(("A", "C")))  # widened centrally
     counter.sync()
     assert sorted(counter.states()) == [f"R{i:06d}" for i in (0, 2, 3, 5, 6, 8)]
     assert counter.states() == {r: v for r, v in central_states(central).items() if r in
@@ -470,16 +512,21 @@ def test_the_central_scope_is_the_one_pulled(
 
 
 def test_the_live_photo_and_its_template_travel_with_the_confirmation(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 6, areas=("A",))
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.sync()
     template = np.linspace(-1, 1, 128, dtype=np.float32)
-    image = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+    screen = confirmation("R000000")  # a real JPEG and a passing three-way match record
+    assert screen.live_capture is not None
+    image, match = screen.live_capture.image, screen.scores
     capture = LiveCapture(image=image, template=template, engine="sface", model_version="m1")
-    counter.app.workflow.confirm("R000000", "clerk", Decision(live_capture=capture))
-    counter.app.workflow.confirm("R000001", "clerk", Decision(live_capture=capture))
+    counter.app.workflow.confirm("R000000", "clerk", Decision(scores=match, live_capture=capture))
+    counter.app.workflow.confirm("R000001", "clerk", Decision(scores=match, live_capture=capture))
     with counter.app.database.unit_of_work() as uow:  # a photo altered after the decision
         row = uow.session.execute(
             select(OutboxEvent).where(OutboxEvent.registration_id == "R000001")
@@ -529,12 +576,15 @@ def _add_registered_photo(central: CentralDatabase, registration_id: str, data: 
 
 
 def test_registered_e_photos_come_with_the_pull_once(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 6)
     _add_registered_photo(central, "R000000", b"photo-0")
     _add_registered_photo(central, "R000001", b"photo-1")  # area B: not this counter's
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.sync()
 
     def held() -> list[tuple[str, bytes]]:
@@ -567,7 +617,10 @@ def test_registered_e_photos_come_with_the_pull_once(
 
 
 def test_an_enrolled_candidate_keeps_the_number_chosen_at_registration(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     database = central.writer_database()
     with database.unit_of_work() as uow:
@@ -580,7 +633,7 @@ def test_an_enrolled_candidate_keeps_the_number_chosen_at_registration(
         )
         uow.commit()
     database.close()
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("0101",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("0101",))
     counter.sync()
     kept = counter.decide("confirm", "E1")
     assert kept.ticket_number == "010125100007"

@@ -1,4 +1,5 @@
-"""``desk-app central``, ``counter`` and ``sync`` as an administrator uses them."""
+"""``desk-app central``, ``counter`` and ``sync`` as an administrator uses them, through the
+real sync service."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 
 from desk_app.cli import main
+from desk_app.sync.central import CentralDatabase
 from tests.support.factories import PROJECT_ROOT, add_staff, make_application
 from tests.support.roster_files import roster_records, write_csv
-from tests.support.sync_world import PERIOD, make_counter, open_central, seed_roster
+from tests.support.sync_service import RunningService
+from tests.support.sync_world import PERIOD, make_counter, seed_roster
 
 pytestmark = pytest.mark.postgres
 CONFIRMED_CENTRALLY = (
@@ -37,7 +40,7 @@ def one_line_error(result: Result, code: str) -> None:
 
 
 def test_a_counter_is_set_up_synchronised_and_reports_its_status(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path, postgres_url: str, service: RunningService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     records = roster_records(40, enrolled_share=0.3)
     roster = write_csv(tmp_path / "roster.csv", records)
@@ -54,15 +57,32 @@ def test_a_counter_is_set_up_synchronised_and_reports_its_status(
     in_scope = [r for r in records if r["exam_area"] in areas]
 
     one_line_error(
-        run("counter", "register", "--db", str(database), "--central", postgres_url,
-            "--site", "S1", "--counter", "C1"),
+        run("central", "counters", "add", "--url", postgres_url, "--site", "S1",
+            "--counter", "C1"),
         "sync.bad_scope",
     )  # fmt: skip
-    registered = run(
-        "counter", "register", "--db", str(database), "--central", postgres_url,
-        "--site", "S1", "--counter", "C1", "--areas", ",".join(areas),
+    password_file = tmp_path / "password"
+    password_file.write_text("staff-pass-2026\n")
+    # The operators are made centrally with this password; the counter signs them in with the
+    # hashes it pulled.
+    monkeypatch.setenv("DESK_APP_PASSWORD_FILE", str(password_file))
+    for operator_id, role in (("clerk", "clerk"), ("super1", "supervisor")):
+        made = run(
+            "central", "operators", "add", operator_id, "--name", operator_id, "--role", role,
+            "--site", "S1", "--password-file", str(password_file), "--url", postgres_url,
+        )  # fmt: skip
+        assert made.exit_code == 0, made.output
+    added = run(
+        "central", "counters", "add", "--url", postgres_url, "--site", "S1", "--counter", "C1",
+        "--areas", ",".join(areas),
     )  # fmt: skip
-    assert registered.exit_code == 0, registered.output
+    assert added.exit_code == 0, added.output
+    code = added.output.strip().splitlines()[-1]
+    enrolled = run(
+        "counter", "enrol", "--db", str(database), "--server", service.url,
+        "--fingerprint", service.fingerprint, "--code", code,
+    )  # fmt: skip
+    assert enrolled.exit_code == 0, enrolled.output
     first = run("sync", "--once", "--db", str(database))
     assert first.exit_code == 0, first.output
     assert f"pulled {len(in_scope)}" in first.output
@@ -73,19 +93,25 @@ def test_a_counter_is_set_up_synchronised_and_reports_its_status(
     assert sorted(c["registration_id"] for c in local) == sorted(
         r["registration_id"] for r in in_scope
     )
+    # An enrolled counter confirms only with the face evidence (the counter screen gives it):
+    # the command line refers, and a supervisor approves.
+    one_line_error(
+        run("confirm", local[0]["registration_id"], "--operator", "clerk", "--db", str(database)),
+        "evidence.no_live_photo",
+    )
     confirmed = []
-    for candidate in local:
-        result = run("confirm", candidate["registration_id"], "--operator", "clerk",
-                     "--db", str(database))  # fmt: skip
-        if result.exit_code == 0:
-            confirmed.append((candidate["registration_id"], result.output.strip()))
-        if len(confirmed) == 3:
-            break
-    assert len(confirmed) == 3
+    for candidate in local[:3]:
+        registration_id = candidate["registration_id"]
+        referred = run("refer", registration_id, "--operator", "clerk", "--reason", "other",
+                       "--db", str(database))  # fmt: skip
+        assert referred.exit_code == 0, referred.output
+        approved = run("approve", registration_id, "--operator", "super1", "--db", str(database))
+        assert approved.exit_code == 0, approved.output
+        confirmed.append((registration_id, approved.output.strip()))
 
     second = run("sync", "--once", "--db", str(database))
     assert second.exit_code == 0, second.output
-    assert "pushed 3 (3 accepted, 0 rejected" in second.output
+    assert "pushed 6 (6 accepted, 0 rejected" in second.output
     engine = create_engine(postgres_url)
     with engine.connect() as connection:
         central = dict(connection.execute(text(CONFIRMED_CENTRALLY)).all())
@@ -96,11 +122,9 @@ def test_a_counter_is_set_up_synchronised_and_reports_its_status(
     assert status.exit_code == 0, status.output
     assert "online" in status.output and "pending 0, parked 0, conflicts 0" in status.output
 
-    # The central database goes away: one clear line, exit status 1, and the status says so.
+    # The sync service goes away: one clear line, exit status 1, and the status says so.
     with sqlite3.connect(database) as connection:
-        connection.execute(
-            "UPDATE sync_binding SET central_url = 'postgresql+psycopg://postgres@127.0.0.1:1/x'"
-        )
+        connection.execute("UPDATE sync_binding SET server_url = 'https://127.0.0.1:1'")
     one_line_error(run("sync", "--once", "--attempts", "1", "--db", str(database)), "sync.offline")
     status = run("counter", "status", "--db", str(database))
     assert "offline" in status.output and "last error" in status.output
@@ -120,12 +144,11 @@ def test_central_init_refuses_sqlite(tmp_path: Path) -> None:
 
 
 def test_conflicts_are_listed_with_both_versions_and_settled_by_a_supervisor(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path, central: CentralDatabase, service: RunningService
 ) -> None:
-    central = open_central(postgres_url)
     seed_roster(central, 3, areas=("A",))
-    first = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
-    second = make_counter(tmp_path, postgres_url, "C2", areas=("A",), central=central)
+    first = make_counter(tmp_path, service, "C1", areas=("A",))
+    second = make_counter(tmp_path, service, "C2", areas=("A",))
     first.sync()
     second.sync()
     winner = first.decide("confirm", "R000000").ticket_number
@@ -151,15 +174,13 @@ def test_conflicts_are_listed_with_both_versions_and_settled_by_a_supervisor(
     assert "conflicts 0" in run("counter", "status", "--db", database).output
     for counter in (first, second):
         counter.close()
-    central.close()
 
 
 def test_the_background_syncer_reports_each_cycle_and_stops_cleanly_on_sigterm(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path, central: CentralDatabase, service: RunningService
 ) -> None:
-    central = open_central(postgres_url)
     seed_roster(central, 3, areas=("A",))
-    counter = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
     counter.close()
     environment = {**os.environ, "DESK_APP_DB": str(tmp_path / "C1.db"),
                    "DESK_APP_TICKETS_PERIOD": PERIOD}  # fmt: skip
@@ -176,4 +197,3 @@ def test_the_background_syncer_reports_each_cycle_and_stops_cleanly_on_sigterm(
     assert "pulled 3" in first and "leased 1 ticket block" in first
     child.send_signal(signal.SIGTERM)
     assert child.wait(timeout=60) == 0
-    central.close()

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from desk_app.domain.errors import PermissionDeniedError, TicketNumberError
+from desk_app.domain.sync_events import TransitionEvent
 from desk_app.domain.workflow import CandidateState
 from desk_app.sync.binding import open_conflicts, resolve_conflict
-from desk_app.sync.central import CentralDatabase, EventAnswer, SyncError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CentralPort, EventAnswer, SyncError
 from desk_app.sync.syncer import PushTransport
+from tests.support.sync_service import RunningService, running_service
 from tests.support.sync_world import (
     SCOPES,
     SimulatedCounter,
@@ -26,7 +28,6 @@ from tests.support.sync_world import (
     central_states,
     fresh_postgres_database,
     make_counter,
-    open_central,
     random_operations,
     seed_roster,
     settle,
@@ -37,21 +38,19 @@ pytestmark = pytest.mark.postgres
 
 def build_world(
     folder: Path,
-    central: CentralDatabase,
-    url: str,
+    service: RunningService,
     counters: int,
     transport: PushTransport | None = None,
 ) -> list[SimulatedCounter]:
     world = [
         make_counter(
             folder,
-            url,
+            service,
             f"C{index + 1}",
             site_id=f"S{index % 2 + 1}",
             areas=SCOPES[index],
             block_size=4,
             low_water_mark=2,
-            central=central,
             **({"transport": transport} if transport else {}),
         )
         for index in range(counters)
@@ -65,13 +64,13 @@ def build_world(
 def test_random_operations_at_several_counters_converge(
     tmp_path: Path,
     central: CentralDatabase,
-    postgres_url: str,
+    service: RunningService,
     counters: int,
     steps: int,
     seed: int,
 ) -> None:
     roster = seed_roster(central, 45)
-    world = build_world(tmp_path, central, postgres_url, counters)
+    world = build_world(tmp_path, service, counters)
     outcomes = random_operations(world, roster, random.Random(seed), steps)
     settle(world)
 
@@ -84,23 +83,23 @@ def test_random_operations_at_several_counters_converge(
         counter.close()
 
 
-def replaying(rng: random.Random, checks: list[int]) -> PushTransport:
-    """Send every push batch 2 to 5 times; each replay must change nothing centrally."""
+def replaying(rng: random.Random, checks: list[int], store: CentralDatabase) -> PushTransport:
+    """Send every push batch 2 to 5 times through the service (each time a new signed request);
+    each replay must change nothing centrally."""
 
     def transport(
-        central: CentralDatabase,
+        central: CentralPort,
         counter_id: str,
-        events: list[dict[str, Any]],
-        audit_head: tuple[int, str] | None,
+        events: list[TransitionEvent],
     ) -> list[EventAnswer]:
-        first = central.apply_events(counter_id, events, audit_head)
-        after_first = central_snapshot(central)
+        first = central.apply_events(counter_id, events)
+        after_first = central_snapshot(store)
         for _ in range(rng.randint(1, 4)):
-            again = central.apply_events(counter_id, events, audit_head)
+            again = central.apply_events(counter_id, events)
             assert [(a.outcome, a.reason_code) for a in again] == [
                 (a.outcome, a.reason_code) for a in first
             ]
-            assert central_snapshot(central) == after_first
+            assert central_snapshot(store) == after_first
             checks[0] += 1
         return first
 
@@ -114,31 +113,36 @@ def test_replayed_push_batches_leave_the_same_central_state(
     results = []
     replays = [0]
     for replay in (False, True):
-        with fresh_postgres_database(postgres_url) as url:
-            run_central = open_central(url)
+        folder = tmp_path / ("replay" if replay else "plain")
+        folder.mkdir()
+        with (
+            fresh_postgres_database(postgres_url) as url,
+            running_service(url, folder / "service") as run_service,
+        ):
+            run_central = run_service.central
             roster = seed_roster(run_central, 30)
-            transport = replaying(random.Random(5), replays) if replay else None
-            folder = tmp_path / ("replay" if replay else "plain")
-            folder.mkdir()
-            world = build_world(folder, run_central, url, 2, transport)
+            transport = replaying(random.Random(5), replays, run_central) if replay else None
+            world = build_world(folder, run_service, 2, transport)
             random_operations(world, roster, random.Random(99), 120)
             settle(world)
             assert_converged(run_central, world)
             results.append(central_states(run_central))
             for counter in world:
                 counter.close()
-            run_central.close()
     assert replays[0] >= 5
     assert results[0] == results[1]
     assert any(state == "confirmed" for state, _ in results[0].values())
 
 
 def test_two_offline_counters_confirming_the_same_candidate(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     seed_roster(central, 6, areas=("A",))
-    first = make_counter(tmp_path, postgres_url, "C1", areas=("A",), central=central)
-    second = make_counter(tmp_path, postgres_url, "C2", areas=("A",), central=central)
+    first = make_counter(tmp_path, service, "C1", areas=("A",))
+    second = make_counter(tmp_path, service, "C2", areas=("A",))
     first.sync()
     second.sync()
     # Both offline now: each confirms R000000 and issues its own ticket number.
@@ -174,18 +178,20 @@ def test_two_offline_counters_confirming_the_same_candidate(
 
 
 def test_ten_offline_counters_use_up_their_blocks_without_a_collision(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     roster = seed_roster(central, 80, areas=("A",))
     world = [
         make_counter(
             tmp_path,
-            postgres_url,
+            service,
             f"C{index}",
             areas=("A",),
             block_size=5,
             low_water_mark=1,
-            central=central,
         )
         for index in range(10)
     ]

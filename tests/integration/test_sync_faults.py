@@ -10,15 +10,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy.engine import make_url
 
-from desk_app.bootstrap import syncer_for
-from desk_app.sync.central import CentralDatabase, CentralUnavailableError
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import CentralUnavailableError
 from desk_app.sync.syncer import SyncOptions
 from tests.support.factories import PROJECT_ROOT
 from tests.support.fault_proxy import FaultProxy
+from tests.support.sync_service import RunningService
 from tests.support.sync_world import (
     PERIOD,
     SCOPES,
@@ -47,22 +48,20 @@ def settle_despite_faults(world: list[SimulatedCounter], attempts: int = 50) -> 
 
 
 def test_sync_converges_after_a_run_with_broken_refused_and_slow_connections(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     roster = seed_roster(central, 45)
-    target = make_url(postgres_url)
-    with FaultProxy((target.host or "127.0.0.1", target.port or 5432), seed=8) as proxy:
-        proxied_url = target.set(port=proxy.port).render_as_string(hide_password=False)
+    target = urlsplit(service.url)
+    with FaultProxy((target.hostname or "127.0.0.1", target.port or 443), seed=8) as proxy:
         world = []
         for index in range(3):
-            counter = make_counter(
-                tmp_path, postgres_url, f"C{index + 1}", areas=SCOPES[index], central=central
+            counter = make_counter(tmp_path, service, f"C{index + 1}", areas=SCOPES[index])
+            counter.reconnect(
+                f"https://127.0.0.1:{proxy.port}", SyncOptions(low_water_mark=2, push_batch=7)
             )
-            proxied = CentralDatabase.connect(proxied_url, connect_timeout_s=5)
-            counter.syncer = syncer_for(
-                counter.app, proxied, options=SyncOptions(low_water_mark=2, push_batch=7)
-            )
-            counter.central = proxied
             world.append(counter)
         settle_despite_faults(world)
 
@@ -78,7 +77,6 @@ def test_sync_converges_after_a_run_with_broken_refused_and_slow_connections(
     assert outcomes["offline"] >= 5 and outcomes["sync"] >= 5
     assert_converged(central, world)
     for counter in world:
-        counter.central.close()
         counter.close()
 
 
@@ -96,13 +94,15 @@ def _accepted(database_path: Path) -> int:
 
 @pytest.mark.slow
 def test_a_syncer_killed_at_random_moments_loses_and_duplicates_nothing(
-    tmp_path: Path, central: CentralDatabase, postgres_url: str
+    tmp_path: Path,
+    central: CentralDatabase,
+    postgres_url: str,
+    service: RunningService,
 ) -> None:
     roster = seed_roster(central, 900, areas=("A",))
     counter = make_counter(
-        tmp_path, postgres_url, "C1", areas=("A",), block_size=200, low_water_mark=100,
-        central=central,
-    )  # fmt: skip
+        tmp_path, service, "C1", areas=("A",), block_size=200, low_water_mark=100
+    )
     counter.sync()
     database_path = tmp_path / "C1.db"
     environment = {

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy import insert
 
 from desk_app.bootstrap import Application, build_application
 from desk_app.config import load_settings
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import Candidate
+from desk_app.persistence.models import Candidate, Operator
 from desk_app.security.operators import add_operator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -55,14 +56,17 @@ def make_application(url: str, **environment: str) -> Application:
     return build_application(settings)
 
 
+STAFF = (
+    ("clerk", Role.CLERK, None),
+    ("super1", Role.SUPERVISOR, None),
+    ("super2", Role.SUPERVISOR, None),
+    ("unitstaff", Role.TUTORING_UNIT_STAFF, "Unit A"),
+    ("admin", Role.ADMINISTRATOR, None),
+)
+
+
 def add_staff(database: Database) -> None:
-    for operator_id, role, unit in (
-        ("clerk", Role.CLERK, None),
-        ("super1", Role.SUPERVISOR, None),
-        ("super2", Role.SUPERVISOR, None),
-        ("unitstaff", Role.TUTORING_UNIT_STAFF, "Unit A"),
-        ("admin", Role.ADMINISTRATOR, None),
-    ):
+    for operator_id, role, unit in STAFF:
         add_operator(
             database,
             operator_id=operator_id,
@@ -71,3 +75,12 @@ def add_staff(database: Database) -> None:
             password=None,  # hashing costs ~50 ms each; sign-in has its own tests
             tutoring_unit=unit,
         )
+
+
+def set_password(database: Database, operator_id: str, password: str) -> None:
+    """Give a test operator (made without one, to save hashing time) a real password."""
+    with database.unit_of_work() as uow:
+        operator = uow.session.get(Operator, operator_id)
+        assert operator is not None
+        operator.password_hash = PasswordHasher().hash(password)
+        uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+import zlib
 from collections import Counter as Tally
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,25 +12,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
-from desk_app.bootstrap import Application, syncer_for
+from desk_app.bootstrap import Application, connect_central, syncer_for
 from desk_app.domain.errors import DeskError
 from desk_app.domain.workflow import ReasonCode
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     Candidate,
     CentralEvent,
+    Operator,
     OutboxEvent,
     SyncConflict,
     TicketNumber,
 )
+from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import ChangeSet, Decision
-from desk_app.sync.binding import register_counter
-from desk_app.sync.central import CentralDatabase, CentralUnavailableError, CounterScope
+from desk_app.sync.central import CentralDatabase
+from desk_app.sync.client import CentralClient
+from desk_app.sync.enrolment import enrol_counter
+from desk_app.sync.protocol import CentralUnavailableError
+from desk_app.sync.signing import load_private_key
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
-from tests.support.factories import add_staff, candidate_values, make_application
+from desk_app.sync.tls import client_context
+from desk_app.vision.engines import ENGINES
+from tests.support.factories import STAFF, add_staff, candidate_values, make_application
+from tests.support.sync_service import RunningService
 
 PERIOD = "271"
 
@@ -70,12 +81,28 @@ class SimulatedCounter:
 
     def decide(self, action: str, registration_id: str, operator: str = "clerk") -> ChangeSet:
         reason = None if action in ("confirm", "approve") else ReasonCode.OTHER
+        decision = confirmation(registration_id) if action == "confirm" else Decision(reason=reason)
         decide = getattr(self.app.workflow, action)
-        result: ChangeSet = decide(registration_id, operator, Decision(reason=reason))
+        result: ChangeSet = decide(registration_id, operator, decision)
         return result
 
     def sync(self) -> None:
         self.syncer.sync_once()
+
+    def reconnect(self, server_url: str, options: SyncOptions, *, timeout_s: float = 5.0) -> None:
+        """Talk to the service at another address (a fault proxy, another instance) with the
+        same key and pinned certificate: what a counter behind a reverse proxy does."""
+        binding = self.app.binding
+        assert binding is not None and binding.key_file is not None
+        self.syncer.close()
+        client = CentralClient(
+            server_url,
+            binding.counter_id,
+            load_private_key(Path(binding.key_file).read_bytes()),
+            client_context(pinned_certificate=binding.server_certificate, ca_file=None),
+            timeout_s=timeout_s,
+        )
+        self.syncer = syncer_for(self.app, client, options=options)
 
     def states(self) -> dict[str, tuple[str, str | None]]:
         with self.app.database.reading() as uow:
@@ -101,12 +128,34 @@ class SimulatedCounter:
             )
 
     def close(self) -> None:
+        self.syncer.close()
         self.app.close()
+
+
+def confirmation(registration_id: str) -> Decision:
+    """A confirmation as the counter screen makes one: a live photo (a real, small JPEG), its
+    template (a random direction per candidate, so no two candidates look alike to the 1:N
+    check) and a passing three-way match record."""
+    rng = np.random.default_rng(zlib.crc32(registration_id.encode()))
+    template = rng.standard_normal(128).astype(np.float32)
+    template /= np.linalg.norm(template)
+    ok, jpeg = cv2.imencode(".jpg", rng.integers(0, 255, (48, 40, 3), dtype=np.uint8))
+    assert ok
+    engine = ENGINES["sface"]
+    capture = LiveCapture(jpeg.tobytes(), template, "sface", engine.model_version)
+    record = {
+        "decision": "pass",
+        "reasons": [],
+        "engine": "sface",
+        "model_version": engine.model_version,
+        "scores": {"live_ephoto": {"distance": 0.31, "band": "pass", "pass": 0.58, "review": 0.7}},
+    }
+    return Decision(scores=record, live_capture=capture)
 
 
 def make_counter(
     folder: Path,
-    central_url: str,
+    service: RunningService,
     counter_id: str,
     *,
     site_id: str = "S1",
@@ -114,33 +163,57 @@ def make_counter(
     tutoring_unit: str | None = None,
     block_size: int = 5,
     low_water_mark: int = 2,
-    central: CentralDatabase | None = None,
     transport: PushTransport = direct_push,
     options: SyncOptions | None = None,
+    via: str | None = None,
 ) -> SimulatedCounter:
-    """A fresh counter database bound to the central one (registered through the real code)."""
+    """A fresh counter database enrolled with the sync service through the product's own code
+    (added centrally, enrolled with its one-time code and the certificate's fingerprint), with
+    a syncer over HTTPS; ``via`` is another address of the service (a fault proxy)."""
     environment = {
         "DESK_APP_TICKETS_BLOCK_SIZE": str(block_size),
         "DESK_APP_TICKETS_LOW_WATER_MARK": str(low_water_mark),
         "DESK_APP_TICKETS_PERIOD": PERIOD,
     }
     url = f"sqlite:///{folder / f'{counter_id}.db'}"
-    central = central or open_central(central_url)
+    add_central_staff(service.central)
+    code = service.add_counter(
+        counter_id, site_id=site_id, areas=areas, tutoring_unit=tutoring_unit
+    )
     standalone = make_application(url, **environment)
     add_staff(standalone.database)
-    register_counter(
+    enrol_counter(
         standalone.database,
-        central,
-        central_url=central_url,
-        site_id=site_id,
-        counter_id=counter_id,
-        scope=CounterScope(areas if tutoring_unit is None else (), tutoring_unit),
+        server_url=via or service.url,
+        code=code,
+        key_file=folder / f"{counter_id}.counter-key",
+        expected_fingerprint=service.fingerprint,
     )
     standalone.close()
     app = make_application(url, **environment)
     options = options or SyncOptions(low_water_mark=low_water_mark, push_batch=50)
-    syncer = syncer_for(app, central, options=options, push_transport=transport)
-    return SimulatedCounter(counter_id, app, central, syncer)
+    syncer = syncer_for(app, connect_central(app), options=options, push_transport=transport)
+    return SimulatedCounter(counter_id, app, service.central, syncer)
+
+
+def add_central_staff(central: CentralDatabase) -> None:
+    """The test staff (``factories.add_staff``) created centrally for every site, once: counters
+    pull them; without a password (hashing costs ~50 ms each; sign-in has its own tests)."""
+    with Database(central.engine).unit_of_work() as uow:
+        known = set(uow.session.execute(select(Operator.id)).scalars())
+        for operator_id, role, unit in STAFF:
+            if operator_id not in known:
+                uow.session.add(
+                    Operator(
+                        id=operator_id,
+                        display_name=operator_id,
+                        role=role.value,
+                        tutoring_unit=unit,
+                        password_hash=None,
+                        site_id=None,
+                    )
+                )
+        uow.commit()
 
 
 def central_states(central: CentralDatabase) -> dict[str, tuple[str, str | None]]:

@@ -1,9 +1,9 @@
 """A counter with operators who can sign in, candidates with real e-photos, and a window factory
-wired like the product: file camera, face worker, simulated chip reader on a pseudo-terminal."""
+wired by the product's own ``build_counter``: file camera, face worker, simulated chip reader on
+a pseudo-terminal. Helpers the tests call live in ``tests.support.ui_helpers``."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -13,55 +13,13 @@ import pytest
 
 from desk_app.bootstrap import Application
 from desk_app.camera.demo import demo_live_faces
-from desk_app.camera.sources import CameraSource, FileCamera
+from desk_app.camera.sources import CameraSource
 from desk_app.domain.workflow import Role
-from desk_app.idcard.protocol import CardText, CardType
-from desk_app.idcard.rules import compose_citizen_id
+from desk_app.idcard.protocol import CardText
 from desk_app.idcard.simulator import ReaderSimulator
-from desk_app.persistence.models import Photo
-from desk_app.persistence.repositories import CandidateRepository
 from desk_app.security.operators import add_operator
-from desk_app.services.counter import CounterQueries
 from tests.support.factories import add_candidate, make_application
-
-PASSWORD = "counter-pass-1"
-UNIT = "Unit A"
-
-
-def citizen_number(sequence: int) -> str:
-    return compose_citizen_id("320102", date(1990, 1, 1), sequence)
-
-
-def card_for(number: str, name: str, *, valid_to: date = date(2040, 1, 1)) -> CardText:
-    return CardText(
-        card_type=CardType.RESIDENT,
-        name=name,
-        sex_code="1",
-        birth_date=date(1990, 1, 1),
-        id_number=number,
-        valid_from=date(2020, 1, 1),
-        valid_to=valid_to,
-        long_term=False,
-        ethnicity_code="01",
-        address="江苏省南京市玄武区中山路1号",
-        issuing_authority="南京市公安局玄武分局",
-    )
-
-
-def _add_ephoto(application: Application, registration_id: str, data: bytes) -> None:
-    with application.database.unit_of_work() as uow:
-        candidate = CandidateRepository(uow.session).by_registration_id(registration_id)
-        assert candidate is not None
-        uow.session.add(
-            Photo(
-                candidate_id=candidate.id,
-                purpose="registered",
-                media_type="image/jpeg",
-                sha256=hashlib.sha256(data).hexdigest(),
-                data=data,
-            )
-        )
-        uow.commit()
+from tests.support.ui_helpers import PASSWORD, UNIT, add_ephoto, citizen_number
 
 
 @pytest.fixture
@@ -125,7 +83,7 @@ def koizumi(data_dir: Path, counter_app: Application) -> list[Path]:
     faces = demo_live_faces(data_dir)
     live = faces[0]
     ephoto = sorted(live[0].parent.iterdir())[0]
-    _add_ephoto(counter_app, "R0", ephoto.read_bytes())
+    add_ephoto(counter_app, "R0", ephoto.read_bytes())
     return live
 
 
@@ -134,11 +92,8 @@ def make_window(
     qtbot: Any, tmp_path: Path
 ) -> Iterator[Callable[..., tuple[Any, ReaderSimulator | None]]]:
     """Build a main window; returns (window, reader simulator or None). Cleans up after."""
-    from ui.context import Services
-    from ui.main_window import MainWindow
-    from ui.operations import Operations
+    from ui.app import build_counter
     from ui.preferences import Preferences
-    from ui.workers import CameraWorker, FaceWorker, ReaderWorker
 
     created: list[tuple[Any, Any, ReaderSimulator | None]] = []
 
@@ -150,33 +105,23 @@ def make_window(
         cards: list[CardText] | None = None,
         idle_ms: int | None = None,
     ) -> tuple[Any, ReaderSimulator | None]:
-        operations = Operations()
-        face_worker = None
-        if faces:
-            face_worker = FaceWorker(
-                application.settings.faces.engine,
-                application.settings.quality,
-                **({"loader": faces} if callable(faces) else {}),
-            )
-        services = Services(
-            application,
-            CounterQueries(application.database, application.workstation),
-            operations,
-            face_worker,
-        )
         simulator = None
-        reader = None
         if cards is not None:
             simulator = ReaderSimulator(cards, tmp_path / f"reader{len(created)}")
-            reader = ReaderWorker(str(simulator.start()))
-        camera_worker = CameraWorker(camera) if camera is not None else None
-        window = MainWindow(
-            services, Preferences(), camera=camera_worker, reader=reader, idle_ms=idle_ms
+        counter = build_counter(
+            application,
+            Preferences(),
+            camera=camera,
+            reader_port=str(simulator.start()) if simulator is not None else None,
+            faces=bool(faces),
+            engine_loader=faces if callable(faces) else None,
+            idle_ms=idle_ms,
         )
+        window = counter.window
         qtbot.addWidget(window)
         window.show()
         window.start_workers()
-        created.append((window, operations, simulator))
+        created.append((window, counter.operations, simulator))
         return window, simulator
 
     yield build
@@ -191,17 +136,3 @@ def make_window(
         window.deleteLater()
         operations.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-def sign_in(qtbot: Any, window: Any, operator_id: str, password: str = PASSWORD) -> None:
-    page = window.sign_in_page
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=5000)
-    page.operator_id.setText(operator_id)
-    page.password.setText(password)
-    page.submit()
-    qtbot.waitUntil(lambda: window.operator is not None, timeout=10_000)
-    assert window.operator.operator_id == operator_id
-
-
-def file_camera(paths: list[Path]) -> FileCamera:
-    return FileCamera(paths, fps=25, hold_frames=5)

@@ -22,7 +22,7 @@ from tests.support.card_images import (
     render_back,
     render_front,
 )
-from tests.ui.conftest import card_for, citizen_number, file_camera, sign_in
+from tests.support.ui_helpers import card_for, citizen_number, file_camera, sign_in
 
 FACE_TIMEOUT = 60_000  # first frames, engine load and matching on a busy 2-core machine
 
@@ -49,24 +49,24 @@ def test_counter_confirms_a_candidate_end_to_end(
     qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
 
     simulator.place_card(0)
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
-    assert counter.candidate.registration_id == "R0"
-    assert counter.card_issues == []
-    qtbot.waitUntil(lambda: counter.verification is not None, timeout=FACE_TIMEOUT)
-    assert counter.live_picture.has_picture
-    assert counter.ephoto_picture.has_picture
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
+    assert counter.session.candidate.registration_id == "R0"
+    assert counter.session.card_issues == []
+    qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=FACE_TIMEOUT)
+    assert counter.match_panel.live_picture.has_picture
+    assert counter.match_panel.ephoto_picture.has_picture
 
     # No vendor WLT decoder: the chip portrait is missing, so the clerk compares it by eye.
     assert not counter.confirm_allowed()
-    counter.card_checked.setChecked(True)
-    assert counter.confirm_allowed(), counter.match_summary.text()
+    counter.match_panel.card_checked.setChecked(True)
+    assert counter.confirm_allowed(), counter.match_panel.match_summary.text()
 
     window.activateWindow()
     qtbot.keyClick(counter, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
-    change = counter.last_change
+    qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
+    change = counter.session.last_change
     assert change.new_state is CandidateState.CONFIRMED
-    assert change.ticket_number and change.ticket_number in counter.ticket.text()
+    assert change.ticket_number and change.ticket_number in counter.outcome.ticket.text()
 
     stored = _candidate(counter_app, "R0")
     assert stored.state == "confirmed"
@@ -82,13 +82,13 @@ def test_counter_confirms_a_candidate_end_to_end(
         assert transition.evidence["card_photo_checked_by_eye"] is True
 
     counter.save_slip(tmp_path / "slip.pdf")
-    qtbot.waitUntil(lambda: counter.slip_path is not None, timeout=10_000)
-    data = counter.slip_path.read_bytes()
+    qtbot.waitUntil(lambda: counter.session.slip_path is not None, timeout=10_000)
+    data = counter.session.slip_path.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(data) > 2000
 
     counter.next_candidate()
-    assert counter.candidate is None and counter.ticket.text() == ""
+    assert counter.session.candidate is None and counter.outcome.ticket.text() == ""
 
 
 def test_a_card_nobody_registered_is_a_clear_state(
@@ -99,9 +99,9 @@ def test_a_card_nobody_registered_is_a_clear_state(
     counter = window.counter
     qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
     simulator.place_card(0)
-    qtbot.waitUntil(lambda: counter.lookup_done, timeout=10_000)
-    assert counter.candidate is None
-    assert "Not pre-registered" in counter.candidate_fields.text()
+    qtbot.waitUntil(lambda: counter.session.lookup_done, timeout=10_000)
+    assert counter.session.candidate is None
+    assert "Not pre-registered" in counter.candidate_panel.candidate_fields.text()
     assert not counter.confirm_button.isEnabled()
     assert not counter.refer_button.isEnabled()
 
@@ -117,16 +117,16 @@ def test_an_expired_card_is_worded_and_cannot_be_confirmed(
     counter = window.counter
     qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
     simulator.place_card(0)
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
-    assert [issue.code for issue in counter.card_issues] == ["card.expired"]
-    assert "card.expired" in counter.card_fields.text()
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
+    assert [issue.code for issue in counter.session.card_issues] == ["card.expired"]
+    assert "card.expired" in counter.card_panel.card_fields.text()
     assert not counter.confirm_allowed()
 
 
 def _look_up(qtbot: Any, counter: Any, text: str) -> None:
-    counter.search_field.setText(text)
-    counter.search_field.returnPressed.emit()
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
+    counter.candidate_panel.search_field.setText(text)
+    counter.candidate_panel.search_field.returnPressed.emit()
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
 
 
 def test_reject_records_the_coded_reason(
@@ -137,9 +137,9 @@ def test_reject_records_the_coded_reason(
     counter = window.counter
     _look_up(qtbot, counter, "R2")
     counter.reject(ReasonCode.IMPERSONATION, "不是本人")
-    qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
     assert _candidate(counter_app, "R2").state == "rejected"
-    assert counter.notice.text() == "Rejected."
+    assert counter.outcome.notice.text() == "Rejected."
     with counter_app.database.reading() as uow:
         transition = CandidateRepository(uow.session).last_transition(
             _candidate(counter_app, "R2").id, "reject"
@@ -160,7 +160,7 @@ def test_refer_then_four_eyes_then_another_supervisor_approves(
     counter = window.counter
     _look_up(qtbot, counter, "R3")
     counter.refer(ReasonCode.FACE_SCORE_LOW, "灯光差")
-    qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
     assert _candidate(counter_app, "R3").state == "referred"
 
     review = window.review
@@ -193,14 +193,14 @@ def test_document_without_chip_is_only_referred(
     sign_in(qtbot, window, "clerk")
     counter = window.counter
     counter.use_manual_document(validate_document(DocumentType.PASSPORT, "e1234 5678"))
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
-    assert counter.candidate.registration_id == "P0"
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
+    assert counter.session.candidate.registration_id == "P0"
     assert not counter.confirm_allowed()
     assert not counter.reject_button.isEnabled()
     assert counter.refer_button.isEnabled()
-    assert counter._suggested_reason() is ReasonCode.DOCUMENT_WITHOUT_CHIP
+    assert counter.session.suggested_reason() is ReasonCode.DOCUMENT_WITHOUT_CHIP
     counter.refer(ReasonCode.DOCUMENT_WITHOUT_CHIP)
-    qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
     assert _candidate(counter_app, "P0").state == "referred"
 
 
@@ -248,13 +248,13 @@ def test_a_card_held_up_to_the_camera_finds_the_candidate(
     )
     card = render_front(identity, None, random.Random(1))
     counter = _counter_seeing(card, qtbot, counter_app, make_window, tmp_path)
-    assert counter.camera_card_button.isEnabled()
+    assert counter.card_panel.camera_card_button.isEnabled()
     counter.read_card_with_camera()
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=60_000)
-    assert counter.candidate.registration_id == "R2"
-    assert counter.card is not None and counter.card.name == "李考生"
-    assert counter.card_portrait is not None  # cropped from the printed card
-    assert "card.birth_date_mismatch" in [issue.code for issue in counter.card_issues]
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=60_000)
+    assert counter.session.candidate.registration_id == "R2"
+    assert counter.session.card is not None and counter.session.card.name == "李考生"
+    assert counter.session.card_portrait is not None  # cropped from the printed card
+    assert "card.birth_date_mismatch" in [issue.code for issue in counter.session.card_issues]
     assert not counter.confirm_button.isEnabled()  # a card with problems is referred, not confirmed
 
 
@@ -269,7 +269,7 @@ def test_the_back_of_the_card_is_refused_in_words(
     counter.read_card_with_camera()
     qtbot.waitUntil(lambda: bool(errors), timeout=60_000)
     assert "card.back_side" in errors[0]
-    assert counter.candidate is None
+    assert counter.session.candidate is None
 
 
 def test_enter_in_the_search_field_searches(
@@ -279,8 +279,8 @@ def test_enter_in_the_search_field_searches(
     sign_in(qtbot, window, "clerk")
     counter = window.counter
     window.activateWindow()
-    counter.search_field.setFocus()
-    qtbot.keyClicks(counter.search_field, citizen_number(4)[-6:])
-    qtbot.keyClick(counter.search_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
-    assert counter.candidate.registration_id == "R3"
+    counter.candidate_panel.search_field.setFocus()
+    qtbot.keyClicks(counter.candidate_panel.search_field, citizen_number(4)[-6:])
+    qtbot.keyClick(counter.candidate_panel.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
+    assert counter.session.candidate.registration_id == "R3"

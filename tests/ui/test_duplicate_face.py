@@ -10,7 +10,7 @@ from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from desk_app.vision.engines import template_of
 from desk_app.vision.images import load_rgb
-from tests.ui.conftest import _add_ephoto, card_for, citizen_number, file_camera, sign_in
+from tests.support.ui_helpers import add_ephoto, card_for, citizen_number, file_camera, sign_in
 
 
 def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
@@ -27,7 +27,7 @@ def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
     )
     counter_app.workflow.confirm("R0", "clerk", Decision(live_capture=earlier))
     # The same person now presents R1's card, registered with their own photo.
-    _add_ephoto(counter_app, "R1", koizumi[1].read_bytes())
+    add_ephoto(counter_app, "R1", koizumi[1].read_bytes())
 
     window, simulator = make_window(
         counter_app,
@@ -39,15 +39,15 @@ def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
     counter = window.counter
     qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
     simulator.place_card(0)
-    qtbot.waitUntil(lambda: counter.verification is not None, timeout=60_000)
-    counter.card_checked.setChecked(True)
+    qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=60_000)
+    counter.match_panel.card_checked.setChecked(True)
     assert counter.confirm_allowed()
     counter.confirm()
-    qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
 
-    assert counter.duplicate_face_alert()
-    assert counter.notice.text().startswith("ALERT")
-    assert counter.ticket.text() == ""
+    assert counter.session.duplicate_face_alert()
+    assert counter.outcome.notice.text().startswith("ALERT")
+    assert counter.outcome.ticket.text() == ""
     with counter_app.database.reading() as uow:
         from desk_app.persistence.repositories import CandidateRepository
 

@@ -11,7 +11,7 @@ from desk_app.domain.workflow import ReasonCode
 from desk_app.persistence.repositories import CandidateRepository
 from desk_app.vision.engines import EngineError
 from tests.support.factories import make_application
-from tests.ui.conftest import card_for, citizen_number, sign_in
+from tests.support.ui_helpers import card_for, citizen_number, sign_in
 
 
 def _state(application: Application, registration_id: str) -> str:
@@ -33,8 +33,8 @@ def test_reader_unplugged_and_plugged_back(
     simulator.start()
     qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=15_000)
     simulator.place_card(0)
-    qtbot.waitUntil(lambda: window.counter.candidate is not None, timeout=10_000)
-    assert window.counter.candidate.registration_id == "R1"
+    qtbot.waitUntil(lambda: window.counter.session.candidate is not None, timeout=10_000)
+    assert window.counter.session.candidate.registration_id == "R1"
 
 
 def test_locked_database_is_worded_and_the_decision_can_be_retried(
@@ -47,23 +47,26 @@ def test_locked_database_is_worded_and_the_decision_can_be_retried(
         window, _ = make_window(impatient)
         sign_in(qtbot, window, "clerk")
         counter = window.counter
-        counter.search_field.setText("R2")
-        counter.search_field.returnPressed.emit()
-        qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
+        counter.candidate_panel.search_field.setText("R2")
+        counter.candidate_panel.search_field.returnPressed.emit()
+        qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
 
         other_writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         other_writer.execute("BEGIN EXCLUSIVE")
         counter.reject(ReasonCode.OTHER, "locked")
-        qtbot.waitUntil(lambda: bool(counter.notice.text()), timeout=10_000)
-        assert "OperationalError" in counter.notice.text() or "database" in counter.notice.text()
-        assert counter.last_change is None
+        qtbot.waitUntil(lambda: bool(counter.outcome.notice.text()), timeout=10_000)
+        assert (
+            "OperationalError" in counter.outcome.notice.text()
+            or "database" in counter.outcome.notice.text()
+        )
+        assert counter.session.last_change is None
         other_writer.execute("ROLLBACK")
         other_writer.close()
         assert _state(impatient, "R2") == "pre_registered"
 
         assert counter.reject_button.isEnabled()  # the clerk can simply try again
         counter.reject(ReasonCode.OTHER, "retry")
-        qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
         assert _state(impatient, "R2") == "rejected"
     finally:
         impatient.close()
@@ -81,11 +84,11 @@ def test_face_engine_that_fails_to_load_is_reported_and_referral_still_works(
     sign_in(qtbot, window, "clerk")
     assert "Face engine: failed (model file missing)" in window.self_test_banner.text()
     counter = window.counter
-    counter.search_field.setText("R3")
-    counter.search_field.returnPressed.emit()
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: counter.ephoto_reference is not None, timeout=10_000)
+    counter.candidate_panel.search_field.setText("R3")
+    counter.candidate_panel.search_field.returnPressed.emit()
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: counter.session.ephoto_reference is not None, timeout=10_000)
     assert not counter.confirm_allowed()
     counter.refer(ReasonCode.FACE_SCORE_LOW, "no face engine")
-    qtbot.waitUntil(lambda: counter.last_change is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
     assert _state(counter_app, "R3") == "referred"

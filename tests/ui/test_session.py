@@ -15,7 +15,7 @@ from desk_app.domain.errors import DeskError, PermissionDeniedError
 from desk_app.domain.workflow import Role
 from desk_app.services.counter import CounterQueries, SignedIn
 from tests.support.factories import make_application
-from tests.ui.conftest import PASSWORD, UNIT, sign_in
+from tests.support.ui_helpers import PASSWORD, UNIT, sign_in
 
 
 def test_wrong_password_is_refused_in_words(
@@ -78,22 +78,22 @@ def test_tutoring_unit_staff_see_only_their_unit(
     window, _ = make_window(counter_app)
     sign_in(qtbot, window, "unitstaff")
     counter = window.counter
-    assert counter.roster_box.isVisible()
-    qtbot.waitUntil(lambda: counter.roster.count() == 3, timeout=10_000)
-    names = [counter.roster.item(i).text() for i in range(3)]
+    assert counter.roster_panel.isVisible()
+    qtbot.waitUntil(lambda: counter.roster_panel.roster.count() == 3, timeout=10_000)
+    names = [counter.roster_panel.roster.item(i).text() for i in range(3)]
     assert all(name.startswith("学员") for name in names)
-    assert "0 / remaining 3 / total 3" in counter.progress.text()
-    counter.step_roster(1)
-    qtbot.waitUntil(lambda: counter.candidate is not None, timeout=10_000)
-    assert counter.candidate.tutoring_unit == UNIT
+    assert "0 / remaining 3 / total 3" in counter.roster_panel.progress.text()
+    counter.roster_panel.step_roster(1)
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
+    assert counter.session.candidate.tutoring_unit == UNIT
 
     # A counter candidate is out of scope, whatever the screen shows: the query filters it.
     counter.next_candidate()
-    counter.search_field.setText("R1")
-    counter.search_field.returnPressed.emit()
-    qtbot.waitUntil(lambda: counter.lookup_done, timeout=10_000)
-    assert counter.candidates_found == []
-    assert "Not pre-registered" in counter.candidate_fields.text()
+    counter.candidate_panel.search_field.setText("R1")
+    counter.candidate_panel.search_field.returnPressed.emit()
+    qtbot.waitUntil(lambda: counter.session.lookup_done, timeout=10_000)
+    assert counter.session.candidates_found == []
+    assert "Not pre-registered" in counter.candidate_panel.candidate_fields.text()
     staff = SignedIn("unitstaff", "x", Role.TUTORING_UNIT_STAFF, UNIT)
     queries = CounterQueries(counter_app.database, counter_app.workstation)
     assert queries.search(staff, "R1") == []

@@ -1,19 +1,19 @@
 """The status bar's sync badge: a standalone counter says so; a bound counter syncs in the
-background against the real central database and shows online/offline, waiting and conflicts."""
+background against the real sync service and shows online/offline, waiting and conflicts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy.engine import make_url
+from urllib.parse import urlsplit
 
 from desk_app.domain.workflow import Role
-from desk_app.security.operators import add_operator
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.operators import CentralOperators
 from tests.support.fault_proxy import FaultProxy
+from tests.support.sync_service import RunningService
 from tests.support.sync_world import make_counter, seed_roster
-from tests.ui.conftest import PASSWORD, sign_in
+from tests.support.ui_helpers import PASSWORD, sign_in
 
 
 def test_a_standalone_counter_says_so(qtbot: Any, counter_app: Any, make_window: Any) -> None:
@@ -22,20 +22,19 @@ def test_a_standalone_counter_says_so(qtbot: Any, counter_app: Any, make_window:
 
 
 def test_a_bound_counter_syncs_in_the_background_and_shows_offline(
-    qtbot: Any, make_window: Any, central: CentralDatabase, postgres_url: str, tmp_path: Path
+    qtbot: Any, make_window: Any, central: CentralDatabase, service: RunningService, tmp_path: Path
 ) -> None:
-    target = make_url(postgres_url)
+    target = urlsplit(service.url)
     seed_roster(central, 6)
-    with FaultProxy((target.host or "127.0.0.1", target.port or 5432), seed=3) as proxy:
-        proxied_url = target.set(port=proxy.port).render_as_string(hide_password=False)
-        counter = make_counter(tmp_path, proxied_url, "C1", central=central)
+    with FaultProxy((target.hostname or "127.0.0.1", target.port or 443), seed=3) as proxy:
+        counter = make_counter(tmp_path, service, "C1", via=f"https://127.0.0.1:{proxy.port}")
         window, _ = make_window(counter.app)
         badge = window.sync_status
         qtbot.waitUntil(lambda: "online" in badge.text(), timeout=30_000)
         assert "waiting 0" in badge.text() and "conflicts 0" in badge.text()
         assert len(counter.states()) == 2  # area A's share of the roster was pulled
 
-        proxy.set_faults(refuse=1.0)  # the network to the central database goes down
+        proxy.set_faults(refuse=1.0)  # the network to the sync service goes down
         window.background_sync.sync_now()
         qtbot.waitUntil(lambda: "offline" in badge.text(), timeout=30_000)
 
@@ -46,19 +45,27 @@ def test_a_bound_counter_syncs_in_the_background_and_shows_offline(
 
 
 def test_a_refused_confirmation_reaches_the_supervisor_with_both_versions(
-    qtbot: Any, make_window: Any, central: CentralDatabase, postgres_url: str, tmp_path: Path
+    qtbot: Any,
+    make_window: Any,
+    central: CentralDatabase,
+    postgres_url: str,
+    tmp_path: Path,
+    service: RunningService,
 ) -> None:
     (first_id, *_) = seed_roster(central, 3)
-    here = make_counter(tmp_path, postgres_url, "C1", central=central)
-    there = make_counter(tmp_path, postgres_url, "C2", central=central)
+    # A supervisor made centrally (as operators are), pulled by the counter with the hash.
+    CentralOperators(central).add(
+        site_id="S1", operator_id="boss", display_name="boss", role=Role.SUPERVISOR,
+        password=PASSWORD,
+    )  # fmt: skip
+    here = make_counter(tmp_path, service, "C1")
+    there = make_counter(tmp_path, service, "C2")
     for counter in (here, there):
         counter.sync()
     there.decide("confirm", first_id)  # both confirm the same candidate while offline
     here.decide("confirm", first_id)
     there.sync()  # the other counter reaches the central side first
     here.sync()
-    add_operator(here.app.database, operator_id="boss", display_name="boss",
-                 role=Role.SUPERVISOR, password=PASSWORD)  # fmt: skip
 
     window, _ = make_window(here.app)
     qtbot.waitUntil(lambda: "conflicts 1" in window.sync_status.text(), timeout=30_000)

@@ -62,7 +62,7 @@ def test_the_translation_source_lists_every_string_in_the_code(tmp_path: Any) ->
     lupdate = shutil.which("pyside6-lupdate") or str(
         Path(sys.executable).with_name("pyside6-lupdate")
     )
-    ui_files = sorted(str(path) for path in (TRANSLATIONS.parents[1] / "ui").glob("*.py"))
+    ui_files = sorted(str(path) for path in (TRANSLATIONS.parents[1] / "ui").rglob("*.py"))
     fresh = tmp_path / "fresh.ts"
     subprocess.run([lupdate, *ui_files, "-ts", str(fresh)], check=True, capture_output=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desk_app.persistence.models import Candidate
-from desk_app.sync.central import CounterScope, SyncError
+from desk_app.sync.protocol import CounterScope, SyncError
 from desk_app.sync.syncer import SyncOptions, backoff_delay
 
 

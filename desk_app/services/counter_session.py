@@ -1,0 +1,337 @@
+"""One case at the counter: what the clerk has in front of them and what the rules allow.
+
+The counter screen used to keep this state in widget attributes; here it is plain Python, so
+the rules (may the clerk confirm? refer? which reason fits? is a late face result still wanted?)
+are unit-tested without Qt. The screen holds one ``CounterSession``, feeds it what happened
+(card placed, candidates found, face captured, match done, decision made) and shows it.
+
+Threading contract: a session belongs to the GUI thread. Its methods are called from slots and
+from worker callbacks delivered there; they never block, never do I/O and never touch widgets.
+Work done elsewhere (look-ups, face templates, matching) reports back through the methods that
+check the result is still wanted (``ephoto_ready``, ``matched``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from desk_app.domain.decisions import Actor, CounterEvidence, Scope, refusal
+from desk_app.domain.errors import DeskError
+from desk_app.domain.matching import Band
+from desk_app.domain.time import china_today
+from desk_app.domain.workflow import Action, CandidateState, ReasonCode
+from desk_app.idcard.portrait import find_wlt_decoder
+from desk_app.idcard.protocol import CardRead, CardText
+from desk_app.idcard.rules import ValidatedDocument
+from desk_app.services.counter import (
+    CandidateView,
+    SignedIn,
+    card_problems,
+    mask_document_number,
+    record_mismatches,
+)
+from desk_app.services.faces import LiveCapture
+from desk_app.services.workflow import ChangeSet, Decision, Workstation
+from desk_app.vision.verification import Reference, Verification
+
+PortraitDecoder = Callable[[bytes], bytes]
+
+
+@dataclass(frozen=True)
+class Slip:
+    """What the confirmation slip shows (the UI paints it; see ``ui.slip``)."""
+
+    name: str
+    masked_document_number: str  # first 3 and last 4 characters only
+    registration_id: str
+    programme: str
+    exam_area: str
+    ticket_number: str
+    confirmed_at: datetime
+    site: str
+    counter: str
+    clerk: str
+    photo: bytes | None
+
+
+class CounterSession:
+    """The state of the case at the counter and the rules the screen's buttons mirror.
+
+    ``WorkflowService`` checks role, scope and state again when a decision is made: these rules
+    only decide what the clerk is offered. Runs on the GUI thread (see the module docstring).
+    """
+
+    def __init__(
+        self,
+        *,
+        today: Callable[[], date] = china_today,
+        find_decoder: Callable[[], PortraitDecoder | None] = find_wlt_decoder,
+        scope: Scope | None = None,
+    ) -> None:
+        self._today = today
+        self._find_decoder = find_decoder
+        self._scope = scope or Scope()  # the workstation's; queries already keep to it
+        self.next_candidate()
+
+    def next_candidate(self) -> None:
+        """Forget the case: the next candidate steps up."""
+        self.card: CardText | None = None
+        self.card_portrait: bytes | None = None
+        self.card_issues: list[DeskError] = []
+        self.manual_document: ValidatedDocument | None = None
+        self.candidate: CandidateView | None = None
+        self.candidates_found: list[CandidateView] = []
+        self.lookup_done = False
+        self.capture: LiveCapture | None = None
+        self.live_jpeg: bytes | None = None
+        self.ephoto_reference: Reference | None = None
+        self.verification: Verification | None = None
+        self.last_change: ChangeSet | None = None
+        self.slip_path: Path | None = None
+        self.requested_action: Action | None = None
+
+    # --- the card or the typed-in document ---------------------------------------------------
+
+    def card_read(self, read: CardRead) -> None:
+        """A card on the chip reader. The chip portrait needs a vendor WLT decoder; without one
+        (or when it fails) there is none, and the clerk compares the printed photo by eye."""
+        portrait: bytes | None = None
+        decoder = self._find_decoder()
+        if decoder is not None:
+            try:
+                portrait = decoder(read.photo)
+            except Exception:  # a vendor library: any failure means "no portrait"
+                portrait = None
+        self.card_placed(read.text, portrait)
+
+    def card_placed(
+        self, card: CardText, portrait: bytes | None, seen: Sequence[DeskError] = ()
+    ) -> None:
+        """A new case from a card; ``seen`` are problems the camera reader found on the image
+        (kept unless the card checks already report the same code)."""
+        self.next_candidate()
+        self.card, self.card_portrait = card, portrait
+        issues = card_problems(card, self._today())
+        known = {issue.code for issue in issues}
+        self.card_issues = issues + [problem for problem in seen if problem.code not in known]
+
+    def document_typed(self, document: ValidatedDocument) -> None:
+        """A new case from a document without chip: looked up like a card, only referable."""
+        self.next_candidate()
+        self.manual_document = document
+
+    # --- the pre-registration -----------------------------------------------------------------
+
+    def lookup_answered(self, found: list[CandidateView]) -> list[CandidateView]:
+        """A look-up's answer; returns the records to offer. With a card, records with exactly
+        its number win over looser matches; a single record offered is chosen at once."""
+        self.lookup_done = True
+        self.candidates_found = found
+        offered = found
+        if self.card is not None:
+            exact = [c for c in found if c.document_number == self.card.id_number]
+            offered = exact or found
+        self.choose(offered[0] if len(offered) == 1 else None)
+        return offered
+
+    def found_record(self, registration_id: str) -> CandidateView | None:
+        """The record with this registration id among the last look-up's answer."""
+        chosen = [c for c in self.candidates_found if c.registration_id == registration_id]
+        return chosen[0] if chosen else None
+
+    def choose(self, candidate: CandidateView | None) -> None:
+        """The clerk's record (or none): any face work done for the previous one is dropped."""
+        self.candidate = candidate
+        self.capture = self.live_jpeg = self.verification = self.ephoto_reference = None
+
+    def wants_capture(self) -> bool:
+        """Whether the face worker should arm itself for this record (only undecided ones)."""
+        return self.candidate is not None and self.candidate.state is CandidateState.PRE_REGISTERED
+
+    def undecided(self) -> bool:
+        """A record is chosen and no decision was made on it here: faces may be taken."""
+        return self.candidate is not None and self.last_change is None
+
+    # --- the face ------------------------------------------------------------------------------
+
+    def ephoto_ready(
+        self, candidate: CandidateView, reference: Reference | None, *, failed: bool = False
+    ) -> bool:
+        """The e-photo's template (or ``failed``); False when the clerk left that record."""
+        if candidate is not self.candidate:
+            return False
+        self.ephoto_reference = (
+            reference if not failed and reference is not None else Reference(None, "engine.failed")
+        )
+        return True
+
+    def captured(self, capture: LiveCapture, jpeg: bytes) -> bool:
+        """A best shot; False (and ignored) with no record or after the decision."""
+        if not self.undecided():
+            return False
+        self.capture, self.live_jpeg = capture, jpeg
+        return True
+
+    def retake(self) -> bool:
+        """Drop the shot and its match; False when there is nothing to retake."""
+        if not self.undecided():
+            return False
+        self.capture = self.live_jpeg = self.verification = None
+        return True
+
+    def ready_to_match(self) -> bool:
+        return self.capture is not None and self.ephoto_reference is not None
+
+    def is_current(self, candidate: CandidateView | None, capture: LiveCapture | None) -> bool:
+        """Whether work started for this record and shot is still wanted."""
+        return candidate is self.candidate and capture is self.capture
+
+    def matched(
+        self,
+        candidate: CandidateView | None,
+        capture: LiveCapture | None,
+        verification: Verification,
+    ) -> bool:
+        """The three-way match for ``capture``; False (and ignored) when the clerk has moved
+        on to another record or shot since it was started."""
+        if not self.is_current(candidate, capture):
+            return False
+        self.verification = verification
+        return True
+
+    # --- the rules -----------------------------------------------------------------------------
+
+    def confirm_allowed(self, operator: SignedIn | None, card_photo_checked_by_eye: bool) -> bool:
+        """Whether Confirm is offered: the domain's decision rule, given the record, the operator
+        and the evidence on screen, allows it (and the case is not decided already)."""
+        return self.confirm_refusal(operator, card_photo_checked_by_eye) is None
+
+    def confirm_refusal(
+        self, operator: SignedIn | None, card_photo_checked_by_eye: bool
+    ) -> DeskError | None:
+        """Why Confirm is not offered (None when it is), as the decision rule words it."""
+        candidate = self.candidate
+        if operator is None or candidate is None:
+            return DeskError("no candidate on the counter", code="counter.no_case")
+        if self.last_change is not None:
+            return DeskError("this case is decided", code="counter.decided")
+        card = self.card
+        evidence = CounterEvidence(
+            card_number=card.id_number if card is not None else None,
+            card_problems=tuple(issue.code for issue in self.card_issues),
+            record_mismatches=tuple(record_mismatches(card, candidate)) if card else (),
+            face=self.verification.result() if self.verification is not None else None,
+            card_photo_checked_by_eye=card_photo_checked_by_eye,
+        )
+        return refusal(
+            Action.CONFIRM,
+            candidate.case(),
+            Actor(operator.operator_id, operator.role, operator.tutoring_unit),
+            self._scope,
+            evidence=evidence,
+        )
+
+    def may_refer_or_reject(self, operator: SignedIn | None) -> bool:
+        return (
+            operator is not None
+            and self.candidate is not None
+            and self.last_change is None
+            and self.candidate.state is CandidateState.PRE_REGISTERED
+        )
+
+    def suggested_reason(self) -> ReasonCode:
+        """The reason the refer / reject dialog proposes, from what is wrong with the case."""
+        if self.manual_document is not None:
+            return ReasonCode.DOCUMENT_WITHOUT_CHIP
+        if self.card_issues:
+            expired = any(issue.code == "card.expired" for issue in self.card_issues)
+            return ReasonCode.DOCUMENT_EXPIRED if expired else ReasonCode.DOCUMENT_INVALID
+        card, candidate = self.card, self.candidate
+        if card is not None and candidate is not None and record_mismatches(card, candidate):
+            return ReasonCode.DATA_MISMATCH
+        if self.verification is not None and self.verification.decision is Band.FAIL:
+            return ReasonCode.FACE_MISMATCH
+        return ReasonCode.FACE_SCORE_LOW
+
+    def decision(
+        self,
+        reason: ReasonCode | None = None,
+        note: str = "",
+        *,
+        card_photo_checked_by_eye: bool,
+    ) -> Decision:
+        """The decision with its evidence: the card read, the typed-in document, the scores,
+        the version the clerk was looking at and the live capture."""
+        evidence: dict[str, Any] = {}
+        if self.card is not None:
+            evidence["card_number"] = self.card.id_number
+            evidence["card_problems"] = [problem.code for problem in self.card_issues]
+            evidence["card_photo_checked_by_eye"] = card_photo_checked_by_eye
+        if self.manual_document is not None:
+            evidence["manual_document"] = {
+                "type": self.manual_document.document_type.value,
+                "number": self.manual_document.number,
+            }
+        return Decision(
+            reason=reason,
+            note=note,
+            evidence=evidence,
+            scores=self.verification.as_record() if self.verification else {},
+            expected_version=self.candidate.version if self.candidate else None,
+            live_capture=self.capture,
+        )
+
+    # --- after the decision --------------------------------------------------------------------
+
+    def deciding(self, action: Action) -> None:
+        """The clerk asked for ``action`` (the service may turn a confirmation into a referral)."""
+        self.requested_action = action
+
+    def decided(self, change: ChangeSet) -> None:
+        """The service's answer: the record as it is now."""
+        self.last_change = change
+        if self.candidate is not None:
+            self.candidate = dataclasses.replace(
+                self.candidate,
+                state=change.new_state,
+                version=change.version,
+                ticket_number=change.ticket_number or self.candidate.ticket_number,
+            )
+
+    def duplicate_face_alert(self) -> bool:
+        """The service turned the confirmation into a referral: the face is someone else's."""
+        change = self.last_change
+        return (
+            change is not None
+            and self.requested_action is Action.CONFIRM
+            and change.action is Action.REFER
+        )
+
+    def slip(
+        self, operator: SignedIn | None, workstation: Workstation, now: datetime
+    ) -> Slip | None:
+        """The slip for a decision that issued a ticket number, else None."""
+        change, candidate = self.last_change, self.candidate
+        if change is None or candidate is None or operator is None or not change.ticket_number:
+            return None
+        return Slip(
+            name=candidate.name,
+            masked_document_number=mask_document_number(candidate.document_number),
+            registration_id=candidate.registration_id,
+            programme=f"{candidate.programme_code} {candidate.programme_name}",
+            exam_area=candidate.exam_area,
+            ticket_number=change.ticket_number,
+            confirmed_at=now,
+            site=workstation.site_id,
+            counter=workstation.counter_id,
+            clerk=operator.display_name,
+            photo=self.live_jpeg or candidate.ephoto,
+        )
+
+    def slip_saved(self, path: Path) -> None:
+        self.slip_path = path

@@ -1,0 +1,349 @@
+"""The central side's judgement of a counter's events: pure functions over what a batch read.
+
+A batch is judged in memory after one locking read of everything it touches (its candidates,
+their operators, the counter's blocks, the ticket numbers it names: ``Batch``). Each event is
+checked against the state the earlier events of the batch left, with the one decision rule of
+``domain.decisions`` and the central side's own records, never the counter's word; an accepted
+event records its effects in the batch, which the store then writes. Nothing here touches the
+database, so every rule can be tested without one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from desk_app.domain.decisions import (
+    Actor,
+    Case,
+    RecordedEvidence,
+    check_decision,
+    check_recorded_evidence,
+    check_scope,
+    face_result_from_record,
+)
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import PermissionDeniedError
+from desk_app.domain.sync_events import Attachment, TransitionEvent
+from desk_app.domain.tickets import TicketStatus
+from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
+from desk_app.persistence.models import utc_now
+from desk_app.security import audit
+from desk_app.sync.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENT_PIXELS,
+    picture_dimensions,
+    picture_type,
+)
+from desk_app.sync.protocol import CounterScope, RefusedEventError
+
+MAX_ATTACHMENTS = 4
+
+
+@dataclass
+class Batch:
+    """What a batch reads once, and what its accepted events will write."""
+
+    counter_id: str
+    scope: CounterScope
+    candidates: dict[str, dict[str, Any]]  # registration id -> row, as accepted events leave it
+    operators: dict[str, tuple[str, bool, str | None]]  # id -> (role, active, tutoring unit)
+    blocks: list[tuple[int, str, int, int]]  # id, series, first, last
+    numbers: dict[str, tuple[int, str]]  # ticket number -> (candidate id, status)
+    referrers: dict[int, str]  # candidate id -> operator of its latest referral
+    changed: set[str] = field(default_factory=set)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
+    new_numbers: list[dict[str, Any]] = field(default_factory=list)
+    retired_numbers: list[str] = field(default_factory=list)
+    audit_entries: list[audit.PendingEntry] = field(default_factory=list)
+    # (index in transitions, candidate id, photo row, template rows) of accepted events
+    photos: list[tuple[int, int, dict[str, Any], list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
+
+
+def judge(batch: Batch, event: TransitionEvent) -> None:
+    """Check one event against the state the batch has reached; record its effects if legal.
+
+    Raises a DeskError naming the rule it breaks (nothing of the event is recorded then).
+    """
+    if event["kind"] != "transition":
+        raise RefusedEventError(f"unknown event kind {event['kind']!r}", code="sync.unknown_event")
+    counter_id = batch.counter_id
+    if event["counter_id"] != counter_id:
+        raise RefusedEventError(
+            f"an event of counter {event['counter_id']} pushed by {counter_id}",
+            code="sync.wrong_counter",
+        )
+    registration_id = str(event["registration_id"])
+    candidate = batch.candidates.get(registration_id)
+    if candidate is None:
+        raise RefusedEventError(
+            f"no pre-registration {registration_id!r} centrally", code="candidate.not_found"
+        )
+    claimed = event["operator"]
+    operator_id = str(claimed["id"])
+    known = batch.operators.get(operator_id)
+    if known is None:
+        # Operators are created centrally; a counter cannot bring one of its own.
+        raise PermissionDeniedError(
+            f"operator {operator_id} is not known centrally", code="permission.unknown_operator"
+        )
+    role, active, unit = known
+    if claimed.get("role") != role or (claimed.get("tutoring_unit") or None) != unit:
+        raise PermissionDeniedError(
+            f"operator {operator_id} is {role} centrally, not what the counter claims",
+            code="permission.operator_mismatch",
+        )
+    actor = Actor(operator_id, Role(role), unit, active)
+    action = Action(event["action"])
+    case = Case(
+        registration_id=registration_id,
+        state=CandidateState(candidate["state"]),
+        document_type=DocumentType(candidate["document_type"]),
+        exam_area=candidate["exam_area"],
+        tutoring_unit=candidate["tutoring_unit"],
+        document_number=candidate["document_number"],
+        referred_by=batch.referrers.get(candidate["id"]) if action is Action.APPROVE else None,
+    )
+    scope = batch.scope.as_rule_scope()
+    check_scope(case, actor, scope)
+    if case.state.value != event["from_state"]:
+        raise RefusedEventError(
+            f"{registration_id} is {case.state.value} centrally, not {event['from_state']}: "
+            "decided elsewhere first",
+            code="sync.conflict",
+        )
+    reason_code = event.get("reason_code")
+    reason = ReasonCode(reason_code) if reason_code else None
+    target = check_decision(action, case, actor, scope, reason=reason)
+    if target.value != event["to_state"]:
+        raise RefusedEventError(
+            f"{action.value} leads to {target.value}, not {event['to_state']}",
+            code="sync.bad_event",
+        )
+    attachments = event.get("attachments", [])
+    if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
+        raise RefusedEventError("an event carries too many attachments", code="sync.bad_attachment")
+    photos = [attachment_rows(candidate["id"], item) for item in attachments]
+    evidence = event.get("evidence") or {}
+    live = [photo for photo, _ in photos if photo["purpose"] == "live"]
+    check_recorded_evidence(
+        action,
+        RecordedEvidence(
+            live_photo_sha256=live[0]["sha256"] if live and evidence.get("live_photo") else None,
+            face=face_result_from_record(event.get("scores") or {}),
+            card_photo_checked_by_eye=bool(evidence.get("card_photo_checked_by_eye")),
+        ),
+    )
+    ticket, new_number, retired = ticket_effect(batch, candidate, action, event)
+    occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
+    site_id, method = str(event["site_id"]), str(event["method"])
+
+    # Every check passed: record the effects.
+    if new_number is not None:
+        batch.new_numbers.append(new_number)
+        batch.numbers[new_number["number"]] = (candidate["id"], new_number["status"])
+    if retired is not None:
+        batch.retired_numbers.append(retired)
+        batch.numbers[retired] = (candidate["id"], TicketStatus.RETIRED)
+    if action is Action.REFER:
+        batch.referrers[candidate["id"]] = operator_id
+    for photo, templates in photos:
+        batch.photos.append((len(batch.transitions), candidate["id"], photo, templates))
+    batch.transitions.append(
+        {
+            "candidate_id": candidate["id"],
+            "action": action.value,
+            "from_state": case.state.value,
+            "to_state": target.value,
+            "operator_id": operator_id,
+            "operator_role": role,
+            "occurred_at": occurred_at,
+            "site_id": site_id,
+            "counter_id": counter_id,
+            "method": method,
+            "reason_code": reason.value if reason else None,
+            "note": str(event.get("note", "")),
+            "evidence": {**event.get("evidence", {}), "event_id": event["event_id"]},
+            "scores": event.get("scores", {}),
+            "approved_by": operator_id if action is Action.APPROVE else None,
+            "ticket_number": ticket,
+        }
+    )
+    candidate["state"] = target.value
+    candidate["state_changed_at"] = occurred_at
+    candidate["version"] += 1
+    if ticket is not None:
+        candidate["ticket_number"] = ticket
+    batch.changed.add(registration_id)
+    batch.audit_entries.append(
+        audit.PendingEntry(
+            actor=operator_id,
+            action=f"candidate.{action.value}",
+            subject=registration_id,
+            details={
+                "from": case.state.value,
+                "to": target.value,
+                "ticket_number": ticket,
+                "site": site_id,
+                "counter": counter_id,
+                "event_id": event["event_id"],
+                "counter_audit": event.get("audit", {}),
+            },
+        )
+    )
+
+
+def ticket_effect(
+    batch: Batch, candidate: dict[str, Any], action: Action, event: TransitionEvent
+) -> tuple[str | None, dict[str, Any] | None, str | None]:
+    """(ticket number of the transition, ticket_numbers row to add, number to retire)."""
+    if action is Action.REVOKE:
+        own = candidate["ticket_number"]
+        issued = own is not None and batch.numbers.get(own, (0, ""))[1] == TicketStatus.ISSUED
+        return None, None, own if issued else None
+    if action not in (Action.CONFIRM, Action.APPROVE):
+        return None, None, None
+    number = event.get("ticket_number")
+    kind = event.get("ticket_kind")
+    if not number or kind not in (TicketStatus.ISSUED, TicketStatus.KEPT):
+        raise RefusedEventError("a confirmation without a ticket number", code="sync.bad_event")
+    number = str(number)
+    holder = batch.numbers.get(number)
+    if kind == TicketStatus.KEPT:
+        if number != candidate["ticket_number"]:
+            raise RefusedEventError(
+                f"kept ticket number {number} is not the candidate's {candidate['ticket_number']}",
+                code="ticket.mismatch",
+            )
+        if holder is not None and holder[0] != candidate["id"]:
+            raise RefusedEventError(
+                f"ticket number {number} already belongs to another candidate",
+                code="ticket.number_taken",
+            )
+        row = (
+            None
+            if holder is not None
+            else number_row(number, candidate["id"], None, TicketStatus.KEPT)
+        )
+        return number, row, None
+    block_id = leased_block(batch, str(event.get("ticket_series") or ""), number)
+    if holder is not None:
+        raise RefusedEventError(
+            f"ticket number {number} is already taken", code="ticket.number_taken"
+        )
+    if candidate["ticket_number"]:
+        raise RefusedEventError(
+            f"{candidate['registration_id']} already holds ticket number "
+            f"{candidate['ticket_number']}",
+            code="ticket.mismatch",
+        )
+    return number, number_row(number, candidate["id"], block_id, TicketStatus.ISSUED), None
+
+
+def attachment_rows(
+    candidate_id: int, item: Attachment
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The photo and template rows of an attachment, refused if it is not what it claims.
+
+    Nothing is decoded: the size is capped, the type is read from the magic bytes (never from
+    the counter's word) and the pixel dimensions from the header, so no attached picture can
+    cost the service more than its bytes. Only the counter's own live capture or card portrait
+    may be attached: a registered e-photo comes from the central roster alone.
+    """
+    encoded = str(item["data"])
+    if len(encoded) > 4 * MAX_ATTACHMENT_BYTES // 3 + 4:
+        raise RefusedEventError("an attached photo is too large", code="sync.bad_attachment")
+    data = base64.b64decode(encoded, validate=True)
+    if hashlib.sha256(data).hexdigest() != item["sha256"]:
+        raise RefusedEventError(
+            "an attached photo does not match its checksum", code="sync.bad_attachment"
+        )
+    if item["purpose"] not in ("live", "card_portrait"):
+        raise RefusedEventError(
+            f"an attached photo of purpose {item['purpose']!r}", code="sync.bad_attachment"
+        )
+    media_type = picture_type(data)
+    if media_type is None:
+        raise RefusedEventError(
+            "an attachment is neither a JPEG nor a PNG picture", code="sync.bad_attachment"
+        )
+    size = picture_dimensions(data)
+    if size is None or not 0 < size[0] * size[1] <= MAX_ATTACHMENT_PIXELS:
+        raise RefusedEventError(
+            f"an attached picture's dimensions are unreadable or too large ({size})",
+            code="sync.bad_attachment",
+        )
+    photo = {
+        "candidate_id": candidate_id,
+        "purpose": item["purpose"],
+        "media_type": media_type,
+        "sha256": item["sha256"],
+        "data": data,
+        "created_at": utc_now(),
+    }
+    templates = []
+    for template in item.get("templates", []):
+        vector = base64.b64decode(template["vector"], validate=True)
+        dimensions = int(template["dimensions"])
+        if not 0 < dimensions <= 4096 or len(vector) != 4 * dimensions:
+            raise RefusedEventError(
+                "an attached template does not have its dimensions", code="sync.bad_attachment"
+            )
+        templates.append(
+            {
+                "engine": str(template["engine"]),
+                "model_version": str(template["model_version"]),
+                "dimensions": dimensions,
+                "vector": vector,
+                "created_at": utc_now(),
+            }
+        )
+    return photo, templates
+
+
+def logged_payload(event: TransitionEvent) -> dict[str, Any]:
+    """The event as the log keeps it: attachments by checksum (their bytes are in photos)."""
+    if not isinstance(event.get("attachments"), list) or not event["attachments"]:
+        return dict(event)
+    return {
+        **event,
+        "attachments": [
+            {key: value for key, value in item.items() if key not in ("data", "templates")}
+            for item in event["attachments"]
+            if isinstance(item, dict)
+        ],
+    }
+
+
+def number_row(number: str, candidate_id: int, block_id: int | None, status: str) -> dict[str, Any]:
+    return {
+        "number": number,
+        "candidate_id": candidate_id,
+        "block_id": block_id,
+        "status": status,
+        "issued_at": utc_now(),
+        "retired_at": None,
+    }
+
+
+def leased_block(batch: Batch, series: str, number: str) -> int:
+    """The id of the block leased to this counter that ``number`` was issued from."""
+    prefix, _, suffix = series.partition("#")
+    middle = number[len(prefix) : len(number) - len(suffix)]
+    if not (number.startswith(prefix) and number.endswith(suffix) and middle.isdigit()):
+        raise RefusedEventError(
+            f"ticket number {number} is not of series {series}", code="ticket.not_leased"
+        )
+    sequence = int(middle)
+    for block_id, block_series, first, last in batch.blocks:
+        if block_series == series and first <= sequence <= last:
+            return block_id
+    raise RefusedEventError(
+        f"ticket number {number} is not from a block leased to counter {batch.counter_id}",
+        code="ticket.not_leased",
+    )

@@ -1,0 +1,517 @@
+"""The counter's case and rules without Qt: what the clerk is offered, and which results count."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
+from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import DocumentError
+from desk_app.domain.matching import Band, Thresholds
+from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
+from desk_app.idcard.protocol import CardRead, CardText, CardType
+from desk_app.idcard.rules import compose_citizen_id, validate_document
+from desk_app.services.counter import CandidateView, SignedIn
+from desk_app.services.counter_session import CounterSession
+from desk_app.services.faces import LiveCapture
+from desk_app.services.workflow import ChangeSet, Workstation
+from desk_app.vision.verification import Comparison, Reason, Reference, Score, Verification
+
+TODAY = date(2026, 11, 28)
+NUMBER = compose_citizen_id("320102", date(1990, 1, 1), 31)
+OTHER_NUMBER = compose_citizen_id("320102", date(1990, 1, 1), 33)
+CLERK = SignedIn("clerk", "窗口一", Role.CLERK)
+LIMITS = Thresholds(passing=0.4, review=0.6)
+
+
+def _card(number: str = NUMBER, **changes: Any) -> CardText:
+    values: dict[str, Any] = {
+        "card_type": CardType.RESIDENT,
+        "name": "李明",
+        "sex_code": "1",
+        "birth_date": date(1990, 1, 1),
+        "id_number": number,
+        "valid_from": date(2020, 1, 1),
+        "valid_to": date(2040, 1, 1),
+        "long_term": False,
+    }
+    values.update(changes)
+    return CardText(**values)
+
+
+def _candidate(registration_id: str = "R1", **changes: Any) -> CandidateView:
+    values: dict[str, Any] = {
+        "id": 1, "registration_id": registration_id, "kind": CandidateKind.NEW, "name": "李明",
+        "sex": "1",
+        "birth_date": date(1990, 1, 1), "document_type": DocumentType.RESIDENT_ID,
+        "document_number": NUMBER, "phone": "", "exam_area": "0101", "programme_code": "120202",
+        "programme_name": "工商管理", "tutoring_unit": None, "class_name": None,
+        "ticket_number": None, "prior_diploma_status": PriorDiplomaStatus.NOT_APPLICABLE,
+        "state": CandidateState.PRE_REGISTERED, "version": 3, "ephoto": b"ephoto",
+    }  # fmt: skip
+    values.update(changes)
+    return CandidateView(**values)
+
+
+def _verification(
+    decision: Band = Band.PASS,
+    reasons: tuple[Reason, ...] = (),
+    live_ephoto: Band | None = Band.PASS,
+) -> Verification:
+    scores = (
+        Score(Comparison.LIVE_CARD, None, None, LIMITS),
+        Score(Comparison.LIVE_EPHOTO, 0.3, live_ephoto, LIMITS),
+        Score(Comparison.CARD_EPHOTO, None, None, LIMITS),
+    )
+    return Verification(decision, reasons, scores, "fake", "1")
+
+
+def _card_missing(live_ephoto: Band = Band.PASS) -> Verification:
+    """No card portrait (no vendor decoder): review, however well the e-photo matches."""
+    return _verification(Band.REVIEW, (Reason.CARD_MISSING,), live_ephoto)
+
+
+def _capture(image: bytes = b"live-jpeg") -> LiveCapture:
+    return LiveCapture(image, np.zeros(2, dtype=np.float32), "fake", "1")
+
+
+def _change(action: Action = Action.CONFIRM, ticket: str | None = "320127100001") -> ChangeSet:
+    new_state = {
+        Action.CONFIRM: CandidateState.CONFIRMED,
+        Action.REFER: CandidateState.REFERRED,
+        Action.REJECT: CandidateState.REJECTED,
+    }[action]
+    return ChangeSet(1, "R1", action, CandidateState.PRE_REGISTERED, new_state, ticket, 7, 4)
+
+
+def _session(*, decoder: Callable[[bytes], bytes] | None = None) -> CounterSession:
+    return CounterSession(today=lambda: TODAY, find_decoder=lambda: decoder)
+
+
+def _matched(
+    card: CardText | None = None,
+    candidate: CandidateView | None = None,
+    verification: Verification | None = None,
+) -> CounterSession:
+    """A card placed, its record found, a shot taken and matched: ready to confirm."""
+    session = _session()
+    session.card_placed(card or _card(), portrait=b"portrait")
+    session.lookup_answered([candidate or _candidate()])
+    capture = _capture()
+    assert session.captured(capture, capture.image)
+    assert session.matched(session.candidate, capture, verification or _verification())
+    return session
+
+
+# --- confirm_allowed ---------------------------------------------------------------------------
+
+
+def test_a_clean_case_with_a_passing_match_may_be_confirmed() -> None:
+    assert _matched().confirm_allowed(CLERK, card_photo_checked_by_eye=False)
+    supervisor = SignedIn("super", "审核员", Role.SUPERVISOR)
+    assert _matched().confirm_allowed(supervisor, card_photo_checked_by_eye=False)
+    unit = SignedIn("unit", "助学", Role.TUTORING_UNIT_STAFF, "Unit A")
+    own = _candidate(tutoring_unit="Unit A")
+    assert _matched(candidate=own).confirm_allowed(unit, card_photo_checked_by_eye=False)
+    # The same rule as the services': unit staff confirm only their own unit's candidates.
+    other = _candidate(tutoring_unit="Unit B")
+    assert not _matched(candidate=other).confirm_allowed(unit, card_photo_checked_by_eye=False)
+
+
+def test_nobody_signed_in_or_an_administrator_may_not_confirm() -> None:
+    session = _matched()
+    assert not session.confirm_allowed(None, card_photo_checked_by_eye=True)
+    admin = SignedIn("admin", "管理员", Role.ADMINISTRATOR)
+    assert not session.confirm_allowed(admin, card_photo_checked_by_eye=True)
+
+
+def test_nothing_to_confirm_without_a_record_a_match_or_after_the_decision() -> None:
+    no_record = _session()
+    no_record.card_placed(_card(), None)
+    no_record.lookup_answered([])
+    assert not no_record.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+    unmatched = _session()
+    unmatched.card_placed(_card(), None)
+    unmatched.lookup_answered([_candidate()])
+    unmatched.captured(_capture(), b"live")
+    assert not unmatched.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+    decided = _matched()
+    decided.decided(_change())
+    assert not decided.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+@pytest.mark.parametrize(
+    "state", [CandidateState.CONFIRMED, CandidateState.REFERRED, CandidateState.REJECTED]
+)
+def test_only_a_pre_registered_record_may_be_confirmed(state: CandidateState) -> None:
+    session = _matched(candidate=_candidate(state=state))
+    assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+def test_a_record_on_a_document_without_chip_is_never_confirmed_at_the_counter() -> None:
+    session = _matched(candidate=_candidate(document_type=DocumentType.PASSPORT))
+    assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+def test_a_record_found_by_search_without_a_card_may_not_be_confirmed() -> None:
+    session = _session()
+    session.lookup_answered([_candidate()])
+    capture = _capture()
+    session.captured(capture, b"live")
+    session.matched(session.candidate, capture, _verification())
+    assert session.verification is not None
+    assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+@pytest.mark.parametrize(
+    ("card", "candidate"),
+    [
+        (_card(valid_to=date(2025, 1, 1)), _candidate()),  # expired
+        # The printed birth date differs from the number's (the record agrees with the card).
+        (_card(birth_date=date(1991, 1, 1)), _candidate(birth_date=date(1991, 1, 1))),
+    ],
+)
+def test_a_card_with_problems_may_not_be_confirmed(
+    card: CardText, candidate: CandidateView
+) -> None:
+    session = _matched(card=card, candidate=candidate)
+    assert session.card_issues
+    assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+def test_the_card_must_be_the_records_document_and_agree_with_it() -> None:
+    other_number = _matched(candidate=_candidate(document_number=OTHER_NUMBER))
+    assert not other_number.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+    other_name = _matched(candidate=_candidate(name="王芳"))
+    assert not other_name.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+    other_sex = _matched(candidate=_candidate(sex="2"))
+    assert not other_sex.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+def test_a_missing_card_portrait_is_confirmed_only_after_the_clerks_own_check() -> None:
+    session = _matched(verification=_card_missing())
+    assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=False)
+    assert session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+    weak = _matched(verification=_card_missing(Band.REVIEW))
+    assert not weak.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+@pytest.mark.parametrize(
+    ("decision", "reasons"),
+    [
+        (Band.REVIEW, (Reason.BORDERLINE,)),
+        (Band.REVIEW, (Reason.CARD_MISSING, Reason.BORDERLINE)),
+        (Band.FAIL, (Reason.LIVE_MISMATCH,)),
+    ],
+)
+def test_a_weak_or_failed_match_is_never_confirmed(
+    decision: Band, reasons: tuple[Reason, ...]
+) -> None:
+    session = _matched(verification=_verification(decision, reasons))
+    assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+# --- may_refer_or_reject -----------------------------------------------------------------------
+
+
+def test_an_undecided_pre_registered_record_may_be_referred_or_rejected() -> None:
+    session = _session()
+    session.document_typed(validate_document(DocumentType.PASSPORT, "E12345678"))
+    session.lookup_answered([_candidate(document_type=DocumentType.PASSPORT)])
+    assert session.may_refer_or_reject(CLERK)
+    # No face needed, and the role is the service's to check.
+    assert session.may_refer_or_reject(SignedIn("admin", "管理员", Role.ADMINISTRATOR))
+
+
+def test_refer_or_reject_needs_an_operator_a_record_and_no_decision_yet() -> None:
+    assert not _session().may_refer_or_reject(CLERK)
+    session = _matched()
+    assert not session.may_refer_or_reject(None)
+    session.decided(_change(Action.REFER, None))
+    assert not session.may_refer_or_reject(CLERK)
+    confirmed = _matched(candidate=_candidate(state=CandidateState.CONFIRMED))
+    assert not confirmed.may_refer_or_reject(CLERK)
+
+
+# --- suggested reasons -------------------------------------------------------------------------
+
+
+def test_the_suggested_reason_names_what_is_wrong_first() -> None:
+    manual = _session()
+    manual.document_typed(validate_document(DocumentType.PASSPORT, "E12345678"))
+    assert manual.suggested_reason() is ReasonCode.DOCUMENT_WITHOUT_CHIP
+
+    expired = _matched(card=_card(valid_to=date(2025, 1, 1)), candidate=_candidate(name="王芳"))
+    assert expired.suggested_reason() is ReasonCode.DOCUMENT_EXPIRED
+    invalid = _matched(card=_card(birth_date=date(1991, 1, 1)))
+    assert invalid.suggested_reason() is ReasonCode.DOCUMENT_INVALID
+
+    differing = _matched(
+        candidate=_candidate(name="王芳"), verification=_verification(Band.FAIL, ())
+    )
+    assert differing.suggested_reason() is ReasonCode.DATA_MISMATCH
+
+    failed = _matched(verification=_verification(Band.FAIL, (Reason.LIVE_MISMATCH,)))
+    assert failed.suggested_reason() is ReasonCode.FACE_MISMATCH
+    borderline = _matched(verification=_verification(Band.REVIEW, (Reason.BORDERLINE,)))
+    assert borderline.suggested_reason() is ReasonCode.FACE_SCORE_LOW
+    assert _session().suggested_reason() is ReasonCode.FACE_SCORE_LOW
+
+
+# --- the card and the look-up ------------------------------------------------------------------
+
+
+def test_a_chip_portrait_needs_a_decoder_that_works() -> None:
+    read = CardRead(_card(), b"wlt")
+    decoded = _session(decoder=lambda photo: b"bmp:" + photo)
+    decoded.card_read(read)
+    assert decoded.card == read.text and decoded.card_portrait == b"bmp:wlt"
+
+    def broken(photo: bytes) -> bytes:
+        raise ValueError("vendor library failed")
+
+    for session in (_session(), _session(decoder=broken)):
+        session.card_read(read)
+        assert session.card == read.text and session.card_portrait is None
+
+
+def test_problems_seen_by_the_camera_join_the_card_checks_once() -> None:
+    session = _session()
+    seen = [
+        DocumentError("glare", code="card.glare"),
+        DocumentError("expired", code="card.expired"),
+    ]
+    session.card_placed(_card(valid_to=date(2025, 1, 1)), b"crop", seen)
+    assert [issue.code for issue in session.card_issues] == ["card.expired", "card.glare"]
+    assert session.card_portrait == b"crop"
+
+
+def test_a_card_number_narrows_a_look_up_to_its_exact_record() -> None:
+    exact, near = _candidate("R1"), _candidate("R2", document_number=OTHER_NUMBER)
+    session = _session()
+    session.card_placed(_card(), None)
+    assert session.lookup_answered([near, exact]) == [exact]
+    assert session.candidate is exact
+    assert session.candidates_found == [near, exact]  # all kept for choosing by id
+    assert session.lookup_done
+
+
+def test_without_a_card_or_an_exact_record_the_clerk_chooses() -> None:
+    first, second = _candidate("R1"), _candidate("R2", document_number=OTHER_NUMBER)
+    searched = _session()
+    assert searched.lookup_answered([first, second]) == [first, second]
+    assert searched.candidate is None and searched.lookup_done
+    assert searched.found_record("R2") is second and searched.found_record("R9") is None
+    searched.choose(second)
+    assert searched.candidate is second
+
+    card = _session()
+    card.card_placed(_card(compose_citizen_id("320102", date(1990, 1, 1), 35)), None)
+    assert card.lookup_answered([first, second]) == [first, second]
+    assert card.candidate is None
+
+    nobody = _session()
+    assert nobody.lookup_answered([]) == []
+    assert nobody.candidate is None and nobody.lookup_done and nobody.candidates_found == []
+
+
+def test_only_an_undecided_record_arms_the_capture() -> None:
+    session = _session()
+    assert not session.wants_capture()
+    session.choose(_candidate())
+    assert session.wants_capture()
+    session.choose(_candidate(state=CandidateState.CONFIRMED))
+    assert not session.wants_capture()
+
+
+# --- the face, and results that come late ------------------------------------------------------
+
+
+def test_a_late_e_photo_template_for_a_record_the_clerk_left_is_ignored() -> None:
+    left, current = _candidate("R1"), _candidate("R2")
+    session = _session()
+    session.choose(left)
+    session.choose(current)
+    assert not session.ephoto_ready(left, Reference(np.zeros(2, dtype=np.float32)))
+    assert session.ephoto_reference is None
+    assert session.ephoto_ready(current, None, failed=True)
+    assert session.ephoto_reference == Reference(None, "engine.failed")
+
+
+def test_a_late_match_for_a_record_or_shot_the_clerk_left_is_ignored() -> None:
+    session = _session()
+    left = _candidate("R1")
+    session.choose(left)
+    old_shot = _capture(b"old")
+    session.captured(old_shot, b"old")
+    session.ephoto_ready(left, Reference(np.zeros(2, dtype=np.float32)))
+    assert session.ready_to_match()
+
+    assert session.retake() and session.capture is None
+    new_shot = _capture(b"new")
+    session.captured(new_shot, b"new")
+    assert not session.matched(left, old_shot, _verification())  # the retaken shot
+    assert session.verification is None
+
+    current = _candidate("R2")
+    session.choose(current)
+    assert session.capture is None and session.ephoto_reference is None
+    assert not session.is_current(left, new_shot)
+    assert not session.matched(left, new_shot, _verification())  # the record left
+    assert session.verification is None
+
+    shot = _capture()
+    session.captured(shot, b"live")
+    assert session.matched(current, shot, _verification(Band.FAIL, ()))
+    assert session.verification is not None and session.verification.decision is Band.FAIL
+
+
+def test_shots_count_only_for_an_undecided_record() -> None:
+    session = _session()
+    assert not session.captured(_capture(), b"live")  # no record yet
+    assert not session.retake()
+    assert session.capture is None
+    decided = _matched()
+    decided.decided(_change())
+    assert not decided.captured(_capture(b"later"), b"later")
+    assert decided.live_jpeg == b"live-jpeg"
+    assert not decided.retake() and decided.capture is not None
+
+
+# --- the decision and after --------------------------------------------------------------------
+
+
+def test_the_decision_carries_the_evidence() -> None:
+    session = _matched(verification=_card_missing())
+    decision = session.decision(ReasonCode.OTHER, "note", card_photo_checked_by_eye=True)
+    assert decision.reason is ReasonCode.OTHER and decision.note == "note"
+    assert decision.evidence == {
+        "card_number": NUMBER,
+        "card_problems": [],
+        "card_photo_checked_by_eye": True,
+    }
+    assert decision.scores["decision"] == "review"
+    assert decision.expected_version == 3
+    assert decision.live_capture is session.capture
+
+    typed = _session()
+    typed.document_typed(validate_document(DocumentType.PASSPORT, "E12345678"))
+    decision = typed.decision(ReasonCode.DOCUMENT_WITHOUT_CHIP, card_photo_checked_by_eye=False)
+    assert decision.evidence == {"manual_document": {"type": "passport", "number": "E12345678"}}
+    assert decision.scores == {} and decision.expected_version is None
+    assert decision.live_capture is None
+
+
+def test_the_record_shows_the_decision_made() -> None:
+    session = _matched()
+    session.deciding(Action.CONFIRM)
+    session.decided(_change())
+    assert session.last_change == _change()
+    assert session.candidate is not None
+    assert session.candidate.state is CandidateState.CONFIRMED
+    assert (session.candidate.version, session.candidate.ticket_number) == (4, "320127100001")
+    assert not session.duplicate_face_alert()
+
+    enrolled = _matched(candidate=_candidate(ticket_number="320119100007"))
+    enrolled.decided(_change(Action.REFER, None))
+    assert enrolled.candidate is not None
+    assert enrolled.candidate.ticket_number == "320119100007"  # kept when none is issued
+
+
+@pytest.mark.parametrize(
+    ("requested", "done", "alert"),
+    [
+        (Action.CONFIRM, Action.REFER, True),  # the service found the face on another record
+        (Action.REFER, Action.REFER, False),
+        (Action.CONFIRM, Action.CONFIRM, False),
+        (None, Action.REFER, False),
+    ],
+)
+def test_a_confirmation_turned_into_a_referral_raises_the_duplicate_face_alert(
+    requested: Action | None, done: Action, alert: bool
+) -> None:
+    session = _matched()
+    assert not session.duplicate_face_alert()
+    if requested is not None:
+        session.deciding(requested)
+    session.decided(_change(done, None if done is Action.REFER else "320127100001"))
+    assert session.duplicate_face_alert() is alert
+
+
+def test_a_slip_only_for_a_decision_that_issued_a_ticket_number() -> None:
+    station = Workstation("NJ-01", "W3")
+    now = datetime(2026, 11, 28, 9, 30, tzinfo=CHINA_TIME)
+    session = _matched()
+    assert session.slip(CLERK, station, now) is None
+    session.decided(_change(Action.REFER, None))
+    assert session.slip(CLERK, station, now) is None
+
+    confirmed = _matched()
+    confirmed.decided(_change())
+    assert confirmed.slip(None, station, now) is None
+    slip = confirmed.slip(CLERK, station, now)
+    assert slip is not None
+    assert slip.masked_document_number == NUMBER[:3] + "*" * 11 + NUMBER[-4:]
+    assert (slip.ticket_number, slip.site, slip.counter, slip.clerk) == (
+        "320127100001",
+        "NJ-01",
+        "W3",
+        "窗口一",
+    )
+    assert slip.programme == "120202 工商管理" and slip.confirmed_at == now
+    assert slip.photo == b"live-jpeg"
+    confirmed.live_jpeg = None
+    slip = confirmed.slip(CLERK, station, now)
+    assert slip is not None and slip.photo == b"ephoto"  # no live shot: the e-photo
+
+
+def test_next_candidate_forgets_the_whole_case() -> None:
+    session = _session()
+    fresh = vars(session).copy()
+    session.card_placed(_card(valid_to=date(2025, 1, 1)), b"portrait")
+    session.lookup_answered([_candidate()])
+    shot = _capture()
+    session.captured(shot, b"live")
+    candidate = session.candidate
+    assert candidate is not None
+    session.ephoto_ready(candidate, Reference(None, "photo.missing"))
+    session.matched(candidate, shot, _verification())
+    session.deciding(Action.CONFIRM)
+    session.decided(_change())
+    session.slip_saved(Path("/tmp/slip.pdf"))
+    session.manual_document = validate_document(DocumentType.PASSPORT, "E12345678")
+    changed = {key for key, value in vars(session).items() if value != fresh[key]}
+    assert changed == set(fresh) - {"_today", "_find_decoder", "_scope"}  # every field was in use
+
+    session.next_candidate()
+    assert vars(session) == fresh
+
+
+def test_a_new_card_or_typed_document_starts_a_new_case() -> None:
+    session = _matched()
+    session.decided(_change())
+    session.document_typed(validate_document(DocumentType.PASSPORT, "E12345678"))
+    assert session.card is None and session.candidate is None and session.last_change is None
+    assert session.manual_document is not None
+    session.card_placed(_card(), None)
+    assert session.manual_document is None and session.card is not None
+
+
+def test_the_session_does_not_change_the_records_it_is_given() -> None:
+    candidate = _candidate()
+    session = _matched(candidate=candidate)
+    session.decided(_change())
+    assert candidate.state is CandidateState.PRE_REGISTERED  # a new view, not an edit
+    assert session.candidate == replace(
+        candidate, state=CandidateState.CONFIRMED, version=4, ticket_number="320127100001"
+    )

@@ -1,0 +1,138 @@
+"""The match panel: the three pictures, the scores table and the by-eye check box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.domain.matching import Band
+from desk_app.services.counter_session import CounterSession
+from desk_app.vision.verification import Comparison
+from ui.texts import match_reason_text
+from ui.widgets import FAIL_COLOUR, PASS_COLOUR, REVIEW_COLOUR, PictureBox, heading_font
+
+BAND_COLOURS = {Band.PASS: PASS_COLOUR, Band.REVIEW: REVIEW_COLOUR, Band.FAIL: FAIL_COLOUR}
+
+
+class MatchPanel(QGroupBox):
+    """Shows the session's pictures and three-way match. GUI thread only.
+
+    The live picture is shown once, when the shot arrives (``show_live``), not on every refresh:
+    decoding it again each time would cost the preview frames.
+    """
+
+    def __init__(self, session: CounterSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setTitle(self.tr("Face match"))
+        layout = QVBoxLayout(self)
+        pictures = QGridLayout()
+        self.live_picture = PictureBox(self.tr("Live"))
+        self.card_picture = PictureBox(self.tr("Card portrait"))
+        self.ephoto_picture = PictureBox(self.tr("Registered e-photo"))
+        for column, box in enumerate((self.live_picture, self.card_picture, self.ephoto_picture)):
+            pictures.addWidget(box, 0, column)
+        layout.addLayout(pictures)
+        self.scores = QTableWidget(3, 4)
+        self.scores.setHorizontalHeaderLabels(
+            [
+                self.tr("Comparison"),
+                self.tr("Distance"),
+                self.tr("Result"),
+                self.tr("Pass / review"),
+            ]
+        )
+        self.scores.verticalHeader().setVisible(False)
+        self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.scores.setMinimumHeight(4 * 30 + 6)
+        self.scores.setMaximumHeight(4 * 30 + 6)
+        self.scores.verticalHeader().setDefaultSectionSize(30)
+        self.scores.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scores.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.scores)
+        self.match_summary = QLabel()
+        self.match_summary.setWordWrap(True)
+        self.match_summary.setFont(heading_font(12))
+        layout.addWidget(self.match_summary)
+        self.card_checked = QCheckBox(self.tr("I compared the printed card photo with the person"))
+        layout.addWidget(self.card_checked)
+
+    def show_live(self, jpeg: bytes) -> None:
+        self.live_picture.show_image(jpeg)
+
+    def show_capturing(self) -> None:
+        self.live_picture.show_image(None, self.tr("Capturing…"))
+
+    def refresh(self) -> None:
+        self._show_card_picture()
+        self._show_ephoto()
+        self._show_match()
+
+    def _show_card_picture(self) -> None:
+        session = self.session
+        if session.manual_document is not None:
+            self.card_picture.show_image(None, self.tr("No chip"))
+        elif session.card is None:
+            self.card_picture.show_image(None, "")
+        else:
+            self.card_picture.show_image(
+                session.card_portrait, self.tr("Chip portrait needs a vendor decoder")
+            )
+
+    def _show_ephoto(self) -> None:
+        candidate = self.session.candidate
+        if candidate is None:
+            self.ephoto_picture.show_image(None, "")
+        else:
+            self.ephoto_picture.show_image(candidate.ephoto, self.tr("No e-photo"))
+
+    def _show_match(self) -> None:
+        verification = self.session.verification
+        if self.session.live_jpeg is None:
+            self.live_picture.show_image(
+                None, self.tr("Capturing…") if self.session.candidate is not None else ""
+            )
+        names = {
+            Comparison.LIVE_CARD: self.tr("Live – card"),
+            Comparison.LIVE_EPHOTO: self.tr("Live – e-photo"),
+            Comparison.CARD_EPHOTO: self.tr("Card – e-photo"),
+        }
+        band_words = {
+            Band.PASS: self.tr("Pass"),
+            Band.REVIEW: self.tr("Review"),
+            Band.FAIL: self.tr("Fail"),
+        }
+        self.scores.clearContents()
+        if verification is None:
+            self.match_summary.clear()
+            return
+        for row, score in enumerate(verification.scores):
+            cells = [
+                names[score.comparison],
+                "—" if score.distance is None else f"{score.distance:.3f}",
+                band_words[score.band] if score.band else self.tr("n/a"),
+                f"≤{score.thresholds.passing:.2f} / ≤{score.thresholds.review:.2f}",
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if score.band is not None and column == 2:
+                    item.setForeground(Qt.GlobalColor.white)
+                    item.setBackground(QColor(BAND_COLOURS[score.band]))
+                self.scores.setItem(row, column, item)
+        colour = BAND_COLOURS[verification.decision]
+        reasons = "; ".join(match_reason_text(reason) for reason in verification.reasons)
+        self.match_summary.setText(
+            f"<span style='color:{colour}'>{band_words[verification.decision]}</span>"
+            + (f" — {reasons}" if reasons else "")
+        )
