@@ -89,6 +89,7 @@ class Verification:
     # The fused score when both references were there. Not among ``scores``, which always hold
     # the three comparisons in order (the counter screen shows them as three rows).
     fused: Score | None = None
+    card_missing: str = ""  # why there is no card template (a coded reason), when there is none
 
     def result(self) -> FaceResult:
         """The match as the decision rule takes it."""
@@ -107,6 +108,7 @@ class Verification:
             "engine": self.engine,
             "model_version": self.model_version,
             "card_quality": self.card_quality,
+            "card_missing": self.card_missing or None,
             "fused": None
             if self.fused is None
             else {
@@ -169,7 +171,14 @@ def verify_three_way(
 
     def verification(decision: Band, why: list[Reason]) -> Verification:
         return Verification(
-            decision, tuple(why), scores, engine.name, engine.model_version, card.quality, fused
+            decision,
+            tuple(why),
+            scores,
+            engine.name,
+            engine.model_version,
+            card.quality,
+            fused,
+            card.missing_reason if card.template is None else "",
         )
 
     if live_card.distance is not None and live_ephoto.distance is not None:
