@@ -166,6 +166,7 @@ class FaceWorker(QThread):
         self._jobs: collections.deque[tuple[Callable[[FaceEngine], Any], Callable[..., None]]]
         self._jobs = collections.deque()
         self._armed = False
+        self._collecting = False  # pre-roll: good frames are kept, nothing is emitted yet
         self._capture_now = False
         self._good = 0
         self._best = BestShot(keep)
@@ -180,15 +181,27 @@ class FaceWorker(QThread):
             self._latest = rgb
             self._condition.notify()
 
-    def arm(self) -> None:
-        """Start collecting a new best shot (a candidate is at the counter; or Retake)."""
+    def preroll(self) -> None:
+        """A card was placed: the person at the counter is the candidate, so start keeping good
+        frames now, while the record is looked up; ``arm(keep_preroll=True)`` then uses them and
+        the shot is ready sooner after the candidate is shown. Nothing is emitted until armed."""
         with self._condition:
-            self._armed, self._capture_now, self._good = True, False, 0
+            self._armed, self._capture_now, self._good = False, False, 0
+            self._collecting = True
             self._best = BestShot(self._keep)
+
+    def arm(self, *, keep_preroll: bool = False) -> None:
+        """Start collecting a new best shot (a candidate is at the counter; or Retake). With
+        ``keep_preroll`` the good frames kept since ``preroll`` count towards it."""
+        with self._condition:
+            if not (keep_preroll and self._collecting):
+                self._good = 0
+                self._best = BestShot(self._keep)
+            self._armed, self._capture_now, self._collecting = True, False, False
 
     def disarm(self) -> None:
         with self._condition:
-            self._armed, self._capture_now = False, False
+            self._armed, self._capture_now, self._collecting = False, False, False
 
     def capture_now(self) -> None:
         """The manual capture key: take the best frame so far, or the next one with a face."""
@@ -271,7 +284,7 @@ class FaceWorker(QThread):
         quality = assess(rgb, faces, landmarks, self._quality)
         with self._condition:
             armed, manual = self._armed, self._capture_now
-            if armed and quality.ok:
+            if (armed or self._collecting) and quality.ok:
                 self._best.offer(rgb, quality)
                 self._good += 1
             good, best = self._good, self._best

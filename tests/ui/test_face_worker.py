@@ -75,3 +75,35 @@ def test_the_capture_key_takes_a_face_even_when_the_gate_has_not_passed(
             worker.offer_frame(frame)
     finally:
         worker.stop()
+
+
+def test_preroll_frames_count_once_armed_and_emit_nothing_before(
+    qtbot: Any, sface_engine: Any, koizumi: list[Path]
+) -> None:
+    """A card placed starts the pre-roll; the shot is taken as soon as the candidate is shown,
+    from frames seen during the look-up, instead of waiting for new ones."""
+    worker = _worker(qtbot, sface_engine, min_interval=0, frames_needed=2)
+    good = _frames(koizumi)
+    try:
+        worker.preroll()
+        collected = 0
+        with qtbot.assertNotEmitted(worker.captured, wait=100):
+            for frame in good * 6:  # not every photo passes the quality gate
+                with qtbot.waitSignal(worker.analysed, timeout=10_000) as analysed:
+                    worker.offer_frame(frame)
+                assert not analysed.args[0].armed
+                collected = analysed.args[0].good_frames
+                if collected >= 2:
+                    break
+        assert collected >= 2  # kept while not armed
+        worker.arm(keep_preroll=True)
+        with qtbot.waitSignal(worker.captured, timeout=30_000):
+            worker.offer_frame(good[0])  # one more analysed frame and the shot is out
+        # A fresh arm (Retake, a new candidate) forgets what was collected.
+        worker.preroll()
+        worker.arm()
+        with qtbot.waitSignal(worker.analysed, timeout=10_000) as analysed:
+            worker.offer_frame(good[0])
+        assert analysed.args[0].good_frames <= 1
+    finally:
+        worker.stop()

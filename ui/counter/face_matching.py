@@ -41,7 +41,9 @@ class FaceMatching:
         if candidate is None or face_worker is None:
             return
         if self.session.wants_capture():
-            face_worker.arm()
+            face_worker.arm(keep_preroll=True)  # frames since the card was placed count
+        else:
+            face_worker.disarm()
         ephoto = candidate.ephoto
         face_worker.submit(
             lambda engine: reference_from_photo(engine, ephoto),

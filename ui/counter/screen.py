@@ -221,6 +221,8 @@ class CounterScreen(QWidget):
             return
         self.next_candidate()
         self.session.card_read(read)
+        if self.services.face_worker is not None:
+            self.services.face_worker.preroll()  # the shot builds up during the look-up
         self._show_all()
         self.lookup(read.text.id_number)
 
