@@ -147,7 +147,9 @@ class FaceWorker(QThread):
         engine_name: str,
         quality: QualitySettings,
         *,
-        frames_needed: int = 4,
+        # As many good frames as the shot keeps: a fourth only delayed the shot by an analysis
+        # (0.1 s) without changing which three are averaged most of the time.
+        frames_needed: int = 3,
         keep: int = 3,
         min_interval: float = 0.1,
         loader: Callable[[str], FaceEngine] = load_face_engine,
