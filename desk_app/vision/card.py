@@ -1,14 +1,15 @@
-"""The card side of the match: templates from a 102x126 chip portrait, and a live face brought to
-the chip's resolution before it is compared with one.
+"""The card side of the match: templates from a 102x126 chip portrait.
 
 Face models are trained on photos far larger than the chip's; each step here was measured on the
 chip-like dev set (``bench/faces_card.py``, figures in the README's face-matching section):
 
-- enlargement before detection (interpolation, target size), because detectors miss small faces;
+- enlargement before detection (interpolation, target size): the old default, cubic to 400 px,
+  loses faces (YuNet misses faces much larger than it was trained on); none is best for SFace;
 - test-time augmentation: the template of the portrait and of its mirror image, averaged;
-- a *chip-like probe*: the live face framed like an ID portrait, squeezed through the same
-  ≤ 1,024-byte codec and encoded like the card. Both sides of the comparison then carry the same
-  blur and artefacts, and the distance measures the faces rather than the difference in quality.
+- a *chip-like probe* (measured and off): the live face framed like an ID portrait, squeezed
+  through the same <= 1,024-byte codec and encoded like the card, so that both sides carry the
+  same blur. It lost more than it gained: the live photo's detail helps more than matching
+  quality hurts.
 """
 
 from __future__ import annotations
