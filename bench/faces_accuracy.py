@@ -4,7 +4,10 @@ Sets (under ../shared/data/faces, or DESK_APP_DATA_DIR/faces):
 - LFW View-2 fold 1 (lfw/pairs_view2_fold1.csv);
 - East Asian: the genuine pairs of lfw/pairs_east_asian.csv and every cross-identity pair among
   the East Asian identities as impostors;
-- ORL: every same-identity pair as genuine, every cross-identity pair as impostor.
+- ORL: every same-identity pair as genuine, every cross-identity pair as impostor;
+- Chip-like (live-card): a full-size photo against the chip-like portrait (102x126, <= 1,024
+  bytes of JPEG 2000) of another photo of East Asian LFW and ORL (bench/faces_card.py has the
+  step-by-step table); its pass threshold is the live-card one.
 
 Baseline, in the same run: face_recognition's defaults (face_locations + face_encodings of the
 first box + compare_faces at tolerance 0.6). For each engine: FMR and FNMR at the configured
@@ -44,6 +47,7 @@ class PairSet:
     name: str
     root: Path
     pairs: Pairs
+    comparison: str = "live_ephoto"  # whose shipped pass limit the table shows
 
 
 def _read_pairs(path: Path) -> Pairs:
@@ -71,7 +75,19 @@ def pair_sets(faces: Path) -> list[PairSet]:
         PairSet("LFW fold 1", lfw / "images", _read_pairs(lfw / "pairs_view2_fold1.csv")),
         PairSet("East Asian", lfw / "images", genuine + _all_pairs(east_asian, False)),
         PairSet("ORL", faces / "orl_att_faces", _all_pairs(orl, True)),
+        chiplike_set(faces.parent),
     ]
+
+
+def chiplike_set(data: Path) -> PairSet:
+    """Live photo against the chip-like portrait of another photo (desk_app.vision.chiplike),
+    East Asian LFW and ORL, both orders; built into bench/out/chiplike on first use."""
+    from faces_card import dev_set
+
+    root = dev_set(data)
+    with (root / "live_card.csv").open(encoding="utf-8") as stream:
+        pairs = [(r["img1"], r["img2"], r["same"] == "1") for r in csv.DictReader(stream)]
+    return PairSet("Chip-like (live-card)", root, pairs, "live_card")
 
 
 @dataclass
@@ -165,7 +181,8 @@ def main() -> None:
             cache = TemplateCache(load_engine(engine_name), pair_set.root)
             scores = score_pairs(cache, [(one, other) for one, other, _ in pair_set.pairs])
             distances = [np.inf if s.distance is None else s.distance for s in scores]
-            threshold = settings.thresholds_for(engine_name).live_ephoto.passing
+            limits = getattr(settings.thresholds_for(engine_name), pair_set.comparison)
+            threshold = limits.passing
             report(engine_name, pair_set, distances, threshold, len(cache.failures()))
             print(f"<!-- {engine_name}: {time.perf_counter() - start:.1f} s -->", file=sys.stderr)
 

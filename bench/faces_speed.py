@@ -5,7 +5,7 @@ landmarks + template) per engine, against the naive face_recognition pipeline (f
 face_encodings) in the same run. Target: live-frame analysis at 640x480 in at most 60 ms median
 with the default engine on this 2-core machine.
 
-    .venv/bin/python bench/faces_speed.py [--runs 30]
+    .venv/bin/python bench/faces_speed.py [--runs 30] [--card-only]
 """
 
 from __future__ import annotations
@@ -63,10 +63,14 @@ def frames(data: Path) -> dict[str, RGBImage]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--card-only", action="store_true", help="only the card-side table")
     arguments = parser.parse_args()
     default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
     images = frames(Path(os.environ.get("DESK_APP_DATA_DIR", default_data)))
     runs = arguments.runs
+    if arguments.card_only:
+        card_portrait_speed(images["640x480"], runs)
+        return
 
     start = time.perf_counter()
     import face_recognition
@@ -100,6 +104,50 @@ def main() -> None:
                 f"| {name} (models {loading:.2f} s) | {size} | {detect:.1f} | {encode:.1f} | "
                 f"{whole:.1f} | {naive[size] / whole:.1f}x |"
             )
+
+    card_portrait_speed(images["640x480"], runs)
+
+
+def three_way_after_capture(
+    engine: FaceEngine, live: Any, portrait: RGBImage, ephoto_image: RGBImage, thresholds: Any
+) -> None:
+    """What the counter computes once the live template is there."""
+    from desk_app.vision.card import CARD_PIPELINE, portrait_template
+    from desk_app.vision.engines import template_of
+    from desk_app.vision.verification import Reference, verify_three_way
+
+    card = portrait_template(engine, portrait, CARD_PIPELINE)
+    ephoto, _ = template_of(engine, ephoto_image)
+    verify_three_way(engine, live, Reference(card.template), Reference(ephoto), thresholds)
+
+
+def card_portrait_speed(frame: RGBImage, runs: int) -> None:
+    """The card side of a match: a chip-like portrait's template by the pipeline shipped before
+    (cubic to 400 px) and by the card pipeline, and the whole three-way match after capture."""
+    from desk_app.config import Settings
+    from desk_app.vision.card import CARD_PIPELINE, SHIPPED_PIPELINE, portrait_template
+    from desk_app.vision.chiplike import WHOLE_FRAMING, chiplike
+    from desk_app.vision.engines import template_of
+
+    print(
+        "\n| engine | card portrait template, before ms | card pipeline ms | three-way match "
+        "after capture (card + e-photo templates + decision) ms |"
+    )
+    print("|---|---|---|---|")
+    for name in ("sface", "dlib"):
+        engine = load_engine(name)
+        face = best_face(engine.detect(frame))
+        x, y, width, height = face.box
+        top, bottom = max(0, y - height // 2), min(frame.shape[0], y + height * 3 // 2)
+        left, right = max(0, x - width // 2), min(frame.shape[1], x + width * 3 // 2)
+        portrait = chiplike(np.ascontiguousarray(frame[top:bottom, left:right]), WHOLE_FRAMING)
+        before = median_ms(partial(portrait_template, engine, portrait, SHIPPED_PIPELINE), runs)
+        after = median_ms(partial(portrait_template, engine, portrait, CARD_PIPELINE), runs)
+        live, _ = template_of(engine, frame)
+        thresholds = Settings().thresholds_for(name)
+
+        match = partial(three_way_after_capture, engine, live, portrait, frame, thresholds)
+        print(f"| {name} | {before:.1f} | {after:.1f} | {median_ms(match, runs):.1f} |")
 
 
 if __name__ == "__main__":

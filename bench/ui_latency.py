@@ -94,6 +94,7 @@ def main() -> int:
         to_candidate = pump_until(lambda: counter.session.candidate is not None, 30)
         meter.phase = "capture+match"
         to_match = pump_until(lambda: counter.session.verification is not None, 60)
+        verification = counter.session.verification
         counter.match_panel.card_checked.setChecked(True)
         meter.phase = "confirm"
         counter.confirm()
@@ -120,6 +121,18 @@ def main() -> int:
     print("longest stall per step: " + ", ".join(f"{k} {v:.1f} ms" for k, v in meter.worst.items()))
     print(f"card placed -> candidate shown: {to_candidate * 1000:.0f} ms")
     print(f"candidate shown -> match shown (best shot + three-way): {to_match * 1000:.0f} ms")
+    print(
+        f"card placed -> match shown (the whole confirmation compute): "
+        f"{(to_candidate + to_match) * 1000:.0f} ms"
+    )
+    if verification is not None:
+        record = verification.as_record()
+        card = record["scores"]["live_card"]  # type: ignore[index]
+        print(
+            f"match: {record['decision']}; live-card distance {card['distance']} "
+            f"(card portrait {record['card_missing'] or 'decoded'}, quality "
+            f"{record['card_quality']})"
+        )
     print(f"confirm -> ticket number shown: {to_ticket * 1000:.0f} ms")
     print(
         f"preview frames shown: {preview_fps:.1f} fps at 640x480 (camera worker reported "

@@ -172,8 +172,9 @@ def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:
     settings = load_settings(environ={"DESK_APP_CONFIG": ""}).with_database(str(folder / "demo.db"))
     application = build_application(settings)
     prepare_demo(application)
+    data_dir = Path(settings.paths.data_dir)
     return application, DemoStage(
-        demo_counter_cards(application.database), Path(settings.paths.data_dir)
+        demo_counter_cards(application.database, data_dir=data_dir), data_dir
     )
 
 
@@ -194,7 +195,8 @@ def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = Fa
     stage: DemoStage | None = None
     if demo:
         prepare_demo(application)
-        stage = DemoStage(demo_counter_cards(application.database), Path(settings.paths.data_dir))
+        data_dir = Path(settings.paths.data_dir)
+        stage = DemoStage(demo_counter_cards(application.database, data_dir=data_dir), data_dir)
     counter = build_counter(application, preferences, stage)
     window, operations = counter.window, counter.operations
     window.start_workers()

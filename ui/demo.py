@@ -23,7 +23,9 @@ class DemoStage:
         self.faces = demo_live_faces(data_dir)
         self._folder = tempfile.TemporaryDirectory(prefix="desk-demo-reader-")
         self.simulator = ReaderSimulator(
-            [c.card for c in cards], Path(self._folder.name) / "reader"
+            [c.card for c in cards],
+            Path(self._folder.name) / "reader",
+            photos=[c.photo for c in cards],  # chip-like portraits the demo decoder reads
         )
         self.camera_source: CameraSource
         first = self._faces_for(0)

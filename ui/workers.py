@@ -147,7 +147,9 @@ class FaceWorker(QThread):
         engine_name: str,
         quality: QualitySettings,
         *,
-        frames_needed: int = 4,
+        # As many good frames as the shot keeps: a fourth only delayed the shot by an analysis
+        # (0.1 s) without changing which three are averaged most of the time.
+        frames_needed: int = 3,
         keep: int = 3,
         min_interval: float = 0.1,
         loader: Callable[[str], FaceEngine] = load_face_engine,
@@ -181,10 +183,12 @@ class FaceWorker(QThread):
             self._condition.notify()
 
     def arm(self) -> None:
-        """Start collecting a new best shot (a candidate is at the counter; or Retake)."""
+        """Start collecting a new best shot (a candidate who consented is at the counter; or
+        Retake). No frame seen before is kept: faces are taken only after consent."""
         with self._condition:
-            self._armed, self._capture_now, self._good = True, False, 0
+            self._good = 0
             self._best = BestShot(self._keep)
+            self._armed, self._capture_now = True, False
 
     def disarm(self) -> None:
         with self._condition:

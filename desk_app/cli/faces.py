@@ -132,6 +132,13 @@ def faces_verify_pairs(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the thresholds into this settings file.",
 )
+@click.option(
+    "--comparison",
+    "comparisons",
+    multiple=True,
+    type=click.Choice(["live_card", "live_ephoto", "card_ephoto"]),
+    help="Which limits --write-config sets (repeatable; default: all three).",
+)
 @common_options
 @click.pass_context
 def faces_calibrate(
@@ -142,6 +149,7 @@ def faces_calibrate(
     target_fmr: float,
     report_dir: Path,
     write_config: Path | None,
+    comparisons: tuple[str, ...],
 ) -> None:
     """Thresholds from labelled pairs (CSV with img1,img2,same): report, DET plot, config."""
     settings = settings_from(ctx)
@@ -173,8 +181,13 @@ def faces_calibrate(
             err=True,
         )
     if write_config is not None:
-        write_thresholds(write_config, engine_name, result.pass_threshold, result.review_threshold)
-        click.echo(f"thresholds written to {write_config} [thresholds_{engine_name}]")
+        chosen = comparisons or ("live_card", "live_ephoto", "card_ephoto")
+        write_thresholds(
+            write_config, engine_name, result.pass_threshold, result.review_threshold, chosen
+        )
+        click.echo(
+            f"thresholds written to {write_config} [thresholds_{engine_name}] ({', '.join(chosen)})"
+        )
 
 
 def register(root: click.Group) -> None:

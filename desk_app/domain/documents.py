@@ -66,3 +66,11 @@ _ALIASES: dict[DocumentType, frozenset[str]] = {
     ),
     DocumentType.PASSPORT: frozenset({"护照"}),
 }
+
+
+# The chip's portrait (GA/T 467): 102x126 colour pixels in a 1,024-byte photo field.
+CHIP_PORTRAIT_WIDTH, CHIP_PORTRAIT_HEIGHT, CHIP_PORTRAIT_BYTES = 102, 126, 1024
+# The JP2 signature box. The demo's cards carry a JPEG 2000 portrait in the photo field where a
+# real card carries WLT, which never starts with these bytes: that is how the demo decoder
+# recognises its own cards.
+JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"

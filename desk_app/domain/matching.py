@@ -26,3 +26,28 @@ class Thresholds:
         if distance <= self.review:
             return Band.REVIEW
         return Band.FAIL
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """One decision from both references: the fused distance
+    ``card_weight * live-card + (1 - card_weight) * live-e-photo``, banded by ``thresholds``.
+
+    An impostor holding a real candidate's card faces two photos of that candidate, so both
+    distances come out large together, while an honest candidate's chip distance is often large
+    alone (the chip portrait is small and soft). Averaging keeps what each reference knows; the
+    weight and the limits are calibrated on the chip-like dev set (``bench/faces_fusion.py``).
+    """
+
+    card_weight: float
+    thresholds: Thresholds
+
+    def distance(self, live_card: float, live_ephoto: float) -> float:
+        return self.card_weight * live_card + (1 - self.card_weight) * live_ephoto
+
+    def widened(self, review_margin: float) -> Fusion:
+        """The same rule with the review band reaching ``review_margin`` further (old cards)."""
+        return Fusion(
+            self.card_weight,
+            Thresholds(self.thresholds.passing, self.thresholds.review + review_margin),
+        )

@@ -115,8 +115,12 @@ class ReaderSimulator:
         link: Path,
         faults: Faults | None = None,
         new_addresses: dict[int, str] | None = None,
+        photos: list[bytes] | None = None,
     ) -> None:
         self.cards = cards
+        # Per card, the 1,024-byte photo field: the demo's chip-like portraits (JPEG 2000, which
+        # the demo decoder reads); a blank WLT field for cards without one.
+        self.photos = [(photo + bytes(1024))[:1024] for photo in photos or []]
         self.new_addresses = new_addresses or {}  # card index -> appended address
         self.link = link
         self.faults = faults or Faults()
@@ -220,7 +224,9 @@ class ReaderSimulator:
                 if Command.READ in faults.failing:
                     return build_reply(Status.READ_FAILED)
                 self._read_since_placed = True
-                return build_reply(Status.OK, build_read_data(card, _BLANK_PHOTO))
+                index = self._card if self._card is not None else 0
+                photo = self.photos[index] if index < len(self.photos) else _BLANK_PHOTO
+                return build_reply(Status.OK, build_read_data(card, photo))
             if command is Command.READ_ADDRESS:
                 address = self.new_addresses.get(self._card or 0, "")
                 if not address:

@@ -22,6 +22,7 @@ from desk_app.domain.image_limits import ImageSizeError
 
 # Re-exported: the screens import it from here.
 from desk_app.domain.masking import mask_document_number as mask_document_number
+from desk_app.domain.time import china_today
 from desk_app.domain.workflow import Action, CandidateState, Role
 from desk_app.idcard.protocol import CardText, CardType
 from desk_app.idcard.rules import validate_document
@@ -39,6 +40,7 @@ from desk_app.security.operators import (
 )
 from desk_app.services.access import authorise_unmask, record_access, record_search
 from desk_app.services.workflow import Workstation
+from desk_app.vision.card import CARD_PIPELINE, CHIP_SIZED_MAX_SHORT_SIDE, portrait_template
 from desk_app.vision.engines import FaceEngine, NoFaceError, template_of
 from desk_app.vision.images import ImageError, decode_rgb
 from desk_app.vision.verification import Reference, Verification
@@ -385,15 +387,39 @@ def record_mismatches(card: CardText, candidate: CandidateView) -> list[str]:
     return differing
 
 
-def reference_from_photo(engine: FaceEngine, data: bytes | None) -> Reference:
-    """The template of a stored picture (e-photo, card portrait), or why there is none."""
+def reference_from_photo(
+    engine: FaceEngine, data: bytes | None, *, card: CardText | None = None
+) -> Reference:
+    """The template of a stored picture (e-photo, card portrait), or why there is none.
+
+    A chip-sized picture goes through the card pipeline and its quality is recorded; with the
+    ``card`` it came from, the portrait's age is known (issue date, birth date) for the
+    age-gap rule."""
     if not data:
         return Reference(None, "photo.missing")
     try:
-        template, face = template_of(engine, decode_rgb(data))
+        rgb = decode_rgb(data)
+        if min(rgb.shape[:2]) <= CHIP_SIZED_MAX_SHORT_SIDE:
+            portrait = portrait_template(engine, rgb, CARD_PIPELINE)
+            template, face = portrait.template, portrait.face
+            quality: dict[str, float] | None = portrait.quality.as_record()
+        else:
+            template, face = template_of(engine, rgb)
+            quality = None
     except (NoFaceError, ImageError, ImageSizeError) as error:
         return Reference(None, error.code)
-    return Reference(template, eye_distance=face.eye_distance)
+    age_years = age_at_capture = None
+    if card is not None and card.valid_from is not None:
+        age_years = (china_today() - card.valid_from).days / 365.25
+        if card.birth_date is not None:
+            age_at_capture = (card.valid_from - card.birth_date).days / 365.25
+    return Reference(
+        template,
+        eye_distance=face.eye_distance,
+        age_years=age_years,
+        age_at_capture=age_at_capture,
+        quality=quality,
+    )
 
 
 def may_confirm(verification: Verification, *, card_photo_checked_by_eye: bool) -> bool:

@@ -84,6 +84,9 @@ class CounterSession:
         """Forget the case: the next candidate steps up."""
         self.card: CardText | None = None
         self.card_portrait: bytes | None = None
+        # Why the chip portrait could not be decoded (wlt.decoder_crashed...), for the screen and
+        # the match record; None when it was decoded or no card was read.
+        self.portrait_error: DeskError | None = None
         self.card_issues: list[DeskError] = []
         self.manual_document: ValidatedDocument | None = None
         self.candidate: CandidateView | None = None
@@ -105,13 +108,17 @@ class CounterSession:
         """A card on the chip reader. The chip portrait needs a vendor WLT decoder; without one
         (or when it fails) there is none, and the clerk compares the printed photo by eye."""
         portrait: bytes | None = None
+        error: DeskError | None = None
         decoder = self._find_decoder()
         if decoder is not None:
             try:
                 portrait = decoder(read.photo)
-            except Exception:  # a vendor library: any failure means "no portrait"
-                portrait = None
+            except DeskError as failure:  # the product's adapter: coded (crash, timeout...)
+                error = failure
+            except Exception as failure:  # a vendor plug-in: any failure means "no portrait"
+                error = DeskError(f"the portrait decoder failed: {failure}", code="wlt.failed")
         self.card_placed(read.text, portrait)
+        self.portrait_error = error
 
     def card_placed(
         self, card: CardText, portrait: bytes | None, seen: Sequence[DeskError] = ()

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from desk_app.camera.demo import demo_live_faces
 from desk_app.domain.documents import DocumentType
+from desk_app.domain.errors import DeskError
 from desk_app.domain.workflow import CandidateState
 from desk_app.idcard.protocol import CardText, CardType
 from desk_app.persistence.database import Database
 from desk_app.persistence.repositories import CandidateRepository
+from desk_app.vision.chiplike import LFW_FRAMING, chip_bytes, portrait_crop
+from desk_app.vision.images import load_rgb
 
 DEMO_REGISTRATION_BASE = 2026_0000000  # REG20260000000 is the first demo row (demo.py)
 
@@ -24,10 +29,29 @@ class DemoCard:
     card: CardText
     registration_id: str
     roster_index: int  # the row of the demo roster: its e-photo is the n-th demo identity
+    # The chip's photo field: a chip-like portrait (JPEG 2000, <= 1,024 bytes) of another photo of
+    # the same identity, which the demo decoder reads; empty when the data folder has none.
+    photo: bytes = b""
 
 
-def demo_counter_cards(database: Database, count: int = 12) -> list[DemoCard]:
-    """Up to ``count`` cards of pre-registered chip-card candidates with a registered e-photo."""
+def chip_photo(faces: list[list[Path]], index: int) -> bytes:
+    """The demo identity's chip portrait: its last photo, framed and squeezed like a chip's."""
+    photos = faces[index] if 0 <= index < len(faces) else []
+    if not photos:
+        return b""
+    try:
+        portrait = portrait_crop(load_rgb(photos[-1]), LFW_FRAMING, name=photos[-1].name)
+        return chip_bytes(portrait)
+    except DeskError:
+        return b""
+
+
+def demo_counter_cards(
+    database: Database, count: int = 12, data_dir: Path | None = None
+) -> list[DemoCard]:
+    """Up to ``count`` cards of pre-registered chip-card candidates with a registered e-photo;
+    with the data folder, each card carries a chip-like portrait of its candidate."""
+    faces = demo_live_faces(data_dir) if data_dir is not None else []
     cards: list[DemoCard] = []
     with database.reading() as uow:
         repository = CandidateRepository(uow.session)
@@ -58,5 +82,5 @@ def demo_counter_cards(database: Database, count: int = 12) -> list[DemoCard]:
                 address="演示地址：省会市示范区学府路1号",
                 issuing_authority="演示公安局",
             )
-            cards.append(DemoCard(card, candidate.registration_id, index))
+            cards.append(DemoCard(card, candidate.registration_id, index, chip_photo(faces, index)))
     return cards

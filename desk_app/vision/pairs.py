@@ -1,6 +1,7 @@
 """Scoring pairs of face images, for calibration and evaluation on a site's own data.
 
-Each distinct image is analysed once (decode, detect, encode), however many pairs name it, so
+Chip-sized pictures go through the card pipeline, as at the counter (``vision.card``). Each
+distinct image is analysed once (decode, detect, encode), however many pairs name it, so
 thousands of pairs over a few hundred images cost a few hundred encodings.
 """
 
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk_app.domain.errors import DeskError
-from desk_app.vision.engines import FaceEngine, Template, template_of
+from desk_app.vision.card import reference_template
+from desk_app.vision.engines import FaceEngine, Template
 from desk_app.vision.images import load_rgb
 
 
@@ -44,7 +46,7 @@ class TemplateCache:
         analysis = self._analyses.get(relative_path)
         if analysis is None:
             try:
-                template, _ = template_of(self.engine, load_rgb(self.root / relative_path))
+                template, _ = reference_template(self.engine, load_rgb(self.root / relative_path))
                 analysis = Analysis(template)
             except DeskError as error:
                 analysis = Analysis(None, error.code, f"{relative_path}: {error.message}")

@@ -8,8 +8,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from desk_app.cli import main
-from desk_app.config import load_settings
+from desk_app.config import SFACE_THRESHOLDS, load_settings
+from desk_app.vision.chiplike import LFW_FRAMING, chip_bytes, portrait_crop
+from desk_app.vision.images import load_rgb
 
+KAN = "Naoto_Kan/Naoto_Kan_000{}.jpg"
+KOIZUMI_IMAGE = "Junichiro_Koizumi/Junichiro_Koizumi_000{}.jpg"
 PAIRS = [
     (
         "Junichiro_Koizumi/Junichiro_Koizumi_0001.jpg",
@@ -103,3 +107,55 @@ def test_calibrate_writes_a_report_a_plot_and_the_config(tmp_path: Path, data_di
     assert settings.counter.site_id == "NJ-01"  # the rest of the file is kept
     written = settings.thresholds_for("sface").live_card
     assert 0.4 < written.passing <= written.review < 1.0
+
+
+def test_calibrate_on_chip_like_portraits_writes_only_the_chosen_limits(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """Live photos against chip-like portraits (made here, as the dev-set generator does): the
+    card pipeline finds every face, and --comparison live_card leaves the other limits alone."""
+    images = data_dir / "faces" / "lfw" / "images"
+    (tmp_path / "full").symlink_to(images, target_is_directory=True)
+    names = [KAN.format(n) for n in (1, 2, 3)] + [KOIZUMI_IMAGE.format(n) for n in (1, 2, 3)]
+    for name in names:
+        target = tmp_path / "chip" / f"{name}.jp2"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(
+            chip_bytes(portrait_crop(load_rgb(images / name), LFW_FRAMING, name=name))
+        )
+    pairs = tmp_path / "live_card.csv"
+    with pairs.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["img1", "img2", "same"])
+        for one in names:
+            for other in names:
+                if one != other:
+                    same = one.split("/")[0] == other.split("/")[0]
+                    writer.writerow([f"full/{one}", f"chip/{other}.jp2", int(same)])
+    config = tmp_path / "desk.toml"
+    result = CliRunner().invoke(
+        main,
+        [
+            "faces",
+            "calibrate",
+            str(pairs),
+            "--root",
+            str(tmp_path),
+            "--report",
+            str(tmp_path / "report"),
+            "--write-config",
+            str(config),
+            "--comparison",
+            "live_card",
+            "--target-fmr",
+            "0.05",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "report" / "calibration_sface.md").read_text(encoding="utf-8")
+    assert "0 images without a usable face" in report
+    written = load_settings(config, environ={}).thresholds_for("sface")
+    assert written.live_card.passing != SFACE_THRESHOLDS.live_card_pass
+    assert written.live_ephoto == SFACE_THRESHOLDS.live_ephoto  # untouched
+    assert written.card_ephoto == SFACE_THRESHOLDS.card_ephoto

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 
 from desk_app.config import Settings
 from desk_app.domain.matching import Band
+from desk_app.vision.card import CARD_PIPELINE, portrait_template
+from desk_app.vision.chiplike import LFW_FRAMING, chiplike
 from desk_app.vision.engines import FaceEngine, template_of
 from desk_app.vision.images import load_rgb
 from desk_app.vision.verification import Comparison, Reason, Reference, verify_three_way
@@ -45,7 +45,11 @@ def _verify(engine: FaceEngine, live: Reference, card: Reference, ephoto: Refere
 def test_all_three_agree(engine: FaceEngine, picture) -> None:
     result = _verify(engine, picture(KAN.format(1)), picture(KAN.format(3)), picture(KAN.format(2)))
     assert result.decision is Band.PASS and result.reasons == ()
-    assert {s.comparison for s in result.scores} == set(Comparison)
+    assert [s.comparison for s in result.scores] == [
+        Comparison.LIVE_CARD,
+        Comparison.LIVE_EPHOTO,
+        Comparison.CARD_EPHOTO,
+    ]
     record = result.as_record()
     assert record["engine"] == "sface" and "live_card" in record["scores"]
 
@@ -73,28 +77,86 @@ def test_no_reference_at_all_is_never_a_pass(engine: FaceEngine, picture) -> Non
     assert set(result.reasons) == {Reason.CARD_MISSING, Reason.EPHOTO_MISSING}
 
 
-def test_borderline_with_a_small_old_card_portrait_says_why(
+def _chip_reference(engine: FaceEngine, root: Path, name: str, **known: float) -> Reference:
+    """A chip-like card portrait of ``name`` (102x126, <= 1,024 bytes), as the counter reads it."""
+    portrait = chiplike(load_rgb(root / name), LFW_FRAMING, name=name)
+    card = portrait_template(engine, portrait, CARD_PIPELINE)
+    return Reference(
+        card.template,
+        eye_distance=card.face.eye_distance,
+        quality=card.quality.as_record(),
+        **known,  # type: ignore[arg-type]
+    )
+
+
+def test_a_chip_portrait_of_the_same_person_passes_and_records_its_quality(
+    engine: FaceEngine, data_dir: Path, picture
+) -> None:
+    root = data_dir / "faces" / "lfw" / "images"
+    card = _chip_reference(engine, root, KAN.format(3))
+    result = _verify(engine, picture(KAN.format(1)), card, picture(KAN.format(2)))
+    assert result.decision is Band.PASS
+    assert result.fused is not None and result.fused.band is Band.PASS
+    record = result.as_record()
+    assert record["card_quality"]["width"] == 102 and record["card_quality"]["height"] == 126
+    assert 10 < record["card_quality"]["eye_distance"] < 50
+    assert record["fused"]["distance"] == result.fused.distance
+
+
+def test_an_impostor_with_the_candidates_card_fails(
+    engine: FaceEngine, data_dir: Path, picture
+) -> None:
+    root = data_dir / "faces" / "lfw" / "images"
+    card = _chip_reference(engine, root, KAN.format(3))
+    result = _verify(engine, picture(KOIZUMI.format(1)), card, picture(KAN.format(2)))
+    assert result.decision is Band.FAIL and result.reasons[0] is Reason.LIVE_MISMATCH
+
+
+def _fused_distance(engine: FaceEngine, live, card, ephoto, weight: float) -> float:
+    return weight * engine.distance(live, card) + (1 - weight) * engine.distance(live, ephoto)
+
+
+def test_an_old_card_widens_the_review_band_only(engine: FaceEngine, data_dir: Path) -> None:
+    root = data_dir / "faces" / "lfw" / "images"
+    live, _ = template_of(engine, load_rgb(root / KAN.format(1)))
+    ephoto, _ = template_of(engine, load_rgb(root / KAN.format(2)))
+    card = _chip_reference(engine, root, KAN.format(4), age_years=12.0, age_at_capture=30.0)
+    assert card.template is not None and card.is_old
+    settings = Settings().thresholds_for("sface")
+    fused = _fused_distance(engine, live, card.template, ephoto, settings.fused_card_weight)
+    # Limits that put this fused distance just past the review band of a new card...
+    thresholds = dataclasses.replace(
+        settings, fused_pass=fused - 0.05, fused_review=fused - 0.01, age_gap_margin=0.02
+    )
+    new_card = dataclasses.replace(card, age_years=2.0)
+    assert verify_three_way(engine, live, new_card, Reference(ephoto), thresholds).decision is (
+        Band.FAIL
+    )
+    # ...and inside the widened band of an old one: a supervisor decides, nothing more passes.
+    result = verify_three_way(engine, live, card, Reference(ephoto), thresholds)
+    assert result.decision is Band.REVIEW
+    assert Reason.AGE_GAP in result.reasons and Reason.BORDERLINE in result.reasons
+    assert result.fused is not None and result.fused.thresholds.passing == fused - 0.05
+    # A portrait taken at 12 is old after 5 years already.
+    child = dataclasses.replace(card, age_years=6.0, age_at_capture=12.0)
+    assert child.is_old and not dataclasses.replace(card, age_years=6.0).is_old
+
+
+def test_a_failing_reference_keeps_a_fused_pass_in_review(
     engine: FaceEngine, data_dir: Path
 ) -> None:
     root = data_dir / "faces" / "lfw" / "images"
     live, _ = template_of(engine, load_rgb(root / KAN.format(1)))
     ephoto, _ = template_of(engine, load_rgb(root / KAN.format(2)))
-    small = cv2.resize(load_rgb(root / KAN.format(4)), (102, 102))  # a card-sized picture
-    card_template, face = template_of(engine, np.ascontiguousarray(small))
-    distance = engine.distance(live, card_template)
-    # Thresholds put exactly this live-card score in the review band.
+    card = _chip_reference(engine, root, KAN.format(4))
+    assert card.template is not None
+    live_card = engine.distance(live, card.template)
     thresholds = dataclasses.replace(
         Settings().thresholds_for("sface"),
-        live_card_pass=distance - 0.01,
-        live_card_review=distance + 0.01,
+        live_card_pass=live_card - 0.02,
+        live_card_review=live_card - 0.01,  # the card alone says "fail"
+        fused_pass=2.0,
+        fused_review=2.0,  # the fused distance says "pass"
     )
-    result = verify_three_way(
-        engine,
-        live,
-        Reference(card_template, eye_distance=face.eye_distance, age_years=15),
-        Reference(ephoto),
-        thresholds,
-        small_portrait_eye_distance=30,
-    )
-    assert result.decision is Band.REVIEW
-    assert result.reasons == (Reason.BORDERLINE, Reason.CARD_PORTRAIT_SMALL, Reason.AGE_GAP)
+    result = verify_three_way(engine, live, card, Reference(ephoto), thresholds)
+    assert result.decision is Band.REVIEW and result.reasons == (Reason.BORDERLINE,)

@@ -110,7 +110,15 @@ def test_missing_card_portrait_needs_the_clerks_own_check() -> None:
 
 
 def test_a_weak_or_failed_score_is_never_confirmed_at_the_counter() -> None:
-    for distance in (0.65, 0.9):  # review band, fail band
+    for distance in (1.0, 1.5):  # fused review band, fused fail band
         for card in (True, False):
             verification = _verification(distance, card=card)
             assert not may_confirm(verification, card_photo_checked_by_eye=True)  # type: ignore[arg-type]
+
+
+def test_a_close_card_lifts_a_borderline_e_photo_score_through_the_fused_rule() -> None:
+    # Live-e-photo 0.65 is in its own review band; the card agrees exactly: fused 0.7 * 0.65.
+    verification = _verification(0.65, card=True)
+    assert verification.decision is Band.PASS  # type: ignore[attr-defined]
+    # Without the card there is nothing to fuse: the e-photo's own band decides.
+    assert _verification(0.65, card=False).decision is Band.REVIEW  # type: ignore[attr-defined]

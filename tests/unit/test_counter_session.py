@@ -19,6 +19,7 @@ from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.idcard.protocol import CardRead, CardText, CardType
 from desk_app.idcard.rules import compose_citizen_id, validate_document
+from desk_app.idcard.wlt import WltError
 from desk_app.services.counter import CandidateView, SignedIn
 from desk_app.services.counter_session import CounterSession
 from desk_app.services.faces import LiveCapture
@@ -285,6 +286,20 @@ def test_a_chip_portrait_needs_a_decoder_that_works() -> None:
     for session in (_session(), _session(decoder=broken)):
         session.card_read(read)
         assert session.card == read.text and session.card_portrait is None
+    assert session.portrait_error is not None and session.portrait_error.code == "wlt.failed"
+
+
+def test_a_crashed_decoder_is_remembered_with_its_code() -> None:
+    def crashing(photo: bytes) -> bytes:
+        raise WltError("the WLT decoder crashed (status -11)", code="wlt.decoder_crashed")
+
+    session = _session(decoder=crashing)
+    session.card_read(CardRead(_card(), b"wlt"))
+    assert session.card_portrait is None and session.card is not None
+    assert session.portrait_error is not None
+    assert session.portrait_error.code == "wlt.decoder_crashed"
+    session.next_candidate()
+    assert session.portrait_error is None
 
 
 def test_problems_seen_by_the_camera_join_the_card_checks_once() -> None:
@@ -497,6 +512,7 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     session.decided(_change())
     session.slip_saved(Path("/tmp/slip.pdf"))
     session.manual_document = validate_document(DocumentType.PASSPORT, "E12345678")
+    session.portrait_error = WltError("crashed", code="wlt.decoder_crashed")
     changed = {key for key, value in vars(session).items() if value != fresh[key]}
     assert changed == set(fresh) - {"_today", "_find_decoder", "_scope"}  # every field was in use
 

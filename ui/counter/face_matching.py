@@ -42,6 +42,8 @@ class FaceMatching:
             return
         if self.session.may_capture():  # only after the candidate consented
             face_worker.arm()
+        else:
+            face_worker.disarm()
         ephoto = candidate.ephoto
         face_worker.submit(
             lambda engine: reference_from_photo(engine, ephoto),
@@ -60,17 +62,20 @@ class FaceMatching:
         capture, ephoto = session.capture, session.ephoto_reference
         if capture is None or ephoto is None or face_worker is None:
             return
-        portrait, thresholds, candidate = (
+        portrait, thresholds, candidate, card_text = (
             session.card_portrait,
             self.services.thresholds,
             session.candidate,
+            session.card,
         )
+        # Why there is no portrait: no decoder, or the decoder's coded failure (a crash...).
+        missing = session.portrait_error.code if session.portrait_error else ""
 
         def work(engine: FaceEngine) -> Verification:
             card = (
-                reference_from_photo(engine, portrait)
+                reference_from_photo(engine, portrait, card=card_text)
                 if portrait
-                else Reference(None, "card.portrait_unavailable")
+                else Reference(None, missing or "card.portrait_unavailable")
             )
             return verify_three_way(engine, capture.template, card, ephoto, thresholds)
 

@@ -238,6 +238,7 @@ class CounterScreen(QWidget):
             return
         self.next_candidate()
         self.session.card_read(read)
+        # No pre-roll of face frames here: no face is analysed before the candidate consents.
         self._show_all()
         self.lookup(read.text.id_number)
 
