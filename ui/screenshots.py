@@ -90,7 +90,9 @@ def main() -> int:
         save(window, out, "02-counter-waiting")
         stage.place_next(camera)
         wait_until(lambda: counter.session.candidate is not None, 30)
-        wait_until(lambda: counter.session.verification is not None, 60)
+        counter.consent_bar.agree_button.click()  # the processing notice comes first
+        if not wait_until(lambda: counter.session.verification is not None, 60):
+            raise SystemExit("the demo candidate was never matched")
         counter.match_panel.card_checked.setChecked(True)
         save(window, out, "03-counter-matched")
         counter.confirm()
