@@ -464,23 +464,7 @@ def test_a_counter_cannot_rewrite_its_audit_history(
         assert verified.exit_code == 0, verified.output
         # Someone edits an old decision's audit entry and re-chains everything after it, so the
         # counter's own 'audit verify' says intact.
-        with counter.app.database.unit_of_work() as uow:
-            entries = uow.session.execute(select(AuditEntry).order_by(AuditEntry.sequence))
-            rows = list(entries.scalars())
-            previous = audit.GENESIS_HASH
-            for row in rows:
-                if row.action == "candidate.confirm":
-                    row.actor = "super1"
-                row.previous_hash = previous
-                row.entry_hash = audit.entry_hash(
-                    previous, row.sequence, row.occurred_at, row.actor, row.action, row.subject,
-                    row.details,
-                )  # fmt: skip
-                previous = row.entry_hash
-            head = uow.session.get(AuditHead, 1)
-            assert head is not None
-            head.entry_hash = previous
-            uow.commit()
+        rewrite_confirmations_as(counter.app.database, "super1")
         with counter.app.database.reading() as uow:
             assert audit.verify(uow.session).intact
         counter.decide("confirm", "R000003")
@@ -531,11 +515,23 @@ def test_a_central_chain_rewritten_with_new_hashes_does_not_verify_without_the_k
     assert CliRunner().invoke(main, verify).exit_code == 0
     # As the database owner: edit the confirmation's entry and re-chain everything after it.
     database = Database(service.central.engine)
+    rewrite_confirmations_as(database, "super1")
+    with database.reading() as uow:
+        assert audit.verify(uow.session).intact  # the chain alone is fooled
+    refused = CliRunner().invoke(main, verify)
+    assert refused.exit_code == 1
+    assert "does not carry the service's key" in refused.stderr
+
+
+def rewrite_confirmations_as(database: Database, actor: str) -> None:
+    """What someone with write access to a database does to hide who confirmed: edit the
+    confirmations' audit entries and re-chain everything after them, so that the chain alone
+    still verifies."""
     with database.unit_of_work() as uow:
         previous = audit.GENESIS_HASH
         for row in uow.session.execute(select(AuditEntry).order_by(AuditEntry.sequence)).scalars():
             if row.action == "candidate.confirm":
-                row.actor = "super1"
+                row.actor = actor
             row.previous_hash = previous
             row.entry_hash = audit.entry_hash(
                 previous, row.sequence, row.occurred_at, row.actor, row.action, row.subject,
@@ -546,8 +542,3 @@ def test_a_central_chain_rewritten_with_new_hashes_does_not_verify_without_the_k
         assert head is not None
         head.entry_hash = previous
         uow.commit()
-    with database.reading() as uow:
-        assert audit.verify(uow.session).intact  # the chain alone is fooled
-    refused = CliRunner().invoke(main, verify)
-    assert refused.exit_code == 1
-    assert "does not carry the service's key" in refused.stderr

@@ -7,16 +7,15 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner, Result
 
 from desk_app.cli import main
+from desk_app.sync.tls import CERTIFICATE_FILE
 from tests.support.factories import PROJECT_ROOT, add_staff, make_application
-from tests.support.sync_service import free_port
+from tests.support.sync_service import free_port, wait_for_health
 from tests.support.sync_world import PERIOD, open_central, seed_roster
 
 pytestmark = pytest.mark.postgres
@@ -52,7 +51,8 @@ def test_the_service_is_served_enrolled_with_and_synchronised_through(
         match = re.search(r"fingerprint: ([0-9A-F:]{95})", first)
         assert match, first
         fingerprint = match.group(1)
-        _wait_for_health(f"https://127.0.0.1:{port}", tmp_path / "state")
+        pem = (tmp_path / "state" / CERTIFICATE_FILE).read_text()
+        wait_for_health(f"https://127.0.0.1:{port}", pem)
 
         database = tmp_path / "c1.db"
         app = make_application(f"sqlite:///{database}", DESK_APP_TICKETS_PERIOD=PERIOD)
@@ -111,21 +111,3 @@ def test_counters_are_listed_rescoped_and_revoked_centrally(postgres_url: str) -
     assert revoked.exit_code == 0, revoked.output
     listed = run("central", "counters", "list", "--url", postgres_url)
     assert "S1/C1  A,B  revoked" in listed.output
-
-
-def _wait_for_health(url: str, state: Path) -> None:
-    from desk_app.sync.tls import CERTIFICATE_FILE, client_context
-
-    context = client_context(
-        pinned_certificate=(state / CERTIFICATE_FILE).read_text(), ca_file=None
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/v1/health", verify=context, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError("the service did not come up")
-        time.sleep(0.2)

@@ -132,23 +132,26 @@ def service_process(
         # Keep reading what the service logs: a full pipe would block its event loop.
         threading.Thread(target=_drain, args=(process,), daemon=True).start()
         base = f"https://127.0.0.1:{port}"
-        context = client_context(
-            pinned_certificate=(state / CERTIFICATE_FILE).read_text(), ca_file=None
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/v1/health", verify=context, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_for_health(base, (state / CERTIFICATE_FILE).read_text())
         yield process, base, match.group(1)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def wait_for_health(url: str, certificate_pem: str, timeout_s: float = 30.0) -> None:
+    """Until the service at ``url`` (presenting that certificate) answers its health check."""
+    context = client_context(pinned_certificate=certificate_pem, ca_file=None)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"{url}/v1/health", verify=context, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.2)
 
 
 def _drain(process: subprocess.Popen[str]) -> None:
