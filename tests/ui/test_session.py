@@ -295,9 +295,10 @@ def test_identity_and_thresholds_are_written_by_administrators_with_the_floor(
         subject == "[counter] counter_id" and details["new"] == "C-07"
         for subject, details in changed
     )
+    shipped = counter_app.settings.thresholds_for(section.removeprefix("thresholds_"))
     assert (
         f"[{section}] live_card_pass",
-        {"old": 0.58 if "sface" in section else 0.37, "new": 2.0,
+        {"old": shipped.live_card.passing, "new": 2.0,
          "reason": "site calibration 2026-11, report #14"},
     ) in changed  # fmt: skip
 
