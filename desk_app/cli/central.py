@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -27,6 +28,8 @@ from desk_app.cli.common import (
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
 from desk_app.security import audit
+from desk_app.security.operators import sign_in
+from desk_app.services.retention import purge_face_data
 from desk_app.services.roster_import import import_roster
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.counter_audit import CounterAudit
@@ -248,6 +251,44 @@ def audit_verify(url: str, audit_key_file: Path | None) -> None:
     if problems:
         raise SystemExit(1)
     click.echo("every counter's audit chain intact")
+
+
+@central.command("purge")
+@_central_url
+@click.option(
+    "--before", type=click.DateTime(["%Y-%m-%d"]), default=None,
+    help="Records decided before this day (default: [privacy] retention_days ago).",
+)  # fmt: skip
+@click.option("--operator", required=True, help="A supervisor or administrator (signs in).")
+@password_file_option
+@common_options
+@click.pass_context
+def central_purge(
+    ctx: click.Context,
+    url: str,
+    before: datetime | None,
+    operator: str,
+    password_file: Path | None,
+) -> None:
+    """Remove the live captures, card portraits and face templates the central database keeps
+    of records decided before DATE; decisions, the audit chain and a hash of each stay."""
+    settings = settings_from(ctx)
+    with _central(url) as database:
+        writer = database.writer_database()
+        try:
+            sign_in(writer, operator, read_password(password_file))
+            report = purge_face_data(
+                writer,
+                operator,
+                before.date() if before else None,
+                retention_days=settings.privacy.retention_days,
+            )
+        finally:
+            writer.close()
+    click.echo(
+        f"purged central face data of {report.records} records decided before "
+        f"{report.before.isoformat()}: {report.photos} photos, {report.templates} templates"
+    )
 
 
 @central.group("operators")

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from desk_app.bootstrap import Application, connect_syncer
 from desk_app.cli import main
@@ -24,8 +24,12 @@ from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditEntry,
     AuditHead,
+    Candidate,
+    FaceTemplate,
     Operator,
     OutboxEvent,
+    Photo,
+    PurgedMedia,
     SyncBinding,
     utc_now,
 )
@@ -542,3 +546,46 @@ def rewrite_confirmations_as(database: Database, actor: str) -> None:
         assert head is not None
         head.entry_hash = previous
         uow.commit()
+
+
+def test_the_central_side_purges_face_data_past_its_retention_too(
+    tmp_path: Path, service: RunningService, postgres_url: str
+) -> None:
+    CentralOperators(service.central).add(
+        site_id=None, operator_id="chief", display_name="chief", role=Role.SUPERVISOR,
+        password="chief-pass-2026",
+    )  # fmt: skip
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        change = counter.decide("confirm", "R000000")
+        counter.sync()
+    finally:
+        counter.close()
+    database = Database(service.central.engine)
+    with database.unit_of_work() as uow:  # the decision is a year old now
+        uow.session.execute(
+            update(Candidate).values(state_changed_at=utc_now() - timedelta(days=365))
+        )
+        uow.commit()
+    with database.reading() as uow:
+        live = uow.session.execute(select(Photo).where(Photo.purpose == "live")).scalars().all()
+        assert len(live) == 1
+        kept_hash = live[0].sha256
+    password = tmp_path / "password"
+    password.write_text("chief-pass-2026\n")
+    purged = CliRunner().invoke(
+        main,
+        ["central", "purge", "--url", postgres_url, "--operator", "chief",
+         "--password-file", str(password)],
+    )  # fmt: skip
+    assert purged.exit_code == 0, purged.output
+    assert "1 photos" in purged.output
+    with database.reading() as uow:
+        assert uow.session.execute(select(Photo).where(Photo.purpose == "live")).first() is None
+        assert uow.session.execute(select(FaceTemplate)).first() is None
+        hashes = {row.sha256 for row in uow.session.execute(select(PurgedMedia)).scalars()}
+        assert kept_hash in hashes
+    assert central_states(service.central)["R000000"] == ("confirmed", change.ticket_number)
+    verified = CliRunner().invoke(main, ["central", "audit", "verify", "--url", postgres_url])
+    assert verified.exit_code == 0, verified.output
