@@ -275,14 +275,7 @@ def baseline(url: str, arguments: argparse.Namespace) -> dict[str, float]:
             grant = central.lease_block(
                 "S1", counter_id, ticket_layout.series, arguments.events, ticket_layout.max_sequence
             )
-            numbers = [
-                ticket_layout.format(s)
-                for s in range(grant.first_sequence, grant.last_sequence + 1)
-            ]
-            pending = [
-                event_for(counter_id, r, n, ticket_layout.series)
-                for r, n in zip(by_area[area], numbers, strict=False)
-            ]
+            pending = events_of(counter_id, by_area[area], grant)
             for first in range(0, len(pending), arguments.batch):
                 answers = central.apply_events(counter_id, pending[first : first + arguments.batch])
                 assert all(a.outcome == "accepted" for a in answers), answers

@@ -5,7 +5,6 @@ reader does (fields, checks and the portrait crop); no database.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from desk_app.cli.common import (
 from desk_app.domain.errors import DeskError
 from desk_app.domain.masking import mask_document_number
 from desk_app.idcard.camera_reader import CardImageReader, CardImageReading, CardProblem
+from desk_app.security.keys import write_private
 from desk_app.services.access import authorise_unmask
 from desk_app.vision.images import configure_image_limits, read_bgr
 
@@ -134,10 +134,7 @@ def _save_portrait(folder: Path, stem: str, portrait: Any) -> Path:
     if not ok:
         raise DeskError("the portrait could not be encoded", code="card.portrait_unwritable")
     target = folder / f"{stem}.portrait.png"
-    descriptor = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(encoded.tobytes())
-    target.chmod(0o600)
+    write_private(target, encoded.tobytes())
     return target
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import getpass
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from desk_app.bootstrap import Application, build_application
 from desk_app.config import Settings, load_settings
 from desk_app.domain.errors import DeskError
+from desk_app.security.keys import write_private
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,10 +43,7 @@ def local_user() -> str:
 
 def write_private_text(path: Path, text: str) -> None:
     """Write a file that may hold personal data, readable by its owner only."""
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    path.chmod(0o600)
+    write_private(path, text.encode("utf-8"))
 
 
 def settings_from(ctx: click.Context) -> Settings:

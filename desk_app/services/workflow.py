@@ -167,6 +167,8 @@ class WorkflowService:
             operator = self._operator(uow, operator_id)
             role = Role(operator.role)
             actor = Actor(operator.id, role, operator.tutoring_unit, operator.active)
+            # Scope first: a record outside it says nothing of its state (check_decision repeats
+            # the check, a few comparisons).
             check_scope(case_of(candidate), actor, self._workstation.scope)
             if decision.expected_version not in (None, candidate.version):
                 raise TransitionError(

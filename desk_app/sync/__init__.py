@@ -4,8 +4,8 @@ Central side: ``service`` (the HTTPS service, the only holder of database creden
 ``signing`` (signed, replay-protected requests), ``tls`` (certificates and pinning), ``registry``
 (counters, enrolment codes, keys, nonces), ``operators`` (operators are central),
 ``privileges`` (the service's least-privilege role), ``central`` (the store), ``applying`` (a
-batch read, judged and written), ``judge`` (the judgement of events as pure functions),
-``attachments`` (pictures judged without decoding).
+batch read, judged and written), ``judge`` (the judgement of events as pure functions,
+attachments judged without decoding them).
 
 Counter side: ``enrolment`` (a counter's key pair and pinned certificate), ``client`` (signed
 HTTPS calls), ``syncer`` (lease ticket blocks, push the outbox, pull the scope and the

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import SyncBinding, TicketBlock
 from desk_app.security import audit
+from desk_app.security.keys import write_private
 from desk_app.sync.client import enrol
 from desk_app.sync.protocol import CounterScope, SyncError
 from desk_app.sync.signing import new_private_key, private_key_pem, public_key_pem
@@ -26,7 +27,6 @@ from desk_app.sync.tls import (
     fetch_certificate,
     fingerprint,
     same_fingerprint,
-    write_private_file,
 )
 
 
@@ -69,7 +69,7 @@ def enrol_counter(
     key = new_private_key()
     # The key is kept before the service learns it, and only moved into place once enrolled.
     pending = key_file.with_name(key_file.name + ".pending")
-    write_private_file(pending, private_key_pem(key))
+    write_private(pending, private_key_pem(key))
     try:
         answer = enrol(server_url, code, public_key_pem(key), context)
     except BaseException:

@@ -27,20 +27,19 @@ from desk_app.domain.decisions import (
 )
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import PermissionDeniedError
+from desk_app.domain.image_limits import image_size
 from desk_app.domain.sync_events import Attachment, TransitionEvent
 from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
 from desk_app.persistence.models import utc_now
 from desk_app.security import audit
-from desk_app.sync.attachments import (
-    MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENT_PIXELS,
-    picture_dimensions,
-    picture_type,
-)
+from desk_app.services.outbox import without_attachment_data
 from desk_app.sync.protocol import CounterScope, RefusedEventError
 
 MAX_ATTACHMENTS = 4
+MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024  # a live JPEG is tens of KB
+MAX_ATTACHMENT_PIXELS = 4096 * 4096  # a webcam frame is at most a few megapixels
+_MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
 
 
 @dataclass
@@ -110,6 +109,8 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
         referred_by=batch.referrers.get(candidate["id"]) if action is Action.APPROVE else None,
     )
     scope = batch.scope.as_rule_scope()
+    # Scope first: a record outside it says nothing of its central state (check_decision
+    # repeats the check, a few comparisons).
     check_scope(case, actor, scope)
     if case.state.value != event["from_state"]:
         raise RefusedEventError(
@@ -267,17 +268,18 @@ def attachment_rows(
         raise RefusedEventError(
             f"an attached photo of purpose {item['purpose']!r}", code="sync.bad_attachment"
         )
-    media_type = picture_type(data)
-    if media_type is None:
+    header = image_size(data)  # type and size from the header, whatever the counter states
+    if header is None or header[0] not in _MEDIA_TYPES:
         raise RefusedEventError(
             "an attachment is neither a JPEG nor a PNG picture", code="sync.bad_attachment"
         )
-    size = picture_dimensions(data)
-    if size is None or not 0 < size[0] * size[1] <= MAX_ATTACHMENT_PIXELS:
+    picture_format, width, height = header
+    if not 0 < width * height <= MAX_ATTACHMENT_PIXELS:
         raise RefusedEventError(
-            f"an attached picture's dimensions are unreadable or too large ({size})",
+            f"an attached picture of {width}x{height} pixels is too large",
             code="sync.bad_attachment",
         )
+    media_type = _MEDIA_TYPES[picture_format]
     photo = {
         "candidate_id": candidate_id,
         "purpose": item["purpose"],
@@ -308,16 +310,7 @@ def attachment_rows(
 
 def logged_payload(event: TransitionEvent) -> dict[str, Any]:
     """The event as the log keeps it: attachments by checksum (their bytes are in photos)."""
-    if not isinstance(event.get("attachments"), list) or not event["attachments"]:
-        return dict(event)
-    return {
-        **event,
-        "attachments": [
-            {key: value for key, value in item.items() if key not in ("data", "templates")}
-            for item in event["attachments"]
-            if isinstance(item, dict)
-        ],
-    }
+    return without_attachment_data(dict(event))
 
 
 def number_row(number: str, candidate_id: int, block_id: int | None, status: str) -> dict[str, Any]:

@@ -72,11 +72,6 @@ class CounterScope:
     def areas_text(self) -> str:
         return ",".join(self.exam_areas)
 
-    def contains(self, candidate: Candidate) -> bool:
-        if self.tutoring_unit:
-            return candidate.tutoring_unit == self.tutoring_unit
-        return candidate.exam_area in self.exam_areas
-
 
 @dataclass(frozen=True)
 class BlockGrant:

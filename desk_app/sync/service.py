@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from desk_app.domain.errors import DeskError, NotFoundError, PermissionDeniedError
 from desk_app.domain.sync_events import TransitionEvent
+from desk_app.security.keys import write_private
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
@@ -42,7 +43,6 @@ from desk_app.sync.protocol import (
 )
 from desk_app.sync.registry import CounterRegistry, EnrolmentError
 from desk_app.sync.signing import AuthenticationError, load_public_key, read_headers, verify_request
-from desk_app.sync.tls import write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def ensure_audit_key(path: Path) -> bytes:
     """The service's audit key (256 random bits), made on first start in a file only its owner
     can read; it signs the central audit entries the service writes."""
     if not path.exists():
-        write_private_file(path, secrets.token_bytes(32))
+        write_private(path, secrets.token_bytes(32))
     return path.read_bytes()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import ipaddress
-import os
 import socket
 import ssl
 from pathlib import Path
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from desk_app.security.keys import write_private
 from desk_app.sync.protocol import SyncError
 
 CERTIFICATE_FILE = "service-cert.pem"
@@ -106,18 +106,9 @@ def ensure_certificate(state_dir: Path, hosts: list[str]) -> tuple[Path, Path]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    write_private_file(key, key_bytes)
+    write_private(key, key_bytes)
     certificate.write_bytes(built.public_bytes(serialization.Encoding.PEM))
     return certificate, key
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file only its owner can read (created so, never widened later)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    path.chmod(0o600)
 
 
 def fetch_certificate(server_url: str, *, timeout_s: float = 10.0) -> str:

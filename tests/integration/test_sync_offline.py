@@ -10,11 +10,12 @@ from sqlalchemy import insert
 from desk_app.bootstrap import connect_syncer
 from desk_app.persistence.models import SyncBinding, TicketBlock
 from desk_app.security import audit
+from desk_app.security.keys import write_private
 from desk_app.sync.binding import sync_status
 from desk_app.sync.protocol import CentralUnavailableError, SyncError
 from desk_app.sync.signing import new_private_key, private_key_pem
 from desk_app.sync.syncer import SyncOptions
-from desk_app.sync.tls import ensure_certificate, write_private_file
+from desk_app.sync.tls import ensure_certificate
 from tests.support.factories import add_candidate, add_staff, make_application
 from tests.support.sync_world import confirmation
 
@@ -31,7 +32,7 @@ def bound_counter(tmp_path: Path) -> str:
     with app.database.unit_of_work() as uow:
         certificate, _ = ensure_certificate(tmp_path / "service", ["127.0.0.1"])
         key_file = tmp_path / "counter.key"
-        write_private_file(key_file, private_key_pem(new_private_key()))
+        write_private(key_file, private_key_pem(new_private_key()))
         uow.session.add(
             SyncBinding(
                 id=1,
