@@ -8,7 +8,9 @@ Applied at most once: an event already answered gets its stored answer and chang
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, insert, select, update
@@ -49,6 +51,19 @@ def is_connection_error(error: BaseException) -> bool:
     if isinstance(error, OperationalError | InterfaceError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def describe_failure(error: BaseException) -> str:
+    """What a log may say of an unexpected failure: its kind, where it was raised and, for a
+    database error, the SQLSTATE; never its text, which can echo the statement's values
+    (candidates' names, numbers)."""
+    original = getattr(error, "orig", None)
+    state = getattr(original, "sqlstate", None)
+    text = type(original or error).__name__ + (f" (SQLSTATE {state})" if state else "")
+    frames = traceback.extract_tb(error.__traceback__)
+    if frames:
+        text += f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}"
+    return text
 
 
 def registered_scope(session: Session, counter_id: str) -> CounterScope:
@@ -151,7 +166,7 @@ def _apply_one_by_one(
         except SQLAlchemyError as error:
             if is_connection_error(error):
                 raise
-            log.warning("event %s could not be applied", event_id, exc_info=True)
+            log.warning("event %s could not be applied: %s", event_id, describe_failure(error))
             detail = str(getattr(error, "orig", None) or error)[:500]
             answers[event_id] = EventAnswer(
                 event_id, EventOutcome.ERROR, "sync.apply_failed", detail

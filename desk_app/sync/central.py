@@ -99,7 +99,14 @@ class CentralDatabase:
             else {"poolclass": NullPool}
         )
         try:
-            engine = create_engine(url, connect_args={"connect_timeout": connect_timeout_s}, **pool)
+            # hide_parameters: an unexpected database error, logged by the service, must not
+            # carry candidates' names, numbers or photos in its text.
+            engine = create_engine(
+                url,
+                connect_args={"connect_timeout": connect_timeout_s},
+                hide_parameters=True,
+                **pool,
+            )
         except SQLAlchemyError as error:
             raise SyncError(
                 f"not a database URL: {masked_url(url)}", code="sync.bad_url"
@@ -157,7 +164,7 @@ class CentralDatabase:
     def writer_database(self) -> Database:
         """A Database whose write transactions take the central write lock first (for the
         roster importer, which owns its own transaction)."""
-        engine = create_engine(self.engine.url, pool_pre_ping=True)
+        engine = create_engine(self.engine.url, pool_pre_ping=True, hide_parameters=True)
 
         def take_write_lock(connection: Any) -> None:
             connection.execute(select(func.pg_advisory_xact_lock(CENTRAL_WRITE_LOCK)))

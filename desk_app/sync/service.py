@@ -32,6 +32,7 @@ from starlette.routing import Route
 from desk_app.domain.errors import DeskError, NotFoundError, PermissionDeniedError
 from desk_app.domain.sync_events import TransitionEvent
 from desk_app.security.keys import write_private
+from desk_app.sync.applying import describe_failure
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
@@ -271,7 +272,7 @@ def _error_response(error: Exception) -> Response:
     elif isinstance(error, DeskError):
         status = 409
     else:
-        log.exception("unexpected failure in the sync service")
+        log.error("unexpected failure in the sync service: %s", describe_failure(error))
         return JSONResponse(
             {"code": "service.failed", "message": "the sync service failed"}, status_code=500
         )

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import DBAPIError, ProgrammingError
 
+from desk_app.sync.applying import describe_failure
+from desk_app.sync.central import CentralDatabase
 from tests.support.sync_service import service_role_url
 from tests.support.sync_world import open_central, seed_roster
 
@@ -44,3 +46,23 @@ def test_the_service_role_is_refused(postgres_url: str, statement: str) -> None:
             assert "permission denied" in str(refused.value)
     finally:
         engine.dispose()
+
+
+def test_a_central_database_error_is_logged_without_the_values_it_echoes(
+    postgres_url: str,
+) -> None:
+    """The service logs unexpected failures: PostgreSQL's own message can echo a statement's
+    values (an ID number here), so the log line names the kind and SQLSTATE only."""
+    central = CentralDatabase.connect(postgres_url)
+    try:
+        with pytest.raises(DBAPIError) as failed:
+            central.read(
+                lambda session: session.execute(
+                    text("SELECT CAST(:number AS integer)"), {"number": "11010519491231002X"}
+                )
+            )
+    finally:
+        central.close()
+    assert "11010519491231002X" in str(failed.value)  # what the log must not repeat
+    logged = describe_failure(failed.value)
+    assert "11010519491231002X" not in logged and "SQLSTATE 22003" in logged
