@@ -64,6 +64,11 @@ class CounterScope:
         areas = tuple(area.strip() for area in exam_areas.split(",") if area.strip())
         return cls(areas, tutoring_unit or None)
 
+    def contains(self, candidate: Candidate) -> bool:
+        if self.tutoring_unit:
+            return candidate.tutoring_unit == self.tutoring_unit
+        return candidate.exam_area in self.exam_areas
+
     def as_rule_scope(self) -> Scope:
         """The scope as the decision rule takes it."""
         return Scope(self.exam_areas, self.tutoring_unit)
