@@ -433,15 +433,14 @@ def update_config_file(path: Path, changes: Mapping[str, Mapping[str, Any]]) -> 
     draft.replace(path)
 
 
-def write_thresholds(
-    path: Path,
+def threshold_changes(
     engine: str,
     passing: float,
     review: float,
     comparisons: tuple[str, ...] = COMPARISONS,
-) -> None:
-    """Set these comparison types (default: every one) of ``engine`` to these limits in the TOML
-    file at ``path``."""
+) -> dict[str, dict[str, Any]]:
+    """The settings change that sets these comparison types (default: every one) of ``engine``
+    to these limits (written by ``services.settings_policy.save_counter_settings``)."""
     if engine not in ENGINES:
         raise ConfigError(f"unknown face engine {engine!r}", code="config.bad_value")
     unknown = set(comparisons) - set(COMPARISONS)
@@ -449,9 +448,9 @@ def write_thresholds(
         raise ConfigError(
             f"unknown comparison(s) {', '.join(sorted(unknown))}", code="config.bad_value"
         )
-    section = {
+    section: dict[str, Any] = {
         f"{comparison}_{band}": round(limit, 4)
         for comparison in comparisons
         for band, limit in (("pass", passing), ("review", review))
     }
-    update_config_file(path, {f"thresholds_{engine}": section})
+    return {f"thresholds_{engine}": section}

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from desk_app.bootstrap import Application
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.service import ensure_service_key
 from tests.support.factories import PROJECT_ROOT, add_candidate, add_staff, make_application
 from tests.support.sync_service import RunningService, running_service
 from tests.support.sync_world import open_central
@@ -74,19 +75,26 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def central(postgres_url: str) -> Iterator[CentralDatabase]:
-    """A central database (migrated) on a fresh PostgreSQL database."""
-    central = open_central(postgres_url)
+def service_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sync service's state folder (its keys), shared by ``central`` and ``service``."""
+    return tmp_path_factory.mktemp("service")
+
+
+@pytest.fixture
+def central(postgres_url: str, service_state: Path) -> Iterator[CentralDatabase]:
+    """A central database (migrated) on a fresh PostgreSQL database, holding the service's
+    media key as an administrator's commands would."""
+    central = open_central(postgres_url, media_key=ensure_service_key(service_state / "media.key"))
     yield central
     central.close()
 
 
 @pytest.fixture
 def service(
-    central: CentralDatabase, postgres_url: str, tmp_path_factory: pytest.TempPathFactory
+    central: CentralDatabase, postgres_url: str, service_state: Path
 ) -> Iterator[RunningService]:
     """The central sync service (real HTTPS, in a thread) over the ``central`` database."""
-    with running_service(postgres_url, tmp_path_factory.mktemp("service")) as running:
+    with running_service(postgres_url, service_state) as running:
         yield running
 
 

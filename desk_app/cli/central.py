@@ -37,13 +37,17 @@ from desk_app.sync.operators import CentralOperators
 from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope, masked_url
 from desk_app.sync.registry import CounterRegistry
-from desk_app.sync.service import ensure_audit_key
+from desk_app.sync.service import ensure_service_key
 from desk_app.sync.tls import ensure_certificate, fingerprint
 
 
+def _default_state_dir() -> Path:
+    return Path(platformdirs.user_data_dir("desk-app")) / "central-service"
+
+
 @contextmanager
-def _central(url: str) -> Iterator[CentralDatabase]:
-    database = CentralDatabase.connect(url)
+def _central(url: str, *, media_key: bytes | None = None) -> Iterator[CentralDatabase]:
+    database = CentralDatabase.connect(url, media_key=media_key)
     try:
         yield database
     finally:
@@ -67,6 +71,26 @@ _central_url = click.option(
     callback=_no_password,
     help="SQLAlchemy URL of the central PostgreSQL database, without a password "
     "(env DESK_APP_CENTRAL_URL; the password comes from PGPASSWORD, ~/.pgpass or a service file).",
+)
+
+
+def _read_media_key(path: Path | None) -> bytes:
+    path = path or _default_state_dir() / "media.key"
+    if not path.is_file():
+        fail(
+            f"no media key at {path}: give --media-key-file, the media.key that 'central serve' "
+            "made in its state folder (the central photos and templates are sealed with it)"
+        )
+    return path.read_bytes()
+
+
+_media_key_file = click.option(
+    "--media-key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="DESK_APP_CENTRAL_MEDIA_KEY_FILE",
+    help="The key that seals face media in the central database (default: media.key in the "
+    "service's state folder; env DESK_APP_CENTRAL_MEDIA_KEY_FILE).",
 )
 
 
@@ -102,6 +126,7 @@ def central_init(url: str, service_role: str) -> None:
 )
 @click.option("--skip-invalid", is_flag=True, help="Load the good rows; report the bad ones.")
 @click.option("--operator", default="system", help="Who is loading (for the audit chain).")
+@_media_key_file
 @common_options
 @click.pass_context
 def central_load_roster(
@@ -111,10 +136,12 @@ def central_load_roster(
     photos: Path | None,
     skip_invalid: bool,
     operator: str,
+    media_key_file: Path | None,
 ) -> None:
     """Load pre-registrations into the central database (the counter's importer and rules)."""
     settings = settings_from(ctx)
-    database = CentralDatabase.connect(url)
+    media_key = _read_media_key(media_key_file) if photos else None
+    database = CentralDatabase.connect(url, media_key=media_key)
     writer = database.writer_database()
     try:
         report = import_roster(
@@ -261,6 +288,7 @@ def audit_verify(url: str, audit_key_file: Path | None) -> None:
 )  # fmt: skip
 @click.option("--operator", required=True, help="A supervisor or administrator (signs in).")
 @password_file_option
+@_media_key_file
 @common_options
 @click.pass_context
 def central_purge(
@@ -269,11 +297,12 @@ def central_purge(
     before: datetime | None,
     operator: str,
     password_file: Path | None,
+    media_key_file: Path | None,
 ) -> None:
     """Remove the live captures, card portraits and face templates the central database keeps
     of records decided before DATE; decisions, the audit chain and a hash of each stay."""
     settings = settings_from(ctx)
-    with _central(url) as database:
+    with _central(url, media_key=_read_media_key(media_key_file)) as database:
         writer = database.writer_database()
         try:
             sign_in(writer, operator, read_password(password_file))
@@ -289,6 +318,17 @@ def central_purge(
         f"purged central face data of {report.records} records decided before "
         f"{report.before.isoformat()}: {report.photos} photos, {report.templates} templates"
     )
+
+
+@central.command("seal-media")
+@_central_url
+@_media_key_file
+def central_seal_media(url: str, media_key_file: Path | None) -> None:
+    """Seal the photos and face templates stored in the clear before the central database
+    sealed face media (run once after upgrading; safe to run again)."""
+    with _central(url, media_key=_read_media_key(media_key_file)) as database:
+        photos, templates = database.seal_stored_media()
+    click.echo(f"sealed {photos} photos and {templates} face templates")
 
 
 @central.group("operators")
@@ -369,8 +409,10 @@ def operators_list(url: str) -> None:
 @click.option(
     "--state-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=lambda: Path(platformdirs.user_data_dir("desk-app")) / "central-service",
-    help="Where the self-signed certificate is kept when --tls-cert is not given.",
+    default=_default_state_dir,
+    help="Where the service keeps its keys (audit.key, media.key) and, when --tls-cert is not "
+    "given, its self-signed certificate. Back it up: without media.key the central photos are "
+    "lost.",
 )
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -378,6 +420,7 @@ def operators_list(url: str) -> None:
     "--audit-key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
     help="The key that signs central audit entries (default: made in --state-dir).",
 )  # fmt: skip
+@_media_key_file
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--pool-size", default=10, show_default=True, type=click.IntRange(1, 200),
@@ -390,6 +433,7 @@ def central_serve(
     tls_cert: Path | None,
     tls_key: Path | None,
     audit_key_file: Path | None,
+    media_key_file: Path | None,
     workers: int,
     pool_size: int,
 ) -> None:
@@ -406,10 +450,13 @@ def central_serve(
     click.echo(f"service certificate SHA-256 fingerprint: {fingerprint(tls_cert.read_text())}")
     click.echo(f"serving {masked_url(url)} on https://{listen} with {workers} worker(s)")
     audit_key_file = audit_key_file or state_dir / "audit.key"
-    ensure_audit_key(audit_key_file)
+    ensure_service_key(audit_key_file)
+    media_key_file = media_key_file or state_dir / "media.key"
+    ensure_service_key(media_key_file)
     # The workers are separate processes that build the app from these variables.
     os.environ["DESK_APP_CENTRAL_URL"] = url
     os.environ["DESK_APP_SERVICE_AUDIT_KEY_FILE"] = str(audit_key_file)
+    os.environ["DESK_APP_SERVICE_MEDIA_KEY_FILE"] = str(media_key_file)
     os.environ["DESK_APP_SERVICE_POOL_SIZE"] = str(pool_size)
     uvicorn.run(
         "desk_app.sync.service:app_from_environment",

@@ -14,10 +14,18 @@ from typing import ParamSpec, TypeVar
 import click
 import numpy as np
 
-from desk_app.bootstrap import load_face_engine
-from desk_app.cli.common import common_options, fail, settings_from, terminal_progress
-from desk_app.config import ENGINES, write_thresholds
+from desk_app.bootstrap import build_application, load_face_engine
+from desk_app.cli.common import (
+    common_options,
+    fail,
+    password_file_option,
+    settings_from,
+    sign_in_for_command,
+    terminal_progress,
+)
+from desk_app.config import ENGINES, Settings, load_settings, threshold_changes
 from desk_app.domain.matching import Thresholds
+from desk_app.services.settings_policy import require_administrator, save_counter_settings
 from desk_app.vision.calibration import calibrate, plot_det, report_markdown
 from desk_app.vision.pairs import TemplateCache, score_pairs
 
@@ -139,6 +147,18 @@ def faces_verify_pairs(
     type=click.Choice(["live_card", "live_ephoto", "card_ephoto"]),
     help="Which limits --write-config sets (repeatable; default: all three).",
 )
+@click.option(
+    "--operator",
+    default=None,
+    help="The administrator writing the limits with --write-config (signs in; the change is "
+    "audited in this counter's database).",
+)
+@password_file_option
+@click.option(
+    "--reason",
+    default="",
+    help="Why, when the limits are looser than the calibrated review limits (required then).",
+)
 @common_options
 @click.pass_context
 def faces_calibrate(
@@ -150,9 +170,21 @@ def faces_calibrate(
     report_dir: Path,
     write_config: Path | None,
     comparisons: tuple[str, ...],
+    operator: str | None,
+    password_file: Path | None,
+    reason: str,
 ) -> None:
     """Thresholds from labelled pairs (CSV with img1,img2,same): report, DET plot, config."""
     settings = settings_from(ctx)
+    application = None
+    if write_config is not None:
+        # Thresholds are an administrator's setting: signed in before the long scoring run.
+        if not operator:
+            raise click.UsageError("--write-config needs --operator (an administrator signs in)")
+        application = build_application(settings)
+        ctx.call_on_close(application.close)
+        sign_in_for_command(application, operator, password_file)
+        require_administrator(application.database, operator, "the face thresholds")
     engine_name = engine_name or settings.faces.engine
     rows = _read_pairs(pairs_file, {"img1", "img2", "same"})
     cache = TemplateCache(load_face_engine(engine_name), root)
@@ -180,10 +212,17 @@ def faces_calibrate(
             f"{target_fmr:g}; see the report",
             err=True,
         )
-    if write_config is not None:
+    if write_config is not None and application is not None and operator:
         chosen = comparisons or ("live_card", "live_ephoto", "card_ephoto")
-        write_thresholds(
-            write_config, engine_name, result.pass_threshold, result.review_threshold, chosen
+        save_counter_settings(
+            write_config,
+            operator,
+            threshold_changes(engine_name, result.pass_threshold, result.review_threshold, chosen),
+            database=application.database,
+            current=load_settings(write_config, environ={})
+            if write_config.exists()
+            else Settings(),
+            reason=reason,
         )
         click.echo(
             f"thresholds written to {write_config} [thresholds_{engine_name}] ({', '.join(chosen)})"

@@ -268,10 +268,13 @@ class UnitOfWork:
 class Database:
     """An engine plus the factories for write and read-only units of work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, session_info: dict[str, Any] | None = None) -> None:
+        """``session_info`` reaches every session (the central side's media sealer, see
+        ``persistence.sealing``)."""
         self.engine = engine
-        self._writer = sessionmaker(engine, expire_on_commit=False)
-        self._reader = sessionmaker(read_only(engine), expire_on_commit=False)
+        info = session_info or {}
+        self._writer = sessionmaker(engine, expire_on_commit=False, info=info)
+        self._reader = sessionmaker(read_only(engine), expire_on_commit=False, info=info)
 
     @classmethod
     def open(

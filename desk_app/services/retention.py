@@ -29,6 +29,7 @@ from desk_app.persistence.models import (
     Photo,
     PurgedMedia,
 )
+from desk_app.persistence.sealing import template_label, unsealed
 from desk_app.security import audit
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.outbox import without_attachment_data
@@ -103,7 +104,12 @@ def purge_face_data(
             for template in session.scalars(
                 select(FaceTemplate).where(FaceTemplate.candidate_id.in_(batch))
             ):
-                digest = hashlib.sha256(template.vector).hexdigest()
+                vector = unsealed(
+                    session,
+                    template.vector,
+                    template_label(template.engine, template.model_version),
+                )
+                digest = hashlib.sha256(vector).hexdigest()
                 session.add(
                     _record(template.candidate_id, "template", template.id, digest, operator_id)
                 )

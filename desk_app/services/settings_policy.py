@@ -36,7 +36,7 @@ def role_now(database: Database, operator_id: str) -> Role | None:
         return Role(stored.role)
 
 
-def _require_administrator(database: Database, operator_id: str, what: str) -> None:
+def require_administrator(database: Database, operator_id: str, what: str) -> None:
     if role_now(database, operator_id) is not Role.ADMINISTRATOR:
         raise PermissionDeniedError(
             f"only an administrator changes {what}", code="permission.role", what=what
@@ -79,7 +79,7 @@ def save_counter_settings(
             raise PermissionDeniedError(
                 f"the [{section}] settings are not changed here", code="permission.role"
             )
-        _require_administrator(database, operator_id, f"the [{section}] settings")
+        require_administrator(database, operator_id, f"the [{section}] settings")
     for section, values in changes.items():
         if section.startswith("thresholds_"):
             looser = looser_than_calibrated(section.removeprefix("thresholds_"), values)
@@ -129,7 +129,7 @@ def record_workstation_changes(
     changed = [key for key in new if old.get(key) != new.get(key)]
     owned = [key for key in changed if key in ADMINISTRATOR_PREFERENCES]
     if owned:
-        _require_administrator(database, operator_id, ", ".join(owned))
+        require_administrator(database, operator_id, ", ".join(owned))
     if changed:
         with database.unit_of_work() as uow:
             for key in changed:

@@ -33,6 +33,7 @@ from desk_app.persistence.models import (
     Transition,
     utc_now,
 )
+from desk_app.persistence.sealing import photo_label, sealed, template_label
 from desk_app.security import audit
 from desk_app.sync.judge import Batch, judge, logged_payload
 from desk_app.sync.protocol import (
@@ -307,7 +308,10 @@ def _write_batch(session: Session, batch: Batch) -> None:
         photo_ids = (
             session.execute(
                 insert(Photo).returning(Photo.id, sort_by_parameter_order=True),
-                [photo for _, _, photo, _ in batch.photos],
+                [
+                    {**photo, "data": sealed(session, photo["data"], photo_label(photo["sha256"]))}
+                    for _, _, photo, _ in batch.photos
+                ],
             )
             .scalars()
             .all()
@@ -317,7 +321,15 @@ def _write_batch(session: Session, batch: Batch) -> None:
             batch.photos, photo_ids, strict=True
         ):
             template_rows += [
-                {**row, "photo_id": photo_id, "candidate_id": candidate_id} for row in templates
+                {
+                    **row,
+                    "vector": sealed(
+                        session, row["vector"], template_label(row["engine"], row["model_version"])
+                    ),
+                    "photo_id": photo_id,
+                    "candidate_id": candidate_id,
+                }
+                for row in templates
             ]
             evidence = batch.transitions[transition_index]["evidence"]
             evidence["counter_live_photo"] = evidence.get("live_photo")

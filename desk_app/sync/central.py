@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     Engine,
@@ -37,10 +37,21 @@ from desk_app.persistence.database import Database, upgrade_schema
 from desk_app.persistence.models import (
     Candidate,
     CentralCounter,
+    FaceTemplate,
     Photo,
     TicketBlock,
     TicketSeries,
     utc_now,
+)
+from desk_app.persistence.sealing import (
+    MAGIC,
+    MEDIA_SEALER,
+    MediaKeyError,
+    MediaSealer,
+    photo_label,
+    sealed,
+    template_label,
+    unsealed,
 )
 from desk_app.security import audit
 from desk_app.sync.applying import (
@@ -70,15 +81,24 @@ _Result = TypeVar("_Result")
 class CentralDatabase:
     """The central PostgreSQL database as a counter's syncer (or an administrator) sees it."""
 
-    def __init__(self, engine: Engine, *, audit_key: bytes | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, audit_key: bytes | None = None, media_key: bytes | None = None
+    ) -> None:
         if engine.dialect.name != "postgresql":
             raise SyncError(
                 f"the central database must be PostgreSQL, not {engine.dialect.name}",
                 code="sync.central_not_postgresql",
             )
         self.engine = engine
+        # Face media is sealed with the service's media key; without it, none can be stored or
+        # read (``persistence.sealing``).
+        self._media_info: dict[str, Any] = {
+            MEDIA_SEALER: MediaSealer(media_key) if media_key else None
+        }
+        info = dict(self._media_info)
         # The sync service signs the central audit entries it writes (``security.audit``).
-        info = {audit.MAC_KEY: audit_key} if audit_key else {}
+        if audit_key:
+            info[audit.MAC_KEY] = audit_key
         self._sessions = sessionmaker(engine, expire_on_commit=False, info=info)
 
     @classmethod
@@ -89,6 +109,7 @@ class CentralDatabase:
         connect_timeout_s: int = 10,
         pool_size: int = 0,
         audit_key: bytes | None = None,
+        media_key: bytes | None = None,
     ) -> CentralDatabase:
         """Without a pool by default: a syncer connects once per cycle, and a connection broken
         by the network is never handed out again. The sync service keeps a pool (checked before
@@ -111,7 +132,7 @@ class CentralDatabase:
             raise SyncError(
                 f"not a database URL: {masked_url(url)}", code="sync.bad_url"
             ) from error
-        return cls(engine, audit_key=audit_key)
+        return cls(engine, audit_key=audit_key, media_key=media_key)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -161,6 +182,47 @@ class CentralDatabase:
         """Create or upgrade the schema (the same migrations as a counter's, plus the trigger)."""
         upgrade_schema(self.engine)
 
+    def seal_stored_media(self, batch_size: int = 500) -> tuple[int, int]:
+        """Seal the photos and templates stored before the central side sealed face media (or
+        by a process without the key): (photos, templates) sealed, one batch per transaction,
+        walking the ids forward so that every row is looked at once."""
+        if self._media_info[MEDIA_SEALER] is None:
+            raise MediaKeyError("sealing face media needs the media key", code="media.key_missing")
+
+        def seal_batch(model: type[Photo] | type[FaceTemplate], after: int) -> tuple[int, int]:
+            column = Photo.data if model is Photo else FaceTemplate.vector
+
+            def work(session: Session) -> tuple[int, int]:
+                rows = cast(
+                    "Sequence[Photo | FaceTemplate]",
+                    session.scalars(
+                        select(model)
+                        .where(model.id > after, func.substring(column, 1, len(MAGIC)) != MAGIC)
+                        .order_by(model.id)
+                        .limit(batch_size)
+                    ).all(),
+                )
+                for row in rows:
+                    if isinstance(row, Photo):
+                        row.data = sealed(session, row.data, photo_label(row.sha256))
+                    else:
+                        label = template_label(row.engine, row.model_version)
+                        row.vector = sealed(session, row.vector, label)
+                return len(rows), rows[-1].id if rows else after
+
+            return self.write(work)
+
+        counts = []
+        for model in (Photo, FaceTemplate):
+            total, after = 0, 0
+            while True:
+                done, after = seal_batch(model, after)
+                if not done:
+                    break
+                total += done
+            counts.append(total)
+        return counts[0], counts[1]
+
     def writer_database(self) -> Database:
         """A Database whose write transactions take the central write lock first (for the
         roster importer, which owns its own transaction)."""
@@ -170,7 +232,7 @@ class CentralDatabase:
             connection.execute(select(func.pg_advisory_xact_lock(CENTRAL_WRITE_LOCK)))
 
         sqlalchemy_event.listen(engine, "begin", take_write_lock)
-        return Database(engine)
+        return Database(engine, session_info=self._media_info)
 
     # --- ticket blocks ----------------------------------------------------------------------
 
@@ -314,7 +376,7 @@ class CentralDatabase:
                 query = query.where(scope_condition(registered_scope(session, in_scope_of)))
             rows = session.execute(query).all()
             return [
-                (r, sha256, media_type, data)
+                (r, sha256, media_type, unsealed(session, data, photo_label(sha256)))
                 for r, sha256, media_type, data in rows
                 if (r, sha256) in wanted
             ]

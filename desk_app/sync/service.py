@@ -190,17 +190,22 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
 
 def app_from_environment() -> Starlette:
     """The app of one ``desk-app central serve`` worker process, configured by the variables
-    the command set (a worker is a new process: nothing else reaches it; the audit key travels
-    as a file name, never as a value)."""
+    the command set (a worker is a new process: nothing else reaches it; the keys travel as
+    file names, never as values)."""
     url = os.environ["DESK_APP_CENTRAL_URL"]
     pool_size = int(os.environ.get("DESK_APP_SERVICE_POOL_SIZE", "10"))
-    key = Path(os.environ["DESK_APP_SERVICE_AUDIT_KEY_FILE"]).read_bytes()
-    return create_app(CentralDatabase.connect(url, pool_size=pool_size, audit_key=key))
+    audit_key = Path(os.environ["DESK_APP_SERVICE_AUDIT_KEY_FILE"]).read_bytes()
+    media_key = Path(os.environ["DESK_APP_SERVICE_MEDIA_KEY_FILE"]).read_bytes()
+    return create_app(
+        CentralDatabase.connect(url, pool_size=pool_size, audit_key=audit_key, media_key=media_key)
+    )
 
 
-def ensure_audit_key(path: Path) -> bytes:
-    """The service's audit key (256 random bits), made on first start in a file only its owner
-    can read; it signs the central audit entries the service writes."""
+def ensure_service_key(path: Path) -> bytes:
+    """One of the service's keys (256 random bits), made on first start in a file only its
+    owner can read: ``audit.key`` signs the central audit entries the service writes,
+    ``media.key`` seals the face media it stores (``persistence.sealing``). Lose the media key
+    and the central photos and templates are lost with it: back up the state folder."""
     if not path.exists():
         write_private(path, secrets.token_bytes(32))
     return path.read_bytes()

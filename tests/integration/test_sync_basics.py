@@ -28,6 +28,7 @@ from desk_app.persistence.models import (
     Transition,
 )
 from desk_app.persistence.repositories import CandidateRepository
+from desk_app.persistence.sealing import MediaSealer, photo_label, template_label
 from desk_app.security import audit
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
@@ -547,8 +548,13 @@ def test_the_live_photo_and_its_template_travel_with_the_confirmation(
         stored = uow.session.execute(select(FaceTemplate)).scalar_one()
         transition = uow.session.execute(select(Transition)).scalar_one()
         logged = uow.session.execute(select(CentralEvent)).scalars().first()
-    assert photo.data == image and photo.purpose == "live"
-    assert np.array_equal(np.frombuffer(stored.vector, dtype="<f4"), template)
+    # Stored sealed with the service's media key: the database alone does not give them away.
+    sealer = MediaSealer((service.state_dir / "media.key").read_bytes())
+    assert image[:64] not in photo.data and template.tobytes()[:64] not in stored.vector
+    assert sealer.open(photo.data, photo_label(photo.sha256)) == image
+    assert photo.purpose == "live"
+    vector = sealer.open(stored.vector, template_label("sface", "m1"))
+    assert np.array_equal(np.frombuffer(vector, dtype="<f4"), template)
     assert (stored.photo_id, stored.engine, stored.model_version) == (photo.id, "sface", "m1")
     assert transition.evidence["live_photo"] == photo.id
     assert logged is not None and "data" not in logged.payload["attachments"][0]

@@ -3,6 +3,7 @@ requests and what an attacker holding a counter PC can and cannot do with them."
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from desk_app.persistence.models import (
     SyncBinding,
     utc_now,
 )
+from desk_app.persistence.sealing import MediaSealer, template_label
 from desk_app.security import audit
 from desk_app.security.operators import add_operator, sign_in
 from desk_app.sync.enrolment import enrol_counter
@@ -572,20 +574,26 @@ def test_the_central_side_purges_face_data_past_its_retention_too(
         live = uow.session.execute(select(Photo).where(Photo.purpose == "live")).scalars().all()
         assert len(live) == 1
         kept_hash = live[0].sha256
+        template = uow.session.execute(select(FaceTemplate)).scalar_one()
+    media_key = service.state_dir / "media.key"
+    label = template_label(template.engine, template.model_version)
+    template_hash = hashlib.sha256(
+        MediaSealer(media_key.read_bytes()).open(template.vector, label)
+    ).hexdigest()
     password = tmp_path / "password"
     password.write_text("chief-pass-2026\n")
-    purged = CliRunner().invoke(
-        main,
-        ["central", "purge", "--url", postgres_url, "--operator", "chief",
-         "--password-file", str(password)],
-    )  # fmt: skip
+    command = ["central", "purge", "--url", postgres_url, "--operator", "chief",
+               "--password-file", str(password)]  # fmt: skip
+    without_key = CliRunner().invoke(main, command)
+    assert without_key.exit_code == 1 and "--media-key-file" in without_key.output
+    purged = CliRunner().invoke(main, [*command, "--media-key-file", str(media_key)])
     assert purged.exit_code == 0, purged.output
     assert "1 photos" in purged.output
     with database.reading() as uow:
         assert uow.session.execute(select(Photo).where(Photo.purpose == "live")).first() is None
         assert uow.session.execute(select(FaceTemplate)).first() is None
         hashes = {row.sha256 for row in uow.session.execute(select(PurgedMedia)).scalars()}
-        assert kept_hash in hashes
+        assert {kept_hash, template_hash} <= hashes  # the plain values' hashes, not the sealed
     assert central_states(service.central)["R000000"] == ("confirmed", change.ticket_number)
     verified = CliRunner().invoke(main, ["central", "audit", "verify", "--url", postgres_url])
     assert verified.exit_code == 0, verified.output

@@ -23,7 +23,7 @@ from desk_app.sync.central import CentralDatabase
 from desk_app.sync.privileges import DEFAULT_SERVICE_ROLE, grant_service_role
 from desk_app.sync.protocol import CounterScope
 from desk_app.sync.registry import CounterRegistry
-from desk_app.sync.service import create_app, ensure_audit_key
+from desk_app.sync.service import create_app, ensure_service_key
 from desk_app.sync.tls import CERTIFICATE_FILE, client_context, ensure_certificate, fingerprint
 from tests.support.factories import PROJECT_ROOT
 
@@ -78,11 +78,12 @@ def running_service(
     """The service on https://127.0.0.1:PORT until the block ends, connected as the restricted
     service role that ``central init`` creates (the owner only migrates)."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    audit_key = ensure_audit_key(state_dir / "audit.key")
+    audit_key = ensure_service_key(state_dir / "audit.key")
+    media_key = ensure_service_key(state_dir / "media.key")
     served = CentralDatabase.connect(
-        service_role_url(central_url), pool_size=4, audit_key=audit_key
+        service_role_url(central_url), pool_size=4, audit_key=audit_key, media_key=media_key
     )
-    central = CentralDatabase.connect(central_url)
+    central = CentralDatabase.connect(central_url, media_key=media_key)
     certificate, key = ensure_certificate(state_dir, ["127.0.0.1"])
     port = free_port()
     config = uvicorn.Config(

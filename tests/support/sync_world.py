@@ -45,8 +45,8 @@ from tests.support.sync_service import RunningService
 PERIOD = "271"
 
 
-def open_central(url: str) -> CentralDatabase:
-    central = CentralDatabase.connect(url)
+def open_central(url: str, *, media_key: bytes | None = None) -> CentralDatabase:
+    central = CentralDatabase.connect(url, media_key=media_key)
     central.upgrade()
     return central
 
