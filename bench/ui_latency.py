@@ -188,21 +188,7 @@ def step_costs(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--why", action="store_true", help="sample the GUI stack in stalls")
-    parser.add_argument(
-        "--workers-at-gui-priority",
-        action="store_true",
-        help="baseline: leave the workers at the GUI thread's CPU priority",
-    )
     arguments = parser.parse_args()
-    if arguments.workers_at_gui_priority:
-        import ui.operations
-        import ui.workers
-
-        def unchanged(niceness: int = 0) -> bool:
-            return False
-
-        ui.operations.lower_thread_priority = unchanged
-        ui.workers.lower_thread_priority = unchanged
     QApplication(sys.argv[:1])
     workdir = tempfile.TemporaryDirectory(prefix="desk-bench-ui-")
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, workdir.name)
@@ -314,8 +300,6 @@ def main() -> int:
 
     stalls = [max(gap - TICK_MS, 0.0) for gap in meter.gaps]
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} (1 min)")
-    if arguments.workers_at_gui_priority:
-        print("baseline: workers at the GUI thread's CPU priority")
     print(f"ticks recorded: {len(stalls)} over the flow (timer {TICK_MS} ms)")
     print(f"longest event-loop stall: {max(stalls):.1f} ms (target < 50 ms)")
     p99, median = statistics.quantiles(stalls, n=100)[98], statistics.median(stalls)

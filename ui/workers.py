@@ -28,10 +28,8 @@ from desk_app.services.faces import LiveCapture
 from desk_app.vision.engines import FaceEngine, best_face
 from desk_app.vision.images import RGBImage
 from desk_app.vision.quality import BestShot, LandmarkModel, QualityIssue, assess
-from ui.operations import lower_thread_priority
 
 RECONNECT_SECONDS = 1.0
-FACE_WORKER_NICENESS = 5
 
 
 def to_qimage(rgb: RGBImage) -> QImage:
@@ -225,9 +223,6 @@ class FaceWorker(QThread):
     # --- the worker thread ---------------------------------------------------------------
 
     def run(self) -> None:
-        # Below the GUI thread (detection and dlib's landmarks must not take its core), but less
-        # so than the operations' workers: the match is awaited by the clerk.
-        lower_thread_priority(FACE_WORKER_NICENESS)
         self.engine_state.emit("loading", self._engine_name)
         try:
             engine = self._loader(self._engine_name)
