@@ -51,6 +51,11 @@ class DecodedPortrait:
     error: DeskError | None = None
 
 
+def portrait_failure(failure: BaseException) -> DeskError:
+    """A decoder's uncoded failure, coded: the clerk is told there is no portrait."""
+    return DeskError(f"the portrait decoder failed: {failure}", code="wlt.failed")
+
+
 @dataclass(frozen=True)
 class Slip:
     """What the confirmation slip shows (the UI paints it; see ``ui.slip``)."""
@@ -122,17 +127,16 @@ class CounterSession:
         """The chip portrait of a card. Any thread: reads no session state (the screen runs it
         on a worker; a vendor decoder runs a helper process). Without a decoder, or when it
         fails, there is none, and the clerk compares the printed photo by eye."""
-        decoder = self._find_decoder()
-        if decoder is None:
-            return DecodedPortrait(None)
         try:
+            # Finding it loads plug-ins and reads the settings: it can fail too.
+            decoder = self._find_decoder()
+            if decoder is None:
+                return DecodedPortrait(None)
             return DecodedPortrait(decoder(photo))
         except DeskError as failure:  # the product's adapter: coded (crash, timeout...)
             return DecodedPortrait(None, failure)
         except Exception as failure:  # a vendor plug-in: any failure means "no portrait"
-            return DecodedPortrait(
-                None, DeskError(f"the portrait decoder failed: {failure}", code="wlt.failed")
-            )
+            return DecodedPortrait(None, portrait_failure(failure))
 
     def card_read(self, read: CardRead) -> None:
         """A card on the chip reader, its portrait decoded here (blocking; the screen uses

@@ -289,6 +289,18 @@ def test_a_chip_portrait_needs_a_decoder_that_works() -> None:
     assert session.portrait_error is not None and session.portrait_error.code == "wlt.failed"
 
 
+def test_a_decoder_that_cannot_even_be_found_means_no_portrait_not_a_stuck_case() -> None:
+    def unloadable() -> Callable[[bytes], bytes]:
+        raise ImportError("a vendor plug-in that does not import")
+
+    session = CounterSession(today=lambda: TODAY, find_decoder=unloadable)
+    read = CardRead(_card(), b"wlt")
+    session.card_arrived(read.text)
+    assert session.portrait_decoded(read.text, session.decode_portrait(read.photo))
+    assert session.portrait_error is not None and session.portrait_error.code == "wlt.failed"
+    assert session.card_reference_for_match() == Reference(None, "wlt.failed")
+
+
 def test_a_crashed_decoder_is_remembered_with_its_code() -> None:
     def crashing(photo: bytes) -> bytes:
         raise WltError("the WLT decoder crashed (status -11)", code="wlt.decoder_crashed")

@@ -36,7 +36,12 @@ from desk_app.services.counter import (
     SignedIn,
     UnitProgress,
 )
-from desk_app.services.counter_session import CounterSession, DecodedPortrait, Slip
+from desk_app.services.counter_session import (
+    CounterSession,
+    DecodedPortrait,
+    Slip,
+    portrait_failure,
+)
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.vision.images import RGBImage
@@ -247,7 +252,10 @@ class CounterScreen(QWidget):
         self.services.operations.run(
             lambda: session.decode_portrait(read.photo),
             on_success=lambda decoded: self._portrait_decoded(card, decoded),
-            on_failure=self.show_error,
+            # Not expected (decoding returns its failures); even so the match must not wait.
+            on_failure=lambda error: self._portrait_decoded(
+                card, DecodedPortrait(None, portrait_failure(error))
+            ),
             worker="card",
         )
 
