@@ -147,6 +147,23 @@ def main() -> None:
         f"\nbest w = {weight:.1f}: pass <= {passing:.4f}, review <= {review:.4f}; "
         f"the fused distance at FMR 5 % is {at_5:.4f} (age-gap margin up to {at_5 - review:.4f})"
     )
+    # The age-gap margin of the configured rule, per set: how far its review band may reach for
+    # an old card so that at most 5 % of that set's impostor triples reach review.
+    configured = thresholds.fusion
+    fused_configured = configured.distance(live_card, live_ephoto)
+    for name in [*sorted(set(sets)), "all"]:
+        impostors = fused_configured[
+            ~same & (np.ones_like(same) if name == "all" else sets == name)
+        ]
+        if not len(impostors):
+            continue
+        at_5 = threshold_for_fmr(impostors, 0.05)
+        print(
+            f"configured rule (w = {configured.card_weight}, review <= "
+            f"{configured.thresholds.review}), {name}: fused distance at FMR 5 % {at_5:.4f}, "
+            f"age-gap margin up to {at_5 - configured.thresholds.review:.4f} "
+            f"(configured {thresholds.age_gap_margin})"
+        )
     print("\nThe product's rule (vision.verification.verify_three_way) with the configured limits:")
     print(f"{thresholds}")
     before = before_this_change(engine, root, rows)

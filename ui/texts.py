@@ -223,6 +223,56 @@ _ERRORS = {
     "card.back_side": QT_TRANSLATE_NOOP(
         "Texts", "This is the back of the card: show the side with the photo."
     ),
+    # The chip portrait's decoder (desk_app.idcard.wlt): the card's text stays good, and the
+    # clerk compares the printed photo by eye; the administrator fixes the set-up.
+    "wlt.no_decoder": QT_TRANSLATE_NOOP(
+        "Texts",
+        "No chip portrait decoder is set up on this counter: compare the printed card photo by "
+        "eye.",
+    ),
+    "wlt.decoder_crashed": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder crashed. The card's text is good and the counter keeps "
+        "working: compare the printed card photo by eye.",
+    ),
+    "wlt.decoder_timeout": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder did not answer in time: place the card again, or compare "
+        "the printed card photo by eye.",
+    ),
+    "wlt.decode_failed": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait could not be decoded: place the card again, or compare the printed "
+        "card photo by eye.",
+    ),
+    "wlt.bad_output": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder gave no usable picture: compare the printed card photo by eye.",
+    ),
+    "wlt.failed": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder failed: compare the printed card photo by eye.",
+    ),
+    "wlt.library_missing": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder library is not where the settings say: compare the printed "
+        "card photo by eye and tell the administrator.",
+    ),
+    "wlt.library_unusable": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder library cannot be loaded: compare the printed card photo by "
+        "eye and tell the administrator.",
+    ),
+    "wlt.bitness_mismatch": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder library does not fit this computer (32/64-bit): compare the "
+        "printed card photo by eye and tell the administrator.",
+    ),
+    "wlt.helper_unavailable": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The chip portrait decoder cannot be started: compare the printed card photo by eye "
+        "and tell the administrator.",
+    ),
     "ticket.unavailable": QT_TRANSLATE_NOOP("Texts", "No admission ticket number is available."),
     "database.unavailable": QT_TRANSLATE_NOOP(
         "Texts", "The database cannot be reached; nothing was changed."

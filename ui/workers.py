@@ -152,6 +152,9 @@ class FaceWorker(QThread):
         frames_needed: int = 3,
         keep: int = 3,
         min_interval: float = 0.1,
+        # While armed (a consenting candidate, a shot being collected: a fraction of a second),
+        # every camera frame at 25 fps is analysed; the slower pace above is for the hints.
+        armed_interval: float = 0.04,
         loader: Callable[[str], FaceEngine] = load_face_engine,
         parent: QObject | None = None,
     ) -> None:
@@ -161,6 +164,7 @@ class FaceWorker(QThread):
         self._frames_needed = frames_needed
         self._keep = keep
         self._min_interval = min_interval
+        self._armed_interval = armed_interval
         self._loader = loader
         self._stop = False
         self._condition = threading.Condition()
@@ -189,6 +193,7 @@ class FaceWorker(QThread):
             self._good = 0
             self._best = BestShot(self._keep)
             self._armed, self._capture_now = True, False
+            self._condition.notify()  # the armed pace starts now, not after the idle pause
 
     def disarm(self) -> None:
         with self._condition:
@@ -238,7 +243,8 @@ class FaceWorker(QThread):
                     # At most one analysis per ``min_interval``: on a shared 2-core machine the
                     # detector and dlib's landmarks (which hold the GIL) would otherwise take
                     # the CPU and the GIL from the preview and the GUI thread.
-                    pause = self._min_interval - (time.monotonic() - last_analysis)
+                    interval = self._armed_interval if self._armed else self._min_interval
+                    pause = interval - (time.monotonic() - last_analysis)
                     if pause <= 0:
                         break
                     self._condition.wait(pause)
@@ -289,6 +295,11 @@ class FaceWorker(QThread):
             )
         )
         if not armed:
+            return
+        if quality.ok and good < self._frames_needed and not manual:
+            # Encode this frame now, while waiting for the next one: the shot's template is
+            # then ready when the last good frame arrives.
+            best.encode_kept(engine)
             return
         if good >= self._frames_needed or (manual and len(best)):
             template = best.template(engine)

@@ -44,6 +44,19 @@ PortraitDecoder = Callable[[bytes], bytes]
 
 
 @dataclass(frozen=True)
+class DecodedPortrait:
+    """The chip portrait decoded (PNG or JPEG bytes), or the coded reason it is not there."""
+
+    portrait: bytes | None
+    error: DeskError | None = None
+
+
+def portrait_failure(failure: BaseException) -> DeskError:
+    """A decoder's uncoded failure, coded: the clerk is told there is no portrait."""
+    return DeskError(f"the portrait decoder failed: {failure}", code="wlt.failed")
+
+
+@dataclass(frozen=True)
 class Slip:
     """What the confirmation slip shows (the UI paints it; see ``ui.slip``)."""
 
@@ -88,6 +101,12 @@ class CounterSession:
         # the match record; None when it was decoded or no card was read.
         self.portrait_error: DeskError | None = None
         self.card_issues: list[DeskError] = []
+        # The chip portrait is decoded off the GUI thread (a vendor library runs in a helper
+        # process): True from the card's arrival until ``portrait_decoded``.
+        self.portrait_pending = False
+        # The card portrait's template, computed as soon as the portrait is there (before the
+        # live face): the match after the capture then only compares templates.
+        self.card_reference: Reference | None = None
         self.manual_document: ValidatedDocument | None = None
         self.candidate: CandidateView | None = None
         self.candidates_found: list[CandidateView] = []
@@ -104,21 +123,56 @@ class CounterSession:
 
     # --- the card or the typed-in document ---------------------------------------------------
 
+    def decode_portrait(self, photo: bytes) -> DecodedPortrait:
+        """The chip portrait of a card. Any thread: reads no session state (the screen runs it
+        on a worker; a vendor decoder runs a helper process). Without a decoder, or when it
+        fails, there is none, and the clerk compares the printed photo by eye."""
+        try:
+            # Finding it loads plug-ins and reads the settings: it can fail too.
+            decoder = self._find_decoder()
+            if decoder is None:
+                return DecodedPortrait(None)
+            return DecodedPortrait(decoder(photo))
+        except DeskError as failure:  # the product's adapter: coded (crash, timeout...)
+            return DecodedPortrait(None, failure)
+        except Exception as failure:  # a vendor plug-in: any failure means "no portrait"
+            return DecodedPortrait(None, portrait_failure(failure))
+
     def card_read(self, read: CardRead) -> None:
-        """A card on the chip reader. The chip portrait needs a vendor WLT decoder; without one
-        (or when it fails) there is none, and the clerk compares the printed photo by eye."""
-        portrait: bytes | None = None
-        error: DeskError | None = None
-        decoder = self._find_decoder()
-        if decoder is not None:
-            try:
-                portrait = decoder(read.photo)
-            except DeskError as failure:  # the product's adapter: coded (crash, timeout...)
-                error = failure
-            except Exception as failure:  # a vendor plug-in: any failure means "no portrait"
-                error = DeskError(f"the portrait decoder failed: {failure}", code="wlt.failed")
-        self.card_placed(read.text, portrait)
-        self.portrait_error = error
+        """A card on the chip reader, its portrait decoded here (blocking; the screen uses
+        ``card_arrived`` and ``portrait_decoded`` so that decoding runs on a worker)."""
+        self.card_arrived(read.text)
+        self.portrait_decoded(read.text, self.decode_portrait(read.photo))
+
+    def card_arrived(self, card: CardText) -> None:
+        """A new case from the chip reader's text; the portrait follows (``portrait_decoded``)."""
+        self.card_placed(card, None)
+        self.portrait_pending = True
+
+    def portrait_decoded(self, card: CardText, decoded: DecodedPortrait) -> bool:
+        """The portrait of ``card``; False (and ignored) when another case started since."""
+        if card is not self.card or not self.portrait_pending:
+            return False
+        self.portrait_pending = False
+        self.card_portrait, self.portrait_error = decoded.portrait, decoded.error
+        return True
+
+    def card_template_ready(self, portrait: bytes, reference: Reference) -> bool:
+        """The template of ``portrait``; False (and ignored) when the card changed since."""
+        if portrait is not self.card_portrait:
+            return False
+        self.card_reference = reference
+        return True
+
+    def card_reference_for_match(self) -> Reference | None:
+        """The card side of the three-way match, or None while it is still being computed
+        (the portrait decoding or its template)."""
+        if self.card is None or self.card_portrait is None:
+            if self.portrait_pending:
+                return None
+            missing = self.portrait_error.code if self.portrait_error else ""
+            return Reference(None, missing or "card.portrait_unavailable")
+        return self.card_reference
 
     def card_placed(
         self, card: CardText, portrait: bytes | None, seen: Sequence[DeskError] = ()
@@ -221,7 +275,12 @@ class CounterSession:
         return True
 
     def ready_to_match(self) -> bool:
-        return self.capture is not None and self.ephoto_reference is not None
+        """The shot and both references (e-photo, card side) are there."""
+        return (
+            self.capture is not None
+            and self.ephoto_reference is not None
+            and self.card_reference_for_match() is not None
+        )
 
     def is_current(self, candidate: CandidateView | None, capture: LiveCapture | None) -> bool:
         """Whether work started for this record and shot is still wanted."""

@@ -164,11 +164,16 @@ def assess(
 
 
 class BestShot:
-    """Keeps the ``keep`` best good frames of a capture window (frames are copied)."""
+    """Keeps the ``keep`` best good frames of a capture window (frames are copied).
+
+    Each kept frame's template can be computed while the window is still open
+    (``encode_kept``), between two analyses, so that the shot's template is ready as soon as the
+    last frame arrives instead of costing ``keep`` encodings after it."""
 
     def __init__(self, keep: int = 3) -> None:
         self.keep = keep
-        self._frames: list[tuple[float, RGBImage, DetectedFace]] = []
+        # score, frame, face, template (None until encoded)
+        self._frames: list[tuple[float, RGBImage, DetectedFace, Template | None]] = []
 
     def __len__(self) -> int:
         return len(self._frames)
@@ -179,10 +184,19 @@ class BestShot:
             return False
         if len(self._frames) == self.keep and quality.score <= self._frames[-1][0]:
             return False
-        self._frames.append((quality.score, rgb.copy(), quality.face))
+        self._frames.append((quality.score, rgb.copy(), quality.face, None))
         self._frames.sort(key=lambda item: -item[0])
         del self._frames[self.keep :]
         return True
+
+    def encode_kept(self, engine: FaceEngine) -> int:
+        """Encode the kept frames that have no template yet; returns how many were encoded."""
+        encoded = 0
+        for index, (score, rgb, face, template) in enumerate(self._frames):
+            if template is None:
+                self._frames[index] = (score, rgb, face, engine.encode(rgb, face))
+                encoded += 1
+        return encoded
 
     def best_frame(self) -> RGBImage | None:
         return self._frames[0][1] if self._frames else None
@@ -191,7 +205,8 @@ class BestShot:
         """Mean of the kept frames' unit-length templates (None before any good frame)."""
         if not self._frames:
             return None
-        templates = [engine.encode(rgb, face) for _, rgb, face in self._frames]
+        self.encode_kept(engine)
+        templates = [template for *_, template in self._frames if template is not None]
         unit = [t / max(float(np.linalg.norm(t)), 1e-12) for t in templates]
         scale = float(np.mean([np.linalg.norm(t) for t in templates]))
         return np.asarray(np.mean(unit, axis=0) * scale, dtype=np.float32)

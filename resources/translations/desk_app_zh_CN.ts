@@ -1642,6 +1642,56 @@
         <translation>证件已过期。</translation>
     </message>
     <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
+        <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
+        <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
+        <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
+        <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
+        <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="225"/>
+        <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
+        <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
         <location filename="../../ui/texts.py" line="194"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>

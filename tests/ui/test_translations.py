@@ -74,3 +74,26 @@ def test_the_translation_source_lists_every_string_in_the_code(tmp_path: Any) ->
         }
 
     assert sources(fresh) == sources(SOURCE)
+
+
+def test_every_portrait_decoder_failure_is_worded_in_chinese(chinese: None) -> None:
+    import re
+    from pathlib import Path
+
+    from desk_app.idcard.wlt import WltError
+
+    root = Path(__file__).resolve().parents[2] / "desk_app"
+    raised = {
+        code
+        for path in (root / "idcard" / "wlt.py", root / "services" / "counter_session.py")
+        for code in re.findall(r'code="(wlt\.[a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert {"wlt.decoder_crashed", "wlt.failed", "wlt.no_decoder"} <= raised
+    for code in sorted(raised):
+        words = error_text(WltError("technical details", code=code))
+        assert "technical details" not in words, code
+        assert "芯片照片" in words and words.endswith(f"[{code}]"), words
+    crashed = error_text(
+        WltError("the WLT decoder crashed (status -11)", code="wlt.decoder_crashed")
+    )
+    assert crashed.startswith("芯片照片解码程序崩溃。证件文字信息有效")

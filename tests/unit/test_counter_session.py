@@ -289,6 +289,18 @@ def test_a_chip_portrait_needs_a_decoder_that_works() -> None:
     assert session.portrait_error is not None and session.portrait_error.code == "wlt.failed"
 
 
+def test_a_decoder_that_cannot_even_be_found_means_no_portrait_not_a_stuck_case() -> None:
+    def unloadable() -> Callable[[bytes], bytes]:
+        raise ImportError("a vendor plug-in that does not import")
+
+    session = CounterSession(today=lambda: TODAY, find_decoder=unloadable)
+    read = CardRead(_card(), b"wlt")
+    session.card_arrived(read.text)
+    assert session.portrait_decoded(read.text, session.decode_portrait(read.photo))
+    assert session.portrait_error is not None and session.portrait_error.code == "wlt.failed"
+    assert session.card_reference_for_match() == Reference(None, "wlt.failed")
+
+
 def test_a_crashed_decoder_is_remembered_with_its_code() -> None:
     def crashing(photo: bytes) -> bytes:
         raise WltError("the WLT decoder crashed (status -11)", code="wlt.decoder_crashed")
@@ -300,6 +312,58 @@ def test_a_crashed_decoder_is_remembered_with_its_code() -> None:
     assert session.portrait_error.code == "wlt.decoder_crashed"
     session.next_candidate()
     assert session.portrait_error is None
+
+
+def test_the_portrait_is_decoded_apart_and_a_late_answer_for_another_card_is_ignored() -> None:
+    session = _session(decoder=lambda photo: b"png:" + photo)
+    first = CardRead(_card(), b"wlt-1")
+    session.card_arrived(first.text)
+    assert session.card is first.text and session.portrait_pending
+    decoded = session.decode_portrait(first.photo)  # on a worker in the screen
+    assert decoded.portrait == b"png:wlt-1" and decoded.error is None
+
+    second = CardRead(_card(), b"wlt-2")
+    session.card_arrived(second.text)  # another card before the first one's answer
+    assert not session.portrait_decoded(first.text, decoded)
+    assert session.card_portrait is None and session.portrait_pending
+    assert session.portrait_decoded(second.text, session.decode_portrait(second.photo))
+    assert session.card_portrait == b"png:wlt-2" and not session.portrait_pending
+    assert not session.portrait_decoded(second.text, decoded)  # answered once only
+
+
+def test_the_match_waits_for_the_card_side_and_uses_its_early_template() -> None:
+    session = _session(decoder=lambda photo: b"png:" + photo)
+    read = CardRead(_card(), b"wlt")
+    session.card_arrived(read.text)
+    candidate = _candidate()
+    session.lookup_answered([candidate])
+    session.consent_recorded(True)
+    session.captured(_capture(), b"live")
+    session.ephoto_ready(candidate, Reference(np.zeros(2, dtype=np.float32)))
+    assert session.card_reference_for_match() is None and not session.ready_to_match()
+
+    session.portrait_decoded(read.text, session.decode_portrait(read.photo))
+    portrait = session.card_portrait
+    assert portrait is not None and not session.ready_to_match()  # its template is computing
+    card_template = Reference(np.ones(2, dtype=np.float32))
+    assert not session.card_template_ready(b"png:wlt", card_template)  # not this card's bytes
+    assert session.card_template_ready(portrait, card_template)
+    assert session.card_reference_for_match() is card_template and session.ready_to_match()
+
+
+def test_without_a_portrait_the_match_goes_ahead_with_the_reason() -> None:
+    def crashing(photo: bytes) -> bytes:
+        raise WltError("the WLT decoder crashed (status -11)", code="wlt.decoder_crashed")
+
+    session = _session(decoder=crashing)
+    read = CardRead(_card(), b"wlt")
+    session.card_arrived(read.text)
+    session.portrait_decoded(read.text, session.decode_portrait(read.photo))
+    assert session.card_reference_for_match() == Reference(None, "wlt.decoder_crashed")
+    undecodable = _session()  # no decoder at all
+    undecodable.card_read(read)
+    assert undecodable.card_reference_for_match() == Reference(None, "card.portrait_unavailable")
+    assert _session().card_reference_for_match() == Reference(None, "card.portrait_unavailable")
 
 
 def test_problems_seen_by_the_camera_join_the_card_checks_once() -> None:
@@ -513,6 +577,8 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     session.slip_saved(Path("/tmp/slip.pdf"))
     session.manual_document = validate_document(DocumentType.PASSPORT, "E12345678")
     session.portrait_error = WltError("crashed", code="wlt.decoder_crashed")
+    session.portrait_pending = True
+    session.card_reference = Reference(np.ones(2, dtype=np.float32))
     changed = {key for key, value in vars(session).items() if value != fresh[key]}
     assert changed == set(fresh) - {"_today", "_find_decoder", "_scope"}  # every field was in use
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from desk_app.services.counter_session import CounterSession
 from ui.texts import document_text, error_text
-from ui.widgets import FAIL_COLOUR, heading_font
+from ui.widgets import FAIL_COLOUR, REVIEW_COLOUR, heading_font
 
 
 class CardPanel(QGroupBox):
@@ -58,5 +58,9 @@ class CardPanel(QGroupBox):
         ]
         for issue in self.session.card_issues:
             lines.append(f"<span style='color:{FAIL_COLOUR}'>⚠ {error_text(issue)}</span>")
+        if self.session.portrait_error is not None:
+            # Not a problem of the card: the counter's portrait decoder, worded for the clerk.
+            words = error_text(self.session.portrait_error)
+            lines.append(f"<span style='color:{REVIEW_COLOUR}'>ⓘ {words}</span>")
         self.card_fields.setTextFormat(Qt.TextFormat.RichText)
         self.card_fields.setText("<br>".join(lines))

@@ -1,5 +1,11 @@
-"""The face work for the record at the counter: the e-photo's template and the three-way match,
-on the face worker, each result kept only while the clerk is still on that record and shot."""
+"""The face work for the record at the counter: the references' templates and the three-way
+match, on the face worker, each result kept only while the clerk is still on that record and shot.
+
+Everything that does not need the live face is computed ahead, as soon as its picture is there:
+the card portrait's template when the card is read, the e-photo's when the record is shown. The
+live face is only analysed once the candidate consented (the worker is armed then), and the
+match after the best shot is a comparison of ready templates.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 
 from desk_app.services.counter import CandidateView, reference_from_photo
 from desk_app.services.counter_session import CounterSession
+from desk_app.services.faces import LiveCapture
 from desk_app.vision.engines import FaceEngine
 from desk_app.vision.verification import Reference, Verification, verify_three_way
 from ui.context import Services
@@ -33,56 +40,82 @@ class FaceMatching:
         self.services = services
         self.shown = shown
         self.failed = failed
+        # The record and shot the last match was started for: each shot is matched once.
+        self._matching: tuple[CandidateView | None, LiveCapture | None] | None = None
 
     def start(self) -> None:
-        """A record was chosen: arm the best shot if it is undecided, compute its e-photo's
-        template (the match starts when both the template and a shot are there)."""
+        """A record was chosen: arm the best shot if the candidate consented, compute its
+        e-photo's template (the match starts when the templates and a shot are there)."""
         candidate, face_worker = self.session.candidate, self.services.face_worker
         if candidate is None or face_worker is None:
             return
-        if self.session.may_capture():  # only after the candidate consented
-            face_worker.arm()
-        else:
-            face_worker.disarm()
+        self.arm()
         ephoto = candidate.ephoto
         face_worker.submit(
             lambda engine: reference_from_photo(engine, ephoto),
             lambda reference, error: self._ephoto_ready(candidate, reference, error),
         )
 
+    def arm(self) -> None:
+        """Arm the best shot when the candidate consented (else make sure it is not armed)."""
+        face_worker = self.services.face_worker
+        if face_worker is None:
+            return
+        if self.session.may_capture():
+            face_worker.arm()
+        else:
+            face_worker.disarm()
+
+    def card_portrait(self) -> None:
+        """The card's portrait is there: compute its template now, ahead of the live face."""
+        session, face_worker = self.session, self.services.face_worker
+        portrait, card = session.card_portrait, session.card
+        if portrait is None or face_worker is None:
+            return
+
+        def work(engine: FaceEngine) -> Reference:
+            return reference_from_photo(engine, portrait, card=card)
+
+        def done(reference: Any, error: Any) -> None:
+            if error is not None:
+                reference = Reference(None, "engine.failed")
+            if session.card_template_ready(portrait, reference):
+                self.match_when_ready()
+
+        face_worker.submit(work, done)
+
     def _ephoto_ready(self, candidate: CandidateView, reference: Any, error: Any) -> None:
         if not self.session.ephoto_ready(candidate, reference, failed=error is not None):
             return  # the clerk moved on
-        if self.session.ready_to_match():
+        self.match_when_ready()
+
+    def match_when_ready(self) -> None:
+        """Start the match once the shot and both references are there (once per shot)."""
+        session = self.session
+        if session.ready_to_match() and self._matching != (session.candidate, session.capture):
             self.match()
 
     def match(self) -> None:
-        """Match the session's shot against the card portrait and the e-photo."""
+        """Match the session's shot against the card side and the e-photo."""
         session, face_worker = self.session, self.services.face_worker
         capture, ephoto = session.capture, session.ephoto_reference
         if capture is None or ephoto is None or face_worker is None:
             return
-        portrait, thresholds, candidate, card_text = (
-            session.card_portrait,
-            self.services.thresholds,
-            session.candidate,
-            session.card,
-        )
-        # Why there is no portrait: no decoder, or the decoder's coded failure (a crash...).
-        missing = session.portrait_error.code if session.portrait_error else ""
+        thresholds, candidate = self.services.thresholds, session.candidate
+        card = session.card_reference_for_match()
+        portrait, card_text = session.card_portrait, session.card
+        self._matching = (candidate, capture)
 
         def work(engine: FaceEngine) -> Verification:
-            card = (
-                reference_from_photo(engine, portrait, card=card_text)
-                if portrait
-                else Reference(None, missing or "card.portrait_unavailable")
-            )
-            return verify_three_way(engine, capture.template, card, ephoto, thresholds)
+            # The card template is normally ready; computed here only if it is not yet.
+            reference = card or reference_from_photo(engine, portrait, card=card_text)
+            return verify_three_way(engine, capture.template, reference, ephoto, thresholds)
 
         def done(result: Any, error: Any) -> None:
             if not session.is_current(candidate, capture):
                 return  # another record or another shot since
             if error is not None:
+                self._matching = None
                 self.failed(error)
                 return
             session.matched(candidate, capture, result)

@@ -29,14 +29,19 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, ReasonCode, Role
-from desk_app.idcard.protocol import CardRead
+from desk_app.idcard.protocol import CardRead, CardText
 from desk_app.idcard.rules import ValidatedDocument
 from desk_app.services.counter import (
     CandidateView,
     SignedIn,
     UnitProgress,
 )
-from desk_app.services.counter_session import CounterSession, Slip
+from desk_app.services.counter_session import (
+    CounterSession,
+    DecodedPortrait,
+    Slip,
+    portrait_failure,
+)
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.vision.images import RGBImage
@@ -237,10 +242,29 @@ class CounterScreen(QWidget):
         if self.operator is None:
             return
         self.next_candidate()
-        self.session.card_read(read)
+        session, card = self.session, read.text
+        session.card_arrived(card)
         # No pre-roll of face frames here: no face is analysed before the candidate consents.
         self._show_all()
-        self.lookup(read.text.id_number)
+        self.lookup(card.id_number)
+        # The portrait is decoded on a worker (a vendor library runs in a helper process, which
+        # would hold the GUI), and its template computed at once, before any live face.
+        self.services.operations.run(
+            lambda: session.decode_portrait(read.photo),
+            on_success=lambda decoded: self._portrait_decoded(card, decoded),
+            # Not expected (decoding returns its failures); even so the match must not wait.
+            on_failure=lambda error: self._portrait_decoded(
+                card, DecodedPortrait(None, portrait_failure(error))
+            ),
+            worker="card",
+        )
+
+    def _portrait_decoded(self, card: CardText, decoded: DecodedPortrait) -> None:
+        if not self.session.portrait_decoded(card, decoded):
+            return  # another case since
+        self.faces.card_portrait()
+        self.faces.match_when_ready()  # no portrait: the match waited only for this answer
+        self._show_all()
 
     def lookup(self, text: str) -> None:
         operator = self.operator
@@ -277,7 +301,7 @@ class CounterScreen(QWidget):
         refers the case to a supervisor with no face taken."""
         self.session.consent_recorded(given)
         if given:
-            self.faces.start()
+            self.faces.arm()  # the e-photo's template is already on its way since the record
             self._show_all()
             return
         self._show_all()
@@ -290,8 +314,7 @@ class CounterScreen(QWidget):
         if not self.session.captured(capture, jpeg):
             return
         self.match_panel.show_live(jpeg)
-        if self.session.ephoto_reference is not None:
-            self.faces.match()
+        self.faces.match_when_ready()
         self._update_actions()
 
     def capture_now(self) -> None:
@@ -411,6 +434,7 @@ class CounterScreen(QWidget):
         card, portrait, seen = result
         self.next_candidate()
         self.session.card_placed(card, portrait, seen)
+        self.faces.card_portrait()
         self._show_all()
         self.lookup(card.id_number)
 
