@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, ReasonCode, Role
+from desk_app.idcard.portrait import find_wlt_decoder
 from desk_app.idcard.protocol import CardRead, CardText
 from desk_app.idcard.rules import ValidatedDocument
 from desk_app.services.counter import (
@@ -91,7 +92,11 @@ class CounterScreen(QWidget):
         self.latest_frame: Callable[[], RGBImage | None] = lambda: None
         self.operator: SignedIn | None = None
         self.preview = preview
-        self.session = CounterSession(scope=services.application.workstation.scope)
+        faces_settings = services.application.settings.faces  # the --config file's, too
+        self.session = CounterSession(
+            scope=services.application.workstation.scope,
+            find_decoder=lambda: find_wlt_decoder(faces_settings),
+        )
         self.faces = FaceMatching(
             self.session, services, shown=self._show_all, failed=self.show_error
         )
