@@ -460,16 +460,24 @@ class ChallengeJudge:
             and abs(measure.model_yaw) <= self.settings.frontal_model_degrees
         )
 
+    def _turned_toward(self, measure: FaceMeasure, sign: float) -> bool:
+        """Turned toward the candidate's left (``sign`` 1) or right (-1): from the baseline and
+        away from the camera too. A candidate who settled a little turned does not "turn 20 deg"
+        by facing the camera."""
+        limit = self.settings.turn_degrees
+        return self._relative_yaw(measure) * sign >= limit and measure.yaw * sign >= limit / 2
+
     def _relative_yaw(self, measure: FaceMeasure) -> float:
         return measure.yaw - self._baseline_yaw
 
     def _blink(self, item: ActionResult, frame: int, at: float, measure: FaceMeasure) -> None:
         limits = self.settings
-        yaw = self._relative_yaw(measure)
-        if abs(yaw) >= limits.turn_degrees:
-            side = "left" if yaw > 0 else "right"
-            self._fail(Reason.WRONG_ACTION, f"the head turned {side} while a blink was asked", at)
-            return
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            if self._turned_toward(measure, sign):
+                self._fail(
+                    Reason.WRONG_ACTION, f"the head turned {side} while a blink was asked", at
+                )
+                return
         baseline = statistics.median(self._openness[-25:]) if self._openness else 0.0
         if baseline <= 0:
             return
@@ -499,7 +507,7 @@ class ChallengeJudge:
         limits = self.settings
         wanted = 1.0 if item.action is Action.LEFT else -1.0
         yaw = self._relative_yaw(measure) * wanted  # positive: toward the asked side
-        if yaw <= -limits.turn_degrees:
+        if self._turned_toward(measure, -wanted):
             asked_side = "left" if item.action is Action.LEFT else "right"
             other_side = "right" if asked_side == "left" else "left"
             self._fail(
@@ -508,9 +516,7 @@ class ChallengeJudge:
                 at,
             )
             return
-        # A turn counts from the baseline and away from the camera too: a candidate who settled
-        # a little turned does not "turn 20 deg" by facing the camera.
-        turned = yaw >= limits.turn_degrees and measure.yaw * wanted >= limits.turn_degrees / 2
+        turned = self._turned_toward(measure, wanted)
         if not self._turned:
             if abs(yaw) <= limits.return_degrees:
                 self._frontal = measure  # the latest frontal pose before the turn
