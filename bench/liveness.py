@@ -78,6 +78,9 @@ def main() -> None:
         sys.exit(f"no liveness clips under {data} (give --data)")
     measurer = FaceMeasurer(load_engine("sface"))
     attempts: dict[str, list[bool]] = defaultdict(list)
+    # Actions an attack got through (a challenge fails when any one fails; this shows which
+    # defence held): kind -> action -> [passed?]
+    actions_through: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     seconds_to_pass: list[float] = []
     ms_per_frame: list[float] = []
 
@@ -86,6 +89,9 @@ def main() -> None:
     ) -> ClipVerdict:
         verdict = judge_clip(frames, challenge, measurer, same_person_limit=LIMIT)
         attempts[kind].append(verdict.result.passed)
+        for item in verdict.result.actions:
+            if item.asked_frame is not None:
+                actions_through[kind][item.action.value].append(item.passed)
         ms_per_frame.append(verdict.ms_per_frame)
         mark = "PASS" if verdict.result.passed else "fail"
         reason = verdict.result.reason.value
@@ -155,6 +161,10 @@ def main() -> None:
         name = "BPCER (genuine rejected)" if kind == "genuine" else f"APCER {kind}"
         shown = 100 - rate if kind == "genuine" else rate
         print(f"| {name} | {len(passed)} | {sum(passed)} | {shown:.1f} % |")
+    print("\nactions got through, of those asked (attacks; genuine: actions passed)")
+    for kind, per_action in actions_through.items():
+        shown = ", ".join(f"{a} {sum(v)}/{len(v)}" for a, v in sorted(per_action.items()))
+        print(f"  {kind:<16} {shown}")
     if seconds_to_pass:
         typical, worst = statistics.median(seconds_to_pass), max(seconds_to_pass)
         print(f"\ntime from prompt to pass: median {typical:.2f} s, max {worst:.2f} s "

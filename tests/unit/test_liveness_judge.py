@@ -52,13 +52,23 @@ def turn(peak: float, *, flat: bool = False) -> list[FaceMeasure | None]:
 
 
 def test_a_blink_is_a_close_and_open_cycle() -> None:
-    result = run(ChallengeJudge([Action.BLINK]), still(5) + blink() + still(5))
+    result = run(ChallengeJudge([Action.BLINK]), still(8) + blink() + still(5))
     assert result.passed
-    assert result.actions[0].seen_frames == [6, 7]
+    assert result.actions[0].seen_frames == [9, 10]
+
+
+def test_a_dip_within_the_landmarks_noise_is_no_blink() -> None:
+    rng = np.random.default_rng(3)
+    jitter = [synthetic_measure(openness=float(v)) for v in rng.uniform(0.55, 1.15, size=20)]
+    dip = [synthetic_measure(openness=0.6) for _ in range(2)]
+    frames = [synthetic_measure(openness=1.0) for _ in range(3)] + jitter + dip + still(60)
+    assert run(ChallengeJudge([Action.BLINK]), frames).reason is Reason.TIMEOUT
+    steady = [synthetic_measure(openness=1.0) for _ in range(23)] + dip + still(3)
+    assert run(ChallengeJudge([Action.BLINK]), steady).passed
 
 
 def test_a_single_low_frame_is_no_blink() -> None:
-    result = run(ChallengeJudge([Action.BLINK]), still(5) + blink(closed_frames=1) + still(90))
+    result = run(ChallengeJudge([Action.BLINK]), still(8) + blink(closed_frames=1) + still(90))
     assert not result.passed
     assert result.reason is Reason.TIMEOUT
 
@@ -95,7 +105,7 @@ def test_turning_the_other_way_fails_at_once() -> None:
 
 
 def test_a_replay_in_the_wrong_order_fails() -> None:
-    recording = still(3) + blink() + still(3) + turn(30) + still(3)
+    recording = still(8) + blink() + still(3) + turn(30) + still(3)
     assert run(ChallengeJudge([Action.BLINK, Action.LEFT]), recording).passed
     replayed = run(ChallengeJudge([Action.LEFT, Action.BLINK]), recording + still(90))
     assert not replayed.passed
@@ -155,7 +165,7 @@ def _distance(first: np.ndarray, second: np.ndarray) -> float:
 
 def test_a_swap_mid_challenge_fails_on_the_templates() -> None:
     me, other = np.zeros(4, dtype=np.float32), np.ones(4, dtype=np.float32)
-    frames = still(3) + blink() + still(90)
+    frames = still(8) + blink() + still(90)
 
     def same(_: int) -> np.ndarray:
         return me
@@ -164,7 +174,7 @@ def test_a_swap_mid_challenge_fails_on_the_templates() -> None:
     assert run(judge, frames, same).reason is Reason.TIMEOUT  # the same face: no swap found
 
     def swapped(index: int) -> np.ndarray:
-        return me if index < 8 else other
+        return me if index < 13 else other
 
     judge = ChallengeJudge([Action.BLINK, Action.LEFT], distance=_distance, same_person_limit=1.0)
     result = run(judge, frames, swapped)
@@ -177,7 +187,7 @@ def test_the_best_shot_is_the_reference_when_given() -> None:
     judge = ChallengeJudge(
         [Action.BLINK], distance=_distance, same_person_limit=1.0, reference=np.ones(4)
     )
-    result = run(judge, still(3) + blink(), lambda _: np.zeros(4, dtype=np.float32))
+    result = run(judge, still(8) + blink(), lambda _: np.zeros(4, dtype=np.float32))
     assert result.reason is Reason.FACE_CHANGED
 
 

@@ -9,9 +9,11 @@ Phases: first a steady frontal face (its eye openness and yaw become the baselin
 the reference unless the counter gave the best shot's); then each action in turn, each with its
 own time limit from the moment it is asked.
 
-- ``blink``: a real close-open cycle: eyes seen open, then at least two frames below
-  ``closed_ratio`` of the baseline openness (both eyes), then open again. One low frame is not
-  a blink; nor is a flat picture tipped back (openness is normalised by the face's proportion).
+- ``blink``: a real close-open cycle: eyes seen open, then at least two frames in a row below
+  ``closed_ratio`` of the baseline openness (both eyes), then open again, the dip deeper than
+  four times the landmarks' noise on the open eyes before it. One low frame is not a blink; nor
+  is a flat picture tipped back (openness is normalised by the face's proportion), nor the
+  jitter of a print's landmarks.
 - ``left`` / ``right``: the candidate's own left or right. In an unmirrored camera image a turn to
   the candidate's left moves the nose toward the image's right (yaw > 0). The head must turn at
   least ``turn_degrees`` from its baseline and come back within ``return_degrees`` of it. A turn
@@ -107,7 +109,9 @@ class LivenessSettings:
     return_degrees: float = 10.0
     closed_ratio: float = 0.72  # of the baseline openness
     open_ratio: float = 0.85
-    min_closed_frames: int = 2
+    min_closed_frames: int = 2  # in a row
+    min_open_frames: int = 5  # open-eye frames seen before a blink counts (to know their noise)
+    blink_noise_factor: float = 4.0  # a blink is this many noise widths deep
     max_closed_seconds: float = 2.0
     planar_limit: float = 0.045  # RMS homography residual in eye distances; below is flat
     parallax_limit: float = 0.10  # the nose tip off the face's plane, eye distances; below is flat
@@ -244,6 +248,7 @@ class ChallengeJudge:
         self._turned = False
         self._eyes_seen_open = False
         self._dip: list[tuple[int, float, float]] = []  # (frame, time, ratio)
+        self._open_values: list[float] = []  # openness outside blinks while a blink is awaited
 
     # -- what the caller asks -------------------------------------------------------------
 
@@ -404,6 +409,7 @@ class ChallengeJudge:
         self._turned = False
         self._eyes_seen_open = False
         self._dip = []
+        self._open_values = []
 
     def _acting(
         self, frame: int, at: float, measure: FaceMeasure | None, template: Template | None
@@ -484,17 +490,16 @@ class ChallengeJudge:
         ratio = measure.openness / baseline
         both_low = max(measure.openness_right, measure.openness_left) / baseline < limits.open_ratio
         if ratio >= limits.open_ratio:
-            if self._dip and self._eyes_seen_open:
-                lowest = min(r for _, _, r in self._dip)
-                closed = [f for f, _, r in self._dip if r <= limits.closed_ratio]
-                lasted = self._dip[-1][1] - self._dip[0][1]
-                if len(closed) >= limits.min_closed_frames and lasted <= limits.max_closed_seconds:
-                    item.seen_frames = closed
-                    item.peak = round(lowest, 3)
-                    self._complete(item, frame, at)
-                    return
+            if self._dip and self._eyes_seen_open and self._is_blink(baseline):
+                item.seen_frames = [f for f, _, r in self._dip if r <= limits.closed_ratio]
+                item.peak = round(min(r for _, _, r in self._dip), 3)
+                self._complete(item, frame, at)
+                return
+            # A dip that was no blink is part of the open eyes' noise.
+            self._open_values.extend(baseline * r for _, _, r in self._dip)
             self._dip = []
             self._eyes_seen_open = True
+            self._open_values.append(measure.openness)
             self._openness.append(measure.openness)
             return
         if not self._eyes_seen_open:
@@ -502,6 +507,26 @@ class ChallengeJudge:
         if ratio <= limits.closed_ratio and not both_low:
             return  # one eye only: a wink or a landmark slip, not a blink
         self._dip.append((frame, at, ratio))
+
+    def _is_blink(self, baseline: float) -> bool:
+        """The dip just ended is a blink: two frames in a row closed, not too long, and deeper
+        than the landmarks' own noise on the open eyes before it (a print's landmarks jitter;
+        a real eye's do not move while open)."""
+        limits = self.settings
+        run = longest = 0
+        for _, _, ratio in self._dip:
+            run = run + 1 if ratio <= limits.closed_ratio else 0
+            longest = max(longest, run)
+        lasted = self._dip[-1][1] - self._dip[0][1]
+        if longest < limits.min_closed_frames or lasted > limits.max_closed_seconds:
+            return False
+        recent = self._open_values[-25:]
+        if len(recent) < limits.min_open_frames:
+            return False
+        centre = statistics.median(recent)
+        noise = max(1.4826 * statistics.median(abs(v - centre) for v in recent), 0.01 * centre)
+        depth = baseline * (1 - min(r for _, _, r in self._dip))
+        return depth >= limits.blink_noise_factor * noise
 
     def _turn(self, item: ActionResult, frame: int, at: float, measure: FaceMeasure) -> None:
         limits = self.settings
