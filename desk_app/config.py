@@ -206,6 +206,15 @@ class PrivacySettings:
 
 
 @dataclass(frozen=True)
+class LivenessConfig:
+    """The active-liveness challenge at the counter (issue 14). In tutoring-unit mode it is
+    always required; at counters administrators may turn it off."""
+
+    at_counters: bool = True
+    action_seconds: float = 3.0  # the time allowed for each action
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     counter: CounterSettings = field(default_factory=CounterSettings)
@@ -216,6 +225,7 @@ class Settings:
     thresholds_dlib: ThresholdSettings = DLIB_THRESHOLDS
     paths: PathSettings = field(default_factory=PathSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    liveness: LivenessConfig = field(default_factory=LivenessConfig)
     source: Path | None = None  # the file these settings came from, if any
 
     @property
@@ -374,6 +384,10 @@ def _validate(settings: Settings) -> None:
     if settings.faces.engine not in ENGINES:
         raise ConfigError(
             f"[faces] engine must be one of {', '.join(ENGINES)}", code="config.bad_value"
+        )
+    if not 1.0 <= settings.liveness.action_seconds <= 10.0:
+        raise ConfigError(
+            "[liveness] action_seconds must be between 1 and 10", code="config.bad_value"
         )
     if settings.tickets.block_size < 1 or settings.tickets.low_water_mark < 0:
         raise ConfigError(

@@ -24,6 +24,7 @@ from desk_app.cli import (
     demo,
     faces,
     id_numbers,
+    liveness,
     operators,
     privacy,
     reader,
@@ -72,6 +73,7 @@ faces.register(main)
 reader.register(main)
 id_numbers.register(main)
 card.register(main)
+liveness.register(main)
 privacy.register(main)
 central.register(main)
 sync.register(main)

@@ -2,8 +2,9 @@
 change with its old and new values.
 
 Administrators own the camera source, the card reader port, the idle-lock time, the counter's
-identity and the face thresholds. Thresholds looser than the calibrated review limits (a
-larger distance lets more impostors through) need a written reason. The role is read again
+identity, the face thresholds and whether counters ask the liveness challenge. Thresholds
+looser than the calibrated review limits (a larger distance lets more impostors through) need
+a written reason. The role is read again
 from the database: the screen's idea of who is signed in is not trusted.
 """
 
@@ -75,7 +76,7 @@ def save_counter_settings(
     only; thresholds above the calibrated review limits only with a reason; each changed value
     audited with its old and new value (and the reason)."""
     for section in changes:
-        if section != "counter" and not section.startswith("thresholds_"):
+        if section not in ("counter", "liveness") and not section.startswith("thresholds_"):
             raise PermissionDeniedError(
                 f"the [{section}] settings are not changed here", code="permission.role"
             )

@@ -58,6 +58,109 @@
     </message>
 </context>
 <context>
+    <name>ChallengeOverlay</name>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="54"/>
+        <source>Liveness check passed</source>
+        <translation>活体检测通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="55"/>
+        <source>Liveness check failed: %1</source>
+        <translation>活体检测未通过：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="62"/>
+        <source>Look at the camera</source>
+        <translation>请正视摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="64"/>
+        <source>Blink your eyes</source>
+        <translation>请眨眨眼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="65"/>
+        <source>Turn your head to your left</source>
+        <translation>请向左转头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="66"/>
+        <source>Turn your head to your right</source>
+        <translation>请向右转头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="71"/>
+        <source>Passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="72"/>
+        <source>No steady face looking at the camera</source>
+        <translation>未检测到稳定正视摄像头的人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="73"/>
+        <source>The action was not seen in time</source>
+        <translation>未在规定时间内完成动作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="74"/>
+        <source>The head turned but did not come back to the front</source>
+        <translation>转头后未回正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="75"/>
+        <source>A different action was performed</source>
+        <translation>动作与提示不符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="76"/>
+        <source>The face moved like a photo or a screen, not a head</source>
+        <translation>人脸像照片或屏幕一样移动，不是真人（疑似翻拍）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="77"/>
+        <source>The face changed during the check</source>
+        <translation>检测过程中人脸发生了变化</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="78"/>
+        <source>The face left the picture</source>
+        <translation>人脸离开了画面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="79"/>
+        <source>More than one face is in front of the camera</source>
+        <translation>摄像头前有多张人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="80"/>
+        <source>The camera picture was interrupted</source>
+        <translation>摄像头画面中断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="81"/>
+        <source>The passive check judged the face not live</source>
+        <translation>静默活体检测判定为非真人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="82"/>
+        <source>Not asked</source>
+        <translation>未要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="83"/>
+        <source>The check did not finish</source>
+        <translation>检测未完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="102"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
     <name>CandidatePanel</name>
     <message>
         <location filename="../../ui/counter/candidate_panel.py" line="37"/>

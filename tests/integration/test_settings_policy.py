@@ -49,7 +49,11 @@ def test_the_language_is_everyones(application: Application, operator_id: str) -
 @pytest.mark.parametrize("operator_id", list(ROLES))
 @pytest.mark.parametrize(
     "changes",
-    [{"counter": {"counter_id": "C9"}}, {"thresholds_sface": {"live_card_pass": 0.5}}],
+    [
+        {"counter": {"counter_id": "C9"}},
+        {"thresholds_sface": {"live_card_pass": 0.5}},
+        {"liveness": {"at_counters": False}},
+    ],
 )
 def test_configuration_sections(
     application: Application,
