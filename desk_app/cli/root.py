@@ -27,6 +27,7 @@ from desk_app.cli import (
     operators,
     privacy,
     reader,
+    report,
     sync,
     transfer,
 )
@@ -75,3 +76,4 @@ card.register(main)
 privacy.register(main)
 central.register(main)
 sync.register(main)
+report.register(main)
