@@ -29,12 +29,12 @@ from desk_app.services.settings_policy import record_workstation_changes, save_c
 from desk_app.services.workflow import ChangeSet
 from desk_app.sync.binding import SyncStatus
 from desk_app.vision.images import RGBImage
+from ui.admin import AdminWorkspace, StatisticsScreen
 from ui.context import Services
 from ui.counter import CounterScreen
 from ui.preferences import Preferences, preference_values
 from ui.review import ReviewScreen
 from ui.settings import (
-    AdminScreen,
     HardwareState,
     SettingsDialog,
     checks_html,
@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
         self.preview = CameraPreview()
         self.counter = CounterScreen(services, self.preview)
         self.review = ReviewScreen(services)
-        self.admin = AdminScreen(services)
+        self.admin = AdminWorkspace(services)
+        self.statistics = StatisticsScreen(services)  # the supervisors' (the admin has its own)
         self.counter.decided.connect(self._decided)
         self.review.decided.connect(self._decided)
         self.counter.message.connect(self._status_message)
@@ -261,14 +262,15 @@ class MainWindow(QMainWindow):
         role = operator.role
         if role is Role.SUPERVISOR:
             self.tabs.addTab(self.review, self.tr("Review queue"))
+            self.tabs.addTab(self.statistics, self.tr("Statistics"))
         if role in (Role.CLERK, Role.SUPERVISOR, Role.TUTORING_UNIT_STAFF):
             self.tabs.addTab(
                 self.counter,
                 self.tr("Class roster") if role is Role.TUTORING_UNIT_STAFF else self.tr("Counter"),
             )
         if role is Role.ADMINISTRATOR:
-            self.tabs.addTab(self.admin, self.tr("Operators"))
-        for screen in (self.counter, self.review, self.admin):
+            self.tabs.addTab(self.admin, self.tr("Administration"))
+        for screen in (self.counter, self.review, self.admin, self.statistics):
             screen.set_operator(operator if self.tabs.indexOf(screen) >= 0 else None)
         self.operator_status.setText(
             self.tr("Signed in: {0} ({1})").format(operator.display_name, role_text(role))
@@ -282,7 +284,7 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.operator = None
-        for screen in (self.counter, self.review, self.admin):
+        for screen in (self.counter, self.review, self.admin, self.statistics):
             screen.set_operator(None)
         self.tabs.clear()
         self.idle.active = False
