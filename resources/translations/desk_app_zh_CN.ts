@@ -1122,6 +1122,38 @@
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="125"/>
+        <location filename="../work/wt-admin/ui/review.py" line="372"/>
+        <location filename="../work/wt-admin/ui/review.py" line="377"/>
+        <source>Evidence pack</source>
+        <translation>证据包</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="128"/>
+        <source>Registration id (default: the case shown)</source>
+        <translation>报名号（默认：当前案例）</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="129"/>
+        <source>Evidence pack…</source>
+        <translation>证据包…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="372"/>
+        <source>Why is the evidence pack needed? (audited)</source>
+        <translation>为何需要证据包？（记入审计）</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="377"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="404"/>
+        <source>Wrote the evidence pack to {0}.</source>
+        <translation>证据包已写入 {0}。</translation>
+    </message>
 </context>
 <context>
     <name>RosterImportPanel</name>

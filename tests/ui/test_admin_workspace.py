@@ -203,3 +203,31 @@ def test_clerks_have_no_statistics(
     # Asked anyway (a screen left over), the service refuses.
     window.statistics.set_operator(SignedIn("clerk", "clerk", Role.CLERK))
     qtbot.waitUntil(lambda: "permission.role" in window.statistics.notice.text(), timeout=10_000)
+
+
+# --- evidence pack from the review screen -------------------------------------------------------
+
+
+def test_a_supervisor_writes_an_evidence_pack_from_the_review_screen(
+    qtbot: Any, counter_app: Application, make_window: Callable[..., Any], tmp_path: Path
+) -> None:
+    import stat
+
+    from pypdf import PdfReader
+
+    from desk_app.domain.workflow import ReasonCode
+
+    counter_app.workflow.refer("R0", "clerk", Decision(reason=ReasonCode.FACE_SCORE_LOW))
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "super1")
+    review = window.review
+    qtbot.waitUntil(lambda: bool(review.cases), timeout=10_000)
+    out = tmp_path / "R0.pdf"
+    review.evidence("R0", "candidate disputes the referral", out)
+    qtbot.waitUntil(lambda: "R0.pdf" in review.notice.text(), timeout=20_000)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "考生0" in text and "face_score_low" in text
+    review.evidence("R0", "", tmp_path / "no-reason.pdf")
+    qtbot.waitUntil(lambda: "access.reason_required" in review.notice.text(), timeout=10_000)
+    assert not (tmp_path / "no-reason.pdf").exists()
