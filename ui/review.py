@@ -6,6 +6,7 @@ screen shows its refusal in words.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -275,6 +276,16 @@ class ReviewScreen(QWidget):
             self.tr("Earlier attempts: {0}").format(candidate.earlier_attempts),
         ]
         lines += _score_lines(case.scores)
+        blocked = case.evidence.get("blocklist")
+        if isinstance(blocked, dict):
+            what = self.tr("ID number") if blocked.get("kind") == "id_number" else self.tr("face")
+            lines.append(
+                f"<b style='color:{FAIL_COLOUR}'>"
+                + self.tr("On the blocklist ({0}): {1}").format(
+                    what, html.escape(str(blocked.get("reason", "")))
+                )
+                + "</b>"
+            )
         duplicates = case.evidence.get("duplicate_of")
         if duplicates:
             lines.append(

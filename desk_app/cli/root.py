@@ -17,6 +17,7 @@ import click
 
 from desk_app.cli import (
     audit,
+    blocklist,
     card,
     central,
     database,
@@ -77,3 +78,4 @@ privacy.register(main)
 central.register(main)
 sync.register(main)
 report.register(main)
+blocklist.register(main)

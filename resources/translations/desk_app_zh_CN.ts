@@ -1154,6 +1154,21 @@
         <source>Wrote the evidence pack to {0}.</source>
         <translation>证据包已写入 {0}。</translation>
     </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="281"/>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="281"/>
+        <source>face</source>
+        <translation>人脸</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="284"/>
+        <source>On the blocklist ({0}): {1}</source>
+        <translation>在黑名单上（{0}）：{1}</translation>
+    </message>
 </context>
 <context>
     <name>RosterImportPanel</name>

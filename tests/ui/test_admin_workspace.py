@@ -231,3 +231,21 @@ def test_a_supervisor_writes_an_evidence_pack_from_the_review_screen(
     review.evidence("R0", "", tmp_path / "no-reason.pdf")
     qtbot.waitUntil(lambda: "access.reason_required" in review.notice.text(), timeout=10_000)
     assert not (tmp_path / "no-reason.pdf").exists()
+
+
+def test_the_review_screen_says_a_case_hit_the_blocklist(
+    qtbot: Any, counter_app: Application, make_window: Callable[..., Any]
+) -> None:
+    from desk_app.services.blocklist import add_number
+    from tests.support.ui_helpers import citizen_number
+
+    add_number(counter_app.database, "super2", citizen_number(1), "卡片挂失")  # R0's number
+    change = counter_app.workflow.confirm("R0", "clerk", Decision())
+    assert change.new_state.value == "referred"
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "super1")
+    review = window.review
+    qtbot.waitUntil(lambda: bool(review.cases), timeout=10_000)
+    review.queue.setCurrentRow(0)
+    qtbot.waitUntil(lambda: "卡片挂失" in review.details.text(), timeout=10_000)
+    assert "blocklist" in review.details.text().lower()
