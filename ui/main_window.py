@@ -262,12 +262,13 @@ class MainWindow(QMainWindow):
         role = operator.role
         if role is Role.SUPERVISOR:
             self.tabs.addTab(self.review, self.tr("Review queue"))
-            self.tabs.addTab(self.statistics, self.tr("Statistics"))
         if role in (Role.CLERK, Role.SUPERVISOR, Role.TUTORING_UNIT_STAFF):
             self.tabs.addTab(
                 self.counter,
                 self.tr("Class roster") if role is Role.TUTORING_UNIT_STAFF else self.tr("Counter"),
             )
+        if role is Role.SUPERVISOR:
+            self.tabs.addTab(self.statistics, self.tr("Statistics"))
         if role is Role.ADMINISTRATOR:
             self.tabs.addTab(self.admin, self.tr("Administration"))
         for screen in (self.counter, self.review, self.admin, self.statistics):
