@@ -106,8 +106,13 @@ class MainWindow(QMainWindow):
         self.preview = CameraPreview()
         self.counter = CounterScreen(services, self.preview)
         self.review = ReviewScreen(services)
-        self.admin = AdminWorkspace(services)
-        self.statistics = StatisticsScreen(services)  # the supervisors' (the admin has its own)
+        # Owned by the window from the start, even while no tab shows them: the charts' Python
+        # objects form reference cycles, and a parentless screen would then be destroyed by the
+        # garbage collector on whichever thread runs it (a worker), which crashes Qt.
+        self.admin = AdminWorkspace(services, parent=self)
+        self.statistics = StatisticsScreen(services, parent=self)  # the supervisors'
+        for screen in (self.admin, self.statistics):
+            screen.hide()
         self.counter.decided.connect(self._decided)
         self.review.decided.connect(self._decided)
         self.counter.message.connect(self._status_message)

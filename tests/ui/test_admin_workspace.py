@@ -249,3 +249,16 @@ def test_the_review_screen_says_a_case_hit_the_blocklist(
     review.queue.setCurrentRow(0)
     qtbot.waitUntil(lambda: "卡片挂失" in review.details.text(), timeout=10_000)
     assert "blocklist" in review.details.text().lower()
+
+
+def test_screens_a_role_does_not_see_are_still_owned_by_the_window(
+    qtbot: Any, counter_app: Application, make_window: Callable[..., Any]
+) -> None:
+    """A parentless screen with charts would be destroyed by the garbage collector on a worker
+    thread (pyqtgraph's items form reference cycles), which crashes Qt."""
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "clerk")
+    for screen in (window.admin, window.statistics):
+        assert window.tabs.indexOf(screen) < 0
+        assert window.isAncestorOf(screen)
+        assert not screen.isVisible()
