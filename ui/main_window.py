@@ -29,12 +29,12 @@ from desk_app.services.settings_policy import record_workstation_changes, save_c
 from desk_app.services.workflow import ChangeSet
 from desk_app.sync.binding import SyncStatus
 from desk_app.vision.images import RGBImage
+from ui.admin import AdminWorkspace, StatisticsScreen
 from ui.context import Services
 from ui.counter import CounterScreen
 from ui.preferences import Preferences, preference_values
 from ui.review import ReviewScreen
 from ui.settings import (
-    AdminScreen,
     HardwareState,
     SettingsDialog,
     checks_html,
@@ -106,7 +106,13 @@ class MainWindow(QMainWindow):
         self.preview = CameraPreview()
         self.counter = CounterScreen(services, self.preview)
         self.review = ReviewScreen(services)
-        self.admin = AdminScreen(services)
+        # Owned by the window from the start, even while no tab shows them: the charts' Python
+        # objects form reference cycles, and a parentless screen would then be destroyed by the
+        # garbage collector on whichever thread runs it (a worker), which crashes Qt.
+        self.admin = AdminWorkspace(services, parent=self)
+        self.statistics = StatisticsScreen(services, parent=self)  # the supervisors'
+        for screen in (self.admin, self.statistics):
+            screen.hide()
         self.counter.decided.connect(self._decided)
         self.review.decided.connect(self._decided)
         self.counter.message.connect(self._status_message)
@@ -266,9 +272,11 @@ class MainWindow(QMainWindow):
                 self.counter,
                 self.tr("Class roster") if role is Role.TUTORING_UNIT_STAFF else self.tr("Counter"),
             )
+        if role is Role.SUPERVISOR:
+            self.tabs.addTab(self.statistics, self.tr("Statistics"))
         if role is Role.ADMINISTRATOR:
-            self.tabs.addTab(self.admin, self.tr("Operators"))
-        for screen in (self.counter, self.review, self.admin):
+            self.tabs.addTab(self.admin, self.tr("Administration"))
+        for screen in (self.counter, self.review, self.admin, self.statistics):
             screen.set_operator(operator if self.tabs.indexOf(screen) >= 0 else None)
         self.operator_status.setText(
             self.tr("Signed in: {0} ({1})").format(operator.display_name, role_text(role))
@@ -282,7 +290,7 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.operator = None
-        for screen in (self.counter, self.review, self.admin):
+        for screen in (self.counter, self.review, self.admin, self.statistics):
             screen.set_operator(None)
         self.tabs.clear()
         self.idle.active = False

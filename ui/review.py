@@ -6,10 +6,13 @@ screen shows its refusal in words.
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import CandidateState, ReasonCode
+from desk_app.reports.evidence import EvidencePackResult, evidence_pack
 from desk_app.services.counter import ReviewCase, SignedIn, mask_document_number
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.sync.binding import ConflictView, open_conflicts, resolve_conflict
@@ -118,6 +122,16 @@ class ReviewScreen(QWidget):
         revoke_row.addWidget(self.revoke_id, 1)
         revoke_row.addWidget(revoke_button)
         right.addWidget(revoke_box)
+        # For a dispute: one PDF with the pictures, scores, decisions and audit (audited).
+        evidence_box = QGroupBox(self.tr("Evidence pack"))
+        evidence_row = QHBoxLayout(evidence_box)
+        self.evidence_id = QLineEdit()
+        self.evidence_id.setPlaceholderText(self.tr("Registration id (default: the case shown)"))
+        self.evidence_button = QPushButton(self.tr("Evidence pack…"))
+        self.evidence_button.clicked.connect(self._ask_evidence)
+        evidence_row.addWidget(self.evidence_id, 1)
+        evidence_row.addWidget(self.evidence_button)
+        right.addWidget(evidence_box)
         # Local decisions the central database refused: both versions, settled by a supervisor.
         self.conflict_box = QGroupBox(self.tr("Sync conflicts"))
         conflict_layout = QVBoxLayout(self.conflict_box)
@@ -262,6 +276,16 @@ class ReviewScreen(QWidget):
             self.tr("Earlier attempts: {0}").format(candidate.earlier_attempts),
         ]
         lines += _score_lines(case.scores)
+        blocked = case.evidence.get("blocklist")
+        if isinstance(blocked, dict):
+            what = self.tr("ID number") if blocked.get("kind") == "id_number" else self.tr("face")
+            lines.append(
+                f"<b style='color:{FAIL_COLOUR}'>"
+                + self.tr("On the blocklist ({0}): {1}").format(
+                    what, html.escape(str(blocked.get("reason", "")))
+                )
+                + "</b>"
+            )
         duplicates = case.evidence.get("duplicate_of")
         if duplicates:
             lines.append(
@@ -348,6 +372,47 @@ class ReviewScreen(QWidget):
                 document_number, phone or "—"
             )
         )
+
+    def _ask_evidence(self) -> None:
+        registration_id = self.evidence_id.text().strip() or (
+            self.current.candidate.registration_id if self.current is not None else ""
+        )
+        if not registration_id:
+            return
+        reason, given = QInputDialog.getText(
+            self, self.tr("Evidence pack"), self.tr("Why is the evidence pack needed? (audited)")
+        )
+        if not given:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Evidence pack"), f"{registration_id}.pdf", self.tr("PDF (*.pdf)")
+        )
+        if path:
+            self.evidence(registration_id, reason, Path(path))
+
+    def evidence(self, registration_id: str, reason: str, out: Path) -> None:
+        """Write the evidence pack on the database worker; the service checks the role and
+        records the request with its reason before reading anything."""
+        operator = self.operator
+        if operator is None:
+            return
+        application = self.services.application
+        self.services.operations.run(
+            lambda: evidence_pack(
+                application.database,
+                registration_id,
+                out,
+                operator_id=operator.operator_id,
+                reason=reason,
+                settings=application.settings,
+            ),
+            on_success=self._evidence_written,
+            on_failure=self.show_error,
+        )
+
+    def _evidence_written(self, pack: EvidencePackResult) -> None:
+        self.notice.setStyleSheet(f"color: {PASS_COLOUR};")
+        self.notice.setText(self.tr("Wrote the evidence pack to {0}.").format(pack.path.name))
 
     def _ask_revoke(self) -> None:
         registration_id = self.revoke_id.text().strip()

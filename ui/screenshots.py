@@ -20,8 +20,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desk_app.services.demo import DEMO_PASSWORD
+from desk_app.services.demo import DEMO_PASSWORD, generate_roster_rows, write_roster_csv
 from ui.app import build_counter, install_translations, readable_font, throwaway_demo
+from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.settings import SettingsDialog
 from ui.widgets import Privacy
@@ -47,6 +48,34 @@ def save(widget: QWidget, folder: Path, name: str) -> Path:
     widget.grab().save(str(path))
     print(f"wrote {path}")
     return path
+
+
+def admin_screens(window: MainWindow, workdir: Path, out: Path) -> None:
+    """The administrator's workspace: a roster with two bad rows, export, the counter's state,
+    operators and the day's statistics."""
+    workspace = window.admin
+    rows = list(generate_roster_rows(40, seed=15))
+    rows[3]["document_number"] = rows[3]["document_number"][:-1] + "0"  # a wrong check character
+    rows[11]["birth_date"] = "1990-13-45"
+    roster = workdir / "roster-with-problems.csv"
+    write_roster_csv(roster, iter(rows))
+    panel = workspace.roster_import
+    workspace.tabs.setCurrentWidget(panel)
+    panel.file.setText(str(roster))
+    panel.start()
+    wait_until(lambda: not panel.running, 30)
+    save(window, out, "10-admin-roster-import")
+    workspace.tabs.setCurrentWidget(workspace.export)
+    save(window, out, "11-admin-export")
+    workspace.tabs.setCurrentWidget(workspace.counter_state)
+    workspace.counter_state.refresh()
+    save(window, out, "12-admin-counter-and-sync")
+    workspace.tabs.setCurrentWidget(workspace.operators)
+    save(window, out, "13-admin-operators")
+    workspace.tabs.setCurrentWidget(workspace.statistics)
+    workspace.statistics.refresh()
+    wait_until(lambda: workspace.statistics.figures is not None, 30)
+    save(window, out, "14-statistics")
 
 
 def main() -> int:
@@ -121,6 +150,7 @@ def main() -> int:
 
         sign_in("admin")
         save(window, out, "08-administrator")
+        admin_screens(window, Path(workdir.name), out)
         dialog = SettingsDialog(window.services, window.preferences, window.operator, window)
         dialog.show()
         save(dialog, out, "09-settings")

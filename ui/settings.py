@@ -1,5 +1,5 @@
 """Settings (camera, reader, language, idle lock; thresholds for supervisors and
-administrators), the self-test, and the administrator's operator list."""
+administrators) and the self-test. The administrator's operator list lives in ``ui.admin``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,11 +25,10 @@ from PySide6.QtWidgets import (
 from desk_app.camera.sources import CameraChoice
 from desk_app.config import default_config_path
 from desk_app.domain.workflow import Role
-from desk_app.services.counter import SignedIn, add_operator_as, operator_list
+from desk_app.services.counter import SignedIn
 from ui.context import Services
 from ui.preferences import SIMULATOR, Preferences
-from ui.texts import error_text, role_text
-from ui.widgets import FAIL_COLOUR, PASS_COLOUR, heading_font
+from ui.widgets import FAIL_COLOUR, PASS_COLOUR
 
 
 class SettingsDialog(QDialog):
@@ -286,95 +282,3 @@ def checks_html(checks: list[Check]) -> str:
         f"{'✔' if check.ok else '✘'} {check.text}</span>"
         for check in checks
     )
-
-
-class AdminScreen(QWidget):
-    """Operators of this counter; adding one is checked by the service (administrators only)."""
-
-    message = Signal(str)
-
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.operator: SignedIn | None = None
-        layout = QHBoxLayout(self)
-        left = QVBoxLayout()
-        title = QLabel(self.tr("Operators"))
-        title.setFont(heading_font(14))
-        self.operators = QListWidget()
-        left.addWidget(title)
-        left.addWidget(self.operators, 1)
-        layout.addLayout(left, 1)
-        form_box = QGroupBox(self.tr("Add an operator"))
-        form = QFormLayout(form_box)
-        self.new_id = QLineEdit()
-        self.new_name = QLineEdit()
-        self.new_role = QComboBox()
-        for role in Role:
-            self.new_role.addItem(role_text(role), role)
-        self.new_unit = QLineEdit()
-        self.new_password = QLineEdit()
-        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
-        add = QPushButton(self.tr("Add"))
-        add.clicked.connect(self.add)
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        form.addRow(self.tr("Operator id"), self.new_id)
-        form.addRow(self.tr("Name"), self.new_name)
-        form.addRow(self.tr("Role"), self.new_role)
-        form.addRow(self.tr("Tutoring unit"), self.new_unit)
-        form.addRow(self.tr("Password"), self.new_password)
-        form.addRow(add)
-        form.addRow(self.notice)
-        layout.addWidget(form_box, 1)
-
-    def set_operator(self, operator: SignedIn | None) -> None:
-        self.operator = operator
-        self.refresh()
-
-    def refresh(self) -> None:
-        database = self.services.application.database
-        self.services.operations.run(
-            lambda: operator_list(database), on_success=self._show_operators
-        )
-
-    def _show_operators(self, operators: list[SignedIn]) -> None:
-        self.operators.clear()
-        for operator in operators:
-            unit = f" · {operator.tutoring_unit}" if operator.tutoring_unit else ""
-            role = role_text(operator.role)
-            self.operators.addItem(
-                f"{operator.operator_id}  {operator.display_name}  ({role}{unit})"
-            )
-
-    def add(self) -> None:
-        creator = self.operator
-        if creator is None:
-            return
-        database = self.services.application.database
-        role = Role(self.new_role.currentData())
-        values = (
-            self.new_id.text(),
-            self.new_name.text(),
-            self.new_password.text(),
-            self.new_unit.text().strip() or None,
-        )
-        self.services.operations.run(
-            lambda: add_operator_as(
-                database,
-                creator,
-                operator_id=values[0],
-                display_name=values[1],
-                role=role,
-                password=values[2],
-                tutoring_unit=values[3],
-            ),
-            on_success=self._added,
-            on_failure=lambda error: self.notice.setText(error_text(error)),
-        )
-
-    def _added(self, operator: SignedIn) -> None:
-        self.notice.setText(self.tr("Added {0}").format(operator.operator_id))
-        self.new_id.clear()
-        self.new_password.clear()
-        self.refresh()

@@ -27,10 +27,12 @@ from desk_app.cli.common import (
 )
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
+from desk_app.reports.daily import write_daily_report
 from desk_app.security import audit
 from desk_app.security.operators import sign_in
 from desk_app.services.retention import purge_face_data
 from desk_app.services.roster_import import import_roster
+from desk_app.services.statistics import daily_statistics_in, require_statistics_role
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
@@ -329,6 +331,36 @@ def central_seal_media(url: str, media_key_file: Path | None) -> None:
     with _central(url, media_key=_read_media_key(media_key_file)) as database:
         photos, templates = database.seal_stored_media()
     click.echo(f"sealed {photos} photos and {templates} face templates")
+
+
+@central.command("report")
+@_central_url
+@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.pdf or FILE.xlsx",
+)
+@click.option("--operator", required=True, help="A central supervisor or administrator (signs in).")
+@password_file_option
+def central_report(
+    url: str, day: datetime, out: Path, operator: str, password_file: Path | None
+) -> None:
+    """The daily report across every counter (desk_app.services.statistics on the central
+    store's transitions; the same figures as each counter's ``report daily``)."""
+    with _central(url) as database:
+        writer = database.writer_database()
+        try:
+            sign_in(writer, operator, read_password(password_file))
+            require_statistics_role(writer, operator)
+        finally:
+            writer.close()
+        figures = database.read(
+            lambda session: daily_statistics_in(session, day.date(), scope="central")
+        )
+    write_daily_report(figures, out)
+    click.echo(f"wrote {out}: {figures.decisions} decisions from {len(figures.counters)} counters")
 
 
 @central.group("operators")

@@ -17,6 +17,7 @@ import click
 
 from desk_app.cli import (
     audit,
+    blocklist,
     card,
     central,
     database,
@@ -28,6 +29,7 @@ from desk_app.cli import (
     operators,
     privacy,
     reader,
+    report,
     sync,
     transfer,
 )
@@ -77,3 +79,5 @@ liveness.register(main)
 privacy.register(main)
 central.register(main)
 sync.register(main)
+report.register(main)
+blocklist.register(main)

@@ -145,6 +145,46 @@ def export_confirmed_command(
     click.echo(f"wrote {count} confirmations to {out}")
 
 
+@export_group.command("photos")
+@click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="photos.zip"
+)
+@click.option("--operator", required=True, help="An administrator (signs in).")
+@click.option("--reason", required=True, help="Why the photos and ID numbers leave (audited).")
+@password_file_option
+@with_app
+def export_photos_command(
+    application: Application,
+    since: Any,
+    out: Path,
+    operator: str,
+    reason: str,
+    password_file: Path | None,
+) -> None:
+    """The standard e-photo (480×640 JPEG, 20-40 KB) of every candidate confirmed since a date,
+    made from the live capture, in a ZIP with a manifest CSV (registration id, ID number, file,
+    checksum, problems)."""
+    from desk_app.services.photo_export import export_photos
+    from desk_app.vision.engines import load_engine
+    from desk_app.vision.quality import LandmarkModel
+
+    sign_in_for_command(application, operator, password_file)
+    result = export_photos(
+        application.database,
+        since.date(),
+        out,
+        engine=load_engine(application.settings.faces.engine),
+        landmarks=LandmarkModel(),
+        operator_id=operator,
+        reason=reason,
+    )
+    click.echo(
+        f"wrote {out}: {result.photos} photos ({result.flagged} with problems), "
+        f"{result.missing} confirmations without a usable capture"
+    )
+
+
 def register(root: click.Group) -> None:
     """Add ``import`` and ``export`` to the root group."""
     root.add_command(import_group)

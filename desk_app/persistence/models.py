@@ -283,6 +283,26 @@ class PurgedMedia(Base):
     purged_by: Mapped[str] = mapped_column(String(40))
 
 
+class BlocklistEntry(Base):
+    """An ID number or a face (a template from a revoked proxy case) that stops a confirmation:
+    a hit refers the case to a supervisor with the entry's reason (services.blocklist)."""
+
+    __tablename__ = "blocklist_entries"
+    __table_args__ = (CheckConstraint("kind IN ('id_number', 'face')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    document_number: Mapped[str | None] = mapped_column(String(44), index=True)
+    engine: Mapped[str | None] = mapped_column(String(20))
+    model_version: Mapped[str | None] = mapped_column(String(80))
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary)  # float32, little-endian
+    source_registration_id: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(40))
+    added_at: Mapped[datetime] = mapped_column(default=utc_now)
+    removed_at: Mapped[datetime | None]
+
+
 class AuditEntry(Base):
     """One link of the append-only audit chain (see desk_app.security.audit)."""
 

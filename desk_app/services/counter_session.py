@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from desk_app.services.counter import (
     record_mismatches,
 )
 from desk_app.services.faces import LiveCapture
+from desk_app.services.statistics import CASE_STARTED_KEY
 from desk_app.services.workflow import ChangeSet, Decision, Workstation
 from desk_app.vision.verification import Reference, Verification
 
@@ -120,6 +121,9 @@ class CounterSession:
         self.requested_action: Action | None = None
         # The candidate's answer to the processing notice: None until the clerk records it.
         self.consent: bool | None = None
+        # When the case began (card placed, document typed, record chosen): the decision keeps
+        # it so the statistics can tell the handling time (services.statistics).
+        self.case_started_at: datetime | None = None
 
     # --- the card or the typed-in document ---------------------------------------------------
 
@@ -180,6 +184,7 @@ class CounterSession:
         """A new case from a card; ``seen`` are problems the camera reader found on the image
         (kept unless the card checks already report the same code)."""
         self.next_candidate()
+        self.case_started_at = datetime.now(UTC)
         self.card, self.card_portrait = card, portrait
         issues = card_problems(card, self._today())
         known = {issue.code for issue in issues}
@@ -188,6 +193,7 @@ class CounterSession:
     def document_typed(self, document: ValidatedDocument) -> None:
         """A new case from a document without chip: looked up like a card, only referable."""
         self.next_candidate()
+        self.case_started_at = datetime.now(UTC)
         self.manual_document = document
 
     # --- the pre-registration -----------------------------------------------------------------
@@ -217,6 +223,8 @@ class CounterSession:
             or (candidate.registration_id != self.candidate.registration_id)
         ):
             self.consent = None  # another person: the notice is shown again
+        if candidate is not None and self.case_started_at is None:
+            self.case_started_at = datetime.now(UTC)  # a roster pick: no card came first
         self.candidate = candidate
         self.capture = self.live_jpeg = self.verification = self.ephoto_reference = None
 
@@ -381,6 +389,8 @@ class CounterSession:
             }
         if self.consent is not None:
             evidence["consent"] = consent_evidence(self.consent)
+        if self.case_started_at is not None:
+            evidence[CASE_STARTED_KEY] = self.case_started_at.isoformat()
         return Decision(
             reason=reason,
             note=note,

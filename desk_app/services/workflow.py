@@ -38,6 +38,7 @@ from desk_app.persistence.database import Database, UnitOfWork
 from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
 from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
 from desk_app.security import audit
+from desk_app.services.blocklist import find_hit
 from desk_app.services.faces import FaceRegistry, LiveCapture, forget_faces, store_live_capture
 from desk_app.services.outbox import record_transition
 from desk_app.services.tickets import (
@@ -177,6 +178,7 @@ class WorkflowService:
                     registration_id=registration_id,
                 )
             previous = CandidateState(candidate.state)
+            action, decision = self._refer_if_blocklisted(uow, action, candidate, decision)
             action, decision = self._refer_if_face_seen_elsewhere(action, candidate.id, decision)
             referral = (
                 CandidateRepository(uow.session).last_transition(candidate.id, Action.REFER.value)
@@ -277,6 +279,31 @@ class WorkflowService:
             ticket_number=ticket,
             transition_id=transition.id,
             version=candidate.version,
+        )
+
+    def _refer_if_blocklisted(
+        self, uow: UnitOfWork, action: Action, candidate: Candidate, decision: Decision
+    ) -> tuple[Action, Decision]:
+        """A confirmation of a blocked ID number or face becomes a referral with the entry's
+        reason (services.blocklist), in the decision's own transaction."""
+        if action is not Action.CONFIRM:
+            return action, decision
+        capture = decision.live_capture
+        faces = self._faces
+        hit = find_hit(
+            uow.session,
+            candidate.document_number,
+            capture.template if capture is not None else None,
+            engine=capture.engine if capture is not None else "",
+            model_version=capture.model_version if capture is not None else "",
+            metric=faces.metric if faces is not None else "cosine",
+            same_person=faces.duplicate.passing if faces is not None else 0.0,
+        )
+        if hit is None:
+            return action, decision
+        evidence = {**decision.evidence, "blocklist": hit.as_evidence()}
+        return Action.REFER, dataclasses.replace(
+            decision, reason=ReasonCode.IMPERSONATION, evidence=evidence
         )
 
     def _refer_if_face_seen_elsewhere(

@@ -2,51 +2,31 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>AdminScreen</name>
+    <name>AdminWorkspace</name>
     <message>
-        <location filename="../../ui/settings.py" line="302"/>
+        <location filename="../../ui/admin/workspace.py" line="25"/>
+        <source>Roster import</source>
+        <translation>名册导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/workspace.py" line="26"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/workspace.py" line="27"/>
+        <source>Counter and sync</source>
+        <translation>窗口与同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/workspace.py" line="28"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="308"/>
-        <source>Add an operator</source>
-        <translation>添加操作员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="318"/>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="322"/>
-        <source>Operator id</source>
-        <translation>操作员账号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="323"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="324"/>
-        <source>Role</source>
-        <translation>角色</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="325"/>
-        <source>Tutoring unit</source>
-        <translation>助学单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="326"/>
-        <source>Password</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings.py" line="377"/>
-        <source>Added {0}</source>
-        <translation>已添加 {0}</translation>
+        <location filename="../../ui/admin/workspace.py" line="29"/>
+        <source>Statistics</source>
+        <translation>统计</translation>
     </message>
 </context>
 <context>
@@ -375,6 +355,119 @@
     </message>
 </context>
 <context>
+    <name>CounterStatePanel</name>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="28"/>
+        <source>This counter</source>
+        <translation>本窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="34"/>
+        <source>every exam area</source>
+        <translation>全部考区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="36"/>
+        <source>Site</source>
+        <translation>考点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="37"/>
+        <source>Counter</source>
+        <translation>确认窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="38"/>
+        <source>Method</source>
+        <translation>确认方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="39"/>
+        <source>Exam areas</source>
+        <translation>考区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="40"/>
+        <source>Tutoring unit</source>
+        <translation>助学单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="42"/>
+        <source>Enrolment and synchronisation</source>
+        <translation>注册与同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="55"/>
+        <source>Enrolment</source>
+        <translation>注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="56"/>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="57"/>
+        <source>Last success</source>
+        <translation>上次成功</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="58"/>
+        <source>Last attempt</source>
+        <translation>上次尝试</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="59"/>
+        <source>Waiting to send</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="60"/>
+        <source>Open conflicts</source>
+        <translation>未解决冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="61"/>
+        <source>Ticket numbers left</source>
+        <translation>剩余准考证号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="62"/>
+        <source>Last error</source>
+        <translation>上次错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="65"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="92"/>
+        <source>Standalone counter: not enrolled with a central service; its own administrator manages operators and ticket numbers.</source>
+        <translation>单机窗口：未在中心服务注册；由本窗口管理员管理操作员和准考证号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="101"/>
+        <source>Enrolled as {0} with {1}</source>
+        <translation>已注册为 {0}，中心服务 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="103"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="103"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/counter_state.py" line="107"/>
+        <source>{0} pending, {1} parked</source>
+        <translation>待发送 {0} 条，搁置 {1} 条</translation>
+    </message>
+</context>
+<context>
     <name>DemoPanel</name>
     <message>
         <location filename="../../ui/demo.py" line="80"/>
@@ -395,6 +488,65 @@
         <location filename="../../ui/demo.py" line="85"/>
         <source>Lift card</source>
         <translation>取走证件</translation>
+    </message>
+</context>
+<context>
+    <name>ExportPanel</name>
+    <message>
+        <location filename="../../ui/admin/export.py" line="43"/>
+        <source>Confirmed since</source>
+        <translation>确认日期自</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="45"/>
+        <source>confirmed.csv or confirmed.xlsx</source>
+        <translation>confirmed.csv 或 confirmed.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="46"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="51"/>
+        <location filename="../../ui/admin/export.py" line="77"/>
+        <source>Export file</source>
+        <translation>导出文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="52"/>
+        <source>Full names and ID numbers (audited)</source>
+        <translation>完整姓名和证件号码（记入审计）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="54"/>
+        <source>Why the full numbers are needed</source>
+        <translation>需要完整号码的原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="58"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="63"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="77"/>
+        <source>Tables (*.csv *.xlsx)</source>
+        <translation>表格 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="87"/>
+        <source>Choose the export file first.</source>
+        <translation>请先选择导出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/export.py" line="105"/>
+        <source>Wrote {0} confirmations to {1}.</source>
+        <translation>已将 {0} 条确认记录写入 {1}。</translation>
     </message>
 </context>
 <context>
@@ -535,11 +687,6 @@
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="270"/>
-        <source>Operators</source>
-        <translation>操作员</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="274"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
@@ -658,6 +805,16 @@
         <location filename="../../ui/main_window.py" line="448"/>
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="265"/>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="272"/>
+        <source>Administration</source>
+        <translation>系统管理</translation>
     </message>
 </context>
 <context>
@@ -785,6 +942,59 @@
         <location filename="../../ui/counter/match_panel.py" line="124"/>
         <source>n/a</source>
         <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsPanel</name>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="34"/>
+        <source>Operators</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="40"/>
+        <source>Add an operator</source>
+        <translation>添加操作员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="50"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="54"/>
+        <source>Operator id</source>
+        <translation>操作员账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="55"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="56"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="57"/>
+        <source>Tutoring unit</source>
+        <translation>助学单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="58"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="64"/>
+        <source>This counter is enrolled: operators, roles and passwords are managed on the central service and arrive with the next sync. The list is read-only here.</source>
+        <translation>本窗口已注册：操作员、角色和密码由中心服务管理，随下次同步到达。此处列表只读。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/operators.py" line="124"/>
+        <source>Added {0}</source>
+        <translation>已添加 {0}</translation>
     </message>
 </context>
 <context>
@@ -1014,6 +1224,154 @@
         <location filename="../../ui/review.py" line="364"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="125"/>
+        <location filename="../work/wt-admin/ui/review.py" line="372"/>
+        <location filename="../work/wt-admin/ui/review.py" line="377"/>
+        <source>Evidence pack</source>
+        <translation>证据包</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="128"/>
+        <source>Registration id (default: the case shown)</source>
+        <translation>报名号（默认：当前案例）</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="129"/>
+        <source>Evidence pack…</source>
+        <translation>证据包…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="372"/>
+        <source>Why is the evidence pack needed? (audited)</source>
+        <translation>为何需要证据包？（记入审计）</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="377"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="404"/>
+        <source>Wrote the evidence pack to {0}.</source>
+        <translation>证据包已写入 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="281"/>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="281"/>
+        <source>face</source>
+        <translation>人脸</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-admin/ui/review.py" line="284"/>
+        <source>On the blocklist ({0}): {1}</source>
+        <translation>在黑名单上（{0}）：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImportPanel</name>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="50"/>
+        <source>CSV (UTF-8 or GB18030) or XLSX from the platform</source>
+        <translation>平台导出的 CSV（UTF-8 或 GB18030）或 XLSX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="51"/>
+        <location filename="../../ui/admin/roster_import.py" line="61"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="56"/>
+        <location filename="../../ui/admin/roster_import.py" line="104"/>
+        <source>Roster file</source>
+        <translation>名册文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="59"/>
+        <source>Folder or ZIP of e-photos (default: beside the file)</source>
+        <translation>电子照片文件夹或 ZIP（默认：与名册同目录）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="66"/>
+        <location filename="../../ui/admin/roster_import.py" line="110"/>
+        <source>E-photos</source>
+        <translation>电子照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="67"/>
+        <source>Skip invalid rows (import the good ones)</source>
+        <translation>跳过无效行（导入有效行）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="71"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="73"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="88"/>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="88"/>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="88"/>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="88"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="104"/>
+        <source>Rosters (*.csv *.xlsx)</source>
+        <translation>名册 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="119"/>
+        <source>Choose the roster file first.</source>
+        <translation>请先选择名册文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="133"/>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="152"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="173"/>
+        <source>Imported: {0} new, {1} updated, {2} unchanged, {3} photos; {4} bad rows skipped.</source>
+        <translation>已导入：新增 {0}，更新 {1}，未变 {2}，照片 {3}；跳过无效行 {4}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="176"/>
+        <source>{0} records already decided were left as they are.</source>
+        <translation>{0} 条已有决定的记录保持不变。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/roster_import.py" line="183"/>
+        <source>Nothing imported: {0} rows have problems. Fix them, or tick &apos;skip invalid rows&apos; to import the rest.</source>
+        <translation>未导入任何记录：{0} 行有问题。请修正，或勾选“跳过无效行”导入其余记录。</translation>
     </message>
 </context>
 <context>
@@ -1335,6 +1693,130 @@
         <location filename="../../ui/slip.py" line="106"/>
         <source>Candidate&apos;s signature</source>
         <translation>考生签名</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsScreen</name>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="63"/>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="67"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="74"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="81"/>
+        <source>The day</source>
+        <translation>当日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="86"/>
+        <location filename="../../ui/admin/statistics.py" line="138"/>
+        <source>Decisions</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="87"/>
+        <source>First-line decisions</source>
+        <translation>首次处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="88"/>
+        <source>Referral rate</source>
+        <translation>转审率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="89"/>
+        <source>Candidates per hour</source>
+        <translation>每小时考生数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="90"/>
+        <source>Median handling time (s)</source>
+        <translation>处理时长中位数（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="91"/>
+        <source>Hours with decisions</source>
+        <translation>有处理的小时数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="103"/>
+        <source>Decisions per hour (China time)</source>
+        <translation>每小时决定数（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="111"/>
+        <source>Face distances per comparison</source>
+        <translation>各比对项人脸距离分布</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="128"/>
+        <source>By counter</source>
+        <translation>按窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="129"/>
+        <source>By operator</source>
+        <translation>按操作员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="130"/>
+        <source>By outcome</source>
+        <translation>按结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="131"/>
+        <source>By reason</source>
+        <translation>按原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="132"/>
+        <source>By method</source>
+        <translation>按确认方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="133"/>
+        <source>By exam area</source>
+        <translation>按考区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="138"/>
+        <source>Value</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="142"/>
+        <source>Comparison</source>
+        <translation>比对项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="142"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="142"/>
+        <source>Median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="142"/>
+        <source>90th percentile</source>
+        <translation>90 百分位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/admin/statistics.py" line="194"/>
+        <source>{0}: {1} decisions without a recorded handling time are left out of the median.</source>
+        <translation>{0}：{1} 条决定未记录处理时长，未计入中位数。</translation>
     </message>
 </context>
 <context>

@@ -162,6 +162,7 @@ def test_refer_then_four_eyes_then_another_supervisor_approves(
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "Review queue",
         "Counter",
+        "Statistics",
     ]
     counter = window.counter
     _look_up(qtbot, counter, "R3")

@@ -83,7 +83,7 @@ def test_first_start_creates_the_administrator(
         page.submit()
         qtbot.waitUntil(lambda: window.operator is not None, timeout=10_000)
         assert window.operator.role is Role.ADMINISTRATOR
-        assert window.tabs.tabText(0) == "Operators"
+        assert window.tabs.tabText(0) == "Administration"
         queries = CounterQueries(application.database, application.workstation)
         with pytest.raises(PermissionDeniedError):
             queries.create_first_administrator("second", "x", "another-pass-1")

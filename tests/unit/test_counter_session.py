@@ -484,6 +484,7 @@ def test_the_decision_carries_the_evidence() -> None:
         "card_number": NUMBER,
         "card_problems": [],
         "card_photo_checked_by_eye": True,
+        "case_started_at": session.case_started_at.isoformat(),  # type: ignore[union-attr]
     }
     assert decision.scores["decision"] == "review"
     assert decision.expected_version == 3
@@ -492,6 +493,7 @@ def test_the_decision_carries_the_evidence() -> None:
     typed = _session()
     typed.document_typed(validate_document(DocumentType.PASSPORT, "E12345678"))
     decision = typed.decision(ReasonCode.DOCUMENT_WITHOUT_CHIP, card_photo_checked_by_eye=False)
+    assert decision.evidence.pop("case_started_at") is not None
     assert decision.evidence == {"manual_document": {"type": "passport", "number": "E12345678"}}
     assert decision.scores == {} and decision.expected_version is None
     assert decision.live_capture is None

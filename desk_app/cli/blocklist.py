@@ -1,0 +1,74 @@
+"""``desk-app blocklist …``: ID numbers and faces that stop a confirmation (supervisors)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from desk_app.bootstrap import Application
+from desk_app.cli.common import password_file_option, sign_in_for_command, with_app
+from desk_app.domain.masking import mask_document_number
+from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
+
+_operator = click.option("--operator", required=True, help="A supervisor (signs in).")
+_reason = click.option("--reason", required=True, help="Why (shown to whoever hits it).")
+
+
+@click.group("blocklist")
+def blocklist_group() -> None:
+    """ID numbers and faces that turn a confirmation into a referral."""
+
+
+@blocklist_group.command("add-number")
+@_operator
+@_reason
+@password_file_option
+@with_app
+def add_number_command(
+    application: Application, operator: str, reason: str, password_file: Path | None
+) -> None:
+    """Block an ID number (asked for, never taken from the command line)."""
+    sign_in_for_command(application, operator, password_file)
+    number = str(click.prompt("ID number", hide_input=True))
+    entry = add_number(application.database, operator, number, reason)
+    click.echo(f"blocked {mask_document_number(number.strip().upper())} (entry {entry})")
+
+
+@blocklist_group.command("add-face")
+@click.argument("registration_id")
+@_operator
+@_reason
+@password_file_option
+@with_app
+def add_face_command(
+    application: Application,
+    registration_id: str,
+    operator: str,
+    reason: str,
+    password_file: Path | None,
+) -> None:
+    """Block the live faces kept with a revoked case (a proxy candidate)."""
+    sign_in_for_command(application, operator, password_file)
+    entries = add_faces_of_case(application.database, operator, registration_id, reason)
+    click.echo(f"blocked {len(entries)} face(s) of {registration_id}")
+
+
+@blocklist_group.command("list")
+@_operator
+@password_file_option
+@with_app
+def list_command(application: Application, operator: str, password_file: Path | None) -> None:
+    """The blocked numbers (masked) and faces, with their reasons."""
+    sign_in_for_command(application, operator, password_file)
+    for entry in blocklist(application.database):
+        what = (
+            mask_document_number(entry.document_number or "")
+            if entry.kind == "id_number"
+            else f"face of {entry.source_registration_id}"
+        )
+        click.echo(f"{entry.entry_id}\t{entry.kind}\t{what}\t{entry.reason}\t{entry.added_by}")
+
+
+def register(root: click.Group) -> None:
+    root.add_command(blocklist_group)
