@@ -244,7 +244,7 @@ def cached_templates(engine_name: str, paths: list[Path]) -> TemplateTable:
                 known[str(name)] = (plain, mirrored)
     missing = [path for path in dict.fromkeys(paths) if str(path) not in known]
     if missing:
-        engine = load_engine(engine_name)
+        engine = load_engine(engine_name, mirror_averaged=False)  # both variants made here
         empty = np.full(engine.dimensions, np.nan, dtype=np.float32)
         for done, path in enumerate(missing, start=1):
             both = _both_templates(engine, path)

@@ -119,7 +119,8 @@ def portrait_template(
         faces = engine.detect(enlarged)
     face = best_face(faces)
     template = engine.encode(enlarged, face)
-    if pipeline.mirror:
+    # An engine that mirror-averages every template (vision.scoring) has done this already.
+    if pipeline.mirror and not getattr(engine, "mirror_averaged", False):
         other = _encode_mirrored(engine, enlarged, face)
         if other is not None:
             template = _mean_template(template, other)

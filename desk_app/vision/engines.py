@@ -257,8 +257,10 @@ def load_engine_in_background(name: str) -> Future[FaceEngine]:
     return future
 
 
-def load_engine(name: str) -> FaceEngine:
-    """Build an engine by name (loads its models: ~1.5 s for dlib, ~0.1 s for sface)."""
+def load_engine(name: str, *, mirror_averaged: bool = True) -> FaceEngine:
+    """Build an engine by name (loads its models: ~1.5 s for dlib, ~0.1 s for sface). Its
+    templates are mirror-averaged (``vision.scoring.MirrorAveragedEngine``) unless asked not to:
+    what the counter, ``faces verify-pairs`` and ``faces calibrate`` all get."""
     factory = ENGINES.get(name)
     if factory is None:
         raise EngineError(
@@ -266,4 +268,8 @@ def load_engine(name: str) -> FaceEngine:
             code="engine.unknown",
         )
     engine: FaceEngine = factory()
+    if mirror_averaged:
+        from desk_app.vision.scoring import MirrorAveragedEngine  # scoring builds on this module
+
+        return MirrorAveragedEngine(engine)
     return engine

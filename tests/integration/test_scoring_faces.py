@@ -8,17 +8,23 @@ from typing import Any
 import numpy as np
 import pytest
 
-from desk_app.vision.engines import best_face
+from desk_app.vision.engines import best_face, load_engine
 from desk_app.vision.images import load_rgb
-from desk_app.vision.scoring import mirrored_face, mirrored_template
+from desk_app.vision.scoring import MirrorAveragedEngine, mirrored_face, mirrored_template
 
 PICTURES = ["Naoto_Kan/Naoto_Kan_0001.jpg", "Yoriko_Kawaguchi/Yoriko_Kawaguchi_0001.jpg"]
 
 
+@pytest.fixture(scope="module")
+def plain_sface() -> Any:
+    return load_engine("sface", mirror_averaged=False)
+
+
 @pytest.mark.parametrize("picture", PICTURES)
 def test_reflected_landmarks_are_where_the_detector_finds_them(
-    data_dir: Path, sface_engine: Any, picture: str
+    data_dir: Path, plain_sface: Any, picture: str
 ) -> None:
+    sface_engine = plain_sface
     rgb = load_rgb(data_dir / "faces" / "lfw" / "images" / picture)
     face = best_face(sface_engine.detect(rgb))
     found = best_face(sface_engine.detect(np.ascontiguousarray(rgb[:, ::-1])))
@@ -32,8 +38,9 @@ def test_reflected_landmarks_are_where_the_detector_finds_them(
 
 
 def test_the_mirror_averaged_template_stays_the_same_person(
-    data_dir: Path, sface_engine: Any
+    data_dir: Path, plain_sface: Any
 ) -> None:
+    sface_engine = plain_sface
     images = data_dir / "faces" / "lfw" / "images"
     rgb = load_rgb(images / PICTURES[0])
     face = best_face(sface_engine.detect(rgb))
@@ -43,3 +50,15 @@ def test_the_mirror_averaged_template_stays_the_same_person(
     stranger = load_rgb(images / PICTURES[1])
     other = sface_engine.encode(stranger, best_face(sface_engine.detect(stranger)))
     assert sface_engine.distance(averaged, other) > 0.5
+
+
+def test_engines_mirror_average_by_default(data_dir: Path, plain_sface: Any) -> None:
+    """What the counter, faces verify-pairs and faces calibrate load: mirror-averaged templates."""
+    default = load_engine("sface")
+    assert isinstance(default, MirrorAveragedEngine)
+    assert default.name == "sface" and default.model_version == plain_sface.model_version
+    rgb = load_rgb(data_dir / "faces" / "lfw" / "images" / PICTURES[0])
+    face = best_face(default.detect(rgb))
+    expected = mirrored_template(plain_sface, rgb, face)
+    np.testing.assert_allclose(default.encode(rgb, face), expected, rtol=1e-5, atol=1e-6)
+    assert plain_sface.distance(default.encode(rgb, face), plain_sface.encode(rgb, face)) > 1e-4
