@@ -32,14 +32,18 @@ from desk_app.vision.engines import FaceEngine, best_face, load_engine
 from desk_app.vision.images import RGBImage, load_rgb
 from desk_app.vision.quality import LandmarkModel, assess
 
+# Wall-clock time by default; --cpu-time measures this process's CPU time on one thread instead,
+# the figure that stays readable when other jobs share the machine.
+CLOCK: Callable[[], float] = time.perf_counter
+
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
     action()  # warm-up
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = CLOCK()
         action()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((CLOCK() - start) * 1000)
     return statistics.median(times)
 
 
@@ -69,7 +73,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--card-only", action="store_true", help="only the card-side table")
     parser.add_argument("--mirror-only", action="store_true", help="only the mirror TTA table")
+    parser.add_argument("--cpu-time", action="store_true", help="CPU time on one thread")
     arguments = parser.parse_args()
+    if arguments.cpu_time:
+        import cv2
+
+        global CLOCK
+        cv2.setNumThreads(1)
+        CLOCK = time.process_time
     default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
     images = frames(Path(os.environ.get("DESK_APP_DATA_DIR", default_data)))
     runs = arguments.runs
