@@ -62,3 +62,16 @@ def test_engines_mirror_average_by_default(data_dir: Path, plain_sface: Any) -> 
     expected = mirrored_template(plain_sface, rgb, face)
     np.testing.assert_allclose(default.encode(rgb, face), expected, rtol=1e-5, atol=1e-6)
     assert plain_sface.distance(default.encode(rgb, face), plain_sface.encode(rgb, face)) > 1e-4
+
+
+def test_the_card_pipeline_keeps_its_own_mirroring(data_dir: Path, plain_sface: Any) -> None:
+    """Chip-sized portraits were measured with the card pipeline's mirroring (the face detected
+    again in the mirror image): the default engine gives exactly those templates."""
+    from desk_app.vision.card import CARD_PIPELINE, portrait_template
+    from desk_app.vision.chiplike import LFW_FRAMING, chiplike
+
+    rgb = load_rgb(data_dir / "faces" / "lfw" / "images" / PICTURES[1])
+    portrait = chiplike(rgb, LFW_FRAMING)
+    expected = portrait_template(plain_sface, portrait, CARD_PIPELINE).template
+    actual = portrait_template(load_engine("sface"), portrait, CARD_PIPELINE).template
+    np.testing.assert_array_equal(actual, expected)
