@@ -144,6 +144,8 @@ class ThresholdSettings:
 # supervisor looks. Rechecked with mirror-averaged templates (vision.scoring, the default since
 # issue 17; `faces calibrate` on every East Asian pair): FMR 0.1% at 0.627, 1% at 0.704, 0.01% at
 # 0.597; at 0.58 FMR 0 of 12,381 and FNMR 1.18% of 339 genuine pairs (1.77% before): unchanged.
+# On the chip-like triples (bench/faces_fusion.py) fused w 0.3 FMR 0.1% at 0.660, 1% at 0.726,
+# live-card alone 0.656 / 0.726: the card-side limits below stay too.
 # The card side was calibrated on the chip-like dev set (desk_app.vision.chiplike: East Asian
 # LFW and ORL portraits at 102x126 in <= 1,024 bytes; `desk-app faces calibrate
 # bench/out/chiplike/live_card.csv`, bench/faces_card.py, bench/faces_fusion.py). Live-card
