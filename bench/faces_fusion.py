@@ -174,14 +174,16 @@ def main() -> None:
         "the product's three-way rule now: genuine pass / review / fail | impostor |"
     )
     print("|---|---|---|---|---|---|---|")
-    decisions = []
+    decisions, near_misses = [], []
     for row in rows:
         live, card, ephoto = (templates.get(row[key]) for key in ("live", "card", "ephoto"))
         if live is None:
             decisions.append(Band.FAIL)  # no face in the live photo: never a pass
+            near_misses.append(False)
             continue
         result = verify_three_way(engine, live, Reference(card), Reference(ephoto), thresholds)
         decisions.append(result.decision)
+        near_misses.append(result.near_miss)
     outcome = np.array([decision.value for decision in decisions])
     card_limits = thresholds.live_card
     for name in [*sorted(set(sets)), "all"]:
@@ -198,6 +200,15 @@ def main() -> None:
             chosen = outcome[kind & mask]
             cells.append(fmt(tuple(float(np.mean(chosen == band.value)) for band in Band)))
         print(f"| {name} | {' | '.join(cells)} |")
+    # The second look (Verification.near_miss): how many passes a clerk is asked to compare.
+    marked = np.asarray(near_misses)
+    for name in [*sorted(set(sets)), "all"]:
+        mask = np.ones_like(same) if name == "all" else sets == name
+        shares = []
+        for kind in (same, ~same):
+            passed = (outcome == Band.PASS.value) & kind & mask
+            shares.append(f"{int(marked[passed].sum())} of {int(passed.sum())} passes")
+        print(f"near misses ({name}): genuine {shares[0]}, impostor {shares[1]}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,21 @@ class Thresholds:
             return Band.REVIEW
         return Band.FAIL
 
+    def near_miss(self, distance: float, margin: float) -> bool:
+        """A pass within ``margin`` of the pass limit: a second look (``NEAR_MISS_HINT``)."""
+        return margin > 0 and self.passing - margin < distance <= self.passing
+
+
+# A pass close to the limit is where a look-alike stand-in lands: the match still passes (face
+# matching never confirms on its own anyway), but the clerk is asked to compare the two faces
+# side by side before confirming. The UI words it through its translations; this is the code
+# and the English wording for records and the command line.
+NEAR_MISS_CODE = "face.near_miss"
+NEAR_MISS_HINT = (
+    "The faces match, but only just: compare the live face with the photo side by side "
+    "(ears, hairline, moles, teeth) before confirming."
+)
+
 
 @dataclass(frozen=True)
 class Fusion:

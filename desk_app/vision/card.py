@@ -23,6 +23,7 @@ from desk_app.domain.documents import CHIP_PORTRAIT_HEIGHT, CHIP_PORTRAIT_WIDTH
 from desk_app.vision.chiplike import chip_bytes, decode_chip
 from desk_app.vision.engines import DetectedFace, FaceEngine, Template, best_face, template_of
 from desk_app.vision.images import RGBImage
+from desk_app.vision.scoring import plain_engine
 
 _INTERPOLATIONS = {
     "nearest": cv2.INTER_NEAREST,
@@ -112,6 +113,9 @@ def portrait_template(
     engine: FaceEngine, rgb: RGBImage, pipeline: CardPipeline = SHIPPED_PIPELINE
 ) -> CardTemplate:
     """The template of a small portrait (card chip or card photo). NoFaceError without a face."""
+    # The pipeline mirrors by itself (detecting the face again in the mirror image), as measured
+    # in bench/faces_card.py: a mirror-averaged engine (vision.scoring) works here unwrapped.
+    engine = plain_engine(engine)
     enlarged, factor = enlarge(rgb, pipeline)
     faces = engine.detect(enlarged)
     if not faces and pipeline.retry_short_side:

@@ -257,8 +257,12 @@ def load_engine_in_background(name: str) -> Future[FaceEngine]:
     return future
 
 
-def load_engine(name: str) -> FaceEngine:
-    """Build an engine by name (loads its models: ~1.5 s for dlib, ~0.1 s for sface)."""
+def load_engine(name: str, *, mirror_averaged: bool = False) -> FaceEngine:
+    """Build an engine by name (loads its models: ~1.5 s for dlib, ~0.1 s for sface): what the
+    counter, ``faces verify-pairs`` and ``faces calibrate`` all get. ``mirror_averaged`` wraps it
+    in ``vision.scoring.MirrorAveragedEngine``; off by default: on the dev pairs its gain (FNMR
+    at the pass limit 1.77 % -> 1.18 %, 2 pairs) lies inside the confidence intervals, while it
+    takes a live frame's analysis from ~51 to ~74 ms of CPU, over the 60 ms budget."""
     factory = ENGINES.get(name)
     if factory is None:
         raise EngineError(
@@ -266,4 +270,8 @@ def load_engine(name: str) -> FaceEngine:
             code="engine.unknown",
         )
     engine: FaceEngine = factory()
+    if mirror_averaged:
+        from desk_app.vision.scoring import MirrorAveragedEngine  # scoring builds on this module
+
+        return MirrorAveragedEngine(engine)
     return engine

@@ -20,7 +20,7 @@ further: more cases go to a supervisor, none more pass.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desk_app.config import ThresholdSettings
 from desk_app.domain.decisions import FaceResult
@@ -90,6 +90,9 @@ class Verification:
     # the three comparisons in order (the counter screen shows them as three rows).
     fused: Score | None = None
     card_missing: str = ""  # why there is no card template (a coded reason), when there is none
+    # A pass whose decisive distance (the fused one with both references, else the live one) lies
+    # just under its pass limit: the clerk compares the faces side by side before confirming.
+    near_miss: bool = False
 
     def result(self) -> FaceResult:
         """The match as the decision rule takes it."""
@@ -109,6 +112,7 @@ class Verification:
             "model_version": self.model_version,
             "card_quality": self.card_quality,
             "card_missing": self.card_missing or None,
+            "near_miss": self.near_miss,
             "fused": None
             if self.fused is None
             else {
@@ -211,4 +215,12 @@ def verify_three_way(
         if old_card:
             reasons.append(Reason.AGE_GAP)
     decision = Band.REVIEW if reasons or not live_bands else Band.PASS
+    if decision is Band.PASS:
+        decisive = [fused] if fused is not None else [live_card, live_ephoto]
+        near = any(
+            score.distance is not None
+            and score.thresholds.near_miss(score.distance, thresholds.near_miss_margin)
+            for score in decisive
+        )
+        return replace(verification(decision, reasons), near_miss=near)
     return verification(decision, reasons)

@@ -160,3 +160,25 @@ def test_a_failing_reference_keeps_a_fused_pass_in_review(
     )
     result = verify_three_way(engine, live, card, Reference(ephoto), thresholds)
     assert result.decision is Band.REVIEW and result.reasons == (Reason.BORDERLINE,)
+
+
+def test_a_pass_close_to_the_limit_is_marked_for_a_second_look(engine: FaceEngine, picture) -> None:
+    live, card, ephoto = picture(KAN.format(1)), picture(KAN.format(3)), picture(KAN.format(2))
+    assert live.template is not None
+    shipped = Settings().thresholds_for(engine.name)
+    clear = verify_three_way(engine, live.template, card, ephoto, shipped)
+    assert clear.decision is Band.PASS and clear.fused is not None
+    assert clear.fused.distance is not None
+    gap = shipped.fused_pass - clear.fused.distance
+    assert gap > shipped.near_miss_margin  # this honest pass is no near miss
+    assert clear.near_miss is False and clear.as_record()["near_miss"] is False
+
+    wider = dataclasses.replace(shipped, near_miss_margin=gap + 0.01)
+    close = verify_three_way(engine, live.template, card, ephoto, wider)
+    assert close.decision is Band.PASS and close.near_miss is True
+    assert close.as_record()["near_miss"] is True
+
+    impostor = picture(KOIZUMI.format(1))
+    assert impostor.template is not None
+    failed = verify_three_way(engine, impostor.template, card, ephoto, wider)
+    assert failed.decision is not Band.PASS and failed.near_miss is False
