@@ -843,6 +843,11 @@
 <context>
     <name>MatchPanel</name>
     <message>
+        <location filename="../../ui/counter/match_panel.py" line="139"/>
+        <source>The faces match, but only just: compare the live face with the photos side by side (ears, hairline, moles, teeth) before confirming.</source>
+        <translation>人脸比对通过，但相似度刚过线：请将现场照片与证件照片并排仔细比对（耳朵、发际线、痣、牙齿）后再确认。</translation>
+    </message>
+    <message>
         <location filename="../../ui/counter/match_panel.py" line="38"/>
         <source>Face match</source>
         <translation>人脸比对</translation>

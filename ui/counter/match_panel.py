@@ -132,7 +132,21 @@ class MatchPanel(QGroupBox):
                 self.scores.setItem(row, column, item)
         colour = BAND_COLOURS[verification.decision]
         reasons = "; ".join(match_reason_text(reason) for reason in verification.reasons)
+        # A pass just under its limit is where a look-alike stand-in lands (domain.matching
+        # NEAR_MISS_HINT): the clerk is asked for a side-by-side look rather than a silent pass.
+        second_look = (
+            "<br><span style='color:{}'>{}</span>".format(
+                BAND_COLOURS[Band.REVIEW],
+                self.tr(
+                    "The faces match, but only just: compare the live face with the photos side "
+                    "by side (ears, hairline, moles, teeth) before confirming."
+                ),
+            )
+            if verification.near_miss and verification.decision is Band.PASS
+            else ""
+        )
         self.match_summary.setText(
             f"<span style='color:{colour}'>{band_words[verification.decision]}</span>"
             + (f" — {reasons}" if reasons else "")
+            + second_look
         )
