@@ -22,6 +22,7 @@ from desk_app.cli import (
     database,
     decisions,
     demo,
+    diagnose,
     faces,
     id_numbers,
     operators,
@@ -32,6 +33,7 @@ from desk_app.cli import (
 )
 from desk_app.cli.common import CleanErrors, common_options, settings_from
 from desk_app.cli.demo import demo_tour
+from desk_app.logs import setup_logging
 
 
 @click.group(cls=CleanErrors, invoke_without_command=True)
@@ -41,6 +43,7 @@ from desk_app.cli.demo import demo_tour
 @click.pass_context
 def main(ctx: click.Context, demo: bool) -> None:
     """Confirmation Desk: on-site identity confirmation of self-study examination candidates."""
+    setup_logging()
     if ctx.invoked_subcommand is not None:
         return
     gui = _counter_gui()
@@ -75,3 +78,4 @@ card.register(main)
 privacy.register(main)
 central.register(main)
 sync.register(main)
+diagnose.register(main)
