@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib.resources
 import importlib.util
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -101,3 +102,13 @@ def test_launcher_runs_the_command_line_and_the_portrait_helper(tmp_path: Path) 
         check=False,
     )
     assert helper.returncode == 2 and "usage: wlt_helper" in helper.stderr
+
+
+def test_the_windows_installer_packs_the_programs_the_spec_builds() -> None:
+    script = (PACKAGING / "windows" / "desk-app.iss").read_text(encoding="utf-8")
+    spec = (PACKAGING / "desk-app.spec").read_text(encoding="utf-8")
+    name = bundle_contents.BUNDLE_NAME
+    assert f'#define BundleDir "..\\..\\dist\\{name}"' in script
+    assert 'name=f"{BUNDLE_NAME}-gui"' in spec and "if WINDOWS:" in spec
+    programs = set(re.findall(r"\{app\}\\([\w-]+\.exe)", script))
+    assert programs == {f"{name}.exe", f"{name}-gui.exe"}
