@@ -28,6 +28,7 @@ from desk_app.services.demo_counter import demo_counter_cards
 from desk_app.vision.engines import FaceEngine
 from ui.context import Services
 from ui.demo import DemoPanel, DemoStage
+from ui.first_run import FirstRunWizard, needs_first_run
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.preferences import SIMULATOR, Preferences
@@ -190,6 +191,27 @@ def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:
     )
 
 
+class FirstRun(enum.Enum):
+    NOT_NEEDED = enum.auto()
+    DONE = enum.auto()
+    CANCELLED = enum.auto()
+
+
+def first_run(application: Application, preferences: Preferences) -> FirstRun:
+    """On a counter nobody can sign into yet (no operator, not enrolled), the first-run wizard."""
+    operator_count = CounterQueries(
+        application.database, application.workstation, application.sign_in_policy
+    ).operator_count()
+    if not needs_first_run(operator_count, application.binding is not None):
+        return FirstRun.NOT_NEEDED
+    operations = Operations()
+    try:
+        wizard = FirstRunWizard(application, operations, preferences, QSettings())
+        return FirstRun.DONE if wizard.exec() else FirstRun.CANCELLED
+    finally:
+        operations.shutdown()
+
+
 def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = False) -> int:
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -206,6 +228,15 @@ def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = Fa
     if demo:
         settings = demo_settings(settings, database_given)
     application = build_application(settings)
+    if not demo:
+        outcome = first_run(application, preferences)
+        if outcome is FirstRun.CANCELLED:
+            application.close()
+            return 0
+        if outcome is FirstRun.DONE:  # enrolled or an administrator added; new preferences
+            application.close()
+            application = build_application(settings)
+            preferences = Preferences.load(QSettings())
     stage: DemoStage | None = None
     if demo:
         prepare_demo(application)
