@@ -86,7 +86,8 @@ fi
 elapsed "$t"
 
 step "diagnose"; t=$(date +%s.%N)
-run "$app" diagnose --db "$work/demo.db" --camera generated --out "$work/support.zip" >/dev/null
+run "$app" diagnose --db "$work/demo.db" --camera generated --out "$work/support.zip" \
+  >"$work/diagnose.out" 2>&1
 [ "$(stat -c %a "$work/support.zip")" = 600 ]; elapsed "$t"
 
 echo "smoke: bundle $(du -sh "$bundle" | cut -f1) at $bundle: all steps passed"
