@@ -55,3 +55,12 @@ screenshots: setup
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+
+# The one-folder desktop bundle (dist/desk-app/) and its smoke test (packaging/README.md).
+.PHONY: bundle bundle-smoke
+bundle: setup
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/desk-app.spec
+
+bundle-smoke: bundle
+	packaging/smoke.sh dist/desk-app

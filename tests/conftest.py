@@ -35,6 +35,7 @@ def _private_user_folders(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("DESK_APP_LOG_DIR", str(home / "log"))
     for variable in ("DESK_APP_CONFIG", "DESK_APP_DB", "DESK_APP_KEY_FILE"):
         monkeypatch.delenv(variable, raising=False)
     # Database keys go to 0600 files in the temporary config folder, never a developer's

