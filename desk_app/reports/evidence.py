@@ -27,7 +27,7 @@ from desk_app.domain.masking import mask_document_number
 from desk_app.domain.time import CHINA_TIME
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import AuditEntry, Candidate, Photo, PurgedMedia, Transition
-from desk_app.reports.daily import pdf_table, register_font, report_styles
+from desk_app.reports.daily import a4_pdf, pdf_table, register_font, report_styles
 from desk_app.security.keys import write_private
 from desk_app.services.access import authorise_unmask
 from desk_app.vision.images import ImageError, decode_bgr
@@ -277,24 +277,12 @@ def _score_rows(scores: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def evidence_pdf(record: EvidenceRecord, *, made_by: str, reason: str, made_at: datetime) -> bytes:
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Image, Paragraph, Table, TableStyle
 
     register_font()
     styles = report_styles()
     body = styles["body"]
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"Evidence pack {record.registration_id}",
-        author="Confirmation Desk",
-    )
     story: list[Any] = [
         Paragraph(f"身份确认证据包 Evidence pack · {record.registration_id}", styles["title"]),
         Paragraph(f"制作 Made by {made_by} · {_china(made_at)} · 原因 Reason: {reason}", body),
@@ -390,8 +378,7 @@ def evidence_pdf(record: EvidenceRecord, *, made_by: str, reason: str, made_at: 
             ("#", "时间 Time", "操作员 Actor", "动作 Action", "详情 Details"),
         )
     )
-    document.build(story)
-    return buffer.getvalue()
+    return a4_pdf(story, f"Evidence pack {record.registration_id}")
 
 
 def evidence_pack(
