@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.bootstrap import Application, default_key_file
-from desk_app.camera.sources import CameraChoice, open_source
+from desk_app.camera.sources import CameraChoice, try_camera
 from desk_app.domain.workflow import Role
 from desk_app.idcard.reader import ChipReader
 from desk_app.security.operators import add_operator
@@ -309,12 +309,7 @@ class DevicesPage(QWizardPage):
         self.camera_status.setText(self.tr("Opening the camera…"))
 
         def work() -> QImage:
-            source = open_source(choice)
-            source.open()
-            try:
-                frame = source.read()
-            finally:
-                source.close()
+            _source, frame = try_camera(choice)
             height, width = frame.shape[:2]
             return QImage(frame.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
 

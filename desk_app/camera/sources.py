@@ -277,3 +277,14 @@ def open_source(choice: CameraChoice) -> CameraSource:
     if choice.kind == "device":
         return DeviceCamera(choice.device_index, size, choice.fps)
     raise CameraError(f"unknown camera kind {choice.kind!r}", code="camera.bad_choice")
+
+
+def try_camera(choice: CameraChoice) -> tuple[CameraSource, RGBImage]:
+    """Open the chosen source, read one frame and close it again: the self-tests' check that a
+    camera works (the source comes back for its description)."""
+    source = open_source(choice)
+    source.open()
+    try:
+        return source, source.read()
+    finally:
+        source.close()

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from desk_app.cli.common import (
     common_options,
+    daily_report_options,
     fail,
     password_file_option,
     read_password,
@@ -335,13 +336,7 @@ def central_seal_media(url: str, media_key_file: Path | None) -> None:
 
 @central.command("report")
 @_central_url
-@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="FILE.pdf or FILE.xlsx",
-)
+@daily_report_options
 @click.option("--operator", required=True, help="A central supervisor or administrator (signs in).")
 @password_file_option
 def central_report(

@@ -149,6 +149,19 @@ def sign_in_for_command(
     return operator
 
 
+def daily_report_options(command: Callable[P, R]) -> Callable[P, R]:
+    """``--date`` and ``--out`` of a daily report (a counter's and the central one)."""
+    command = click.option(
+        "--out",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="FILE.pdf or FILE.xlsx",
+    )(command)
+    return click.option(
+        "--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD"
+    )(command)
+
+
 password_file_option = click.option(
     "--password-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

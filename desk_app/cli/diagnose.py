@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from desk_app.bootstrap import build_application, load_face_engine
-from desk_app.camera.sources import CameraChoice, open_source
+from desk_app.camera.sources import CameraChoice, try_camera
 from desk_app.cli.common import common_options, settings_from
 from desk_app.config import Settings
 from desk_app.idcard.camera_reader import CardImageReader
@@ -158,12 +158,7 @@ def check_ocr() -> str:
 
 def check_camera(choice: CameraChoice) -> Callable[[], str]:
     def probe() -> str:
-        source = open_source(choice)
-        source.open()
-        try:
-            frame = source.read()
-        finally:
-            source.close()
+        source, frame = try_camera(choice)
         return f"{source.description}: a {frame.shape[1]}x{frame.shape[0]} frame"
 
     return probe

@@ -9,7 +9,12 @@ from pathlib import Path
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import password_file_option, sign_in_for_command, with_app
+from desk_app.cli.common import (
+    daily_report_options,
+    password_file_option,
+    sign_in_for_command,
+    with_app,
+)
 from desk_app.reports.daily import daily_report
 from desk_app.reports.evidence import evidence_pack
 
@@ -20,13 +25,7 @@ def report_group() -> None:
 
 
 @report_group.command("daily")
-@click.option("--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="FILE.pdf or FILE.xlsx",
-)
+@daily_report_options
 @click.option("--operator", required=True, help="A supervisor or administrator (signs in).")
 @password_file_option
 @with_app

@@ -57,6 +57,13 @@ def python_bits() -> int:
     return struct.calcsize("P") * 8
 
 
+def _png(image: np.ndarray) -> bytes:
+    ok, png = cv2.imencode(".png", image)
+    if not ok:
+        raise WltError("the decoded portrait cannot be stored", code="wlt.bad_output")
+    return bytes(png.tobytes())
+
+
 def bmp_to_png(bmp: bytes) -> bytes:
     """The helper's output as PNG: a BMP file, or raw bottom-up BGR rows padded to 4 bytes."""
     if bmp[:2] == b"BM":
@@ -70,10 +77,7 @@ def bmp_to_png(bmp: bytes) -> bytes:
         image = None
     if image is None:
         raise WltError("the decoder returned no readable picture", code="wlt.bad_output")
-    ok, png = cv2.imencode(".png", image)
-    if not ok:
-        raise WltError("the decoded portrait cannot be stored", code="wlt.bad_output")
-    return png.tobytes()
+    return _png(image)
 
 
 @dataclass(frozen=True)
@@ -153,10 +157,7 @@ def demo_decode(data: bytes) -> bytes:
     image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         raise WltError("the demo portrait is damaged", code="wlt.bad_output")
-    ok, png = cv2.imencode(".png", image)
-    if not ok:
-        raise WltError("the decoded portrait cannot be stored", code="wlt.bad_output")
-    return png.tobytes()
+    return _png(image)
 
 
 @dataclass(frozen=True)
