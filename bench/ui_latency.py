@@ -264,6 +264,19 @@ def main() -> int:
         timeline.mark("match shown")
         verification = session.verification
         counter.match_panel.card_checked.setChecked(True)
+        # The liveness challenge runs on the frames after the shot; the still photo fails it (as
+        # it must), and the demo supervisor accepts the failure so the flow can go on.
+        meter.phase = "liveness challenge"
+        challenge_frames = window.preview.frames_shown
+        challenge_started = time.perf_counter()
+        challenge_costs: list[float] = []
+        faces.challenge_ended.connect(lambda ended: challenge_costs.append(ended.ms_per_frame))
+        to_judged = pump_until(lambda: session.liveness is not None, 30, timeline)
+        challenge_fps = (window.preview.frames_shown - challenge_frames) / (
+            time.perf_counter() - challenge_started
+        )
+        counter.accept_failed_liveness("super01", DEMO_PASSWORD, "bench: a photo")
+        pump_until(counter.confirm_allowed, 30, timeline)
         meter.phase = "confirm"
         counter.confirm()
         to_ticket = pump_until(lambda: session.last_change is not None, 30, timeline)
@@ -336,6 +349,11 @@ def main() -> int:
             f"(card portrait {record['card_missing'] or 'decoded'}, quality "
             f"{record['card_quality']})"
         )
+    print(
+        f"  liveness challenge (still photo, fails): judged in {to_judged:.1f} s,"
+        f" {challenge_costs[0] if challenge_costs else float('nan'):.0f} ms per judged frame,"
+        f" preview {challenge_fps:.1f} fps meanwhile"
+    )
     print(f"  confirm -> ticket number shown: {to_ticket * 1000:.0f} ms")
     print(
         f"demo picture sequence: card placed -> candidate shown {sequence_candidate * 1000:.0f} "

@@ -74,6 +74,7 @@ def workstation_from(settings: Settings) -> Workstation:
         method=Method(counter.method),
         exam_areas=counter.exam_areas,
         tutoring_unit=counter.tutoring_unit or None,
+        liveness_at_counters=settings.liveness.at_counters,
     )
 
 

@@ -76,6 +76,14 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture
+def liveness_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run at a counter whose administrator turned the liveness challenge off: a
+    confirmation from the command line carries no challenge (tests/integration/test_cli.py
+    shows the default refusing it)."""
+    monkeypatch.setenv("DESK_APP_LIVENESS_AT_COUNTERS", "false")
+
+
+@pytest.fixture
 def service_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sync service's state folder (its keys), shared by ``central`` and ``service``."""
     return tmp_path_factory.mktemp("service")

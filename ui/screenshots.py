@@ -123,6 +123,12 @@ def main() -> int:
         if not wait_until(lambda: counter.session.verification is not None, 60):
             raise SystemExit("the demo candidate was never matched")
         counter.match_panel.card_checked.setChecked(True)
+        # The demo camera shows photos: the liveness check fails them, as it must, and the demo
+        # supervisor accepts the failure at the counter.
+        wait_until(lambda: counter.session.liveness is not None, 30)
+        save(window, out, "15-counter-liveness-failed")
+        counter.accept_failed_liveness("super01", DEMO_PASSWORD, "demo: photos on the test camera")
+        wait_until(counter.confirm_allowed, 30)
         save(window, out, "03-counter-matched")
         counter.confirm()
         wait_until(lambda: counter.session.last_change is not None, 30)

@@ -12,6 +12,7 @@ from desk_app.domain.candidate import CandidateKind
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
 from desk_app.domain.workflow import CandidateState, ReasonCode, Role
+from desk_app.vision.ephoto import EPhotoIssue
 from desk_app.vision.quality import QualityIssue
 from desk_app.vision.verification import Reason
 
@@ -71,6 +72,7 @@ def reason_text(reason: ReasonCode | str | None) -> str:
         ReasonCode.IMPERSONATION: translate("Texts", "Suspected impersonation"),
         ReasonCode.DUPLICATE_REGISTRATION: translate("Texts", "Duplicate registration"),
         ReasonCode.DUPLICATE_FACE: translate("Texts", "Face matches another confirmed candidate"),
+        ReasonCode.LIVENESS_FAILED: translate("Texts", "Liveness check failed"),
         ReasonCode.CANDIDATE_REQUEST: translate("Texts", "Candidate's request"),
         ReasonCode.CONSENT_REFUSED: translate("Texts", "Consent to face processing refused"),
         ReasonCode.CLERK_ERROR: translate("Texts", "Clerk error"),
@@ -93,6 +95,19 @@ def hint_text(issue: QualityIssue) -> str:
         QualityIssue.HEAD_TURNED: translate("Texts", "Face the camera"),
         QualityIssue.HEAD_TILTED: translate("Texts", "Keep your head straight"),
         QualityIssue.EYES_CLOSED: translate("Texts", "Open your eyes"),
+    }[issue]
+
+
+def ephoto_issue_text(issue: EPhotoIssue) -> str:
+    return {
+        EPhotoIssue.BACKGROUND: translate(
+            "Texts", "background not light and even (use the backdrop)"
+        ),
+        EPhotoIssue.EYES_CLOSED: translate("Texts", "eyes closed"),
+        EPhotoIssue.NOT_FRONTAL: translate("Texts", "head turned or tilted"),
+        EPhotoIssue.GLARE: translate("Texts", "glare on the face"),
+        EPhotoIssue.TOO_CLOSE_TO_EDGE: translate("Texts", "head too close to the picture's edge"),
+        EPhotoIssue.FILE_SIZE: translate("Texts", "file size outside 20–40 KB"),
     }[issue]
 
 
@@ -190,6 +205,63 @@ _ERRORS = {
     "document.type_mismatch": QT_TRANSLATE_NOOP(
         "Texts", "The number belongs to another document type."
     ),
+    "roster.bad_date": QT_TRANSLATE_NOOP("Texts", "The date is not a valid date (YYYY-MM-DD)."),
+    "roster.bad_email": QT_TRANSLATE_NOOP("Texts", "The e-mail address is not valid."),
+    "roster.bad_phone": QT_TRANSLATE_NOOP(
+        "Texts", "The phone number is not a valid mainland mobile number."
+    ),
+    "roster.birth_date_mismatch": QT_TRANSLATE_NOOP(
+        "Texts", "The birth date differs from the one in the ID number."
+    ),
+    "roster.cell_too_long": QT_TRANSLATE_NOOP("Texts", "The cell is longer than the field allows."),
+    "roster.control_character": QT_TRANSLATE_NOOP(
+        "Texts", "The cell holds invisible control characters."
+    ),
+    "roster.csv_syntax": QT_TRANSLATE_NOOP(
+        "Texts", "The line breaks the CSV format (quotes or separators)."
+    ),
+    "roster.duplicate_document_number": QT_TRANSLATE_NOOP(
+        "Texts", "The ID number appears in another row too."
+    ),
+    "roster.duplicate_registration_id": QT_TRANSLATE_NOOP(
+        "Texts", "The registration number appears in another row too."
+    ),
+    "roster.error_cell": QT_TRANSLATE_NOOP(
+        "Texts", "The cell shows a spreadsheet error instead of a value."
+    ),
+    "roster.formula_cell": QT_TRANSLATE_NOOP(
+        "Texts", "The cell holds a formula: only plain values are imported."
+    ),
+    "roster.merged_ticket_number_is_chosen": QT_TRANSLATE_NOOP(
+        "Texts", "A merged ticket number is the chosen number itself."
+    ),
+    "roster.merged_ticket_number_not_digits": QT_TRANSLATE_NOOP(
+        "Texts", "A merged ticket number has characters other than digits."
+    ),
+    "roster.merged_ticket_numbers_unexpected": QT_TRANSLATE_NOOP(
+        "Texts", "A new candidate has no earlier ticket numbers to merge."
+    ),
+    "roster.number_precision_lost": QT_TRANSLATE_NOOP(
+        "Texts", "The number is too long for a spreadsheet number: format the column as text."
+    ),
+    "roster.required_empty": QT_TRANSLATE_NOOP("Texts", "A required cell is empty."),
+    "roster.sex_mismatch": QT_TRANSLATE_NOOP(
+        "Texts", "The sex differs from the one in the ID number."
+    ),
+    "roster.ticket_number_layout": QT_TRANSLATE_NOOP(
+        "Texts", "The ticket number does not follow this province's layout."
+    ),
+    "roster.ticket_number_missing": QT_TRANSLATE_NOOP(
+        "Texts", "An enrolled candidate's row has no ticket number."
+    ),
+    "roster.ticket_number_not_digits": QT_TRANSLATE_NOOP(
+        "Texts", "The ticket number has characters other than digits."
+    ),
+    "roster.ticket_number_unexpected": QT_TRANSLATE_NOOP(
+        "Texts", "A new candidate's row already has a ticket number."
+    ),
+    "roster.too_few_cells": QT_TRANSLATE_NOOP("Texts", "The row has fewer cells than the header."),
+    "roster.too_many_cells": QT_TRANSLATE_NOOP("Texts", "The row has more cells than the header."),
     "card.expired": QT_TRANSLATE_NOOP("Texts", "The card has expired."),
     "card.birth_date_mismatch": QT_TRANSLATE_NOOP(
         "Texts", "The birth date on the card differs from the one in the number."
@@ -301,6 +373,24 @@ _ERRORS = {
     "evidence.face_not_passed": QT_TRANSLATE_NOOP(
         "Texts", "The face match does not allow a confirmation: refer to a supervisor."
     ),
+    "evidence.no_liveness": QT_TRANSLATE_NOOP(
+        "Texts", "The liveness check has not been passed yet: the candidate follows the prompt."
+    ),
+    "evidence.liveness_failed": QT_TRANSLATE_NOOP(
+        "Texts", "The liveness check failed: check again, refer, or ask a supervisor to accept it."
+    ),
+    "evidence.liveness_override_not_allowed": QT_TRANSLATE_NOOP(
+        "Texts", "A tutoring unit cannot accept a failed liveness check: refer the candidate."
+    ),
+    "evidence.liveness_override_not_supervisor": QT_TRANSLATE_NOOP(
+        "Texts", "Only a supervisor can accept a failed liveness check."
+    ),
+    "evidence.liveness_override_reason": QT_TRANSLATE_NOOP(
+        "Texts", "Accepting a failed liveness check needs a written reason."
+    ),
+    "liveness.override_reason_required": QT_TRANSLATE_NOOP(
+        "Texts", "Accepting a failed liveness check needs a written reason."
+    ),
     "permission.unknown_operator": QT_TRANSLATE_NOOP(
         "Texts", "The central side does not know this operator."
     ),
@@ -325,6 +415,12 @@ def _wait_text(error: DeskError) -> str | None:
             "Texts", "Wrong operator id or password. Wait {seconds} s before trying again."
         ).replace("{seconds}", str(max(1, seconds)))
     return None
+
+
+def problem_text(code: str, detail: str) -> str:
+    """A coded problem of an input file in words (the detail, in English, says what was found)."""
+    source = _ERRORS.get(code)
+    return translate("Texts", str(source)) if source is not None else detail
 
 
 def error_text(error: BaseException) -> str:

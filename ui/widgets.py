@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt, Slot
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desk_app.domain.image_limits import DEFAULT_MAX_PIXELS, image_size
@@ -107,6 +107,9 @@ class CameraPreview(QWidget):
         self._analysis: FrameAnalysis | None = None
         self._overlay = ""  # a state message over the picture (camera lost...)
         self.frames_shown = 0
+        # Shown like a mirror, as the candidate expects of a picture of themselves (the liveness
+        # prompt's arrows follow it); the frames analysed are never mirrored.
+        self.mirrored = True
 
     @Slot(QImage)
     def show_frame(self, image: QImage) -> None:
@@ -130,6 +133,12 @@ class CameraPreview(QWidget):
             return ""
         return hint_text(self._analysis.issues[0])
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        # Overlays drawn over the picture (the liveness prompt) cover it whole.
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            child.setGeometry(self.rect())
+        super().resizeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#202124"))
@@ -142,11 +151,16 @@ class CameraPreview(QWidget):
                 scaled.width(),
                 scaled.height(),
             )
-            painter.drawImage(target, obscured(self._image))
+            shown = obscured(self._image)
+            painter.drawImage(
+                target, shown.flipped(Qt.Orientation.Horizontal) if self.mirrored else shown
+            )
         analysis = self._analysis
         if analysis is not None and analysis.box is not None and target.width() > 0:
             factor = target.width() / max(analysis.frame_size[0], 1)
             x, y, width, height = analysis.box
+            if self.mirrored:
+                x = analysis.frame_size[0] - x - width
             colour = QColor(PASS_COLOUR if not analysis.issues else REVIEW_COLOUR)
             painter.setPen(QPen(colour, 4))
             painter.drawRect(

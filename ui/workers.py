@@ -27,6 +27,14 @@ from desk_app.idcard.reader import ChipReader, ReaderEvent
 from desk_app.services.faces import LiveCapture
 from desk_app.vision.engines import FaceEngine, best_face
 from desk_app.vision.images import RGBImage
+from desk_app.vision.liveness.judge import (
+    Action,
+    ChallengeJudge,
+    LivenessResult,
+    LivenessSettings,
+)
+from desk_app.vision.liveness.measures import FaceMeasurer
+from desk_app.vision.liveness.runner import LiveChallenge
 from desk_app.vision.quality import BestShot, LandmarkModel, QualityIssue, assess
 
 RECONNECT_SECONDS = 1.0
@@ -133,13 +141,36 @@ class FrameAnalysis:
     armed: bool
 
 
+@dataclass(frozen=True)
+class ChallengeRequest:
+    """A liveness challenge to run on the frames after a best shot (``FaceWorker.challenge``)."""
+
+    capture: LiveCapture  # the shot it belongs to; its template is the same-person reference
+    actions: tuple[Action, ...]
+    settings: LivenessSettings
+    same_person_limit: float
+
+
+@dataclass(frozen=True)
+class ChallengeEnded:
+    """The judged challenge and its evidence frames as JPEG (``FaceWorker.challenge_ended``)."""
+
+    request: ChallengeRequest
+    result: LivenessResult
+    frames: tuple[bytes, ...]
+    ms_per_frame: float
+
+
 class FaceWorker(QThread):
     """Owns the face engine (engines are not thread-safe): analyses frames, collects the best
-    shot while armed, and runs jobs that need the engine (reference templates, matching)."""
+    shot while armed, judges a liveness challenge frame by frame, and runs jobs that need the
+    engine (reference templates, matching)."""
 
     engine_state = Signal(str, str)  # "loading" | "ready" | "failed", message
     analysed = Signal(object)  # FrameAnalysis
     captured = Signal(object, bytes)  # LiveCapture, JPEG of the best frame
+    challenge_prompt = Signal(object, object)  # ChallengeRequest, Prompt (each judged frame)
+    challenge_ended = Signal(object)  # ChallengeEnded
     _job_finished = Signal(object, object, object)  # callback, result, error
 
     def __init__(
@@ -168,7 +199,12 @@ class FaceWorker(QThread):
         self._loader = loader
         self._stop = False
         self._condition = threading.Condition()
-        self._latest: RGBImage | None = None
+        # The newest frame with its number and the monotonic time it arrived: the liveness judge
+        # needs one continuous capture's timestamps, not the time it got round to a frame.
+        self._latest: tuple[int, float, RGBImage] | None = None
+        self._frames_offered = 0
+        self._challenge: ChallengeRequest | None = None
+        self._running: _RunningChallenge | None = None
         self._jobs: collections.deque[tuple[Callable[[FaceEngine], Any], Callable[..., None]]]
         self._jobs = collections.deque()
         self._armed = False
@@ -176,6 +212,7 @@ class FaceWorker(QThread):
         self._good = 0
         self._best = BestShot(keep)
         self.ready = False
+        self.landmarks: LandmarkModel | None = None
         self._job_finished.connect(self._deliver)
 
     # --- GUI thread ----------------------------------------------------------------------
@@ -183,7 +220,8 @@ class FaceWorker(QThread):
     def offer_frame(self, rgb: RGBImage) -> None:
         """Any thread: the newest frame replaces one not yet analysed (frames are dropped)."""
         with self._condition:
-            self._latest = rgb
+            self._frames_offered += 1
+            self._latest = (self._frames_offered, time.monotonic(), rgb)
             self._condition.notify()
 
     def arm(self) -> None:
@@ -193,11 +231,25 @@ class FaceWorker(QThread):
             self._good = 0
             self._best = BestShot(self._keep)
             self._armed, self._capture_now = True, False
+            self._challenge = None  # a new shot: a challenge on the old one is moot
             self._condition.notify()  # the armed pace starts now, not after the idle pause
 
     def disarm(self) -> None:
+        """Stop collecting a shot and drop any challenge in progress."""
         with self._condition:
             self._armed, self._capture_now = False, False
+            self._challenge = None
+
+    def end_challenge(self) -> None:
+        with self._condition:
+            self._challenge = None
+
+    def challenge(self, request: ChallengeRequest) -> None:
+        """Judge a liveness challenge on the frames from now on (replacing one in progress);
+        ``challenge_prompt`` reports each frame's prompt, ``challenge_ended`` the result."""
+        with self._condition:
+            self._challenge = request
+            self._condition.notify()
 
     def capture_now(self) -> None:
         """The manual capture key: take the best frame so far, or the next one with a face."""
@@ -231,6 +283,7 @@ class FaceWorker(QThread):
             self.engine_state.emit("failed", error.message)
             self._fail_jobs(error)
             return
+        self.landmarks = landmarks  # for jobs, which run on this thread too
         self.ready = True
         self.engine_state.emit("ready", engine.name)
         last_analysis = float("-inf")
@@ -243,7 +296,8 @@ class FaceWorker(QThread):
                     # At most one analysis per ``min_interval``: on a shared 2-core machine the
                     # detector and dlib's landmarks (which hold the GIL) would otherwise take
                     # the CPU and the GIL from the preview and the GUI thread.
-                    interval = self._armed_interval if self._armed else self._min_interval
+                    busy = self._armed or self._challenge is not None
+                    interval = self._armed_interval if busy else self._min_interval
                     pause = interval - (time.monotonic() - last_analysis)
                     if pause <= 0:
                         break
@@ -254,6 +308,7 @@ class FaceWorker(QThread):
                 frame = None if job else self._latest
                 if frame is not None:
                     self._latest = None
+                request = self._challenge
             if job is not None:
                 work, callback = job
                 try:
@@ -262,7 +317,11 @@ class FaceWorker(QThread):
                     self._job_finished.emit(callback, None, error)
             elif frame is not None:
                 last_analysis = time.monotonic()
-                self._analyse(engine, landmarks, frame)
+                if request is not None:
+                    self._judge_frame(engine, landmarks, request, *frame)
+                else:
+                    self._running = None
+                    self._analyse(engine, landmarks, frame[2])
 
     def _fail_jobs(self, error: Exception) -> None:
         while True:
@@ -275,6 +334,41 @@ class FaceWorker(QThread):
                     return
                 _, callback = self._jobs.popleft()
             self._job_finished.emit(callback, None, error)
+
+    def _judge_frame(
+        self,
+        engine: FaceEngine,
+        landmarks: LandmarkModel,
+        request: ChallengeRequest,
+        index: int,
+        timestamp: float,
+        rgb: RGBImage,
+    ) -> None:
+        """One frame of the challenge: measured and judged here, the prompt to the screen."""
+        running = self._running
+        if running is None or running.request is not request:
+            judge = ChallengeJudge(
+                request.actions,
+                settings=request.settings,
+                distance=engine.distance,
+                same_person_limit=request.same_person_limit,
+                reference=np.asarray(request.capture.template, dtype=np.float32),
+            )
+            running = self._running = _RunningChallenge(
+                request, LiveChallenge(judge, FaceMeasurer(engine, landmarks))
+            )
+        prompt = running.live.feed(index, timestamp, rgb)
+        self.challenge_prompt.emit(request, prompt)
+        if not prompt.finished:
+            return
+        with self._condition:
+            if self._challenge is request:
+                self._challenge = None
+        self._running = None
+        live = running.live
+        frames = tuple(encode_jpeg(image) for _, image in live.evidence_images())
+        per_frame = 1000 * live.seconds_measuring / max(live.frames_measured, 1)
+        self.challenge_ended.emit(ChallengeEnded(request, live.judge.result(), frames, per_frame))
 
     def _analyse(self, engine: FaceEngine, landmarks: LandmarkModel, rgb: RGBImage) -> None:
         faces = engine.detect(rgb)
@@ -318,6 +412,12 @@ class FaceWorker(QThread):
             jpeg, np.asarray(template, dtype=np.float32), engine.name, engine.model_version
         )
         self.captured.emit(capture, jpeg)
+
+
+@dataclass
+class _RunningChallenge:
+    request: ChallengeRequest
+    live: LiveChallenge
 
 
 class ReaderWorker(QThread):

@@ -90,6 +90,9 @@ class ReasonCode(enum.StrEnum):
     DUPLICATE_REGISTRATION = "duplicate_registration"
     DUPLICATE_FACE = "duplicate_face"  # the live face matches another confirmed candidate
     CANDIDATE_REQUEST = "candidate_request"
+    # The active liveness challenge failed (a photo or a screen, or a candidate who could not
+    # perform it): a supervisor looks at the evidence frames.
+    LIVENESS_FAILED = "liveness_failed"
     # The candidate refused consent to face processing (PIPL art. 29): a supervisor compares
     # the documents by hand, and no face data of the candidate is kept.
     CONSENT_REFUSED = "consent_refused"

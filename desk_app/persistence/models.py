@@ -237,7 +237,9 @@ class Photo(Base):
 
     __tablename__ = "photos"
     __table_args__ = (
-        CheckConstraint("purpose IN ('registered', 'live', 'card_portrait')", name="purpose"),
+        CheckConstraint(
+            "purpose IN ('registered', 'live', 'card_portrait', 'liveness')", name="purpose"
+        ),
         Index("ix_photos_candidate_purpose", "candidate_id", "purpose"),
     )
 

@@ -2,16 +2,18 @@
 PDF for a supervisor resolving a dispute.
 
 It carries the three pictures (the registered e-photo, the live capture, the chip portrait when
-one was kept), the distances, thresholds, engine and model of every match, every decision with
-who, when and where, and the audit entries about the record. It holds faces and a name: only a
-supervisor or an administrator may make one, with a written reason; the request is recorded in
-the audit chain before anything is read (refused requests too), and the file is 0600. ID
-numbers stay masked, in the candidate block and in the decisions' evidence alike.
+one was kept) and the liveness challenge's evidence frames, the distances, thresholds, engine and
+model of every match, every decision with who, when and where, and the audit entries about the
+record. It holds faces and a name: only a supervisor or an administrator may make one, with a
+written reason; the request is recorded in the audit chain before anything is read (refused
+requests too), and the file is 0600. ID numbers stay masked, in the candidate block and in the
+decisions' evidence alike.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -147,6 +149,15 @@ def _picture(
     return PictureRecord(label, None, "未保存 not kept")
 
 
+def _liveness_frames(transitions: Sequence[Transition]) -> list[int]:
+    """The evidence frames of the latest decision that kept a liveness challenge."""
+    for transition in reversed(transitions):
+        record = transition.evidence.get("liveness")
+        if isinstance(record, dict) and isinstance(record.get("frames"), list):
+            return [frame for frame in record["frames"] if isinstance(frame, int)]
+    return []
+
+
 def collect_evidence(
     database: Database, registration_id: str, settings: Settings
 ) -> EvidenceRecord:
@@ -183,6 +194,10 @@ def collect_evidence(
             _picture(session, candidate.id, "registered", "报名照片 Registered e-photo"),
             _picture(session, candidate.id, "live", "现场照片 Live capture", live_id),
             _picture(session, candidate.id, "card_portrait", "证件芯片照片 Chip portrait"),
+            *(
+                _picture(session, candidate.id, "liveness", f"活体检测 Liveness frame {n}", frame)
+                for n, frame in enumerate(_liveness_frames(transitions), 1)
+            ),
         )
         entries = (
             session.execute(
@@ -309,7 +324,10 @@ def evidence_pdf(record: EvidenceRecord, *, made_by: str, reason: str, made_at: 
             parts.append(image)
         parts.append(Paragraph(picture.note, body))
         cells.append(parts)
-    pictures = Table([cells], colWidths=[60 * mm] * 3, hAlign="LEFT")
+    # Three to a row: the faces first, then the liveness challenge's evidence frames.
+    cells += [""] * (-len(cells) % 3)
+    grid = [cells[start : start + 3] for start in range(0, len(cells), 3)]
+    pictures = Table(grid, colWidths=[60 * mm] * 3, hAlign="LEFT")
     pictures.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(pictures)
     story += [

@@ -23,9 +23,15 @@ from typing import Any
 from desk_app.domain.consent import consent_evidence
 from desk_app.domain.decisions import Actor, CounterEvidence, Scope, refusal
 from desk_app.domain.errors import DeskError
+from desk_app.domain.liveness import (
+    LivenessEvidence,
+    check_liveness,
+    liveness_required,
+    tutoring_unit_case,
+)
 from desk_app.domain.matching import Band
 from desk_app.domain.time import china_today
-from desk_app.domain.workflow import Action, CandidateState, ReasonCode
+from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.idcard.portrait import find_wlt_decoder
 from desk_app.idcard.protocol import CardRead, CardText
 from desk_app.idcard.rules import ValidatedDocument
@@ -39,9 +45,14 @@ from desk_app.services.counter import (
 from desk_app.services.faces import LiveCapture
 from desk_app.services.statistics import CASE_STARTED_KEY
 from desk_app.services.workflow import ChangeSet, Decision, Workstation
+from desk_app.vision.ephoto import EPhoto
 from desk_app.vision.verification import Reference, Verification
 
 PortraitDecoder = Callable[[bytes], bytes]
+
+# Challenges a candidate may try on one shot: a slip or a misunderstanding is retried at once; a
+# third failure is for a supervisor.
+MAX_CHALLENGES = 3
 
 
 @dataclass(frozen=True)
@@ -88,10 +99,14 @@ class CounterSession:
         today: Callable[[], date] = china_today,
         find_decoder: Callable[[], PortraitDecoder | None] = find_wlt_decoder,
         scope: Scope | None = None,
+        method: Method = Method.COUNTER,
+        liveness_at_counters: bool = False,
     ) -> None:
         self._today = today
         self._find_decoder = find_decoder
         self._scope = scope or Scope()  # the workstation's; queries already keep to it
+        self._method = method
+        self._liveness_at_counters = liveness_at_counters
         self.next_candidate()
 
     def next_candidate(self) -> None:
@@ -116,6 +131,7 @@ class CounterSession:
         self.live_jpeg: bytes | None = None
         self.ephoto_reference: Reference | None = None
         self.verification: Verification | None = None
+        self._forget_shot_results()
         self.last_change: ChangeSet | None = None
         self.slip_path: Path | None = None
         self.requested_action: Action | None = None
@@ -227,6 +243,7 @@ class CounterSession:
             self.case_started_at = datetime.now(UTC)  # a roster pick: no card came first
         self.candidate = candidate
         self.capture = self.live_jpeg = self.verification = self.ephoto_reference = None
+        self._forget_shot_results()
 
     # --- notice and consent --------------------------------------------------------------------
 
@@ -241,6 +258,7 @@ class CounterSession:
         self.consent = given
         if not given:
             self.capture = self.live_jpeg = self.verification = None
+            self._forget_shot_results()
 
     def wants_capture(self) -> bool:
         """Whether the record is one whose face would be taken (undecided ones)."""
@@ -280,6 +298,99 @@ class CounterSession:
         if not self.undecided():
             return False
         self.capture = self.live_jpeg = self.verification = None
+        self._forget_shot_results()
+        return True
+
+    # --- what is made of the shot --------------------------------------------------------------
+
+    def _forget_shot_results(self) -> None:
+        # The standard registration photo made from the shot (issue 15), for the clerk to see
+        # before confirming; and the liveness challenge running on the shot (asked, not yet
+        # judged), its judged result and its evidence frames (JPEG): all belong to one shot.
+        self.standard_photo: EPhoto | None = None
+        self.standard_photo_done = False
+        self.challenge: tuple[str, ...] | None = None
+        self.liveness: LivenessEvidence | None = None
+        self.liveness_frames: tuple[bytes, ...] = ()
+        self.challenges_asked = 0
+
+    def standard_photo_ready(self, capture: LiveCapture, photo: EPhoto | None) -> bool:
+        """The registration photo made from ``capture`` (None: no face to make one from);
+        False (and ignored) when the shot changed since."""
+        if capture is not self.capture:
+            return False
+        self.standard_photo = photo
+        self.standard_photo_done = True
+        return True
+
+    # --- the liveness challenge ----------------------------------------------------------------
+
+    def liveness_required(self, operator: SignedIn | None) -> bool:
+        role = operator.role if operator is not None else None
+        return liveness_required(self._method, at_counters=self._liveness_at_counters, role=role)
+
+    def challenge_wanted(self, operator: SignedIn | None) -> bool:
+        """Start a challenge now: a shot is there, none is running or judged, one is required."""
+        return (
+            self.undecided()
+            and self.capture is not None
+            and self.challenge is None
+            and self.liveness is None
+            and self.liveness_required(operator)
+        )
+
+    def challenge_started(self, capture: LiveCapture, challenge: Sequence[str]) -> bool:
+        if capture is not self.capture or not self.undecided():
+            return False
+        self.challenge = tuple(challenge)
+        self.challenges_asked += 1
+        return True
+
+    def challenge_judged(
+        self, capture: LiveCapture, evidence: LivenessEvidence, frames: Sequence[bytes]
+    ) -> bool:
+        """The judged challenge of ``capture``; False (and ignored) when the shot changed."""
+        if capture is not self.capture or self.challenge is None or not self.undecided():
+            return False
+        self.challenge = None
+        self.liveness, self.liveness_frames = evidence, tuple(frames)
+        return True
+
+    def liveness_failed(self) -> bool:
+        return self.liveness is not None and not self.liveness.passed
+
+    def may_retry_challenge(self) -> bool:
+        return (
+            self.undecided()
+            and self.liveness_failed()
+            and self.liveness is not None
+            and self.liveness.overridden_by is None
+            and self.challenges_asked < MAX_CHALLENGES
+        )
+
+    def retry_challenge(self) -> bool:
+        """Ask a new challenge on the same shot (the judged one is dropped, its count kept)."""
+        if not self.may_retry_challenge():
+            return False
+        self.liveness, self.liveness_frames = None, ()
+        return True
+
+    def may_override_liveness(self, operator: SignedIn | None) -> bool:
+        """A failed challenge a supervisor could accept: never for a tutoring unit."""
+        role = operator.role if operator is not None else None
+        return (
+            self.undecided()
+            and self.liveness_failed()
+            and self.liveness is not None
+            and self.liveness.overridden_by is None
+            and not tutoring_unit_case(self._method, role)
+        )
+
+    def liveness_overridden(self, evidence: LivenessEvidence) -> bool:
+        """A supervisor accepted the failed challenge (``services.liveness`` checked the role)."""
+        if not self.liveness_failed() or evidence.overridden_by is None:
+            return False
+        self.liveness = evidence
         return True
 
     def ready_to_match(self) -> bool:
@@ -336,13 +447,28 @@ class CounterSession:
             face=self.verification.result() if self.verification is not None else None,
             card_photo_checked_by_eye=card_photo_checked_by_eye,
         )
-        return refusal(
+        refused = refusal(
             Action.CONFIRM,
             candidate.case(),
             Actor(operator.operator_id, operator.role, operator.tutoring_unit),
             self._scope,
             evidence=evidence,
         )
+        if refused is not None:
+            return refused
+        try:
+            check_liveness(
+                Action.CONFIRM,
+                self.liveness,
+                method=self._method,
+                role=operator.role,
+                at_counters=self._liveness_at_counters,
+                # An override is only recorded here after the service checked the role.
+                overrider_role=Role.SUPERVISOR,
+            )
+        except DeskError as error:
+            return error
+        return None
 
     def may_refer_or_reject(self, operator: SignedIn | None) -> bool:
         return (
@@ -366,6 +492,8 @@ class CounterSession:
             return ReasonCode.DATA_MISMATCH
         if self.verification is not None and self.verification.decision is Band.FAIL:
             return ReasonCode.FACE_MISMATCH
+        if self.liveness_failed():
+            return ReasonCode.LIVENESS_FAILED
         return ReasonCode.FACE_SCORE_LOW
 
     def decision(
@@ -398,6 +526,8 @@ class CounterSession:
             scores=self.verification.as_record() if self.verification else {},
             expected_version=self.candidate.version if self.candidate else None,
             live_capture=self.capture if self.consent is True else None,
+            liveness=self.liveness if self.consent is True else None,
+            liveness_frames=self.liveness_frames if self.consent is True else (),
         )
 
     # --- after the decision --------------------------------------------------------------------

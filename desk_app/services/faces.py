@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,6 +106,31 @@ class FaceRegistry:
             self.index.remove(candidate_id)
 
 
+# The face pictures taken at the counter: purged after the retention period and forgotten when
+# consent is refused (the registered e-photo is the platform's, kept with the record).
+COUNTER_FACE_MEDIA = ("live", "card_portrait", "liveness")
+
+
+def store_liveness_frames(
+    session: Session, candidate_id: int, frames: Sequence[bytes]
+) -> list[int]:
+    """Keep the liveness challenge's evidence frames (JPEG) in the caller's transaction; they are
+    evidence for a supervisor, not references, so no template is kept."""
+    photos = [
+        Photo(
+            candidate_id=candidate_id,
+            purpose="liveness",
+            media_type="image/jpeg",
+            sha256=hashlib.sha256(frame).hexdigest(),
+            data=frame,
+        )
+        for frame in frames
+    ]
+    session.add_all(photos)
+    session.flush()
+    return [photo.id for photo in photos]
+
+
 def store_live_capture(session: Session, candidate_id: int, capture: LiveCapture) -> int:
     """Keep the capture as evidence (photo + template) in the caller's transaction."""
     photo = Photo(
@@ -145,7 +171,7 @@ def forget_faces(session: Session, candidate_id: int, by: str) -> int:
     session.flush()
     for photo in session.scalars(
         select(Photo).where(
-            Photo.candidate_id == candidate_id, Photo.purpose.in_(("live", "card_portrait"))
+            Photo.candidate_id == candidate_id, Photo.purpose.in_(COUNTER_FACE_MEDIA)
         )
     ):
         session.add(PurgedMedia(candidate_id=candidate_id, kind=photo.purpose, item_id=photo.id,

@@ -11,12 +11,13 @@ ID number).
 
 from __future__ import annotations
 
+import dataclasses
 import random
-from dataclasses import dataclass
 
 from desk_app.config import Settings
 from desk_app.domain.errors import DeskError, PermissionDeniedError
-from desk_app.domain.workflow import Role
+from desk_app.domain.liveness import LivenessEvidence, liveness_required
+from desk_app.domain.workflow import Method, Role
 from desk_app.persistence.database import Database
 from desk_app.security import audit
 from desk_app.services.settings_policy import role_now
@@ -30,43 +31,22 @@ from desk_app.vision.liveness.judge import (
 _REASON_LIMIT = 500
 
 
-@dataclass(frozen=True)
-class ChallengeRecord:
-    """What the audit keeps of one judged challenge."""
-
-    challenge: tuple[str, ...]
-    passed: bool
-    code: str
-    actions: tuple[tuple[str, str], ...]  # (action, its coded result)
-    seconds_to_pass: float | None
-
-    @classmethod
-    def of(cls, result: LivenessResult) -> ChallengeRecord:
-        return cls(
-            challenge=tuple(action.value for action in result.challenge),
-            passed=result.passed,
-            code=result.reason.value,
-            actions=tuple((item.action.value, item.reason.value) for item in result.actions),
-            seconds_to_pass=result.seconds_to_pass,
-        )
-
-    def details(self) -> dict[str, object]:
-        return {
-            "challenge": list(self.challenge),
-            "passed": self.passed,
-            "code": self.code,
-            "actions": [{"action": a, "code": c} for a, c in self.actions],
-            "seconds_to_pass": (
-                round(self.seconds_to_pass, 2) if self.seconds_to_pass is not None else None
-            ),
-        }
+def evidence_of(result: LivenessResult) -> LivenessEvidence:
+    """What the decision and the audit keep of one judged challenge."""
+    return LivenessEvidence(
+        challenge=tuple(action.value for action in result.challenge),
+        passed=result.passed,
+        code=result.reason.value,
+        actions=tuple((item.action.value, item.reason.value) for item in result.actions),
+        seconds_to_pass=result.seconds_to_pass,
+    )
 
 
 def challenge_required(settings: Settings) -> bool:
     """Required in tutoring-unit mode whatever the settings say; at counters as configured."""
-    if settings.counter.method == "tutoring_unit":
-        return True
-    return settings.liveness.at_counters
+    return liveness_required(
+        Method(settings.counter.method), at_counters=settings.liveness.at_counters
+    )
 
 
 def judge_settings(settings: Settings) -> LivenessSettings:
@@ -80,32 +60,31 @@ def new_challenge(rng: random.Random | None = None) -> tuple[Action, ...]:
 
 
 def record_challenge(
-    database: Database, operator_id: str, registration_id: str, result: LivenessResult
-) -> ChallengeRecord:
+    database: Database, operator_id: str, registration_id: str, record: LivenessEvidence
+) -> None:
     """Audit a judged challenge (pass or fail) for the record at the counter."""
-    record = ChallengeRecord.of(result)
     with database.unit_of_work() as uow:
         audit.append(
             uow.session,
             actor=operator_id,
             action="liveness.passed" if record.passed else "liveness.failed",
             subject=registration_id[:100],
-            details=record.details(),
+            details=record.as_record(),
         )
         uow.commit()
-    return record
 
 
 def override_failed_challenge(
     database: Database,
     supervisor_id: str,
     registration_id: str,
-    result: LivenessResult,
+    judged: LivenessEvidence,
     reason: str,
-) -> ChallengeRecord:
+) -> LivenessEvidence:
     """A supervisor accepts a failed challenge with a written reason (audited). The role is
-    read again from the database; a passed challenge needs no override."""
-    if result.passed:
+    read again from the database; a passed challenge needs no override. The returned evidence
+    names the supervisor: the decision carries it, and the central side checks the role again."""
+    if judged.passed:
         raise DeskError("the challenge passed: nothing to override", code="liveness.not_failed")
     if not reason.strip():
         raise DeskError(
@@ -116,15 +95,18 @@ def override_failed_challenge(
         raise PermissionDeniedError(
             "only a supervisor overrides a failed liveness challenge", code="permission.role"
         )
-    record = ChallengeRecord.of(result)
-    details = record.details() | {"reason": reason.strip()[:_REASON_LIMIT]}
+    record = dataclasses.replace(
+        judged,
+        overridden_by=supervisor_id,
+        override_reason=reason.strip()[:_REASON_LIMIT],
+    )
     with database.unit_of_work() as uow:
         audit.append(
             uow.session,
             actor=supervisor_id,
             action="liveness.overridden",
             subject=registration_id[:100],
-            details=details,
+            details=record.as_record(),
         )
         uow.commit()
     return record

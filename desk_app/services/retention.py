@@ -31,7 +31,7 @@ from desk_app.persistence.models import (
 )
 from desk_app.persistence.sealing import template_label, unsealed
 from desk_app.security import audit
-from desk_app.services.faces import FaceRegistry
+from desk_app.services.faces import COUNTER_FACE_MEDIA, FaceRegistry
 from desk_app.services.outbox import without_attachment_data
 
 PURGE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
@@ -40,7 +40,6 @@ DECIDED = (
     CandidateState.REJECTED.value,
     CandidateState.REVOKED.value,
 )
-PURGED_PURPOSES = ("live", "card_portrait")
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def purge_face_data(
             session.execute(delete(FaceTemplate).where(FaceTemplate.candidate_id.in_(batch)))
             for photo in session.scalars(
                 select(Photo).where(
-                    Photo.candidate_id.in_(batch), Photo.purpose.in_(PURGED_PURPOSES)
+                    Photo.candidate_id.in_(batch), Photo.purpose.in_(COUNTER_FACE_MEDIA)
                 )
             ):
                 session.add(
@@ -126,7 +125,7 @@ def purge_face_data(
                 photos += 1
             session.execute(
                 delete(Photo).where(
-                    Photo.candidate_id.in_(batch), Photo.purpose.in_(PURGED_PURPOSES)
+                    Photo.candidate_id.in_(batch), Photo.purpose.in_(COUNTER_FACE_MEDIA)
                 )
             )
             registrations = [chosen[cid] for cid in batch]

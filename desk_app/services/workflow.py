@@ -32,6 +32,7 @@ from desk_app.domain.errors import (
     PermissionDeniedError,
     TransitionError,
 )
+from desk_app.domain.liveness import LivenessEvidence, check_liveness
 from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.database import Database, UnitOfWork
@@ -39,7 +40,13 @@ from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
 from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
 from desk_app.security import audit
 from desk_app.services.blocklist import find_hit
-from desk_app.services.faces import FaceRegistry, LiveCapture, forget_faces, store_live_capture
+from desk_app.services.faces import (
+    FaceRegistry,
+    LiveCapture,
+    forget_faces,
+    store_live_capture,
+    store_liveness_frames,
+)
 from desk_app.services.outbox import record_transition
 from desk_app.services.tickets import (
     TicketPolicy,
@@ -58,6 +65,9 @@ class Workstation:
     method: Method = Method.COUNTER
     exam_areas: tuple[str, ...] = ()  # empty: every area
     tutoring_unit: str | None = None  # set when the station belongs to a tutoring unit
+    # Administrators may turn the liveness challenge off at counters; a tutoring unit's
+    # confirmations need it whatever this says (domain.liveness).
+    liveness_at_counters: bool = True
 
     @property
     def scope(self) -> Scope:
@@ -74,6 +84,8 @@ class Decision:
     scores: dict[str, Any] = field(default_factory=dict)  # match scores with thresholds used
     expected_version: int | None = None  # the version the operator was looking at, if known
     live_capture: LiveCapture | None = None  # kept as evidence; checked for proxy candidates
+    liveness: LivenessEvidence | None = None  # the challenge judged on this live face
+    liveness_frames: tuple[bytes, ...] = ()  # its evidence frames (JPEG), kept with the case
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,14 @@ class WorkflowService:
             target = check_decision(
                 action, case, actor, self._workstation.scope, reason=decision.reason
             )
+            check_liveness(
+                action,
+                decision.liveness,
+                method=self._workstation.method,
+                role=role,
+                at_counters=self._workstation.liveness_at_counters,
+                overrider_role=self._role_of(uow, decision.liveness),
+            )
             if self._outbox:
                 # The central side will ask for the evidence: refuse now rather than send a
                 # confirmation that can only come back as a conflict.
@@ -210,6 +230,11 @@ class WorkflowService:
                 evidence["live_photo"] = store_live_capture(
                     uow.session, candidate.id, decision.live_capture
                 )
+            if decision.liveness is not None:
+                frames = [] if consent_refused(evidence) else decision.liveness_frames
+                evidence["liveness"] = decision.liveness.as_record() | {
+                    "frames": store_liveness_frames(uow.session, candidate.id, frames)
+                }
             transition = Transition(
                 candidate_id=candidate.id,
                 action=action.value,
@@ -324,6 +349,14 @@ class WorkflowService:
         return Action.REFER, dataclasses.replace(
             decision, reason=ReasonCode.DUPLICATE_FACE, evidence=evidence
         )
+
+    @staticmethod
+    def _role_of(uow: UnitOfWork, liveness: LivenessEvidence | None) -> Role | None:
+        """The role of the supervisor who accepted a failed challenge, as this database has it."""
+        if liveness is None or liveness.overridden_by is None:
+            return None
+        overrider = OperatorRepository(uow.session).get(liveness.overridden_by)
+        return Role(overrider.role) if overrider is not None and overrider.active else None
 
     def _operator(self, uow: UnitOfWork, operator_id: str) -> Operator:
         operator = OperatorRepository(uow.session).get(operator_id)

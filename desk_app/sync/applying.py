@@ -35,7 +35,7 @@ from desk_app.persistence.models import (
 )
 from desk_app.persistence.sealing import photo_label, sealed, template_label
 from desk_app.security import audit
-from desk_app.sync.judge import Batch, judge, logged_payload
+from desk_app.sync.judge import Batch, judge, liveness_overrider, logged_payload
 from desk_app.sync.protocol import (
     PULLED_COLUMNS,
     AuditHeldError,
@@ -241,7 +241,7 @@ def _read_batch(
     }
     operator_ids = {
         str(e["operator"].get("id", "")) for e in events if isinstance(e.get("operator"), dict)
-    }
+    } | {overrider for e in events if (overrider := liveness_overrider(e)) is not None}
     operators = {
         operator_id: (role, active, unit)
         for operator_id, role, active, unit in session.execute(

@@ -28,9 +28,10 @@ from desk_app.domain.decisions import (
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.image_limits import image_size
+from desk_app.domain.liveness import LivenessEvidence, check_liveness
 from desk_app.domain.sync_events import Attachment, TransitionEvent
 from desk_app.domain.tickets import TicketStatus
-from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
+from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.models import utc_now
 from desk_app.security import audit
 from desk_app.services.outbox import without_attachment_data
@@ -62,6 +63,25 @@ class Batch:
     photos: list[tuple[int, int, dict[str, Any], list[dict[str, Any]]]] = field(
         default_factory=list
     )
+
+
+def liveness_overrider(event: Any) -> str | None:
+    """The supervisor an event says accepted a failed liveness challenge, if any (the batch reads
+    their role centrally)."""
+    evidence = event.get("evidence") if isinstance(event, dict) else None
+    record = LivenessEvidence.from_record(
+        evidence.get("liveness") if isinstance(evidence, dict) else None
+    )
+    return record.overridden_by if record is not None else None
+
+
+def _overrider_role(batch: Batch, event: TransitionEvent) -> Role | None:
+    overrider = liveness_overrider(event)
+    known = batch.operators.get(overrider) if overrider is not None else None
+    if known is None:
+        return None
+    role, active, _unit = known
+    return Role(role) if active else None
 
 
 def judge(batch: Batch, event: TransitionEvent) -> None:
@@ -139,6 +159,22 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
             face=face_result_from_record(event.get("scores") or {}),
             card_photo_checked_by_eye=bool(evidence.get("card_photo_checked_by_eye")),
         ),
+    )
+    check_liveness(
+        action,
+        LivenessEvidence.from_record(evidence.get("liveness")),
+        # The counter's word on its method only ever makes the rule stricter: a tutoring unit's
+        # station is known by its enrolled scope, its staff by their role here.
+        method=(
+            Method.TUTORING_UNIT
+            if scope.tutoring_unit or event["method"] == Method.TUTORING_UNIT
+            else Method.COUNTER
+        ),
+        role=actor.role,
+        # Whether a counter's administrator turned the check off is the counter's setting;
+        # centrally it is required where it always is: for tutoring units.
+        at_counters=False,
+        overrider_role=_overrider_role(batch, event),
     )
     ticket, new_number, retired = ticket_effect(batch, candidate, action, event)
     occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)

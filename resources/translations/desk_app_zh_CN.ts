@@ -2,6 +2,59 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdminPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="175"/>
+        <source>The first administrator</source>
+        <translation>第一位管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="176"/>
+        <source>The administrator adds the other operators after signing in.</source>
+        <translation>管理员登录后再添加其他操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="183"/>
+        <source>Create administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="188"/>
+        <source>Operator ID</source>
+        <translation>操作员编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="189"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="190"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="191"/>
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="200"/>
+        <source>Fill in the ID, the name and the password.</source>
+        <translation>请填写编号、姓名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="203"/>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="226"/>
+        <source>Administrator created.</source>
+        <translation>管理员已创建。</translation>
+    </message>
+</context>
+<context>
     <name>AdminWorkspace</name>
     <message>
         <location filename="../../ui/admin/workspace.py" line="25"/>
@@ -32,112 +85,9 @@
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="173"/>
+        <location filename="../../ui/widgets.py" line="187"/>
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
-    </message>
-</context>
-<context>
-    <name>ChallengeOverlay</name>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="54"/>
-        <source>Liveness check passed</source>
-        <translation>活体检测通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="55"/>
-        <source>Liveness check failed: %1</source>
-        <translation>活体检测未通过：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="62"/>
-        <source>Look at the camera</source>
-        <translation>请正视摄像头</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="64"/>
-        <source>Blink your eyes</source>
-        <translation>请眨眨眼</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="65"/>
-        <source>Turn your head to your left</source>
-        <translation>请向左转头</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="66"/>
-        <source>Turn your head to your right</source>
-        <translation>请向右转头</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="71"/>
-        <source>Passed</source>
-        <translation>通过</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="72"/>
-        <source>No steady face looking at the camera</source>
-        <translation>未检测到稳定正视摄像头的人脸</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="73"/>
-        <source>The action was not seen in time</source>
-        <translation>未在规定时间内完成动作</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="74"/>
-        <source>The head turned but did not come back to the front</source>
-        <translation>转头后未回正</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="75"/>
-        <source>A different action was performed</source>
-        <translation>动作与提示不符</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="76"/>
-        <source>The face moved like a photo or a screen, not a head</source>
-        <translation>人脸像照片或屏幕一样移动，不是真人（疑似翻拍）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="77"/>
-        <source>The face changed during the check</source>
-        <translation>检测过程中人脸发生了变化</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="78"/>
-        <source>The face left the picture</source>
-        <translation>人脸离开了画面</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="79"/>
-        <source>More than one face is in front of the camera</source>
-        <translation>摄像头前有多张人脸</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="80"/>
-        <source>The camera picture was interrupted</source>
-        <translation>摄像头画面中断</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="81"/>
-        <source>The passive check judged the face not live</source>
-        <translation>静默活体检测判定为非真人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="82"/>
-        <source>Not asked</source>
-        <translation>未要求</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="83"/>
-        <source>The check did not finish</source>
-        <translation>检测未完成</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter/challenge.py" line="102"/>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
     </message>
 </context>
 <context>
@@ -274,6 +224,109 @@
     </message>
 </context>
 <context>
+    <name>ChallengeOverlay</name>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="56"/>
+        <source>Liveness check passed</source>
+        <translation>活体检测通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="57"/>
+        <source>Liveness check failed: %1</source>
+        <translation>活体检测未通过：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="64"/>
+        <source>Look at the camera</source>
+        <translation>请正视摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="66"/>
+        <source>Blink your eyes</source>
+        <translation>请眨眨眼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="67"/>
+        <source>Turn your head to your left</source>
+        <translation>请向左转头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="68"/>
+        <source>Turn your head to your right</source>
+        <translation>请向右转头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="73"/>
+        <source>Passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="74"/>
+        <source>No steady face looking at the camera</source>
+        <translation>未检测到稳定正视摄像头的人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="75"/>
+        <source>The action was not seen in time</source>
+        <translation>未在规定时间内完成动作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="76"/>
+        <source>The head turned but did not come back to the front</source>
+        <translation>转头后未回正</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="77"/>
+        <source>A different action was performed</source>
+        <translation>动作与提示不符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="78"/>
+        <source>The face moved like a photo or a screen, not a head</source>
+        <translation>人脸像照片或屏幕一样移动，不是真人（疑似翻拍）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="79"/>
+        <source>The face changed during the check</source>
+        <translation>检测过程中人脸发生了变化</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="80"/>
+        <source>The face left the picture</source>
+        <translation>人脸离开了画面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="81"/>
+        <source>More than one face is in front of the camera</source>
+        <translation>摄像头前有多张人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="82"/>
+        <source>The camera picture was interrupted</source>
+        <translation>摄像头画面中断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="83"/>
+        <source>The passive check judged the face not live</source>
+        <translation>静默活体检测判定为非真人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="84"/>
+        <source>Not asked</source>
+        <translation>未要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="85"/>
+        <source>The check did not finish</source>
+        <translation>检测未完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/challenge.py" line="109"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
     <name>ConsentBar</name>
     <message>
         <location filename="../../ui/counter/consent.py" line="29"/>
@@ -294,62 +347,62 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter/screen.py" line="109"/>
+        <location filename="../../ui/counter/screen.py" line="145"/>
         <source>TEST CAMERA: this counter shows recorded pictures, not a live camera. Do not confirm real candidates.</source>
         <translation>测试摄像头：本窗口显示的是录制的画面，不是实时摄像头。请勿为真实考生办理确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="121"/>
+        <location filename="../../ui/counter/screen.py" line="162"/>
         <source>Confirm (Enter)</source>
         <translation>确认（回车）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="122"/>
+        <location filename="../../ui/counter/screen.py" line="163"/>
         <source>Refer to supervisor (F6)</source>
         <translation>转审核员（F6）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="123"/>
+        <location filename="../../ui/counter/screen.py" line="164"/>
         <source>Reject (F8)</source>
         <translation>不予确认（F8）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="124"/>
+        <location filename="../../ui/counter/screen.py" line="165"/>
         <source>Retake (F5)</source>
         <translation>重拍（F5）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="125"/>
+        <location filename="../../ui/counter/screen.py" line="166"/>
         <source>Capture (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="126"/>
+        <location filename="../../ui/counter/screen.py" line="167"/>
         <source>Next candidate (F12)</source>
         <translation>下一位（F12）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="283"/>
+        <location filename="../../ui/counter/screen.py" line="347"/>
         <source>Consent to face processing refused</source>
         <translation>考生不同意人脸信息处理</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="374"/>
+        <location filename="../../ui/counter/screen.py" line="543"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="386"/>
+        <location filename="../../ui/counter/screen.py" line="555"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="397"/>
+        <location filename="../../ui/counter/screen.py" line="566"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="400"/>
+        <location filename="../../ui/counter/screen.py" line="569"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
@@ -470,24 +523,165 @@
 <context>
     <name>DemoPanel</name>
     <message>
-        <location filename="../../ui/demo.py" line="80"/>
+        <location filename="../../ui/demo.py" line="82"/>
         <source>Demo: simulated card reader and file camera.</source>
         <translation>演示模式：模拟读卡器和文件摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/demo.py" line="82"/>
+        <location filename="../../ui/demo.py" line="84"/>
         <source>No face images found: the camera shows a generated pattern.</source>
         <translation>未找到人脸图片：摄像头显示生成的测试画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/demo.py" line="84"/>
+        <location filename="../../ui/demo.py" line="86"/>
         <source>Place next candidate&apos;s card</source>
         <translation>放置下一位考生的身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/demo.py" line="85"/>
+        <location filename="../../ui/demo.py" line="87"/>
         <source>Lift card</source>
         <translation>取走证件</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="246"/>
+        <source>Camera and card reader</source>
+        <translation>摄像头和读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="247"/>
+        <source>Try each one; you can change them later in the settings.</source>
+        <translation>请逐一测试；以后可在设置中更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <source>Webcam</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <source>Folder or video file (testing)</source>
+        <translation>文件夹或视频文件（测试用）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <source>Test pattern</source>
+        <translation>测试图案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="260"/>
+        <source>Try the camera</source>
+        <translation>测试摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="272"/>
+        <source>Try the reader</source>
+        <translation>测试读卡器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="285"/>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="286"/>
+        <source>Webcam number</source>
+        <translation>摄像头编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="287"/>
+        <source>Folder or file</source>
+        <translation>文件夹或文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="290"/>
+        <source>Reader port</source>
+        <translation>读卡器端口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="309"/>
+        <source>Opening the camera…</source>
+        <translation>正在打开摄像头…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="328"/>
+        <source>The camera works (%1×%2).</source>
+        <translation>摄像头工作正常（%1×%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="336"/>
+        <source>The camera cannot be opened or sends no picture.</source>
+        <translation>摄像头无法打开或没有画面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="342"/>
+        <source>The simulator needs no check.</source>
+        <translation>模拟器无需测试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="345"/>
+        <source>Asking the reader…</source>
+        <translation>正在询问读卡器…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="367"/>
+        <source>The reader answers.</source>
+        <translation>读卡器有应答。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="369"/>
+        <source>No reader answers on this port.</source>
+        <translation>此端口上没有读卡器应答。</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolPage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="103"/>
+        <source>Enrol with the central service</source>
+        <translation>在中心服务注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="104"/>
+        <source>Type what the central administrator gave you.</source>
+        <translation>请输入中心管理员提供的信息。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="111"/>
+        <source>Enrol</source>
+        <translation>注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="116"/>
+        <source>Service address</source>
+        <translation>服务地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="117"/>
+        <source>One-time code</source>
+        <translation>一次性注册码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="118"/>
+        <source>Certificate fingerprint</source>
+        <translation>证书指纹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="126"/>
+        <source>Fill in all three fields.</source>
+        <translation>请填写全部三项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="129"/>
+        <source>Enrolling…</source>
+        <translation>正在注册…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="152"/>
+        <source>Enrolled as counter %1. Operators arrive with the first sync.</source>
+        <translation>已注册为柜台 %1。操作员随首次同步到达。</translation>
     </message>
 </context>
 <context>
@@ -588,6 +782,57 @@
     </message>
 </context>
 <context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="386"/>
+        <source>Confirmation Desk: first start</source>
+        <translation>现场确认系统：首次启动</translation>
+    </message>
+</context>
+<context>
+    <name>LivenessBar</name>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="45"/>
+        <source>Check again (F7)</source>
+        <translation>重新检测 (F7)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="46"/>
+        <source>Supervisor accepts…</source>
+        <translation>审核员认可…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="60"/>
+        <source>Liveness check: after the photo</source>
+        <translation>活体检测：拍照之后进行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="63"/>
+        <source>Liveness check %1 of %2: the candidate follows the prompt</source>
+        <translation>活体检测第 %1 次（共 %2 次）：请考生按提示动作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="68"/>
+        <source>Liveness check: starting</source>
+        <translation>活体检测：正在开始</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="71"/>
+        <source>Liveness check passed</source>
+        <translation>活体检测通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="75"/>
+        <source>Liveness check failed; accepted by supervisor %1</source>
+        <translation>活体检测未通过；审核员 %1 已认可</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/liveness_bar.py" line="82"/>
+        <source>Liveness check failed: %1</source>
+        <translation>活体检测未通过：%1</translation>
+    </message>
+</context>
+<context>
     <name>LockPage</name>
     <message>
         <location filename="../../ui/signin.py" line="139"/>
@@ -623,196 +868,196 @@
         <translation>现场确认系统</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="177"/>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="183"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
-        <location filename="../../ui/main_window.py" line="448"/>
-        <location filename="../../ui/main_window.py" line="452"/>
+        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="182"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="184"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="187"/>
+        <location filename="../../ui/main_window.py" line="193"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202"/>
+        <location filename="../../ui/main_window.py" line="208"/>
         <source>Database: ready</source>
         <translation>数据库：正常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204"/>
+        <location filename="../../ui/main_window.py" line="210"/>
         <source>Sync: not set up</source>
         <translation>同步：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>no face engine</source>
         <translation>无人脸引擎</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Camera disconnected: reconnecting…</source>
         <translation>摄像头已断开，正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>No camera: check the cable and the settings</source>
         <translation>没有摄像头：请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Card reader: {0}</source>
         <translation>读卡器：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>Camera: {0:.0f} fps</source>
         <translation>摄像头：{0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Camera: disconnected</source>
         <translation>摄像头：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Camera: unavailable</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="367"/>
         <source>Camera: starting</source>
         <translation>摄像头：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="360"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>Camera: none</source>
         <translation>摄像头：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="363"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="364"/>
+        <location filename="../../ui/main_window.py" line="372"/>
         <source>Reader: disconnected</source>
         <translation>读卡器：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Reader: starting</source>
         <translation>读卡器：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>Reader: none</source>
         <translation>读卡器：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>Faces: ready</source>
         <translation>人脸：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Faces: loading</source>
         <translation>人脸：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>Faces: unavailable</source>
         <translation>人脸：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="380"/>
+        <location filename="../../ui/main_window.py" line="388"/>
         <source>Sync: standalone counter</source>
         <translation>同步：单机窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383"/>
+        <location filename="../../ui/main_window.py" line="391"/>
         <source>Sync: problem</source>
         <translation>同步：出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="388"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="388"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>Sync: {0}, last {1}, waiting {2}, conflicts {3}</source>
         <translation>同步：{0}，上次 {1}，待上传 {2}，冲突 {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="403"/>
+        <location filename="../../ui/main_window.py" line="411"/>
         <source>Self-test: </source>
         <translation>自检：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source>Database: problem</source>
         <translation>数据库：异常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="278"/>
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
@@ -843,7 +1088,7 @@
 <context>
     <name>MatchPanel</name>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="139"/>
+        <location filename="../../ui/counter/match_panel.py" line="169"/>
         <source>The faces match, but only just: compare the live face with the photos side by side (ears, hairline, moles, teeth) before confirming.</source>
         <translation>人脸比对通过，但相似度刚过线：请将现场照片与证件照片并排仔细比对（耳朵、发际线、痣、牙齿）后再确认。</translation>
     </message>
@@ -868,85 +1113,138 @@
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="50"/>
+        <location filename="../../ui/counter/match_panel.py" line="45"/>
+        <source>New registration photo</source>
+        <translation>新报名照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="57"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="51"/>
+        <location filename="../../ui/counter/match_panel.py" line="58"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="52"/>
+        <location filename="../../ui/counter/match_panel.py" line="59"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="53"/>
+        <location filename="../../ui/counter/match_panel.py" line="60"/>
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="68"/>
+        <location filename="../../ui/counter/match_panel.py" line="75"/>
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="75"/>
-        <location filename="../../ui/counter/match_panel.py" line="104"/>
+        <location filename="../../ui/counter/match_panel.py" line="82"/>
+        <location filename="../../ui/counter/match_panel.py" line="132"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="85"/>
+        <location filename="../../ui/counter/match_panel.py" line="97"/>
+        <source>No face</source>
+        <translation>无人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="99"/>
+        <source>No registration photo: retake.</source>
+        <translation>无法生成报名照片：请重拍。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="103"/>
+        <source>Registration photo: %1. Retake (F5) if it should be better.</source>
+        <translation>报名照片：%1。如需改善请重拍（F5）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="113"/>
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="90"/>
+        <location filename="../../ui/counter/match_panel.py" line="118"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="98"/>
+        <location filename="../../ui/counter/match_panel.py" line="126"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="107"/>
+        <location filename="../../ui/counter/match_panel.py" line="135"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="108"/>
+        <location filename="../../ui/counter/match_panel.py" line="136"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="109"/>
+        <location filename="../../ui/counter/match_panel.py" line="137"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="112"/>
+        <location filename="../../ui/counter/match_panel.py" line="140"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="113"/>
+        <location filename="../../ui/counter/match_panel.py" line="141"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="114"/>
+        <location filename="../../ui/counter/match_panel.py" line="142"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="124"/>
+        <location filename="../../ui/counter/match_panel.py" line="152"/>
         <source>n/a</source>
         <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>ModePage</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="67"/>
+        <source>Set up this counter</source>
+        <translation>设置本柜台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="68"/>
+        <source>How will this counter work?</source>
+        <translation>本柜台如何工作？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="69"/>
+        <source>Enrolled with the central sync service</source>
+        <translation>在中心同步服务注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="70"/>
+        <source>Standalone (no central service)</source>
+        <translation>单机（不连接中心服务）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="80"/>
+        <source>The central administrator gives you the service&apos;s address, a one-time code and the certificate fingerprint. Operators arrive with the first sync.</source>
+        <translation>中心管理员会提供服务地址、一次性注册码和证书指纹。操作员随首次同步到达。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="87"/>
+        <source>You create the first administrator of this counter next.</source>
+        <translation>下一步创建本柜台的第一位管理员。</translation>
     </message>
 </context>
 <context>
@@ -1066,214 +1364,214 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review.py" line="71"/>
+        <location filename="../../ui/review.py" line="75"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="80"/>
+        <location filename="../../ui/review.py" line="84"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="81"/>
+        <location filename="../../ui/review.py" line="85"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="82"/>
+        <location filename="../../ui/review.py" line="86"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="92"/>
+        <location filename="../../ui/review.py" line="96"/>
         <source>Approve (issue ticket number)</source>
         <translation>审核通过（发放准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="96"/>
+        <location filename="../../ui/review.py" line="100"/>
         <source>Reject…</source>
         <translation>不予确认…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="98"/>
+        <location filename="../../ui/review.py" line="102"/>
         <source>Show full numbers…</source>
         <translation>查看完整号码…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="112"/>
+        <location filename="../../ui/review.py" line="116"/>
         <source>Revoke a confirmation</source>
         <translation>撤销一条确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="115"/>
+        <location filename="../../ui/review.py" line="119"/>
         <source>Registration id</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="116"/>
+        <location filename="../../ui/review.py" line="120"/>
         <source>Revoke…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="122"/>
+        <location filename="../../ui/review.py" line="136"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="126"/>
+        <location filename="../../ui/review.py" line="140"/>
         <source>Both versions seen: settle</source>
         <translation>已核对双方记录：了结冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="145"/>
+        <location filename="../../ui/review.py" line="159"/>
         <source>Thresholds (distance, pass / review): live–card {0} / {1}, live–e-photo {2} / {3}, card–e-photo {4} / {5}</source>
         <translation>阈值（距离，通过 / 复核）：现场–证件照 {0} / {1}，现场–电子照片 {2} / {3}，证件照–电子照片 {4} / {5}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="182"/>
+        <location filename="../../ui/review.py" line="196"/>
         <source>{0}: here {1}, central {2} ({3})</source>
         <translation>{0}：本窗口 {1}，中心库 {2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="221"/>
+        <location filename="../../ui/review.py" line="235"/>
         <source>Referred cases: {0}</source>
         <translation>待审核：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="232"/>
+        <location filename="../../ui/review.py" line="246"/>
         <source>No referred cases.</source>
         <translation>没有待审核的案例。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="241"/>
+        <location filename="../../ui/review.py" line="255"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="245"/>
+        <location filename="../../ui/review.py" line="259"/>
         <source>No live picture</source>
         <translation>无现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="246"/>
+        <location filename="../../ui/review.py" line="260"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="247"/>
+        <location filename="../../ui/review.py" line="261"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="253"/>
+        <location filename="../../ui/review.py" line="267"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="256"/>
+        <location filename="../../ui/review.py" line="270"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="257"/>
+        <location filename="../../ui/review.py" line="271"/>
         <source>Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="258"/>
+        <location filename="../../ui/review.py" line="272"/>
         <source>Note: {0}</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="259"/>
+        <location filename="../../ui/review.py" line="273"/>
         <source>Referred by {0} at {1}</source>
         <translation>{0} 于 {1} 转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="262"/>
+        <location filename="../../ui/review.py" line="276"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="269"/>
+        <location filename="../../ui/review.py" line="293"/>
         <source>This face matches another confirmed candidate: {0}</source>
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="318"/>
+        <location filename="../../ui/review.py" line="342"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="326"/>
+        <location filename="../../ui/review.py" line="350"/>
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="326"/>
+        <location filename="../../ui/review.py" line="350"/>
         <source>Why are the full numbers needed?</source>
         <translation>为什么需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="347"/>
+        <location filename="../../ui/review.py" line="371"/>
         <source>ID number {0}, phone {1} (this view is recorded)</source>
         <translation>证件号码 {0}，手机号 {1}（本次查看已记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="356"/>
+        <location filename="../../ui/review.py" line="421"/>
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="364"/>
+        <location filename="../../ui/review.py" line="429"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="125"/>
-        <location filename="../work/wt-admin/ui/review.py" line="372"/>
-        <location filename="../work/wt-admin/ui/review.py" line="377"/>
+        <location filename="../../ui/review.py" line="126"/>
+        <location filename="../../ui/review.py" line="383"/>
+        <location filename="../../ui/review.py" line="388"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="128"/>
+        <location filename="../../ui/review.py" line="129"/>
         <source>Registration id (default: the case shown)</source>
         <translation>报名号（默认：当前案例）</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="129"/>
+        <location filename="../../ui/review.py" line="130"/>
         <source>Evidence pack…</source>
         <translation>证据包…</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="372"/>
+        <location filename="../../ui/review.py" line="383"/>
         <source>Why is the evidence pack needed? (audited)</source>
         <translation>为何需要证据包？（记入审计）</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="377"/>
+        <location filename="../../ui/review.py" line="388"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="404"/>
+        <location filename="../../ui/review.py" line="415"/>
         <source>Wrote the evidence pack to {0}.</source>
         <translation>证据包已写入 {0}。</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="281"/>
+        <location filename="../../ui/review.py" line="281"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="281"/>
+        <location filename="../../ui/review.py" line="281"/>
         <source>face</source>
         <translation>人脸</translation>
     </message>
     <message>
-        <location filename="../work/wt-admin/ui/review.py" line="284"/>
+        <location filename="../../ui/review.py" line="284"/>
         <source>On the blocklist ({0}): {1}</source>
         <translation>在黑名单上（{0}）：{1}</translation>
     </message>
@@ -1405,62 +1703,62 @@
 <context>
     <name>SelfTest</name>
     <message>
-        <location filename="../../ui/settings.py" line="236"/>
+        <location filename="../../ui/settings.py" line="232"/>
         <source>Camera: {0:.0f} frames per second</source>
         <translation>摄像头：每秒 {0:.0f} 帧</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="240"/>
+        <location filename="../../ui/settings.py" line="236"/>
         <source>Camera: connected, no frames yet</source>
         <translation>摄像头：已连接，尚无画面</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="245"/>
+        <location filename="../../ui/settings.py" line="241"/>
         <source>Camera: not working ({0}); check the cable and settings</source>
         <translation>摄像头：不工作（{0}），请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="251"/>
+        <location filename="../../ui/settings.py" line="247"/>
         <source>Light: not measured yet</source>
         <translation>光线：尚未测量</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="253"/>
+        <location filename="../../ui/settings.py" line="249"/>
         <source>Light: too dark; turn on the desk lamp</source>
         <translation>光线：过暗，请打开台灯</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="255"/>
+        <location filename="../../ui/settings.py" line="251"/>
         <source>Light: too bright; avoid backlight</source>
         <translation>光线：过亮，请避免逆光</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="257"/>
+        <location filename="../../ui/settings.py" line="253"/>
         <source>Light: good</source>
         <translation>光线：良好</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="259"/>
+        <location filename="../../ui/settings.py" line="255"/>
         <source>Card reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="264"/>
+        <location filename="../../ui/settings.py" line="260"/>
         <source>Card reader: not connected ({0}); check the USB cable</source>
         <translation>读卡器：未连接（{0}），请检查 USB 线</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="270"/>
+        <location filename="../../ui/settings.py" line="266"/>
         <source>Face engine: ready</source>
         <translation>人脸引擎：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="272"/>
+        <location filename="../../ui/settings.py" line="268"/>
         <source>Face engine: still loading</source>
         <translation>人脸引擎：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="277"/>
+        <location filename="../../ui/settings.py" line="273"/>
         <source>Face engine: failed ({0})</source>
         <translation>人脸引擎：加载失败（{0}）</translation>
     </message>
@@ -1468,128 +1766,128 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings.py" line="52"/>
+        <location filename="../../ui/settings.py" line="48"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="55"/>
+        <location filename="../../ui/settings.py" line="51"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="58"/>
+        <location filename="../../ui/settings.py" line="54"/>
         <source>Camera device</source>
         <translation>摄像头设备</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="59"/>
+        <location filename="../../ui/settings.py" line="55"/>
         <source>Video file or image folder</source>
         <translation>视频文件或图片文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="60"/>
+        <location filename="../../ui/settings.py" line="56"/>
         <source>Generated test pattern</source>
         <translation>生成的测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="71"/>
+        <location filename="../../ui/settings.py" line="67"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="72"/>
+        <location filename="../../ui/settings.py" line="68"/>
         <source>Device index</source>
         <translation>设备编号</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="73"/>
+        <location filename="../../ui/settings.py" line="69"/>
         <source>File or folder</source>
         <translation>文件或文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="74"/>
+        <location filename="../../ui/settings.py" line="70"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="79"/>
-        <location filename="../../ui/settings.py" line="108"/>
+        <location filename="../../ui/settings.py" line="75"/>
+        <location filename="../../ui/settings.py" line="104"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="82"/>
+        <location filename="../../ui/settings.py" line="78"/>
         <source>/dev/ttyUSB0, COM3 or &apos;simulator&apos;</source>
         <translation>/dev/ttyUSB0、COM3 或 simulator</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="91"/>
+        <location filename="../../ui/settings.py" line="87"/>
         <source>Card reader port</source>
         <translation>读卡器端口</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="92"/>
+        <location filename="../../ui/settings.py" line="88"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="93"/>
+        <location filename="../../ui/settings.py" line="89"/>
         <source>Lock after idle minutes</source>
         <translation>空闲多少分钟后锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="107"/>
+        <location filename="../../ui/settings.py" line="103"/>
         <source>Site</source>
         <translation>考点</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="138"/>
+        <location filename="../../ui/settings.py" line="134"/>
         <source>Calibrate them on site data with &apos;desk-app faces calibrate&apos;.</source>
         <translation>可用本地数据运行 &apos;desk-app faces calibrate&apos; 校准。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="142"/>
+        <location filename="../../ui/settings.py" line="138"/>
         <source>Needed for limits looser than the calibrated review limits</source>
         <translation>阈值宽于校准的复核界限时必须填写</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="144"/>
+        <location filename="../../ui/settings.py" line="140"/>
         <source>Reason for the change</source>
         <translation>修改原因</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="153"/>
+        <location filename="../../ui/settings.py" line="149"/>
         <source>Camera, reader, language, identity and thresholds apply at the next start.</source>
         <translation>摄像头、读卡器、语言、窗口身份和阈值在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="111"/>
+        <location filename="../../ui/settings.py" line="107"/>
         <source>Config file</source>
         <translation>配置文件</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="111"/>
+        <location filename="../../ui/settings.py" line="107"/>
         <source>(defaults)</source>
         <translation>（默认设置）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="115"/>
+        <location filename="../../ui/settings.py" line="111"/>
         <source>Face thresholds (distance: pass / review)</source>
         <translation>人脸阈值（距离：通过 / 复核）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="121"/>
+        <location filename="../../ui/settings.py" line="117"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="122"/>
+        <location filename="../../ui/settings.py" line="118"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/settings.py" line="123"/>
+        <location filename="../../ui/settings.py" line="119"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
@@ -1825,846 +2123,815 @@
     </message>
 </context>
 <context>
-    <name>Texts</name>
+    <name>SupervisorAcceptDialog</name>
     <message>
-        <location filename="../../ui/texts.py" line="23"/>
-        <source>Pre-registered</source>
-        <translation>已预注册</translation>
+        <location filename="../../ui/counter/liveness_bar.py" line="100"/>
+        <source>Supervisor accepts the failed liveness check</source>
+        <translation>审核员认可未通过的活体检测</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="24"/>
-        <source>Referred to supervisor</source>
-        <translation>已转审核</translation>
+        <location filename="../../ui/counter/liveness_bar.py" line="107"/>
+        <source>Why the candidate is accepted (e.g. a medical condition; checked how)</source>
+        <translation>认可的理由（例如身体原因；如何核实）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="25"/>
-        <source>Confirmed</source>
-        <translation>已确认</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="26"/>
-        <source>Rejected</source>
-        <translation>不予确认</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="27"/>
-        <source>Revoked</source>
-        <translation>已撤销</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="33"/>
-        <source>Clerk</source>
-        <translation>窗口工作人员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="34"/>
+        <location filename="../../ui/counter/liveness_bar.py" line="110"/>
         <source>Supervisor</source>
         <translation>审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="35"/>
-        <source>Tutoring-unit staff</source>
-        <translation>助学单位工作人员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="36"/>
-        <source>Administrator</source>
-        <translation>系统管理员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="42"/>
-        <source>New registration</source>
-        <translation>新生注册</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="43"/>
-        <source>Enrolled (keeps ticket number)</source>
-        <translation>在籍注册（沿用准考证号）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="49"/>
-        <source>Resident ID card</source>
-        <translation>居民身份证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="50"/>
-        <source>HK/Macau/Taiwan residence permit</source>
-        <translation>港澳台居民居住证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="51"/>
-        <source>Foreigner permanent residence card</source>
-        <translation>外国人永久居留身份证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="52"/>
-        <source>HK/Macau travel permit</source>
-        <translation>港澳居民来往内地通行证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="53"/>
-        <source>Taiwan travel permit</source>
-        <translation>台湾居民来往大陆通行证</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="54"/>
-        <source>Military card</source>
-        <translation>军人证件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="55"/>
-        <source>Passport</source>
-        <translation>护照</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="63"/>
-        <source>Face score too low</source>
-        <translation>人脸比对分数过低</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="64"/>
-        <source>Face does not match</source>
-        <translation>人脸不符</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="65"/>
-        <source>Document without chip</source>
-        <translation>无芯片证件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="66"/>
-        <source>Document invalid</source>
-        <translation>证件无效</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="67"/>
-        <source>Document expired</source>
-        <translation>证件已过期</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="68"/>
-        <source>Card and registration differ</source>
-        <translation>证件与报名信息不符</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="69"/>
-        <source>Attempts exhausted</source>
-        <translation>确认次数已用完</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="70"/>
-        <source>Prior diploma not verified</source>
-        <translation>前置学历未通过核验</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="71"/>
-        <source>Suspected impersonation</source>
-        <translation>疑似替考</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="72"/>
-        <source>Duplicate registration</source>
-        <translation>重复报名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="73"/>
-        <source>Face matches another confirmed candidate</source>
-        <translation>人脸与另一已确认考生相符</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="74"/>
-        <source>Candidate&apos;s request</source>
-        <translation>考生本人要求</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="75"/>
-        <source>Consent to face processing refused</source>
-        <translation>考生不同意人脸信息处理</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="76"/>
-        <source>Clerk error</source>
-        <translation>工作人员操作失误</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="77"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="87"/>
-        <source>Look at the camera</source>
-        <translation>请看摄像头</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="88"/>
-        <source>One person only</source>
-        <translation>请仅一人入镜</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="89"/>
-        <source>Move closer</source>
-        <translation>请靠近一点</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="90"/>
-        <source>Too dark</source>
-        <translation>光线太暗</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="91"/>
-        <source>Too bright</source>
-        <translation>光线太亮</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="92"/>
-        <source>Hold still</source>
-        <translation>请保持不动</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="93"/>
-        <source>Face the camera</source>
-        <translation>请正对摄像头</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="94"/>
-        <source>Keep your head straight</source>
-        <translation>请摆正头部</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="95"/>
-        <source>Open your eyes</source>
-        <translation>请睁开眼睛</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="101"/>
-        <source>The live face matches neither reference</source>
-        <translation>现场人脸与证件照、电子照片均不符</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="102"/>
-        <source>No card portrait (compare the printed card photo by eye)</source>
-        <translation>无证件照（请人工核对证件上的照片）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="105"/>
-        <source>No usable registered e-photo</source>
-        <translation>报名电子照片不可用</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="106"/>
-        <source>Card portrait and e-photo look like different people</source>
-        <translation>证件照与电子照片疑似不是同一人</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="109"/>
-        <source>A score is in the review band</source>
-        <translation>有比对分数处于复核区间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="110"/>
-        <source>Card portrait has low resolution</source>
-        <translation>证件照分辨率低</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="111"/>
-        <source>The card portrait is many years old</source>
-        <translation>证件照片拍摄年代久远</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="116"/>
-        <source>Wrong operator id or password.</source>
-        <translation>操作员账号或密码错误。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="117"/>
-        <source>You referred this case yourself: another supervisor must decide.</source>
-        <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="120"/>
-        <source>Your role may not do this.</source>
-        <translation>您的角色无权执行此操作。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="121"/>
-        <source>This candidate belongs to an exam area this counter does not serve.</source>
-        <translation>该考生所属考区不在本窗口受理范围内。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="124"/>
-        <source>This candidate is not in your tutoring unit.</source>
-        <translation>该考生不属于您的助学单位。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="127"/>
-        <source>This counter already has operators.</source>
-        <translation>本窗口已有操作员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="130"/>
-        <source>The record changed while it was on screen: look at it again.</source>
-        <translation>记录在显示期间已被修改，请重新查看。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="133"/>
-        <source>The record&apos;s state does not allow this.</source>
-        <translation>记录当前状态不允许此操作。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="136"/>
-        <source>Choose a reason.</source>
-        <translation>请选择原因。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="137"/>
-        <source>A document without a chip must be referred to a supervisor.</source>
-        <translation>无芯片证件必须转审核员审核。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="140"/>
-        <source>A password has at least 10 characters.</source>
-        <translation>密码至少需要 10 个字符。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="143"/>
-        <source>The password must not be the operator id.</source>
-        <translation>密码不能与操作员账号相同。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="146"/>
-        <source>This password is too common or too simple: choose another.</source>
-        <translation>该密码过于常见或过于简单，请换一个。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="149"/>
-        <source>The new password is the same as the old one.</source>
-        <translation>新密码与旧密码相同。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="152"/>
-        <source>You cannot deactivate yourself.</source>
-        <translation>不能停用自己的账号。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="153"/>
-        <source>There is no such operator.</source>
-        <translation>没有这个操作员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="154"/>
-        <source>The database is encrypted and its key is not on this computer: ask the administrator to restore the key.</source>
-        <translation>数据库已加密，但本机上没有它的密钥：请联系管理员恢复密钥。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="159"/>
-        <source>The database cannot be opened with the key on this computer: ask the administrator to restore the right key.</source>
-        <translation>本机上的密钥无法打开数据库：请联系管理员恢复正确的密钥。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="164"/>
-        <source>The picture has too many pixels and was not opened.</source>
-        <translation>图片像素过多，未予打开。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="167"/>
-        <source>The picture is not in a known image format and was not opened.</source>
-        <translation>图片格式无法识别，未予打开。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="170"/>
-        <source>Record the candidate&apos;s answer to the processing notice first.</source>
-        <translation>请先记录考生对个人信息处理告知的答复。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="173"/>
-        <source>The candidate refused consent: no face may be taken or kept.</source>
-        <translation>考生不同意：不得采集或保存其人脸信息。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="176"/>
-        <source>Say why the full numbers are needed.</source>
-        <translation>请说明需要查看完整号码的原因。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="177"/>
-        <source>Thresholds looser than the calibrated review limits need a written reason.</source>
-        <translation>宽于校准复核界限的阈值必须填写书面原因。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="180"/>
-        <source>The e-photo has too many pixels and was not imported.</source>
-        <translation>电子照片像素过多，未予导入。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="183"/>
-        <source>Enter an operator id.</source>
-        <translation>请输入操作员账号。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="184"/>
-        <source>This operator id already exists.</source>
-        <translation>该操作员账号已存在。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="185"/>
-        <source>The check character of the ID number is wrong.</source>
-        <translation>身份证号码校验位错误。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="188"/>
-        <source>The document number is empty.</source>
-        <translation>证件号码为空。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="189"/>
-        <source>The document number has the wrong format.</source>
-        <translation>证件号码格式错误。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="190"/>
-        <source>The number belongs to another document type.</source>
-        <translation>该号码属于另一种证件。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="193"/>
-        <source>The card has expired.</source>
-        <translation>证件已过期。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
-        <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
-        <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
-        <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
-        <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
-        <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
-        <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
-        <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
-        <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
-        <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="225"/>
-        <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
-        <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="194"/>
-        <source>The birth date on the card differs from the one in the number.</source>
-        <translation>证件上的出生日期与号码中的不一致。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="197"/>
-        <source>The sex printed on the card differs from the one in the number.</source>
-        <translation>证件上印的性别与证件号码不一致。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="200"/>
-        <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
-        <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="203"/>
-        <source>The card is too far away: bring it closer to the camera.</source>
-        <translation>证件离摄像头太远：请靠近一些。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="206"/>
-        <source>The card is blurred: hold it still.</source>
-        <translation>证件图像模糊：请拿稳不动。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="207"/>
-        <source>Glare hides part of the card: tilt it away from the light.</source>
-        <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="210"/>
-        <source>The ID number could not be read with certainty: read the card again.</source>
-        <translation>未能可靠识别证件号码：请重新读取。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="213"/>
-        <source>The ID number read from the card fails its check character.</source>
-        <translation>从证件上识别的号码校验位不正确。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="216"/>
-        <source>The ID number read from the card is not a valid number.</source>
-        <translation>从证件上识别的号码不是有效号码。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="219"/>
-        <source>A field of the card could not be read.</source>
-        <translation>证件上有一项内容未能识别。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="220"/>
-        <source>The ethnicity read from the card is not in the code table.</source>
-        <translation>识别出的民族不在代码表中。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="223"/>
-        <source>This is the back of the card: show the side with the photo.</source>
-        <translation>这是证件背面：请出示有照片的一面。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="226"/>
-        <source>No admission ticket number is available.</source>
-        <translation>没有可用的准考证号。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="227"/>
-        <source>The database cannot be reached; nothing was changed.</source>
-        <translation>无法连接数据库，未做任何更改。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="230"/>
-        <source>The camera cannot be opened.</source>
-        <translation>无法打开摄像头。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="231"/>
-        <source>The camera was disconnected.</source>
-        <translation>摄像头已断开。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="232"/>
-        <source>The face engine could not be loaded.</source>
-        <translation>人脸引擎无法加载。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="268"/>
-        <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
-        <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="274"/>
-        <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
-        <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="290"/>
-        <source>The document number breaks a rule</source>
-        <translation>证件号码不符合规则</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="295"/>
-        <source>The database is busy or unavailable; try again.</source>
-        <translation>数据库忙或不可用，请重试。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="233"/>
-        <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
-        <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="237"/>
-        <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
-        <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="241"/>
-        <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
-        <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="244"/>
-        <source>The central service did not accept this counter: it may have been revoked.</source>
-        <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="247"/>
-        <source>A confirmation needs the live photo: capture the face first.</source>
-        <translation>确认需要现场照片：请先采集人像。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="250"/>
-        <source>The face has not been matched yet.</source>
-        <translation>尚未完成人像比对。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="251"/>
-        <source>The face match does not allow a confirmation: refer to a supervisor.</source>
-        <translation>人像比对结果不允许直接确认：请转审核。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="254"/>
-        <source>The central side does not know this operator.</source>
-        <translation>中心没有该操作员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/texts.py" line="257"/>
-        <source>The central side knows this operator with another role or unit.</source>
-        <translation>中心记录的该操作员角色或单位不同。</translation>
-    </message>
-</context>
-<context>
-    <name>AdminPage</name>
-    <message>
-        <location filename="../../ui/first_run.py" line="175"/>
-        <source>The first administrator</source>
-        <translation>第一位管理员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="176"/>
-        <source>The administrator adds the other operators after signing in.</source>
-        <translation>管理员登录后再添加其他操作员。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="183"/>
-        <source>Create administrator</source>
-        <translation>创建管理员</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="188"/>
-        <source>Operator ID</source>
-        <translation>操作员编号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="189"/>
-        <source>Name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="190"/>
+        <location filename="../../ui/counter/liveness_bar.py" line="111"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="191"/>
-        <source>Repeat password</source>
-        <translation>再次输入密码</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="200"/>
-        <source>Fill in the ID, the name and the password.</source>
-        <translation>请填写编号、姓名和密码。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="203"/>
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/first_run.py" line="226"/>
-        <source>Administrator created.</source>
-        <translation>管理员已创建。</translation>
+        <location filename="../../ui/counter/liveness_bar.py" line="112"/>
+        <source>Reason</source>
+        <translation>理由</translation>
     </message>
 </context>
 <context>
-    <name>DevicesPage</name>
+    <name>Texts</name>
     <message>
-        <location filename="../../ui/first_run.py" line="246"/>
-        <source>Camera and card reader</source>
-        <translation>摄像头和读卡器</translation>
+        <location filename="../../ui/texts.py" line="24"/>
+        <source>Pre-registered</source>
+        <translation>已预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="247"/>
-        <source>Try each one; you can change them later in the settings.</source>
-        <translation>请逐一测试；以后可在设置中更改。</translation>
+        <location filename="../../ui/texts.py" line="25"/>
+        <source>Referred to supervisor</source>
+        <translation>已转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="251"/>
-        <source>Webcam</source>
-        <translation>摄像头</translation>
+        <location filename="../../ui/texts.py" line="26"/>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="251"/>
-        <source>Folder or video file (testing)</source>
-        <translation>文件夹或视频文件（测试用）</translation>
+        <location filename="../../ui/texts.py" line="27"/>
+        <source>Rejected</source>
+        <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="251"/>
-        <source>Test pattern</source>
-        <translation>测试图案</translation>
+        <location filename="../../ui/texts.py" line="28"/>
+        <source>Revoked</source>
+        <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="260"/>
-        <source>Try the camera</source>
-        <translation>测试摄像头</translation>
+        <location filename="../../ui/texts.py" line="34"/>
+        <source>Clerk</source>
+        <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="272"/>
-        <source>Try the reader</source>
-        <translation>测试读卡器</translation>
+        <location filename="../../ui/texts.py" line="35"/>
+        <source>Supervisor</source>
+        <translation>审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="285"/>
-        <source>Camera</source>
-        <translation>摄像头</translation>
+        <location filename="../../ui/texts.py" line="36"/>
+        <source>Tutoring-unit staff</source>
+        <translation>助学单位工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="286"/>
-        <source>Webcam number</source>
-        <translation>摄像头编号</translation>
+        <location filename="../../ui/texts.py" line="37"/>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="287"/>
-        <source>Folder or file</source>
-        <translation>文件夹或文件</translation>
+        <location filename="../../ui/texts.py" line="43"/>
+        <source>New registration</source>
+        <translation>新生注册</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="290"/>
-        <source>Reader port</source>
-        <translation>读卡器端口</translation>
+        <location filename="../../ui/texts.py" line="44"/>
+        <source>Enrolled (keeps ticket number)</source>
+        <translation>在籍注册（沿用准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="309"/>
-        <source>Opening the camera…</source>
-        <translation>正在打开摄像头…</translation>
+        <location filename="../../ui/texts.py" line="50"/>
+        <source>Resident ID card</source>
+        <translation>居民身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="333"/>
-        <source>The camera works (%1×%2).</source>
-        <translation>摄像头工作正常（%1×%2）。</translation>
+        <location filename="../../ui/texts.py" line="51"/>
+        <source>HK/Macau/Taiwan residence permit</source>
+        <translation>港澳台居民居住证</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="341"/>
-        <source>The camera cannot be opened or sends no picture.</source>
-        <translation>摄像头无法打开或没有画面。</translation>
+        <location filename="../../ui/texts.py" line="52"/>
+        <source>Foreigner permanent residence card</source>
+        <translation>外国人永久居留身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="347"/>
-        <source>The simulator needs no check.</source>
-        <translation>模拟器无需测试。</translation>
+        <location filename="../../ui/texts.py" line="53"/>
+        <source>HK/Macau travel permit</source>
+        <translation>港澳居民来往内地通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="350"/>
-        <source>Asking the reader…</source>
-        <translation>正在询问读卡器…</translation>
+        <location filename="../../ui/texts.py" line="54"/>
+        <source>Taiwan travel permit</source>
+        <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="372"/>
-        <source>The reader answers.</source>
-        <translation>读卡器有应答。</translation>
+        <location filename="../../ui/texts.py" line="55"/>
+        <source>Military card</source>
+        <translation>军人证件</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="374"/>
-        <source>No reader answers on this port.</source>
-        <translation>此端口上没有读卡器应答。</translation>
-    </message>
-</context>
-<context>
-    <name>EnrolPage</name>
-    <message>
-        <location filename="../../ui/first_run.py" line="103"/>
-        <source>Enrol with the central service</source>
-        <translation>在中心服务注册</translation>
+        <location filename="../../ui/texts.py" line="56"/>
+        <source>Passport</source>
+        <translation>护照</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="104"/>
-        <source>Type what the central administrator gave you.</source>
-        <translation>请输入中心管理员提供的信息。</translation>
+        <location filename="../../ui/texts.py" line="64"/>
+        <source>Face score too low</source>
+        <translation>人脸比对分数过低</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="111"/>
-        <source>Enrol</source>
-        <translation>注册</translation>
+        <location filename="../../ui/texts.py" line="65"/>
+        <source>Face does not match</source>
+        <translation>人脸不符</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="116"/>
-        <source>Service address</source>
-        <translation>服务地址</translation>
+        <location filename="../../ui/texts.py" line="66"/>
+        <source>Document without chip</source>
+        <translation>无芯片证件</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="117"/>
-        <source>One-time code</source>
-        <translation>一次性注册码</translation>
+        <location filename="../../ui/texts.py" line="67"/>
+        <source>Document invalid</source>
+        <translation>证件无效</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="118"/>
-        <source>Certificate fingerprint</source>
-        <translation>证书指纹</translation>
+        <location filename="../../ui/texts.py" line="68"/>
+        <source>Document expired</source>
+        <translation>证件已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="126"/>
-        <source>Fill in all three fields.</source>
-        <translation>请填写全部三项。</translation>
+        <location filename="../../ui/texts.py" line="69"/>
+        <source>Card and registration differ</source>
+        <translation>证件与报名信息不符</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="129"/>
-        <source>Enrolling…</source>
-        <translation>正在注册…</translation>
+        <location filename="../../ui/texts.py" line="70"/>
+        <source>Attempts exhausted</source>
+        <translation>确认次数已用完</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="152"/>
-        <source>Enrolled as counter %1. Operators arrive with the first sync.</source>
-        <translation>已注册为柜台 %1。操作员随首次同步到达。</translation>
-    </message>
-</context>
-<context>
-    <name>FirstRunWizard</name>
-    <message>
-        <location filename="../../ui/first_run.py" line="391"/>
-        <source>Confirmation Desk: first start</source>
-        <translation>现场确认系统：首次启动</translation>
-    </message>
-</context>
-<context>
-    <name>ModePage</name>
-    <message>
-        <location filename="../../ui/first_run.py" line="67"/>
-        <source>Set up this counter</source>
-        <translation>设置本柜台</translation>
+        <location filename="../../ui/texts.py" line="71"/>
+        <source>Prior diploma not verified</source>
+        <translation>前置学历未通过核验</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="68"/>
-        <source>How will this counter work?</source>
-        <translation>本柜台如何工作？</translation>
+        <location filename="../../ui/texts.py" line="72"/>
+        <source>Suspected impersonation</source>
+        <translation>疑似替考</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="69"/>
-        <source>Enrolled with the central sync service</source>
-        <translation>在中心同步服务注册</translation>
+        <location filename="../../ui/texts.py" line="73"/>
+        <source>Duplicate registration</source>
+        <translation>重复报名</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="70"/>
-        <source>Standalone (no central service)</source>
-        <translation>单机（不连接中心服务）</translation>
+        <location filename="../../ui/texts.py" line="74"/>
+        <source>Face matches another confirmed candidate</source>
+        <translation>人脸与另一已确认考生相符</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="80"/>
-        <source>The central administrator gives you the service&apos;s address, a one-time code and the certificate fingerprint. Operators arrive with the first sync.</source>
-        <translation>中心管理员会提供服务地址、一次性注册码和证书指纹。操作员随首次同步到达。</translation>
+        <location filename="../../ui/texts.py" line="75"/>
+        <source>Liveness check failed</source>
+        <translation>活体检测未通过</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="87"/>
-        <source>You create the first administrator of this counter next.</source>
-        <translation>下一步创建本柜台的第一位管理员。</translation>
+        <location filename="../../ui/texts.py" line="76"/>
+        <source>Candidate&apos;s request</source>
+        <translation>考生本人要求</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="77"/>
+        <source>Consent to face processing refused</source>
+        <translation>考生不同意人脸信息处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="78"/>
+        <source>Clerk error</source>
+        <translation>工作人员操作失误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="79"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="89"/>
+        <source>Look at the camera</source>
+        <translation>请看摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="90"/>
+        <source>One person only</source>
+        <translation>请仅一人入镜</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="91"/>
+        <source>Move closer</source>
+        <translation>请靠近一点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="92"/>
+        <source>Too dark</source>
+        <translation>光线太暗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="93"/>
+        <source>Too bright</source>
+        <translation>光线太亮</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="94"/>
+        <source>Hold still</source>
+        <translation>请保持不动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="95"/>
+        <source>Face the camera</source>
+        <translation>请正对摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="96"/>
+        <source>Keep your head straight</source>
+        <translation>请摆正头部</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="97"/>
+        <source>Open your eyes</source>
+        <translation>请睁开眼睛</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="103"/>
+        <source>background not light and even (use the backdrop)</source>
+        <translation>背景不够浅或不均匀（请使用背景布）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="106"/>
+        <source>eyes closed</source>
+        <translation>闭眼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="107"/>
+        <source>head turned or tilted</source>
+        <translation>头部偏转或倾斜</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="108"/>
+        <source>glare on the face</source>
+        <translation>面部反光</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="109"/>
+        <source>head too close to the picture&apos;s edge</source>
+        <translation>头部离画面边缘太近</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="110"/>
+        <source>file size outside 20–40 KB</source>
+        <translation>文件大小不在 20–40 KB 之内</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="116"/>
+        <source>The live face matches neither reference</source>
+        <translation>现场人脸与证件照、电子照片均不符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="117"/>
+        <source>No card portrait (compare the printed card photo by eye)</source>
+        <translation>无证件照（请人工核对证件上的照片）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="120"/>
+        <source>No usable registered e-photo</source>
+        <translation>报名电子照片不可用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="121"/>
+        <source>Card portrait and e-photo look like different people</source>
+        <translation>证件照与电子照片疑似不是同一人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="124"/>
+        <source>A score is in the review band</source>
+        <translation>有比对分数处于复核区间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="125"/>
+        <source>Card portrait has low resolution</source>
+        <translation>证件照分辨率低</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="126"/>
+        <source>The card portrait is many years old</source>
+        <translation>证件照片拍摄年代久远</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="131"/>
+        <source>Wrong operator id or password.</source>
+        <translation>操作员账号或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="132"/>
+        <source>You referred this case yourself: another supervisor must decide.</source>
+        <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="135"/>
+        <source>Your role may not do this.</source>
+        <translation>您的角色无权执行此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="136"/>
+        <source>This candidate belongs to an exam area this counter does not serve.</source>
+        <translation>该考生所属考区不在本窗口受理范围内。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="139"/>
+        <source>This candidate is not in your tutoring unit.</source>
+        <translation>该考生不属于您的助学单位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="142"/>
+        <source>This counter already has operators.</source>
+        <translation>本窗口已有操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="145"/>
+        <source>The record changed while it was on screen: look at it again.</source>
+        <translation>记录在显示期间已被修改，请重新查看。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="148"/>
+        <source>The record&apos;s state does not allow this.</source>
+        <translation>记录当前状态不允许此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="151"/>
+        <source>Choose a reason.</source>
+        <translation>请选择原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="152"/>
+        <source>A document without a chip must be referred to a supervisor.</source>
+        <translation>无芯片证件必须转审核员审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="155"/>
+        <source>A password has at least 10 characters.</source>
+        <translation>密码至少需要 10 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="158"/>
+        <source>The password must not be the operator id.</source>
+        <translation>密码不能与操作员账号相同。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="161"/>
+        <source>This password is too common or too simple: choose another.</source>
+        <translation>该密码过于常见或过于简单，请换一个。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="164"/>
+        <source>The new password is the same as the old one.</source>
+        <translation>新密码与旧密码相同。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="167"/>
+        <source>You cannot deactivate yourself.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="168"/>
+        <source>There is no such operator.</source>
+        <translation>没有这个操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="169"/>
+        <source>The database is encrypted and its key is not on this computer: ask the administrator to restore the key.</source>
+        <translation>数据库已加密，但本机上没有它的密钥：请联系管理员恢复密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="174"/>
+        <source>The database cannot be opened with the key on this computer: ask the administrator to restore the right key.</source>
+        <translation>本机上的密钥无法打开数据库：请联系管理员恢复正确的密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="179"/>
+        <source>The picture has too many pixels and was not opened.</source>
+        <translation>图片像素过多，未予打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="182"/>
+        <source>The picture is not in a known image format and was not opened.</source>
+        <translation>图片格式无法识别，未予打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="185"/>
+        <source>Record the candidate&apos;s answer to the processing notice first.</source>
+        <translation>请先记录考生对个人信息处理告知的答复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="188"/>
+        <source>The candidate refused consent: no face may be taken or kept.</source>
+        <translation>考生不同意：不得采集或保存其人脸信息。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="191"/>
+        <source>Say why the full numbers are needed.</source>
+        <translation>请说明需要查看完整号码的原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="192"/>
+        <source>Thresholds looser than the calibrated review limits need a written reason.</source>
+        <translation>宽于校准复核界限的阈值必须填写书面原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="195"/>
+        <source>The e-photo has too many pixels and was not imported.</source>
+        <translation>电子照片像素过多，未予导入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="198"/>
+        <source>Enter an operator id.</source>
+        <translation>请输入操作员账号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="199"/>
+        <source>This operator id already exists.</source>
+        <translation>该操作员账号已存在。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="200"/>
+        <source>The check character of the ID number is wrong.</source>
+        <translation>身份证号码校验位错误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="203"/>
+        <source>The document number is empty.</source>
+        <translation>证件号码为空。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="204"/>
+        <source>The document number has the wrong format.</source>
+        <translation>证件号码格式错误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="205"/>
+        <source>The number belongs to another document type.</source>
+        <translation>该号码属于另一种证件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="208"/>
+        <source>The date is not a valid date (YYYY-MM-DD).</source>
+        <translation>日期无效（应为 YYYY-MM-DD）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="209"/>
+        <source>The e-mail address is not valid.</source>
+        <translation>电子邮箱地址无效。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="210"/>
+        <source>The phone number is not a valid mainland mobile number.</source>
+        <translation>手机号码不是有效的大陆手机号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="213"/>
+        <source>The birth date differs from the one in the ID number.</source>
+        <translation>出生日期与身份证号中的不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="216"/>
+        <source>The cell is longer than the field allows.</source>
+        <translation>单元格内容超过该字段允许的长度。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="217"/>
+        <source>The cell holds invisible control characters.</source>
+        <translation>单元格含有不可见的控制字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="220"/>
+        <source>The line breaks the CSV format (quotes or separators).</source>
+        <translation>该行不符合 CSV 格式（引号或分隔符有误）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="223"/>
+        <source>The ID number appears in another row too.</source>
+        <translation>该身份证号在另一行中也出现。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="226"/>
+        <source>The registration number appears in another row too.</source>
+        <translation>该报名号在另一行中也出现。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="229"/>
+        <source>The cell shows a spreadsheet error instead of a value.</source>
+        <translation>单元格显示的是表格错误而不是数值。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="232"/>
+        <source>The cell holds a formula: only plain values are imported.</source>
+        <translation>单元格含有公式：只导入纯数值。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="235"/>
+        <source>A merged ticket number is the chosen number itself.</source>
+        <translation>合并的准考证号就是选定的准考证号本身。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="238"/>
+        <source>A merged ticket number has characters other than digits.</source>
+        <translation>合并的准考证号含有非数字字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="241"/>
+        <source>A new candidate has no earlier ticket numbers to merge.</source>
+        <translation>新生没有可合并的旧准考证号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="244"/>
+        <source>The number is too long for a spreadsheet number: format the column as text.</source>
+        <translation>数字过长，表格无法精确保存：请将该列设为文本格式。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="247"/>
+        <source>A required cell is empty.</source>
+        <translation>必填单元格为空。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="248"/>
+        <source>The sex differs from the one in the ID number.</source>
+        <translation>性别与身份证号中的不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="251"/>
+        <source>The ticket number does not follow this province&apos;s layout.</source>
+        <translation>准考证号不符合本省的编排规则。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="254"/>
+        <source>An enrolled candidate&apos;s row has no ticket number.</source>
+        <translation>在籍考生的行没有准考证号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="257"/>
+        <source>The ticket number has characters other than digits.</source>
+        <translation>准考证号含有非数字字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="260"/>
+        <source>A new candidate&apos;s row already has a ticket number.</source>
+        <translation>新生的行已有准考证号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="263"/>
+        <source>The row has fewer cells than the header.</source>
+        <translation>该行的单元格少于表头。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="264"/>
+        <source>The row has more cells than the header.</source>
+        <translation>该行的单元格多于表头。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="265"/>
+        <source>The card has expired.</source>
+        <translation>证件已过期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="300"/>
+        <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
+        <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="305"/>
+        <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="310"/>
+        <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="315"/>
+        <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
+        <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="320"/>
+        <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="324"/>
+        <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
+        <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="328"/>
+        <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
+        <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="333"/>
+        <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
+        <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="338"/>
+        <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
+        <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="343"/>
+        <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
+        <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="266"/>
+        <source>The birth date on the card differs from the one in the number.</source>
+        <translation>证件上的出生日期与号码中的不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="269"/>
+        <source>The sex printed on the card differs from the one in the number.</source>
+        <translation>证件上印的性别与证件号码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="272"/>
+        <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
+        <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="275"/>
+        <source>The card is too far away: bring it closer to the camera.</source>
+        <translation>证件离摄像头太远：请靠近一些。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="278"/>
+        <source>The card is blurred: hold it still.</source>
+        <translation>证件图像模糊：请拿稳不动。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="279"/>
+        <source>Glare hides part of the card: tilt it away from the light.</source>
+        <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="282"/>
+        <source>The ID number could not be read with certainty: read the card again.</source>
+        <translation>未能可靠识别证件号码：请重新读取。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="285"/>
+        <source>The ID number read from the card fails its check character.</source>
+        <translation>从证件上识别的号码校验位不正确。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="288"/>
+        <source>The ID number read from the card is not a valid number.</source>
+        <translation>从证件上识别的号码不是有效号码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="291"/>
+        <source>A field of the card could not be read.</source>
+        <translation>证件上有一项内容未能识别。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="292"/>
+        <source>The ethnicity read from the card is not in the code table.</source>
+        <translation>识别出的民族不在代码表中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="295"/>
+        <source>This is the back of the card: show the side with the photo.</source>
+        <translation>这是证件背面：请出示有照片的一面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="348"/>
+        <source>No admission ticket number is available.</source>
+        <translation>没有可用的准考证号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="349"/>
+        <source>The database cannot be reached; nothing was changed.</source>
+        <translation>无法连接数据库，未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="352"/>
+        <source>The camera cannot be opened.</source>
+        <translation>无法打开摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="353"/>
+        <source>The camera was disconnected.</source>
+        <translation>摄像头已断开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="354"/>
+        <source>The face engine could not be loaded.</source>
+        <translation>人脸引擎无法加载。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="376"/>
+        <source>The liveness check has not been passed yet: the candidate follows the prompt.</source>
+        <translation>尚未通过活体检测：请考生按提示动作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="379"/>
+        <source>The liveness check failed: check again, refer, or ask a supervisor to accept it.</source>
+        <translation>活体检测未通过：请重新检测、转审核，或请审核员认可。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="382"/>
+        <source>A tutoring unit cannot accept a failed liveness check: refer the candidate.</source>
+        <translation>助学单位不能认可未通过的活体检测：请转交考试机构。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="385"/>
+        <source>Only a supervisor can accept a failed liveness check.</source>
+        <translation>只有审核员可以认可未通过的活体检测。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="388"/>
+        <location filename="../../ui/texts.py" line="391"/>
+        <source>Accepting a failed liveness check needs a written reason.</source>
+        <translation>认可未通过的活体检测须填写理由。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="408"/>
+        <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
+        <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="414"/>
+        <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
+        <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="436"/>
+        <source>The document number breaks a rule</source>
+        <translation>证件号码不符合规则</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="441"/>
+        <source>The database is busy or unavailable; try again.</source>
+        <translation>数据库忙或不可用，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="355"/>
+        <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
+        <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="359"/>
+        <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
+        <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="363"/>
+        <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
+        <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="366"/>
+        <source>The central service did not accept this counter: it may have been revoked.</source>
+        <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="369"/>
+        <source>A confirmation needs the live photo: capture the face first.</source>
+        <translation>确认需要现场照片：请先采集人像。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="372"/>
+        <source>The face has not been matched yet.</source>
+        <translation>尚未完成人像比对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="373"/>
+        <source>The face match does not allow a confirmation: refer to a supervisor.</source>
+        <translation>人像比对结果不允许直接确认：请转审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="394"/>
+        <source>The central side does not know this operator.</source>
+        <translation>中心没有该操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="397"/>
+        <source>The central side knows this operator with another role or unit.</source>
+        <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
 </context>
 </TS>

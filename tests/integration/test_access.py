@@ -130,6 +130,7 @@ def test_screen_searches_views_and_reveals_are_audited(tmp_path: Path) -> None:
     assert actions.count("personal_data.unmask") == 1
 
 
+@pytest.mark.usefixtures("liveness_off")
 def test_exports_are_masked_private_and_full_only_for_administrators(
     db: str, tmp_path: Path
 ) -> None:

@@ -71,6 +71,7 @@ def test_id_check_valid_and_invalid() -> None:
     assert len(invalid.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.usefixtures("liveness_off")
 def test_confirm_prints_the_ticket_and_refuses_a_second_time(counter_db: str) -> None:
     first = run("confirm", "R1", "--operator", "clerk", "--db", counter_db)
     assert first.exit_code == 0, first.output
@@ -85,6 +86,17 @@ def test_confirm_prints_the_ticket_and_refuses_a_second_time(counter_db: str) ->
     assert "R1" in listed.output and ticket in listed.output
     assert "11010519491231002X" not in listed.output  # masked
     assert "110***********002X" in listed.output
+
+
+def test_a_confirmation_from_the_command_line_needs_the_liveness_check(counter_db: str) -> None:
+    """The product's default: a command line cannot run the challenge, so it cannot confirm;
+    it can still refer."""
+    refused = run("confirm", "R1", "--operator", "clerk", "--db", counter_db)
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().endswith("[evidence.no_liveness]")
+    assert run("refer", "R1", "--operator", "clerk", "--reason", "other", "--db", counter_db)
+    listed = run("candidates", "list", "--state", "referred", "--db", counter_db)
+    assert "R1" in listed.output
 
 
 def test_refer_approve_revoke_from_the_command_line(counter_db: str) -> None:
@@ -104,6 +116,7 @@ def test_refer_approve_revoke_from_the_command_line(counter_db: str) -> None:
     assert "approve referred -> confirmed" in shown.output and f"ticket {ticket}" in shown.output
 
 
+@pytest.mark.usefixtures("liveness_off")
 def test_decisions_and_views_from_the_command_line_sign_in_first(
     counter_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +142,7 @@ def test_decisions_and_views_from_the_command_line_sign_in_first(
     assert "R1" in listed.output
 
 
+@pytest.mark.usefixtures("liveness_off")
 def test_export_neutralises_formula_cells(counter_db: str, tmp_path: Path) -> None:
     run("confirm", "R1", "--operator", "clerk", "--db", counter_db)
     run("confirm", "R2", "--operator", "clerk", "--db", counter_db)

@@ -7,6 +7,7 @@ Asian identities; the limits were set on the clips and on other faces.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from desk_app.camera.demo import demo_live_faces
+from desk_app.camera.sources import fit_frame
 from desk_app.cli.root import main
 from desk_app.config import SFACE_THRESHOLDS
 from desk_app.vision.engines import load_engine
@@ -22,9 +25,10 @@ from desk_app.vision.images import load_rgb
 from desk_app.vision.liveness.attacks import AttackKind, attack_frames
 from desk_app.vision.liveness.clips import ClipFrame, read_clip
 from desk_app.vision.liveness.dataset import GENUINE, STILL_PERSON, ClipTrial
-from desk_app.vision.liveness.judge import Reason, parse_challenge
+from desk_app.vision.liveness.judge import ACTIONS, Reason, parse_challenge
 from desk_app.vision.liveness.measures import FaceMeasurer
 from desk_app.vision.liveness.runner import ClipVerdict, judge_clip
+from tests.support.liveness_faces import frames_of
 
 LIMIT = SFACE_THRESHOLDS.live_ephoto_review
 
@@ -32,11 +36,6 @@ LIMIT = SFACE_THRESHOLDS.live_ephoto_review
 @pytest.fixture(scope="module")
 def measurer() -> FaceMeasurer:
     return FaceMeasurer(load_engine("sface"))
-
-
-def frames_of(path: Path, start: int = 0, stop: int | None = None) -> list[ClipFrame]:
-    frames = [f for f in read_clip(path) if f.index >= start and (stop is None or f.index < stop)]
-    return [ClipFrame(f.index, f.timestamp - frames[0].timestamp, f.rgb) for f in frames]
 
 
 def judge(measurer: FaceMeasurer, frames: list[ClipFrame], challenge: str) -> ClipVerdict:
@@ -65,6 +64,25 @@ def _east_asian_photos(data_dir: Path, count: int) -> list[Path]:
         seen.setdefault(row["identity"], row["image"])
     names = sorted(seen)[1::7][:count]  # not the bench's first picks
     return [data_dir / "faces" / "lfw" / "images" / seen[name] for name in names]
+
+
+@pytest.mark.slow
+def test_a_slideshow_of_the_candidates_photos_never_passes(
+    data_dir: Path, measurer: FaceMeasurer
+) -> None:
+    """Different photos of one person, shown one after another (a folder camera, a phone's
+    gallery): their poses and eyes differ like a turn and a blink do, and each photo is a real
+    3-D head. Without the scene-continuity check, two of these 42 trials passed."""
+    identities = demo_live_faces(data_dir)
+    if not identities:
+        pytest.skip("no East Asian LFW identities under the data folder")
+    photos = [fit_frame(load_rgb(path), (640, 480)) for path in identities[0]]
+    for offset in range(len(photos)):
+        for challenge in itertools.permutations(ACTIONS, 2):
+            shown = [photos[(offset + i // 3) % len(photos)] for i in range(150)]
+            clip = [ClipFrame(i, i / 25, frame) for i, frame in enumerate(shown)]
+            verdict = judge_clip(clip, challenge, measurer, same_person_limit=LIMIT)
+            assert not verdict.result.passed, (offset, challenge)
 
 
 @pytest.mark.slow

@@ -4,8 +4,6 @@ is audited with the challenge and each action's result."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +13,7 @@ from desk_app.domain.errors import DeskError, PermissionDeniedError
 from desk_app.persistence.models import AuditEntry
 from desk_app.services.liveness import (
     challenge_required,
+    evidence_of,
     judge_settings,
     new_challenge,
     override_failed_challenge,
@@ -55,7 +54,7 @@ def _entries(application: Application, action: str) -> list[AuditEntry]:
 def test_a_supervisor_overrides_a_failed_challenge_with_a_reason(
     application: Application,
 ) -> None:
-    failed = _judged(120)
+    failed = evidence_of(_judged(120))
     assert not failed.passed
     record_challenge(application.database, "clerk", "R1", failed)
     with pytest.raises(DeskError) as error:
@@ -63,16 +62,17 @@ def test_a_supervisor_overrides_a_failed_challenge_with_a_reason(
     assert error.value.code == "liveness.override_reason_required"
     with pytest.raises(PermissionDeniedError):
         override_failed_challenge(application.database, "clerk", "R1", failed, "known to me")
-    override_failed_challenge(
+    accepted = override_failed_challenge(
         application.database, "super1", "R1", failed, "eyelid surgery; checked the card"
     )
+    assert accepted.overridden_by == "super1" and not accepted.passed
     [checked] = _entries(application, "liveness.failed")
     [overridden] = _entries(application, "liveness.overridden")
     assert overridden.actor == "super1" and overridden.subject == "R1"
     details = overridden.details
     assert details["challenge"] == ["blink", "left"]
     assert details["actions"][0] == {"action": "blink", "code": "liveness.timeout"}
-    assert details["reason"] == "eyelid surgery; checked the card"
+    assert details["override"] == {"by": "super1", "reason": "eyelid surgery; checked the card"}
     assert checked.actor == "clerk"
 
 
@@ -81,7 +81,7 @@ def test_a_passed_challenge_needs_no_override(application: Application) -> None:
     frames = [synthetic_measure(y) for y in (0, 0, 10, 25, 30, 20, 5, 0)]
     for index, measure in enumerate(frames):
         judge.observe(index, index / 25, measure)
-    passed = dataclasses.replace(judge.result())
+    passed = evidence_of(judge.result())
     assert passed.passed
     with pytest.raises(DeskError) as error:
         override_failed_challenge(application.database, "super1", "R1", passed, "why not")

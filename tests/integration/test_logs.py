@@ -67,6 +67,7 @@ def test_numbers_shaped_like_personal_data_are_redacted_even_in_tracebacks(
     assert "010125000001" in path.read_text(encoding="utf-8")
 
 
+@pytest.mark.usefixtures("liveness_off")
 def test_a_demo_confirmation_leaves_no_personal_data_in_the_log(
     tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from desk_app.cli import main
 from desk_app.domain.consent import consent_evidence
+from desk_app.domain.liveness import LivenessEvidence
 from desk_app.domain.workflow import ReasonCode, Role
 from desk_app.persistence.models import AuditEntry
 from desk_app.security.operators import add_operator
@@ -155,7 +156,8 @@ def _jpeg(colour: tuple[int, int, int]) -> bytes:
 
 @pytest.fixture
 def decided_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """R1 referred with a live capture and scores, then rejected by a supervisor."""
+    """R1 referred with a live capture, scores and a failed liveness challenge, then rejected by
+    a supervisor."""
     path = tmp_path / "counter.db"
     app = make_application(f"sqlite:///{path}")
     add_staff(app.database)
@@ -180,6 +182,8 @@ def decided_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             live_capture=LiveCapture(
                 _jpeg((200, 220, 240)), np.ones(128, np.float32), "sface", "m"
             ),
+            liveness=LivenessEvidence(("blink", "left"), passed=False, code="liveness.timeout"),
+            liveness_frames=(_jpeg((90, 90, 90)), _jpeg((120, 120, 120))),
         ),
     )
     app.workflow.reject("R1", "super1", Decision(reason=ReasonCode.IMPERSONATION, note="不是本人"))
@@ -198,7 +202,7 @@ def test_evidence_pack_has_pictures_scores_decisions_and_audit(
     result = run("--db", decided_db, "evidence", "R1", "--out", str(out),
                  "--operator", "super1", "--reason", reason)  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "2 decisions, 2 photos" in result.output
+    assert "2 decisions, 4 photos" in result.output
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     reader = PdfReader(out)
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -210,7 +214,9 @@ def test_evidence_pack_has_pictures_scores_decisions_and_audit(
     assert "不是本人" in text
     assert "candidate.refer" in text and "candidate.reject" in text
     images = sum(len(page.images) for page in reader.pages)
-    assert images == 2  # the e-photo and the live capture (no chip portrait was kept)
+    # The e-photo, the live capture (no chip portrait was kept) and two liveness frames.
+    assert images == 4
+    assert "Liveness frame 2" in text
     with make_application(f"sqlite:///{decided_db}").database.reading() as uow:
         entry = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.sequence.desc())).first()
     assert entry is not None and entry.action == "personal_data.unmask"

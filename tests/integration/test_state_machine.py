@@ -36,6 +36,7 @@ from desk_app.security import audit
 from desk_app.services.roster_import import import_roster
 from desk_app.services.workflow import Decision
 from tests.support.factories import add_staff, make_application
+from tests.support.sync_world import PASSED_LIVENESS
 
 OPERATORS = {
     "clerk": "clerk",
@@ -188,7 +189,7 @@ class ConfirmationDesk(RuleBasedStateMachine):
     ) -> None:
         record = self.model.records[registration_id]
         expected = expected_outcome(record, action, operator, reason)
-        decision = Decision(reason=reason)
+        decision = Decision(reason=reason, liveness=PASSED_LIVENESS)
         try:
             change = getattr(self.app.workflow, action)(registration_id, operator, decision)
         except DeskError as error:

@@ -38,6 +38,7 @@ def one_line_error(result: Result, code: str) -> None:
     assert result.stderr.startswith("desk-app: ")
 
 
+@pytest.mark.usefixtures("liveness_off")
 def test_a_counter_is_set_up_synchronised_and_reports_its_status(
     tmp_path: Path, postgres_url: str, service: RunningService, monkeypatch: pytest.MonkeyPatch
 ) -> None:

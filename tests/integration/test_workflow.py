@@ -19,8 +19,10 @@ from desk_app.persistence.models import Candidate, TicketBlock, TicketNumber, Tr
 from desk_app.security import audit
 from desk_app.services.workflow import Decision
 from tests.support.factories import add_candidate, add_staff, insert_candidates, make_application
+from tests.support.sync_world import PASSED_LIVENESS
 
 REFER = Decision(reason=ReasonCode.FACE_SCORE_LOW, note="score 0.48")
+PASSED = Decision(liveness=PASSED_LIVENESS)  # tutoring-unit staff always need the challenge
 
 
 def state_of(app: Application, registration_id: str) -> str:
@@ -138,9 +140,9 @@ def test_scope_rules(app_with_roster: Application) -> None:
     add_candidate(app.database, "U1", tutoring_unit="Unit A")
     add_candidate(app.database, "U2", tutoring_unit="Unit B")
     with pytest.raises(PermissionDeniedError) as other_unit:
-        app.workflow.confirm("U2", "unitstaff")
+        app.workflow.confirm("U2", "unitstaff", PASSED)
     assert other_unit.value.code == "permission.other_tutoring_unit"
-    assert app.workflow.confirm("U1", "unitstaff").new_state is CandidateState.CONFIRMED
+    assert app.workflow.confirm("U1", "unitstaff", PASSED).new_state is CandidateState.CONFIRMED
     with pytest.raises(PermissionDeniedError):
         app.workflow.confirm("R1", "admin")
     with pytest.raises(PermissionDeniedError) as unknown:

@@ -49,9 +49,20 @@ def insert_candidates(database: Database, count: int) -> list[str]:
 
 
 def make_application(url: str, **environment: str) -> Application:
+    """A counter on ``url`` with settings from ``environment`` (``DESK_APP_...`` variables).
+
+    Its administrator turned the liveness challenge off at counters unless the environment says
+    otherwise: the decisions these tests make carry no challenge, and the product's default (on)
+    is tested where it is the subject (tests/*/test_*liveness*). A tutoring unit's confirmations
+    need it whatever this says."""
     settings = load_settings(
         config_path=None,
-        environ={"DESK_APP_CONFIG": "", "DESK_APP_DB": url, **environment},
+        environ={
+            "DESK_APP_CONFIG": "",
+            "DESK_APP_DB": url,
+            "DESK_APP_LIVENESS_AT_COUNTERS": "false",
+            **environment,
+        },
     )
     return build_application(settings)
 

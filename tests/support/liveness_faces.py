@@ -9,10 +9,13 @@ other by one homography.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 
 from desk_app.vision.engines import DetectedFace
+from desk_app.vision.liveness.clips import ClipFrame, read_clip
+from desk_app.vision.liveness.dataset import ClipTrial
 from desk_app.vision.liveness.measures import FaceMeasure
 
 
@@ -105,3 +108,13 @@ def synthetic_measure(
         eye_distance=scale,
         model_yaw=yaw,
     )
+
+
+def frames_of(path: Path, start: int = 0, stop: int | None = None) -> list[ClipFrame]:
+    """A clip's frames from ``start`` to ``stop``, timed from the first of them."""
+    frames = [f for f in read_clip(path) if f.index >= start and (stop is None or f.index < stop)]
+    return [ClipFrame(f.index, f.timestamp - frames[0].timestamp, f.rgb) for f in frames]
+
+
+def read_trial_frames(data_dir: Path, trial: ClipTrial) -> list[ClipFrame]:
+    return frames_of(trial.file(data_dir), trial.start, trial.stop)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from desk_app.bootstrap import Application, connect_central, syncer_for
 from desk_app.domain.errors import DeskError
+from desk_app.domain.liveness import LivenessEvidence
 from desk_app.domain.workflow import ReasonCode
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
@@ -132,10 +133,13 @@ class SimulatedCounter:
         self.app.close()
 
 
+PASSED_LIVENESS = LivenessEvidence(("blink", "left"), passed=True, code="liveness.passed")
+
+
 def confirmation(registration_id: str) -> Decision:
     """A confirmation as the counter screen makes one: a live photo (a real, small JPEG), its
     template (a random direction per candidate, so no two candidates look alike to the 1:N
-    check) and a passing three-way match record."""
+    check), a passing three-way match record and a passed liveness challenge."""
     rng = np.random.default_rng(zlib.crc32(registration_id.encode()))
     template = rng.standard_normal(128).astype(np.float32)
     template /= np.linalg.norm(template)
@@ -150,7 +154,7 @@ def confirmation(registration_id: str) -> Decision:
         "model_version": engine.model_version,
         "scores": {"live_ephoto": {"distance": 0.31, "band": "pass", "pass": 0.58, "review": 0.7}},
     }
-    return Decision(scores=record, live_capture=capture)
+    return Decision(scores=record, live_capture=capture, liveness=PASSED_LIVENESS)
 
 
 def make_counter(

@@ -25,7 +25,24 @@ from tests.support.ui_helpers import PASSWORD, UNIT, add_ephoto, citizen_number
 @pytest.fixture
 def counter_app(tmp_path: Path) -> Iterator[Application]:
     """Operators clerk, super1, super2, unitstaff (Unit A), admin; candidates:
-    R0..R3 at the counter, U0..U2 in Unit A, P0 with a passport (no chip)."""
+    R0..R3 at the counter, U0..U2 in Unit A, P0 with a passport (no chip). The liveness
+    challenge is off at this counter: the file camera shows still photos, which it rightly
+    fails (``liveness_counter_app`` has it on)."""
+    app = _counter_app(tmp_path, liveness=False)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def liveness_counter_app(tmp_path: Path) -> Iterator[Application]:
+    """The counter above with the liveness challenge on (the product's default), one second
+    per action."""
+    app = _counter_app(tmp_path, liveness=True)
+    yield app
+    app.close()
+
+
+def _counter_app(tmp_path: Path, *, liveness: bool) -> Application:
     app = make_application(
         f"sqlite:///{tmp_path / 'counter.db'}",
         DESK_APP_TICKETS_BLOCK_SIZE="10",
@@ -33,6 +50,8 @@ def counter_app(tmp_path: Path) -> Iterator[Application]:
         # No wait after a wrong password, so screens can retry at once; the lockout after five
         # failures stays (tests/integration/test_sign_in.py has the backoff).
         DESK_APP_PRIVACY_SIGN_IN_BACKOFF_S="0",
+        DESK_APP_LIVENESS_AT_COUNTERS=str(liveness).lower(),
+        DESK_APP_LIVENESS_ACTION_SECONDS="1",
     )
     for operator_id, role, unit in (
         ("clerk", Role.CLERK, None),
@@ -76,8 +95,7 @@ def counter_app(tmp_path: Path) -> Iterator[Application]:
         document_type="passport",
         document_number="E12345678",
     )
-    yield app
-    app.close()
+    return app
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from desk_app.bootstrap import Application
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.models import Candidate, Photo, Transition
 from desk_app.persistence.repositories import CandidateRepository
+from desk_app.vision.images import decode_rgb
 from tests.support.card_images import (
     cjk_font_available,
     random_identity,
@@ -60,6 +61,11 @@ def test_counter_confirms_a_candidate_end_to_end(
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=FACE_TIMEOUT)
     assert counter.match_panel.live_picture.has_picture
     assert counter.match_panel.ephoto_picture.has_picture
+    # The registration photo made from the shot is shown before confirming (issue 15).
+    qtbot.waitUntil(lambda: counter.session.standard_photo_done, timeout=FACE_TIMEOUT)
+    standard = counter.session.standard_photo
+    assert standard is not None and counter.match_panel.standard_picture.has_picture
+    assert decode_rgb(standard.jpeg).shape == (640, 480, 3)
 
     # No vendor WLT decoder: the chip portrait is missing, so the clerk compares it by eye.
     assert not counter.confirm_allowed()

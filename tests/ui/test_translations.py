@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from desk_app.vision.quality import QualityIssue
 from ui.app import TRANSLATIONS, install_translations
-from ui.texts import error_text, hint_text
+from ui.texts import error_text, hint_text, problem_text
 
 SOURCE = TRANSLATIONS / "desk_app_zh_CN.ts"
 
@@ -46,6 +46,10 @@ def test_chinese_is_used_once_installed(chinese: None) -> None:
 
     refused = PermissionDeniedError("x", code="permission.four_eyes")
     assert error_text(refused).startswith("此案例由您本人转审")
+    # A roster file's problems are worded by code; the core's English detail is the fallback.
+    assert problem_text("roster.required_empty", "phone is empty") == "必填单元格为空。"
+    assert problem_text("roster.not_a_code_we_know", "phone is empty") == "phone is empty"
+    assert QCoreApplication.translate("LivenessBar", "Liveness check passed") == "活体检测通过"
 
 
 def test_english_stays_the_source_text(qapp: Any) -> None:

@@ -14,16 +14,18 @@ import pytest
 from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DocumentError
+from desk_app.domain.liveness import LivenessEvidence
 from desk_app.domain.matching import Band, Thresholds
 from desk_app.domain.time import CHINA_TIME
-from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role
+from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.idcard.protocol import CardRead, CardText, CardType
 from desk_app.idcard.rules import compose_citizen_id, validate_document
 from desk_app.idcard.wlt import WltError
 from desk_app.services.counter import CandidateView, SignedIn
-from desk_app.services.counter_session import CounterSession
+from desk_app.services.counter_session import MAX_CHALLENGES, CounterSession
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import ChangeSet, Workstation
+from desk_app.vision.ephoto import EPhoto
 from desk_app.vision.verification import Comparison, Reason, Reference, Score, Verification
 
 TODAY = date(2026, 11, 28)
@@ -122,7 +124,10 @@ def test_a_clean_case_with_a_passing_match_may_be_confirmed() -> None:
     assert _matched().confirm_allowed(supervisor, card_photo_checked_by_eye=False)
     unit = SignedIn("unit", "助学", Role.TUTORING_UNIT_STAFF, "Unit A")
     own = _candidate(tutoring_unit="Unit A")
-    assert _matched(candidate=own).confirm_allowed(unit, card_photo_checked_by_eye=False)
+    # Unit staff need the liveness challenge whatever the counter's setting (see below).
+    assert _passed_liveness(_matched(candidate=own)).confirm_allowed(
+        unit, card_photo_checked_by_eye=False
+    )
     # The same rule as the services': unit staff confirm only their own unit's candidates.
     other = _candidate(tutoring_unit="Unit B")
     assert not _matched(candidate=other).confirm_allowed(unit, card_photo_checked_by_eye=False)
@@ -574,6 +579,10 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     assert candidate is not None
     session.ephoto_ready(candidate, Reference(None, "photo.missing"))
     session.matched(candidate, shot, _verification())
+    session.standard_photo_ready(shot, EPhoto(b"jpeg", ()))
+    session.challenge_started(shot, FAILED.challenge)
+    session.challenge_judged(shot, FAILED, (b"frame",))
+    session.challenge_started(shot, FAILED.challenge)  # asked again, still running
     session.deciding(Action.CONFIRM)
     session.decided(_change())
     session.slip_saved(Path("/tmp/slip.pdf"))
@@ -582,7 +591,8 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     session.portrait_pending = True
     session.card_reference = Reference(np.ones(2, dtype=np.float32))
     changed = {key for key, value in vars(session).items() if value != fresh[key]}
-    assert changed == set(fresh) - {"_today", "_find_decoder", "_scope"}  # every field was in use
+    settings = {"_today", "_find_decoder", "_scope", "_method", "_liveness_at_counters"}
+    assert changed == set(fresh) - settings  # every field was in use
 
     session.next_candidate()
     assert vars(session) == fresh
@@ -606,3 +616,92 @@ def test_the_session_does_not_change_the_records_it_is_given() -> None:
     assert session.candidate == replace(
         candidate, state=CandidateState.CONFIRMED, version=4, ticket_number="320127100001"
     )
+
+
+# --- the liveness challenge ----------------------------------------------------------------------
+
+PASSED = LivenessEvidence(("blink", "left"), passed=True, code="liveness.passed")
+FAILED = LivenessEvidence(("blink", "left"), passed=False, code="liveness.flat_picture")
+UNIT_STAFF = SignedIn("unit", "助学", Role.TUTORING_UNIT_STAFF, "Unit A")
+
+
+def _passed_liveness(session: CounterSession) -> CounterSession:
+    capture = session.capture
+    assert capture is not None
+    assert session.challenge_started(capture, PASSED.challenge)
+    assert session.challenge_judged(capture, PASSED, (b"frame",))
+    return session
+
+
+def _with_liveness(*, method: Method = Method.COUNTER, candidate: Any = None) -> CounterSession:
+    """A matched case at a counter where the challenge is on; the shot's challenge not run."""
+    session = CounterSession(
+        today=lambda: TODAY, find_decoder=lambda: None, method=method, liveness_at_counters=True
+    )
+    session.card_placed(_card(), portrait=b"portrait")
+    session.lookup_answered([candidate or _candidate()])
+    session.consent_recorded(True)
+    capture = _capture()
+    assert session.captured(capture, capture.image)
+    assert session.matched(session.candidate, capture, _verification())
+    return session
+
+
+def test_confirm_waits_for_a_passed_challenge_on_this_shot() -> None:
+    session = _with_liveness()
+    assert session.challenge_wanted(CLERK)
+    refusal = session.confirm_refusal(CLERK, card_photo_checked_by_eye=False)
+    assert refusal is not None and refusal.code == "evidence.no_liveness"
+    capture = session.capture
+    assert capture is not None
+    session.challenge_started(capture, ("blink", "left"))
+    assert not session.challenge_wanted(CLERK)  # one at a time
+    # A judgement for another shot (a retake since) is ignored.
+    assert not session.challenge_judged(_capture(b"old"), PASSED, ())
+    assert session.challenge_judged(capture, PASSED, (b"f1", b"f2"))
+    assert session.confirm_allowed(CLERK, card_photo_checked_by_eye=False)
+    decision = session.decision(card_photo_checked_by_eye=False)
+    assert decision.liveness == PASSED and decision.liveness_frames == (b"f1", b"f2")
+    # A retake drops the challenge with the shot.
+    session.retake()
+    assert session.liveness is None and session.challenges_asked == 0
+
+
+def test_a_failed_challenge_is_retried_twice_then_only_referred_or_accepted() -> None:
+    session = _with_liveness()
+    capture = session.capture
+    assert capture is not None
+    for attempt in range(MAX_CHALLENGES):
+        session.challenge_started(capture, FAILED.challenge)
+        session.challenge_judged(capture, FAILED, ())
+        assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=False)
+        assert session.may_retry_challenge() == (attempt < MAX_CHALLENGES - 1)
+        session.retry_challenge()
+    assert session.liveness == FAILED
+    assert session.suggested_reason() is ReasonCode.LIVENESS_FAILED
+    assert session.may_override_liveness(CLERK)
+    accepted = replace(FAILED, overridden_by="super1", override_reason="burns; checked the card")
+    assert session.liveness_overridden(accepted)
+    assert session.confirm_allowed(CLERK, card_photo_checked_by_eye=False)
+    assert not session.may_override_liveness(CLERK)  # accepted once
+
+
+def test_a_tutoring_unit_cannot_accept_a_failed_challenge() -> None:
+    own = _candidate(tutoring_unit="Unit A")
+    for session, operator in (
+        (_with_liveness(candidate=own), UNIT_STAFF),
+        (_with_liveness(method=Method.TUTORING_UNIT), CLERK),
+    ):
+        assert session.liveness_required(operator)
+        capture = session.capture
+        assert capture is not None
+        session.challenge_started(capture, FAILED.challenge)
+        session.challenge_judged(capture, FAILED, ())
+        assert not session.may_override_liveness(operator)
+        assert not session.confirm_allowed(operator, card_photo_checked_by_eye=False)
+
+
+def test_the_challenge_is_off_at_counters_only_when_an_administrator_says_so() -> None:
+    session = _matched()  # liveness_at_counters=False
+    assert not session.liveness_required(CLERK) and not session.challenge_wanted(CLERK)
+    assert session.liveness_required(UNIT_STAFF)

@@ -31,7 +31,7 @@ from desk_app.services.counter import SignedIn
 from desk_app.services.roster_import import ImportReport, import_roster
 from ui.admin.progress import ProgressRelay
 from ui.context import Services
-from ui.texts import error_text
+from ui.texts import error_text, problem_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR
 
 
@@ -198,9 +198,16 @@ class RosterImportPanel(QWidget):
         self.problems.setRowCount(len(problems))
         for index, problem in enumerate(problems):
             for column, value in enumerate(
-                (str(problem.row_number), problem.column, problem.code, problem.reason)
+                (
+                    str(problem.row_number),
+                    problem.column,
+                    problem.code,
+                    problem_text(problem.code, problem.reason),
+                )
             ):
-                self.problems.setItem(index, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(problem.reason)  # what was found, in the core's words
+                self.problems.setItem(index, column, item)
 
     def _say(self, text: str, *, ok: bool) -> None:
         self.result.setText(text)

@@ -97,8 +97,13 @@ class ChallengeOverlay(QWidget):
         if self._result is not None:
             colour = PASS_COLOUR if self._result.passed else FAIL_COLOUR
         painter.setPen(QColor(colour))
-        painter.setFont(heading_font(26))
-        painter.drawText(band.adjusted(10, 0, -10, -24), Qt.AlignmentFlag.AlignCenter, text)
+        # A prompt is a few words, large; a worded result may be a sentence: smaller, wrapped.
+        painter.setFont(heading_font(26 if self._result is None else 16))
+        painter.drawText(
+            band.adjusted(10, 0, -10, -24),
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            text,
+        )
         if self._result is None and self._prompt is not None and not self._prompt.finished:
             painter.setFont(heading_font(14, bold=False))
             seconds = self.tr("%1 s").replace("%1", str(math.ceil(self._prompt.seconds_left)))

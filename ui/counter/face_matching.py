@@ -15,7 +15,10 @@ from typing import Any
 from desk_app.services.counter import CandidateView, reference_from_photo
 from desk_app.services.counter_session import CounterSession
 from desk_app.services.faces import LiveCapture
-from desk_app.vision.engines import FaceEngine
+from desk_app.vision.engines import FaceEngine, NoFaceError
+from desk_app.vision.ephoto import EPhoto, make_ephoto
+from desk_app.vision.images import decode_rgb
+from desk_app.vision.quality import LandmarkModel
 from desk_app.vision.verification import Reference, Verification, verify_three_way
 from ui.context import Services
 
@@ -88,6 +91,28 @@ class FaceMatching:
         if not self.session.ephoto_ready(candidate, reference, failed=error is not None):
             return  # the clerk moved on
         self.match_when_ready()
+
+    def standard_photo(self) -> None:
+        """Make the registration photo from the session's shot (the clerk sees it and its
+        problems before confirming, and may retake)."""
+        session, face_worker = self.session, self.services.face_worker
+        capture, quality = session.capture, self.services.application.settings.quality
+        if capture is None or face_worker is None:
+            return
+
+        def work(engine: FaceEngine) -> EPhoto | None:
+            # The worker's own landmark model: jobs run on its thread.
+            landmarks = face_worker.landmarks or LandmarkModel()
+            try:
+                return make_ephoto(decode_rgb(capture.image), engine, landmarks, quality=quality)
+            except NoFaceError:
+                return None
+
+        def done(photo: Any, error: Any) -> None:
+            if session.standard_photo_ready(capture, None if error is not None else photo):
+                self.shown()
+
+        face_worker.submit(work, done)
 
     def match_when_ready(self) -> None:
         """Start the match once the shot and both references are there (once per shot)."""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desk_app.domain.matching import Band
 from desk_app.services.counter_session import CounterSession
 from desk_app.vision.verification import Comparison
-from ui.texts import match_reason_text
+from ui.texts import ephoto_issue_text, match_reason_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, REVIEW_COLOUR, PictureBox, heading_font
 
 BAND_COLOURS = {Band.PASS: PASS_COLOUR, Band.REVIEW: REVIEW_COLOUR, Band.FAIL: FAIL_COLOUR}
@@ -41,9 +41,16 @@ class MatchPanel(QGroupBox):
         self.live_picture = PictureBox(self.tr("Live"))
         self.card_picture = PictureBox(self.tr("Card portrait"))
         self.ephoto_picture = PictureBox(self.tr("Registered e-photo"))
-        for column, box in enumerate((self.live_picture, self.card_picture, self.ephoto_picture)):
+        # The registration photo made from the shot: printed on the exam notice and diploma.
+        self.standard_picture = PictureBox(self.tr("New registration photo"))
+        boxes = (self.live_picture, self.card_picture, self.ephoto_picture, self.standard_picture)
+        for column, box in enumerate(boxes):
             pictures.addWidget(box, 0, column)
         layout.addLayout(pictures)
+        self.standard_problems = QLabel()
+        self.standard_problems.setWordWrap(True)
+        self.standard_problems.setStyleSheet(f"color: {REVIEW_COLOUR};")
+        layout.addWidget(self.standard_problems)
         self.scores = QTableWidget(3, 4)
         self.scores.setHorizontalHeaderLabels(
             [
@@ -77,7 +84,28 @@ class MatchPanel(QGroupBox):
     def refresh(self) -> None:
         self._show_card_picture()
         self._show_ephoto()
+        self._show_standard_photo()
         self._show_match()
+
+    def _show_standard_photo(self) -> None:
+        session = self.session
+        photo = session.standard_photo
+        if session.capture is None or not session.standard_photo_done:
+            self.standard_picture.show_image(None, "")
+            self.standard_problems.clear()
+            return
+        self.standard_picture.show_image(photo.jpeg if photo else None, self.tr("No face"))
+        if photo is None:
+            self.standard_problems.setText(self.tr("No registration photo: retake."))
+        elif photo.issues:
+            words = "; ".join(ephoto_issue_text(issue) for issue in photo.issues)
+            self.standard_problems.setText(
+                self.tr("Registration photo: %1. Retake (F5) if it should be better.").replace(
+                    "%1", words
+                )
+            )
+        else:
+            self.standard_problems.clear()
 
     def _show_card_picture(self) -> None:
         session = self.session

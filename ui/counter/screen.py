@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.liveness import LivenessEvidence
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Action, ReasonCode, Role
 from desk_app.idcard.portrait import find_wlt_decoder
@@ -44,20 +45,37 @@ from desk_app.services.counter_session import (
     portrait_failure,
 )
 from desk_app.services.faces import LiveCapture
+from desk_app.services.liveness import (
+    evidence_of,
+    judge_settings,
+    new_challenge,
+    override_failed_challenge,
+    record_challenge,
+)
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.vision.images import RGBImage
+from desk_app.vision.liveness.judge import Prompt
 from ui.card_camera import CameraCard, CameraCardReader
 from ui.context import Services
 from ui.counter.candidate_panel import CandidatePanel
 from ui.counter.card_panel import CardPanel
+from ui.counter.challenge import ChallengeOverlay
 from ui.counter.consent import ConsentBar
 from ui.counter.face_matching import FaceMatching
+from ui.counter.liveness_bar import LivenessBar, SupervisorAcceptDialog
 from ui.counter.match_panel import MatchPanel
 from ui.counter.outcome import OutcomePanel
 from ui.counter.roster_panel import RosterPanel
 from ui.dialogs import ManualDocumentDialog, ReasonDialog
 from ui.texts import error_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, CameraPreview, heading_font
+from ui.workers import ChallengeEnded, ChallengeRequest
+
+# A challenge whose prompts stop (the camera unplugged, the worker stalled) is ended after this
+# long without a judged frame: the judge itself only hears of time passing through frames. The
+# first frame may wait behind the face worker's jobs (templates, the match, the photo).
+CHALLENGE_SILENCE_MS = 2000
+CHALLENGE_FIRST_FRAME_MS = 10_000
 
 FRONT_DESK_REASONS = [
     ReasonCode.FACE_SCORE_LOW,
@@ -70,6 +88,7 @@ FRONT_DESK_REASONS = [
     ReasonCode.PRIOR_DIPLOMA,
     ReasonCode.IMPERSONATION,
     ReasonCode.DUPLICATE_REGISTRATION,
+    ReasonCode.LIVENESS_FAILED,
     ReasonCode.CANDIDATE_REQUEST,
     ReasonCode.OTHER,
 ]
@@ -93,10 +112,16 @@ class CounterScreen(QWidget):
         self.operator: SignedIn | None = None
         self.preview = preview
         faces_settings = services.application.settings.faces  # the --config file's, too
+        workstation = services.application.workstation
         self.session = CounterSession(
-            scope=services.application.workstation.scope,
+            scope=workstation.scope,
             find_decoder=lambda: find_wlt_decoder(faces_settings),
+            method=workstation.method,
+            liveness_at_counters=workstation.liveness_at_counters,
         )
+        self._challenge_silence = QTimer(self)
+        self._challenge_silence.setSingleShot(True)
+        self._challenge_silence.timeout.connect(self._challenge_went_silent)
         self.faces = FaceMatching(
             self.session, services, shown=self._show_all, failed=self.show_error
         )
@@ -104,6 +129,8 @@ class CounterScreen(QWidget):
         face_worker = services.face_worker
         if face_worker is not None:
             face_worker.captured.connect(self.on_captured)
+            face_worker.challenge_prompt.connect(self.on_challenge_prompt)
+            face_worker.challenge_ended.connect(self.on_challenge_ended)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -127,6 +154,11 @@ class CounterScreen(QWidget):
         self.test_camera_banner.hide()
         left.addWidget(self.test_camera_banner)
         left.addWidget(self.preview, 1)
+        self.challenge_overlay = ChallengeOverlay(self.preview, mirrored=self.preview.mirrored)
+        self.liveness_bar = LivenessBar(self.session, self.challenge_overlay)
+        self.liveness_bar.retry_button.clicked.connect(self.retry_challenge)
+        self.liveness_bar.override_button.clicked.connect(self._ask_supervisor_accept)
+        left.addWidget(self.liveness_bar)
         actions = QHBoxLayout()
         self.confirm_button = QPushButton(self.tr("Confirm (Enter)"))
         self.refer_button = QPushButton(self.tr("Refer to supervisor (F6)"))
@@ -182,6 +214,7 @@ class CounterScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self._ask_refer)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self._ask_reject)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retake)
+        QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.retry_challenge)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self._space_pressed)
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, self.next_candidate)
         self._show_all()
@@ -206,6 +239,7 @@ class CounterScreen(QWidget):
 
     def set_operator(self, operator: SignedIn | None) -> None:
         self.operator = operator
+        self.liveness_bar.operator = operator
         in_unit = operator is not None and operator.role is Role.TUTORING_UNIT_STAFF
         self.roster_panel.setVisible(in_unit)
         self.roster_panel.clear()  # never another operator's class on screen
@@ -292,6 +326,7 @@ class CounterScreen(QWidget):
         self._candidate_changed()
 
     def _candidate_changed(self) -> None:
+        self._end_challenge_display()
         self._show_all()
         self.faces.start()
 
@@ -320,7 +355,9 @@ class CounterScreen(QWidget):
             return
         self.match_panel.show_live(jpeg)
         self.faces.match_when_ready()
-        self._update_actions()
+        self.faces.standard_photo()
+        self.start_challenge()
+        self._show_all()
 
     def capture_now(self) -> None:
         if self.services.face_worker is not None and self.session.may_capture():
@@ -329,10 +366,113 @@ class CounterScreen(QWidget):
     def retake(self) -> None:
         if not self.session.retake():
             return
+        self._end_challenge_display()
         self.match_panel.show_capturing()
         if self.services.face_worker is not None:
             self.services.face_worker.arm()
         self._show_all()
+
+    # --- the liveness challenge ------------------------------------------------------------
+
+    def start_challenge(self) -> None:
+        """After the best shot: a random challenge on the frames that follow (when required)."""
+        session, face_worker = self.session, self.services.face_worker
+        capture = session.capture
+        if face_worker is None or capture is None or not session.challenge_wanted(self.operator):
+            return
+        settings = self.services.application.settings
+        actions = new_challenge()
+        request = ChallengeRequest(
+            capture,
+            actions,
+            judge_settings(settings),
+            same_person_limit=self.services.thresholds.live_ephoto_review,
+        )
+        session.challenge_started(capture, [action.value for action in actions])
+        face_worker.challenge(request)
+        self._challenge_silence.start(CHALLENGE_FIRST_FRAME_MS)
+
+    def retry_challenge(self) -> None:
+        if self.session.retry_challenge():
+            self.challenge_overlay.clear()
+            self.start_challenge()
+            self._show_all()
+
+    @Slot(object, object)
+    def on_challenge_prompt(self, request: ChallengeRequest, prompt: Prompt) -> None:
+        if request.capture is not self.session.capture or self.session.challenge is None:
+            return
+        self._challenge_silence.start(CHALLENGE_SILENCE_MS)
+        self.challenge_overlay.show_prompt(prompt)
+
+    @Slot(object)
+    def on_challenge_ended(self, ended: ChallengeEnded) -> None:
+        evidence = evidence_of(ended.result)
+        if not self.session.challenge_judged(ended.request.capture, evidence, ended.frames):
+            return
+        self._challenge_silence.stop()
+        self.challenge_overlay.show_result(ended.result)
+        self._record_challenge(evidence)
+        self._show_all()
+
+    def _challenge_went_silent(self) -> None:
+        """No judged frame for a while: the check ends as interrupted (it may be asked again)."""
+        session = self.session
+        capture, challenge = session.capture, session.challenge
+        if capture is None or challenge is None:
+            return
+        if self.services.face_worker is not None:
+            self.services.face_worker.end_challenge()
+        evidence = LivenessEvidence(challenge, passed=False, code="liveness.capture_gap")
+        session.challenge_judged(capture, evidence, ())
+        self.challenge_overlay.clear()
+        self._record_challenge(evidence)
+        self._show_all()
+
+    def _record_challenge(self, evidence: LivenessEvidence) -> None:
+        candidate, operator = self.session.candidate, self.operator
+        if candidate is None or operator is None:
+            return
+        database, registration_id = self.services.application.database, candidate.registration_id
+        self.services.operations.run(
+            lambda: record_challenge(database, operator.operator_id, registration_id, evidence),
+            on_success=lambda _: None,
+            on_failure=self.show_error,
+        )
+
+    def _ask_supervisor_accept(self) -> None:
+        if not self.session.may_override_liveness(self.operator):
+            return
+        dialog = SupervisorAcceptDialog(self)
+        if dialog.exec():
+            self.accept_failed_liveness(*dialog.answer())
+
+    def accept_failed_liveness(self, supervisor_id: str, password: str, reason: str) -> None:
+        """A supervisor at this counter signs in (throttled and audited like any sign-in) and
+        accepts the failed challenge with a reason; the service checks the role again."""
+        session = self.session
+        judged, candidate = session.liveness, session.candidate
+        if not session.may_override_liveness(self.operator) or judged is None or candidate is None:
+            return
+        queries, database = self.services.queries, self.services.application.database
+        registration_id = candidate.registration_id
+
+        def work() -> LivenessEvidence:
+            queries.sign_in(supervisor_id, password)
+            return override_failed_challenge(
+                database, supervisor_id, registration_id, judged, reason
+            )
+
+        def accepted(evidence: LivenessEvidence) -> None:
+            if session.candidate is candidate and session.liveness is judged:
+                session.liveness_overridden(evidence)
+                self._show_all()
+
+        self.services.operations.run(work, on_success=accepted, on_failure=self.show_error)
+
+    def _end_challenge_display(self) -> None:
+        self._challenge_silence.stop()
+        self.challenge_overlay.clear()
 
     # --- decisions --------------------------------------------------------------------------
 
@@ -383,6 +523,7 @@ class CounterScreen(QWidget):
         self.session.decided(change)
         if self.services.face_worker is not None:
             self.services.face_worker.disarm()
+        self._challenge_silence.stop()
         self._show_all()
         self.decided.emit(change)
         self.refresh_roster()
@@ -471,6 +612,7 @@ class CounterScreen(QWidget):
     def next_candidate(self) -> None:
         if self.services.face_worker is not None:
             self.services.face_worker.disarm()
+        self._end_challenge_display()
         self.session.next_candidate()
         self.match_panel.card_checked.setChecked(False)
         self.candidate_panel.clear()
@@ -504,6 +646,7 @@ class CounterScreen(QWidget):
 
     def _show_all(self) -> None:
         self.consent_bar.refresh()
+        self.liveness_bar.refresh()
         self.card_panel.refresh()
         self.candidate_panel.refresh()
         self.match_panel.refresh()

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from desk_app.domain.errors import DeskError
-from desk_app.vision.liveness.measures import FaceMeasure
+from desk_app.vision.liveness.measures import FaceMeasure, scene_change
 from desk_app.vision.liveness.planar import nose_parallax, planar_residual
 
 Template = npt.NDArray[np.float32]
@@ -118,6 +118,9 @@ class LivenessSettings:
     max_face_lost_seconds: float = 1.0
     max_frame_gap_seconds: float = 0.5
     max_jump_face_widths: float = 0.8  # face centre moving further than this between frames
+    # The room around the person changing at once between two frames (grey levels, mean absolute
+    # difference of the thumbnails): a cut between pictures, not one camera's continuous view.
+    max_scene_change: float = 25.0  # genuine clips: at most 15 (a hand passing); slideshows 33-95
     max_size_change: float = 1.5  # face width growing or shrinking by more between frames
     template_every_seconds: float = 0.5
     template_pitch_degrees: float = 12.0  # templates only near the baseline pitch too
@@ -233,6 +236,7 @@ class ChallengeJudge:
         self._last_at: float | None = None
         self._last_face_at: float | None = None
         self._last_measure: FaceMeasure | None = None
+        self._last_scene: npt.NDArray[np.float32] | None = None
         self._settle: list[tuple[int, FaceMeasure]] = []
         self._baseline_yaw = 0.0
         self._baseline_pitch = 0.0
@@ -365,6 +369,17 @@ class ChallengeJudge:
         if self._started_at is None:
             self._started_at = timestamp
         self._last_at = timestamp
+        if measure is not None and measure.scene is not None:
+            last, self._last_scene = self._last_scene, measure.scene
+            change = scene_change(last, measure.scene) if last is not None else None
+            if change is not None and change > self.settings.max_scene_change:
+                self._fail(
+                    Reason.CAPTURE_GAP,
+                    f"the view around the face changed at once ({change:.0f} grey levels): "
+                    "a cut between pictures, not one camera's continuous view",
+                    timestamp,
+                )
+                return self.prompt(timestamp)
         if self._stage is _Stage.SETTLING:
             self._settling(frame, timestamp, measure, template)
         else:

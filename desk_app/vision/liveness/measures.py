@@ -18,6 +18,7 @@ not move. A real blink moves the lids only.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -60,6 +61,9 @@ class FaceMeasure:
     eye_distance: float  # between the eye centres, pixels
     model_yaw: float = 0.0  # yaw of the generic 3-D head (solvePnP); a second opinion
     model_error: float = 0.0  # its reprojection error over the eye distance
+    # The scene around the person: a small grey thumbnail of the frame, NaN over the head and
+    # body (``scene_thumbnail``); None when not measured (synthetic measures in tests).
+    scene: npt.NDArray[np.float32] | None = None
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -133,12 +137,49 @@ class FaceMeasurer:
         # behind, nor a false detection.
         large = sum(1 for f in faces if f.area >= _OTHER_FACE_SHARE * face.area)
         size = (rgb.shape[1], rgb.shape[0])
-        return measure_points(points / factor, face.scaled(1 / factor), large, size)
+        subject = face.scaled(1 / factor)
+        measure = measure_points(points / factor, subject, large, size)
+        return dataclasses.replace(measure, scene=scene_thumbnail(rgb, subject.box))
 
     def encode(self, rgb: RGBImage, measure: FaceMeasure) -> npt.NDArray[np.float32]:
         """The engine's template of the measured face (for the same-person check)."""
         enlarged, factor = upscale_small(rgb, _MIN_SHORT_SIDE)
         return self.engine.encode(enlarged, measure.face.scaled(factor))
+
+
+# The thumbnail's size, and how much of the frame around the face box counts as the person (the
+# head turns and the shoulders move with it; what is left is the room behind them).
+_SCENE_SIZE = (32, 24)
+_PERSON_WIDTHS = 0.6  # face widths either side of the face box
+
+
+def scene_thumbnail(rgb: RGBImage, box: tuple[int, int, int, int]) -> npt.NDArray[np.float32]:
+    """The frame as a 32x24 grey thumbnail with its mean taken out (an exposure change is not a
+    scene change), NaN over the person: the face box widened by its width on each side, from
+    above the head down to the bottom of the frame."""
+    height, width = rgb.shape[:2]
+    grey = cv2.cvtColor(
+        cv2.resize(rgb, _SCENE_SIZE, interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY
+    )
+    thumbnail = grey.astype(np.float32)
+    x, y, box_width, box_height = box
+    scale_x, scale_y = _SCENE_SIZE[0] / width, _SCENE_SIZE[1] / height
+    left = int((x - _PERSON_WIDTHS * box_width) * scale_x)
+    right = math.ceil((x + (1 + _PERSON_WIDTHS) * box_width) * scale_x)
+    top = int((y - 0.5 * box_height) * scale_y)
+    thumbnail[max(top, 0) :, max(left, 0) : max(right, 0)] = np.nan
+    if np.isnan(thumbnail).all():
+        return thumbnail
+    return thumbnail - np.float32(np.nanmean(thumbnail))
+
+
+def scene_change(before: npt.NDArray[np.float32], after: npt.NDArray[np.float32]) -> float | None:
+    """Mean absolute difference (grey levels) of two scenes where both show the room; None when
+    too little of it is seen in both (a face filling the frame)."""
+    both = ~(np.isnan(before) | np.isnan(after))
+    if both.sum() < 0.15 * both.size:
+        return None
+    return float(np.mean(np.abs(before[both] - after[both])))
 
 
 def measure_points(
