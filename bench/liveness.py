@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from desk_app.camera.demo import demo_live_faces
+from desk_app.camera.sources import fit_frame
 from desk_app.config import SFACE_THRESHOLDS
 from desk_app.vision.engines import load_engine
 from desk_app.vision.images import load_rgb
@@ -141,6 +143,15 @@ def main() -> None:
                 frames = attack_frames(photo, kind, seed=index, mirror_turns=mirror)
                 clip = [ClipFrame(i, i / 25.0, f) for i, f in enumerate(frames)]
                 run(kind.value, clip, pair, f"{photo_path.parent.name[:20]} mirror={mirror}")
+
+    print("slideshows: several photos of one person, each held 3 frames (a folder camera)")
+    for identity in demo_live_faces(data)[: max(args.photos // 2, 1)]:
+        shown = [fit_frame(load_rgb(path), (640, 480)) for path in identity]
+        for offset in range(0, len(shown), 2):
+            sequence = [shown[(offset + i // 3) % len(shown)] for i in range(150)]
+            clip = [ClipFrame(i, i / 25.0, frame) for i, frame in enumerate(sequence)]
+            for pair in PAIRS:
+                run("slideshow", clip, pair, f"{identity[0].parent.name[:20]} from {offset}")
 
     print("\ncost per frame at 640x480 (attack frames), against detection alone")
     sample = attack_frames(load_rgb(photos[0]), AttackKind.PRINT, seed=99, seconds=2.0)

@@ -30,6 +30,7 @@ from desk_app.services.workflow import ChangeSet
 from desk_app.sync.binding import SyncStatus
 from desk_app.vision.images import RGBImage
 from ui.admin import AdminWorkspace, StatisticsScreen
+from ui.blocklist import BlocklistScreen
 from ui.context import Services
 from ui.counter import CounterScreen
 from ui.preferences import Preferences, preference_values
@@ -111,6 +112,15 @@ class MainWindow(QMainWindow):
         # garbage collector on whichever thread runs it (a worker), which crashes Qt.
         self.admin = AdminWorkspace(services, parent=self)
         self.statistics = StatisticsScreen(services, parent=self)  # the supervisors'
+        self.blocklist = BlocklistScreen(services)  # the supervisors'
+        # The screens that show what the signed-in operator may see (none when nobody is).
+        self.operator_screens = (
+            self.counter,
+            self.review,
+            self.admin,
+            self.statistics,
+            self.blocklist,
+        )
         for screen in (self.admin, self.statistics):
             screen.hide()
         self.counter.decided.connect(self._decided)
@@ -274,9 +284,10 @@ class MainWindow(QMainWindow):
             )
         if role is Role.SUPERVISOR:
             self.tabs.addTab(self.statistics, self.tr("Statistics"))
+            self.tabs.addTab(self.blocklist, self.tr("Blocklist"))
         if role is Role.ADMINISTRATOR:
             self.tabs.addTab(self.admin, self.tr("Administration"))
-        for screen in (self.counter, self.review, self.admin, self.statistics):
+        for screen in self.operator_screens:
             screen.set_operator(operator if self.tabs.indexOf(screen) >= 0 else None)
         self.operator_status.setText(
             self.tr("Signed in: {0} ({1})").format(operator.display_name, role_text(role))
@@ -290,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.operator = None
-        for screen in (self.counter, self.review, self.admin, self.statistics):
+        for screen in self.operator_screens:
             screen.set_operator(None)
         self.tabs.clear()
         self.idle.active = False

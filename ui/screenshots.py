@@ -145,6 +145,13 @@ def main() -> int:
         sign_in("super01")
         wait_until(lambda: bool(window.review.cases), 30)
         save(window, out, "06-review-queue")
+        blocked = window.blocklist
+        window.tabs.setCurrentWidget(blocked)
+        blocked.number.setText("11010519491231002X")
+        blocked.number_reason.setText("冒名顶替：报名资料系伪造")
+        blocked.block_number()
+        wait_until(lambda: blocked.table.rowCount() > 0, 30)
+        save(window, out, "16-blocklist")
         window.sign_out()
 
         sign_in("unit01")

@@ -262,6 +262,12 @@ _ERRORS = {
     ),
     "roster.too_few_cells": QT_TRANSLATE_NOOP("Texts", "The row has fewer cells than the header."),
     "roster.too_many_cells": QT_TRANSLATE_NOOP("Texts", "The row has more cells than the header."),
+    "blocklist.reason_required": QT_TRANSLATE_NOOP("Texts", "Say why the entry is blocked."),
+    "blocklist.empty_number": QT_TRANSLATE_NOOP("Texts", "Enter the ID number to block."),
+    "blocklist.not_revoked": QT_TRANSLATE_NOOP(
+        "Texts", "Only the faces of a revoked case can be blocked: revoke it first."
+    ),
+    "blocklist.no_face": QT_TRANSLATE_NOOP("Texts", "This case kept no live face to block."),
     "card.expired": QT_TRANSLATE_NOOP("Texts", "The card has expired."),
     "card.birth_date_mismatch": QT_TRANSLATE_NOOP(
         "Texts", "The birth date on the card differs from the one in the number."

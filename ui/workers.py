@@ -366,7 +366,10 @@ class FaceWorker(QThread):
                 self._challenge = None
         self._running = None
         live = running.live
-        frames = tuple(encode_jpeg(image) for _, image in live.evidence_images())
+        # The frames the judge names; when it ended before naming any (at once, on a cut or a
+        # lost face), the frame it ended on, so the supervisor sees what the camera saw.
+        images = [image for _, image in live.evidence_images()] or [rgb]
+        frames = tuple(encode_jpeg(image) for image in images)
         per_frame = 1000 * live.seconds_measuring / max(live.frames_measured, 1)
         self.challenge_ended.emit(ChallengeEnded(request, live.judge.result(), frames, per_frame))
 

@@ -1,0 +1,59 @@
+"""The supervisors' blocklist screen (issue 15): list, block a number with a reason, block the
+live faces of a revoked case; a blocked number then turns a confirmation into a referral."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desk_app.bootstrap import Application
+from desk_app.domain.workflow import Action, ReasonCode
+from desk_app.services.faces import LiveCapture
+from desk_app.services.workflow import Decision
+from tests.support.ui_helpers import citizen_number, sign_in
+
+
+def test_a_supervisor_blocks_a_number_and_a_revoked_cases_faces(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    template = np.ones(128, np.float32) / np.sqrt(128)
+    capture = LiveCapture(b"\xff\xd8live", template, "sface", "m")
+    counter_app.workflow.confirm("R1", "clerk", Decision(live_capture=capture))
+    counter_app.workflow.revoke("R1", "super1", Decision(reason=ReasonCode.IMPERSONATION))
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "super1")
+    screen = window.blocklist
+    assert window.tabs.indexOf(screen) >= 0
+
+    # A reason is required; the refusal is worded and nothing is added.
+    screen.number.setText(citizen_number(3))
+    screen.add_number_button.click()
+    qtbot.waitUntil(lambda: "reason" in screen.notice.text(), timeout=10_000)
+    screen.number_reason.setText("forged registration")
+    screen.add_number_button.click()
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    shown = screen.table.item(0, 1).text()
+    assert shown != citizen_number(3) and shown.endswith(citizen_number(3)[-4:])  # masked
+
+    screen.registration_id.setText("R1")
+    screen.faces_reason.setText("a stand-in sat for R1")
+    screen.add_faces_button.click()
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    assert "1" in screen.notice.text()
+    if shots := os.environ.get("DESK_APP_SCREENSHOTS"):
+        window.grab().save(str(Path(shots) / "16-blocklist.png"))
+
+    # The blocked number: a confirmation of R2 (whose number it is) becomes a referral.
+    change = counter_app.workflow.confirm("R2", "clerk", Decision())
+    assert change.action is Action.REFER
+
+
+def test_a_clerk_has_no_blocklist_tab(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "clerk")
+    assert window.tabs.indexOf(window.blocklist) < 0
