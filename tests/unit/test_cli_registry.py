@@ -86,3 +86,29 @@ def test_version_imports_none_of_the_heavy_stacks(tmp_path: Path) -> None:
 def test_a_command_still_loads_what_it_needs(tmp_path: Path) -> None:
     """The check above can fail: a command that opens the database does load SQLAlchemy."""
     assert "sqlalchemy" in modules_after(["db", "--help"], tmp_path)
+
+
+def test_clean_errors_words_a_database_error_and_lets_a_bug_through() -> None:
+    """SQLAlchemy is imported on the error path now: its errors are still one line, status 1;
+    anything else is not swallowed."""
+    from sqlalchemy.exc import OperationalError
+
+    from desk_app.cli.common import CleanErrors
+
+    @click.group(cls=CleanErrors)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def database() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("disk I/O error"))
+
+    @group.command()
+    def bug() -> None:
+        raise ValueError("a bug")
+
+    runner = CliRunner()
+    worded = runner.invoke(group, ["database"])
+    assert worded.exit_code == 1 and "database error: disk I/O error" in worded.output
+    crashed = runner.invoke(group, ["bug"])
+    assert isinstance(crashed.exception, ValueError)
