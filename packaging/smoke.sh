@@ -43,6 +43,15 @@ step "--version"; t=$(date +%s.%N)
 run "$app" --version >"$work/version.out"
 grep -q "version 0\." "$work/version.out"; elapsed "$t"
 
+step "--help (imports every command)"; t=$(date +%s.%N)
+# Command modules are imported on use (desk_app.cli.root.COMMANDS): the help imports them all,
+# so a module the bundle lacks fails here.
+run "$app" --help >"$work/help.out"
+for command in audit card central db demo diagnose faces liveness report sync; do
+  grep -q "^  $command " "$work/help.out" || { echo "FAIL: '$command' not in --help"; exit 1; }
+done
+elapsed "$t"
+
 step "demo --db"; t=$(date +%s.%N)
 # Into a file, not a pipe: grep -q would close the pipe at the first match, and the command's
 # next line would fail with a broken pipe.
