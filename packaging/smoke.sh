@@ -21,6 +21,8 @@ fi
 
 work=$(mktemp -d /tmp/desk-app-smoke.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Any command that fails stops the test (set -e): say which, so a CI log shows it.
+trap 'echo "FAIL (smoke.sh line $LINENO): $BASH_COMMAND"' ERR
 cd "$work"  # nothing of the checkout is importable from here
 
 # Only the system's own tools on the PATH: the project's .venv and any Python environment off.
@@ -73,8 +75,10 @@ if $have_data; then
   step "faces verify-pairs (6 pairs)"; t=$(date +%s.%N)
   head -n 4 "$data/faces/lfw/pairs_east_asian.csv" >"$work/pairs.csv"
   awk -F, 'NR > 1 && $3 + 0 == 0' "$data/faces/lfw/pairs_east_asian.csv" | head -n 3 >>"$work/pairs.csv"
+  status=0
   run "$app" faces verify-pairs "$work/pairs.csv" --root "$data/faces/lfw/images" \
-    --out "$work/verified.csv" >/dev/null 2>"$work/faces.err"
+    --out "$work/verified.csv" >/dev/null 2>"$work/faces.err" || status=$?
+  [ "$status" = 0 ] || { echo "FAIL: faces verify-pairs exited with $status"; cat "$work/faces.err"; exit 1; }
   # Every pair decided (no "error" row), the genuine ones passed, the impostors did not.
   decided=$(awk -F, 'NR > 1 && ($3 + 0 == 1 && $5 == "pass" || $3 + 0 == 0 && $5 != "pass" && $5 != "error")' \
     "$work/verified.csv" | wc -l)
