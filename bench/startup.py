@@ -3,12 +3,18 @@
 Starts ``desk-app --demo`` offscreen on a prepared demo database and times, from the moment the
 process is spawned, the two start-up milestones the app writes to its log (``ui/app.py``):
 "window shown" (the window is up and the event loop runs: usable) and "face models ready".
-Also ``desk-app --version`` and the bundle's size on disk. Runs alternate between the two
+Also ``desk-app --version`` and the bundle's size on disk. Runs alternate between the
 programs. With ``--drop-caches`` (root on Linux) the page cache is dropped before the first run
 of each, so that run reads everything from disk: a true cold start; later runs are warm.
-Prints figures and the bundle/source ratios; asserts nothing.
+``--baseline DIR``: another checkout (e.g. a clone at an older commit, with its ``make setup``
+and ``make bundle`` done) whose source and bundle are timed in the same runs, alternating, for
+ratios that the machine's load does not skew. ``--mode counter`` starts the counter as a clerk
+does (``desk-app --db FILE`` on a database with operators: the sign-in page) instead of the
+demo (``--demo``, which also builds the demo's reader and camera). A missing bundle is skipped.
+Prints figures and the ratios; asserts nothing.
 
     .venv/bin/python bench/startup.py [--runs 3] [--bundle dist/desk-app] [--drop-caches]
+        [--baseline ../older-checkout] [--mode demo|counter]
 """
 
 from __future__ import annotations
@@ -50,14 +56,16 @@ def drop_caches() -> bool:
     return True
 
 
-def time_gui(program: Path, database: Path, home: Path, log_dir: Path) -> dict[str, float]:
+def time_gui(
+    program: Path, database: Path, home: Path, log_dir: Path, demo: bool = True
+) -> dict[str, float]:
     """Seconds from spawn to each milestone (the process is stopped after the last)."""
     log_file = log_dir / "desk-app.log"
     log_file.unlink(missing_ok=True)
     env = {**environment(home), "DESK_APP_LOG_DIR": str(log_dir)}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(program), "--demo", "--db", str(database)],
+        [str(program), *(["--demo"] if demo else []), "--db", str(database)],
         env=env,
         cwd=home,
         stdout=subprocess.DEVNULL,
@@ -110,13 +118,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "desk-app")
     parser.add_argument("--drop-caches", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="another checkout, timed in the same runs")
+    parser.add_argument("--mode", choices=("demo", "counter"), default="demo")
     options = parser.parse_args()
     # Figures from a busy machine mean little: say how busy it was.
     print(f"load average before: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    print(f"mode: {options.mode}")
     programs = {
         "source": ROOT / ".venv" / "bin" / "desk-app",
         "bundle": options.bundle.resolve() / "desk-app",
     }
+    bundles = {"bundle": options.bundle.resolve()}
+    if options.baseline is not None:
+        baseline = options.baseline.resolve()
+        programs["baseline source"] = baseline / ".venv" / "bin" / "desk-app"
+        programs["baseline bundle"] = baseline / "dist" / "desk-app" / "desk-app"
+        bundles["baseline bundle"] = baseline / "dist" / "desk-app"
+    for name, program in list(programs.items()):
+        if not program.exists():
+            print(f"{name}: {program} not found, skipped")
+            del programs[name]
+    demo = options.mode == "demo"
     with tempfile.TemporaryDirectory(prefix="desk-app-startup-") as folder:
         home = Path(folder)
         database = home / "demo.db"
@@ -133,18 +155,21 @@ def main() -> None:
         cold: dict[str, dict[str, float]] = {}
         for run in range(options.runs):
             for name, program in programs.items():
+                log_dir = home / name.replace(" ", "-")
                 if run == 0 and options.drop_caches:
                     dropped = drop_caches()
                     label = "cold (page cache dropped)" if dropped else "first (cache not dropped)"
-                    cold[name] = time_gui(program, database, home, home / name)
+                    cold[name] = time_gui(program, database, home, log_dir, demo)
                     print(f"{name}: {label}: {format_times(cold[name])}")
                     continue
-                seen = time_gui(program, database, home, home / name)
+                seen = time_gui(program, database, home, log_dir, demo)
                 for milestone in MILESTONES:
                     if milestone in seen:
                         results[name][milestone].append(seen[milestone])
                 results[name]["version"].append(time_version(program, home))
-        print(f"bundle size: {folder_size(options.bundle) / 2**20:.0f} MiB at {options.bundle}")
+        for name, folder_path in bundles.items():
+            if name in programs:
+                print(f"{name} size: {folder_size(folder_path) / 2**20:.0f} MiB at {folder_path}")
         medians: dict[str, dict[str, float]] = {}
         for name, figures in results.items():
             medians[name] = {
@@ -152,10 +177,15 @@ def main() -> None:
             }
             counts = {key: len(values) for key, values in figures.items()}
             print(f"{name} warm, median of {counts['window']}: {format_times(medians[name])}")
-        for key in ("window", "models", "version"):
-            if key in medians["source"] and key in medians["bundle"]:
-                ratio = medians["bundle"][key] / medians["source"][key]
-                print(f"bundle/source {key}: {ratio:.2f}x")
+        ratios = [("bundle", "source"), ("source", "baseline source")]
+        ratios += [("bundle", "baseline bundle")]
+        for new, old in ratios:
+            if new in medians and old in medians:
+                for key in ("window", "models", "version"):
+                    if key in medians[new] and key in medians[old]:
+                        ratio = medians[new][key] / medians[old][key]
+                        print(f"{new} / {old} {key}: {ratio:.2f}x")
+    print(f"load average after: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
 
 
 def format_times(times: dict[str, float]) -> str:

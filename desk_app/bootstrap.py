@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,13 +27,13 @@ from desk_app.services.encryption import open_database
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
 from desk_app.services.workflow import WorkflowService, Workstation
-from desk_app.sync.client import CentralClient
 from desk_app.sync.protocol import CentralPort, SyncError
-from desk_app.sync.signing import load_private_key
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
-from desk_app.sync.tls import client_context
 from desk_app.vision.engines import ENGINES, FaceEngine, load_engine
 from desk_app.vision.images import configure_image_limits
+
+if TYPE_CHECKING:
+    from desk_app.sync.client import CentralClient
 
 
 @dataclass
@@ -179,6 +180,12 @@ def connect_central(application: Application, *, timeout_s: float = 30.0) -> Cen
     A counter bound the old way (directly to the central database) is told to enrol: counters
     never connect to the central database any more.
     """
+    # Imported here: HTTPS (httpx) and its TLS set-up are for enrolled counters when they sync,
+    # not for every start.
+    from desk_app.sync.client import CentralClient
+    from desk_app.sync.signing import load_private_key
+    from desk_app.sync.tls import client_context
+
     binding = _require_binding(application)
     if not binding.server_url:
         raise SyncError(

@@ -2,10 +2,12 @@
 
 Two things differ from the console script, both because the program is frozen:
 
-* onnxruntime and OpenCV are imported before anything can import PySide6. On Windows, Qt's
+* On Windows, onnxruntime and OpenCV are imported before anything can import PySide6: Qt's
   folder otherwise comes first on the DLL search path and onnxruntime fails with "DLL load
   failed" (measured with PyInstaller 6.22, see ../shared/docs/stack-notes.md).
-  ``tests/unit/test_packaging.py`` checks this order.
+  ``tests/unit/test_packaging.py`` checks this order. Linux has no such search order, and there
+  the two stay unimported until a command or the GUI's background worker needs them: they cost
+  about half a second of every start, ``--version`` included.
 * ``sys.executable`` is this program, not a Python: the chip-portrait helper
   (``desk_app.idcard.wlt``) starts ``sys.executable -m desk_app.idcard.wlt_helper ...``, which
   the launcher runs as Python would.
@@ -16,9 +18,10 @@ from __future__ import annotations
 import runpy
 import sys
 
-# Both before anything imports PySide6 (the DLL search order on Windows).
-import cv2  # noqa: F401
-import onnxruntime  # noqa: F401
+if sys.platform == "win32":
+    # Both before anything imports PySide6 (the DLL search order on Windows).
+    import cv2  # noqa: F401
+    import onnxruntime  # noqa: F401
 
 HELPER_MODULES = frozenset({"desk_app.idcard.wlt_helper"})
 

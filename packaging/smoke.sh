@@ -5,13 +5,24 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bundle=$(cd "${1:-$repo/dist/desk-app}" && pwd)
-data=$(cd "${DESK_APP_DATA_DIR:-$repo/../shared/data}" && pwd)
+data="${DESK_APP_DATA_DIR:-$repo/../shared/data}"
 app="$bundle/desk-app"
 [ -x "$app" ] || { echo "smoke: no bundle at $bundle (make bundle)" >&2; exit 1; }
-[ -d "$data/faces" ] || { echo "smoke: shared data not found at $data" >&2; exit 1; }
+# Without the shared images (a checkout elsewhere) the card and face steps are skipped, saying
+# so, like the tests that need them; every other step still runs.
+have_data=false
+if [ -d "$data/faces" ] && [ -d "$data/idcards" ]; then
+  data=$(cd "$data" && pwd)
+  have_data=true
+else
+  echo "smoke: shared data not found at $data: card read and faces verify-pairs SKIPPED" >&2
+  data=/nonexistent
+fi
 
 work=$(mktemp -d /tmp/desk-app-smoke.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Any command that fails stops the test (set -e): say which, so a CI log shows it.
+trap 'echo "FAIL (smoke.sh line $LINENO): $BASH_COMMAND"' ERR
 cd "$work"  # nothing of the checkout is importable from here
 
 # Only the system's own tools on the PATH: the project's .venv and any Python environment off.
@@ -31,32 +42,49 @@ fi
 echo ok
 
 step "--version"; t=$(date +%s.%N)
-run "$app" --version | grep -q "version 0\." ; elapsed "$t"
+run "$app" --version >"$work/version.out"
+grep -q "version 0\." "$work/version.out"; elapsed "$t"
+
+step "--help (imports every command)"; t=$(date +%s.%N)
+# Command modules are imported on use (desk_app.cli.root.COMMANDS): the help imports them all,
+# so a module the bundle lacks fails here.
+run "$app" --help >"$work/help.out"
+for command in audit card central db demo diagnose faces liveness report sync; do
+  grep -q "^  $command " "$work/help.out" || { echo "FAIL: '$command' not in --help"; exit 1; }
+done
+elapsed "$t"
 
 step "demo --db"; t=$(date +%s.%N)
-run "$app" demo --db "$work/demo.db" --candidates 50 | grep -q "50 candidates"; elapsed "$t"
+# Into a file, not a pipe: grep -q would close the pipe at the first match, and the command's
+# next line would fail with a broken pipe.
+run "$app" demo --db "$work/demo.db" --candidates 50 >"$work/demo.out"
+grep -q "50 candidates" "$work/demo.out"; elapsed "$t"
 run "$app" audit verify --db "$work/demo.db" >/dev/null
 
-step "card read (specimen)"; t=$(date +%s.%N)
-status=0
-run "$app" card read --json "$data/idcards/bzsome_idcard_generator_result_color.jpg" >"$work/card.json" \
-  || status=$?
-# 1: read, with problems found (this specimen expired in 2020 and its sex does not match).
-[ "$status" -le 1 ] || { echo "FAIL: card read exited with $status"; exit 1; }
-grep -q '"513\*\*\*\*\*\*\*\*\*\*\*6346"' "$work/card.json" \
-  || { echo "FAIL: the specimen's ID number was not read"; cat "$work/card.json"; exit 1; }
-elapsed "$t"
+if $have_data; then
+  step "card read (specimen)"; t=$(date +%s.%N)
+  status=0
+  run "$app" card read --json "$data/idcards/bzsome_idcard_generator_result_color.jpg" >"$work/card.json" \
+    || status=$?
+  # 1: read, with problems found (this specimen expired in 2020 and its sex does not match).
+  [ "$status" -le 1 ] || { echo "FAIL: card read exited with $status"; exit 1; }
+  grep -q '"513\*\*\*\*\*\*\*\*\*\*\*6346"' "$work/card.json" \
+    || { echo "FAIL: the specimen's ID number was not read"; cat "$work/card.json"; exit 1; }
+  elapsed "$t"
 
-step "faces verify-pairs (6 pairs)"; t=$(date +%s.%N)
-head -n 4 "$data/faces/lfw/pairs_east_asian.csv" >"$work/pairs.csv"
-awk -F, 'NR > 1 && $3 + 0 == 0' "$data/faces/lfw/pairs_east_asian.csv" | head -n 3 >>"$work/pairs.csv"
-run "$app" faces verify-pairs "$work/pairs.csv" --root "$data/faces/lfw/images" \
-  --out "$work/verified.csv" >/dev/null 2>"$work/faces.err"
-# Every pair decided (no "error" row), the genuine ones passed, the impostors did not.
-decided=$(awk -F, 'NR > 1 && ($3 + 0 == 1 && $5 == "pass" || $3 + 0 == 0 && $5 != "pass" && $5 != "error")' \
-  "$work/verified.csv" | wc -l)
-[ "$decided" = 6 ] || { echo "FAIL: $decided of 6 pairs decided right"; cat "$work/verified.csv"; exit 1; }
-elapsed "$t"
+  step "faces verify-pairs (6 pairs)"; t=$(date +%s.%N)
+  head -n 4 "$data/faces/lfw/pairs_east_asian.csv" >"$work/pairs.csv"
+  awk -F, 'NR > 1 && $3 + 0 == 0' "$data/faces/lfw/pairs_east_asian.csv" | head -n 3 >>"$work/pairs.csv"
+  status=0
+  run "$app" faces verify-pairs "$work/pairs.csv" --root "$data/faces/lfw/images" \
+    --out "$work/verified.csv" >/dev/null 2>"$work/faces.err" || status=$?
+  [ "$status" = 0 ] || { echo "FAIL: faces verify-pairs exited with $status"; cat "$work/faces.err"; exit 1; }
+  # Every pair decided (no "error" row), the genuine ones passed, the impostors did not.
+  decided=$(awk -F, 'NR > 1 && ($3 + 0 == 1 && $5 == "pass" || $3 + 0 == 0 && $5 != "pass" && $5 != "error")' \
+    "$work/verified.csv" | wc -l)
+  [ "$decided" = 6 ] || { echo "FAIL: $decided of 6 pairs decided right"; cat "$work/verified.csv"; exit 1; }
+  elapsed "$t"
+fi
 
 step "GUI offscreen for 10 s"; t=$(date +%s.%N)
 log="$work/log/desk-app.log"

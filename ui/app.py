@@ -249,11 +249,18 @@ def run_gui(settings: Settings, *, demo: bool = False, database_given: bool = Fa
         counter.face_worker.engine_state.connect(
             lambda state, _message: log.info("startup: face models %s", state)
         )
-    window.start_workers()
     window.show()
-    QTimer.singleShot(0, lambda: log.info("startup: window shown"))
-    # Load the card OCR models now, on its own worker, so the first card read is not slower.
-    operations.run(application.card_images.warm_up, worker="ocr")
+
+    def window_shown() -> None:
+        log.info("startup: window shown")
+        # Only now the workers: the face worker imports and loads the face models, the camera
+        # and reader open their devices; started before the window, they would hold the GIL
+        # while it is built. Then the card OCR models, on their own worker, so that the first
+        # card read is not slower.
+        window.start_workers()
+        operations.run(application.card_images.warm_up, worker="ocr")
+
+    QTimer.singleShot(0, window_shown)
     try:
         return app.exec()
     finally:

@@ -25,7 +25,8 @@ class DemoStage:
         self.simulator = ReaderSimulator(
             [c.card for c in cards],
             Path(self._folder.name) / "reader",
-            photos=[c.photo for c in cards],  # chip-like portraits the demo decoder reads
+            # Chip-like portraits the demo decoder reads, each made when its card is first read.
+            photos=lambda index: cards[index].photo if index < len(cards) else b"",
         )
         self.camera_source: CameraSource
         first = self._faces_for(0)

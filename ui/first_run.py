@@ -42,7 +42,6 @@ from desk_app.camera.sources import CameraChoice, try_camera
 from desk_app.domain.workflow import Role
 from desk_app.idcard.reader import ChipReader
 from desk_app.security.operators import add_operator
-from desk_app.sync.enrolment import enrol_counter
 from ui.operations import Operations
 from ui.preferences import SIMULATOR, Preferences
 from ui.texts import error_text
@@ -131,6 +130,10 @@ class EnrolPage(QWizardPage):
         key_file = default_key_file(self._application.settings.database_url)
 
         def work() -> str:
+            # Imported on the worker, when a counter enrols: the HTTPS stack is not needed to
+            # open the counter (ui.app imports this module on every start).
+            from desk_app.sync.enrolment import enrol_counter
+
             binding = enrol_counter(
                 database,
                 server_url=server,

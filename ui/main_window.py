@@ -7,6 +7,8 @@ checked again by the services.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,7 +31,6 @@ from desk_app.services.settings_policy import record_workstation_changes, save_c
 from desk_app.services.workflow import ChangeSet
 from desk_app.sync.binding import SyncStatus
 from desk_app.vision.images import RGBImage
-from ui.admin import AdminWorkspace, StatisticsScreen
 from ui.blocklist import BlocklistScreen
 from ui.context import Services
 from ui.counter import CounterScreen
@@ -46,6 +47,11 @@ from ui.sync import BackgroundSync
 from ui.texts import error_text, role_text, state_text
 from ui.widgets import CameraPreview, heading_font
 from ui.workers import CameraWorker, ReaderWorker
+
+if TYPE_CHECKING:
+    # Built when first shown (``admin``, ``statistics``): their charts' library (pyqtgraph) takes
+    # ~0.4 s to import, which the counter's first window should not wait for.
+    from ui.admin import AdminWorkspace, StatisticsScreen
 
 USER_INPUT = frozenset(
     {
@@ -107,22 +113,9 @@ class MainWindow(QMainWindow):
         self.preview = CameraPreview()
         self.counter = CounterScreen(services, self.preview)
         self.review = ReviewScreen(services)
-        # Owned by the window from the start, even while no tab shows them: the charts' Python
-        # objects form reference cycles, and a parentless screen would then be destroyed by the
-        # garbage collector on whichever thread runs it (a worker), which crashes Qt.
-        self.admin = AdminWorkspace(services, parent=self)
-        self.statistics = StatisticsScreen(services, parent=self)  # the supervisors'
+        self._admin: AdminWorkspace | None = None
+        self._statistics: StatisticsScreen | None = None
         self.blocklist = BlocklistScreen(services)  # the supervisors'
-        # The screens that show what the signed-in operator may see (none when nobody is).
-        self.operator_screens = (
-            self.counter,
-            self.review,
-            self.admin,
-            self.statistics,
-            self.blocklist,
-        )
-        for screen in (self.admin, self.statistics):
-            screen.hide()
         self.counter.decided.connect(self._decided)
         self.review.decided.connect(self._decided)
         self.counter.message.connect(self._status_message)
@@ -254,6 +247,48 @@ class MainWindow(QMainWindow):
         """Camera thread: keep a reference to the newest frame (one assignment: no lock)."""
         self._latest_frame = rgb
 
+    # --- the administrators' and supervisors' screens, built when first needed ------------------
+
+    @property
+    def admin(self) -> AdminWorkspace:
+        if self._admin is None:
+            from ui.admin import AdminWorkspace
+
+            # Owned by the window from the start, even while no tab shows it: the charts'
+            # Python objects form reference cycles, and a parentless screen would then be
+            # destroyed by the garbage collector on whichever thread runs it (a worker), which
+            # crashes Qt.
+            self._admin = AdminWorkspace(self.services, parent=self)
+            self._admin.hide()
+        return self._admin
+
+    @property
+    def statistics(self) -> StatisticsScreen:
+        """The supervisors' statistics (owned by the window, like ``admin``)."""
+        if self._statistics is None:
+            from ui.admin import StatisticsScreen
+
+            self._statistics = StatisticsScreen(self.services, parent=self)
+            self._statistics.hide()
+        return self._statistics
+
+    def _screens(
+        self,
+    ) -> list[CounterScreen | ReviewScreen | AdminWorkspace | StatisticsScreen | BlocklistScreen]:
+        """The screens an operator signs into: those built so far (one never built has no
+        operator to forget)."""
+        return [
+            screen
+            for screen in (
+                self.counter,
+                self.review,
+                self._admin,
+                self._statistics,
+                self.blocklist,
+            )
+            if screen is not None
+        ]
+
     def start_workers(self) -> None:
         for worker in (self.services.face_worker, self.camera, self.reader):
             if worker is not None and not worker.isRunning():
@@ -287,7 +322,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.blocklist, self.tr("Blocklist"))
         if role is Role.ADMINISTRATOR:
             self.tabs.addTab(self.admin, self.tr("Administration"))
-        for screen in self.operator_screens:
+        for screen in self._screens():
             screen.set_operator(operator if self.tabs.indexOf(screen) >= 0 else None)
         self.operator_status.setText(
             self.tr("Signed in: {0} ({1})").format(operator.display_name, role_text(role))
@@ -301,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def sign_out(self) -> None:
         self.operator = None
-        for screen in self.operator_screens:
+        for screen in self._screens():
             screen.set_operator(None)
         self.tabs.clear()
         self.idle.active = False

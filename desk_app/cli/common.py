@@ -13,15 +13,18 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from desk_app.bootstrap import Application, build_application
 from desk_app.config import Settings, load_settings
 from desk_app.domain.errors import DeskError
 from desk_app.security.keys import write_private
+
+if TYPE_CHECKING:
+    # Imported when a command opens the application: the database and vision stacks take
+    # seconds to import, and `desk-app --version` or `--help` need none of them.
+    from desk_app.bootstrap import Application
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -87,6 +90,8 @@ def with_app(command: Callable[..., R]) -> Callable[..., R]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> R:
+        from desk_app.bootstrap import build_application
+
         application = build_application(settings_from(click.get_current_context()))
         try:
             return command(application, *args, **kwargs)
@@ -115,11 +120,21 @@ class CleanErrors(click.Group):
             return super().invoke(ctx)
         except DeskError as error:
             fail(f"{error.message} [{error.code}]")
-        except SQLAlchemyError as error:
-            fail(f"database error: {getattr(error, 'orig', None) or error}")
         except OSError as error:
             fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        except Exception as error:
+            if not _is_database_error(error):
+                raise
+            fail(f"database error: {getattr(error, 'orig', None) or error}")
         return None
+
+
+def _is_database_error(error: Exception) -> bool:
+    # SQLAlchemy is imported here, on the error path, not with the command line: a database
+    # error means it is loaded already.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return isinstance(error, SQLAlchemyError)
 
 
 def read_password(password_file: Path | None, *, confirm: bool = False) -> str:

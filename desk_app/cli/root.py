@@ -1,45 +1,77 @@
 """The root group ``desk-app``: its own options, what it does with no command (open the counter
-GUI, or the demo tour where the GUI is not installed), and the registration of every command
-group.
+GUI, or the demo tour where the GUI is not installed), and the registry of every command.
 
-The command modules never import this one, nor one another: each exposes ``register(root)``
-and this module calls them all, so importing ``desk_app.cli`` yields the complete command line
-without an import cycle.
+The command modules never import this one, nor one another: each exposes ``register(root)``.
+They are imported when a command of theirs is used, not with the root group: together they
+pull in SQLAlchemy, OpenCV, onnxruntime and the face stacks (seconds), which ``desk-app
+--version``, ``--help`` and the GUI's first window do not need. ``COMMANDS`` names, for every
+command, the module that registers it: a new command is one line there.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
+from typing import Any
 
 import click
 
-from desk_app.cli import (
-    audit,
-    blocklist,
-    card,
-    central,
-    database,
-    decisions,
-    demo,
-    diagnose,
-    faces,
-    id_numbers,
-    liveness,
-    operators,
-    privacy,
-    reader,
-    report,
-    sync,
-    transfer,
-)
 from desk_app.cli.common import CleanErrors, common_options, settings_from
-from desk_app.cli.demo import demo_tour
 from desk_app.logs import setup_logging
 
+# command name -> the module (under desk_app.cli) whose register(root) adds it.
+# tests/unit/test_cli_registry.py checks each module registers exactly its names here.
+COMMANDS: dict[str, str] = {
+    "db": "database",
+    "audit": "audit",
+    "import": "transfer",
+    "export": "transfer",
+    "demo": "demo",
+    "candidates": "decisions",
+    "confirm": "decisions",
+    "refer": "decisions",
+    "approve": "decisions",
+    "reject": "decisions",
+    "revoke": "decisions",
+    "operators": "operators",
+    "tickets": "operators",
+    "faces": "faces",
+    "reader": "reader",
+    "id": "id_numbers",
+    "card": "card",
+    "liveness": "liveness",
+    "purge": "privacy",
+    "central": "central",
+    "counter": "sync",
+    "sync": "sync",
+    "report": "report",
+    "evidence": "report",
+    "blocklist": "blocklist",
+    "diagnose": "diagnose",
+}
 
-@click.group(cls=CleanErrors, invoke_without_command=True)
+
+class LazyCommands(CleanErrors):
+    """The root group: a command's module is imported (and registers its commands) the first
+    time the command is looked up."""
+
+    def __init__(self, *args: Any, commands: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self.lazy_commands.get(cmd_name)
+        if cmd_name not in self.commands and module is not None:
+            importlib.import_module(f"desk_app.cli.{module}").register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyCommands, commands=COMMANDS, invoke_without_command=True)
 @click.option("--demo", is_flag=True, help="Open on a demo database (created when missing).")
 @common_options
 @click.version_option(package_name="desk-app")
@@ -54,6 +86,8 @@ def main(ctx: click.Context, demo: bool) -> None:
         database_given = bool(ctx.find_root().meta.get("db"))
         sys.exit(gui(settings_from(ctx), demo=demo, database_given=database_given))
     if demo:
+        from desk_app.cli.demo import demo_tour
+
         demo_tour(ctx)
         return
     click.echo(ctx.get_help())
@@ -66,22 +100,3 @@ def _counter_gui() -> Callable[..., int] | None:
         gui: Callable[..., int] = entry_point.load()
         return gui
     return None
-
-
-database.register(main)
-audit.register(main)
-transfer.register(main)
-demo.register(main)
-decisions.register(main)
-operators.register(main)
-faces.register(main)
-reader.register(main)
-id_numbers.register(main)
-card.register(main)
-liveness.register(main)
-privacy.register(main)
-central.register(main)
-sync.register(main)
-report.register(main)
-blocklist.register(main)
-diagnose.register(main)

@@ -14,6 +14,7 @@ import select
 import threading
 import time
 import tty
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -115,12 +116,18 @@ class ReaderSimulator:
         link: Path,
         faults: Faults | None = None,
         new_addresses: dict[int, str] | None = None,
-        photos: list[bytes] | None = None,
+        photos: Sequence[bytes] | Callable[[int], bytes] | None = None,
     ) -> None:
         self.cards = cards
         # Per card, the 1,024-byte photo field: the demo's chip-like portraits (JPEG 2000, which
-        # the demo decoder reads); a blank WLT field for cards without one.
-        self.photos = [(photo + bytes(1024))[:1024] for photo in photos or []]
+        # the demo decoder reads); a blank WLT field for cards without one. Given as a function
+        # of the card's index, a photo is made when the card is first read, on this simulator's
+        # thread (the demo's portraits take ~0.1 s each to encode: not at the counter's start).
+        if callable(photos):
+            self._photo_of: Callable[[int], bytes] = photos
+        else:
+            listed = list(photos or [])
+            self._photo_of = lambda index: listed[index] if index < len(listed) else b""
         self.new_addresses = new_addresses or {}  # card index -> appended address
         self.link = link
         self.faults = faults or Faults()
@@ -225,7 +232,7 @@ class ReaderSimulator:
                     return build_reply(Status.READ_FAILED)
                 self._read_since_placed = True
                 index = self._card if self._card is not None else 0
-                photo = self.photos[index] if index < len(self.photos) else _BLANK_PHOTO
+                photo = (self._photo_of(index) + _BLANK_PHOTO)[: len(_BLANK_PHOTO)]
                 return build_reply(Status.OK, build_read_data(card, photo))
             if command is Command.READ_ADDRESS:
                 address = self.new_addresses.get(self._card or 0, "")

@@ -27,8 +27,15 @@ from desk_app.persistence.repositories import OperatorRepository
 from desk_app.security import audit
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Checked when the operator is unknown, so that case costs what a known operator costs.
-_DUMMY_HASH = _hasher.hash("no operator has this password: it only takes the same time")
+# Checked when the operator is unknown, so that case costs what a known operator costs: the
+# hash of "no operator has this password: it only takes the same time", written out rather than
+# computed at import (an argon2 hash costs ~0.1 s of every start, --version included). Its
+# parameters must be the hasher's (tests/unit/test_sign_in_timing.py), or the unknown case would
+# cost something else.
+_DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$VY2omdtOVVYRNU/4zeJk1Q"
+    "$gq4az3hfNHeLzdLhtNVuEi3XYo06DWQAJPCjer5W1gI"
+)
 
 MIN_PASSWORD_LENGTH = 10
 COUNTER_SUBJECT = "counter"

@@ -5,7 +5,10 @@ cached templates and the product can use the same code:
 
 - ``mirrored_template``: test-time augmentation, the template of a face averaged with its mirror
   image's. The mirror's landmarks are the original's reflected, so no second detection is needed.
-  It measurably helps and is the default (``MirrorAveragedEngine``, through ``load_engine``).
+  Measured and off (``load_engine(..., mirror_averaged=True)`` turns it on): on both sides
+  its gain lies inside the confidence intervals and a live frame's analysis goes over budget;
+  on the references only (card portrait, e-photo: no cost per live frame) the gain is one pair
+  of 339 (docs/face-matching.md).
 - ``CohortNormalisation``: symmetric score normalisation (S-norm) against an impostor cohort.
   Some faces lie close to many others (a "lamb"): every impostor comes near them. Measuring
   each template's mean and spread of distances to a cohort of strangers and standardising the
@@ -79,9 +82,10 @@ class MirrorAveragedEngine:
 
     Measured on the dev East Asian set (bench/faces_accuracy.py --lookalike): 282 of 339 honest
     pairs come closer (mean -0.011) while the closest 1 % of impostors do not (+0.002); FNMR at
-    the shipped limit 1.77 % -> 1.18 % at the same FMR (0 of 12,381). Costs one more encoding per
-    template (no second detection). ``load_engine`` gives this by default; the card pipeline
-    keeps its own mirroring, measured on chip-sized portraits (``plain_engine``).
+    the shipped limit 1.77 % -> 1.18 % at the same FMR (0 of 12,381), inside the intervals.
+    Costs one more encoding per template (no second detection). Off by default
+    (``load_engine(..., mirror_averaged=True)``); the card pipeline keeps its own mirroring,
+    measured on chip-sized portraits (``plain_engine``).
     """
 
     def __init__(self, engine: FaceEngine) -> None:

@@ -13,7 +13,7 @@ from desk_app.idcard.portrait import find_wlt_decoder
 from desk_app.idcard.reader import ChipReader
 from desk_app.idcard.simulator import ReaderSimulator, demo_cards
 from desk_app.services.counter import reference_from_photo
-from desk_app.services.demo_counter import chip_photo
+from desk_app.services.demo_counter import DemoCard, chip_photo
 from desk_app.vision.engines import FaceEngine, template_of
 from desk_app.vision.images import load_rgb
 from desk_app.vision.verification import Reference, verify_three_way
@@ -64,3 +64,34 @@ def test_a_card_without_a_portrait_keeps_the_blank_field(tmp_path: Path) -> None
         finally:
             reader.close()
     assert events[0].card is not None and events[0].card.photo == bytes(1024)
+
+
+def test_a_demo_card_photo_is_made_when_the_card_is_read_not_before(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """The demo's start does not wait for the JPEG 2000 encodes: a card's portrait is made the
+    first time the reader reads that card, on the simulator's thread, and only that card's."""
+    faces = demo_live_faces(data_dir)
+    cards = [
+        DemoCard(text, f"REG{index}", index, tuple(faces[index]))
+        for index, text in enumerate(demo_cards()[:2])
+    ]
+    assert all("photo" not in vars(card) for card in cards)  # nothing encoded yet
+    made: list[int] = []
+
+    def photo_of(index: int) -> bytes:
+        made.append(index)
+        return cards[index].photo
+
+    with ReaderSimulator([c.card for c in cards], tmp_path / "reader", photos=photo_of) as sim:
+        reader = ChipReader(str(sim.link), short_timeout=1.0, read_timeout=5.0)
+        try:
+            reader.poll()
+            assert made == []
+            sim.place_card(1)
+            events = reader.poll()
+        finally:
+            reader.close()
+    assert set(made) == {1} and "photo" not in vars(cards[0])
+    read = events[0].card
+    assert read is not None and read.photo == (chip_photo(faces, 1) + bytes(1024))[:1024]
