@@ -141,9 +141,10 @@ class ThresholdSettings:
 # on the 12,381 cross-identity pairs of East Asian faces needs a distance under 0.624 (0.616 on
 # ORL); 0.58 keeps a margin for faces we do not have at no cost on the East Asian genuine pairs
 # (FMR 0 of 12,381, FNMR 2.1%; ORL FMR 0.03%). The review limit sits near FMR 1%, where a
-# supervisor looks. Rechecked with mirror-averaged templates (vision.scoring; measured in issue 17
-# and left off, docs/face-matching.md; `faces calibrate` on every East Asian pair): FMR 0.1% at 0.627, 1% at 0.704, 0.01% at
-# 0.597; at 0.58 FMR 0 of 12,381 and FNMR 1.18% of 339 genuine pairs (1.77% before): unchanged.
+# supervisor looks. Rechecked with mirror-averaged templates (vision.scoring; measured in issue
+# 17 and left off, docs/face-matching.md; `faces calibrate` on every East Asian pair): FMR 0.1%
+# at 0.627, 1% at 0.704, 0.01% at 0.597; at 0.58 FMR 0 of 12,381 and FNMR 1.18% of 339 genuine
+# pairs (1.77% before): unchanged.
 # On the chip-like triples (bench/faces_fusion.py) fused w 0.3 FMR 0.1% at 0.660, 1% at 0.726,
 # live-card alone 0.656 / 0.726: the card-side limits below stay too.
 # The card side was calibrated on the chip-like dev set (desk_app.vision.chiplike: East Asian

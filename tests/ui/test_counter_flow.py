@@ -169,6 +169,7 @@ def test_refer_then_four_eyes_then_another_supervisor_approves(
         "Review queue",
         "Counter",
         "Statistics",
+        "Blocklist",
     ]
     counter = window.counter
     _look_up(qtbot, counter, "R3")
