@@ -151,7 +151,7 @@ def main() -> int:
         blocked.number_reason.setText("冒名顶替：报名资料系伪造")
         blocked.block_number()
         wait_until(lambda: blocked.table.rowCount() > 0, 30)
-        save(window, out, "16-blocklist")
+        save(window, out, "18-blocklist")
         window.sign_out()
 
         sign_in("unit01")
