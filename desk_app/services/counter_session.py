@@ -25,6 +25,15 @@ from desk_app.domain.decisions import Actor, CounterEvidence, Scope, refusal
 from desk_app.domain.errors import DeskError
 from desk_app.domain.matching import Band
 from desk_app.domain.time import china_today
+from desk_app.domain.visits import (
+    VISIT_EVIDENCE_KEY,
+    CapturedPage,
+    ChecklistItem,
+    Checklists,
+    VisitReason,
+    checklist_record,
+    missing_items,
+)
 from desk_app.domain.workflow import Action, CandidateState, ReasonCode
 from desk_app.idcard.portrait import find_wlt_decoder
 from desk_app.idcard.protocol import CardRead, CardText
@@ -38,6 +47,7 @@ from desk_app.services.counter import (
 )
 from desk_app.services.faces import LiveCapture
 from desk_app.services.statistics import CASE_STARTED_KEY
+from desk_app.services.visits import default_checklists, default_visit_reason
 from desk_app.services.workflow import ChangeSet, Decision, Workstation
 from desk_app.vision.verification import Reference, Verification
 
@@ -73,6 +83,7 @@ class Slip:
     clerk: str
     photo: bytes | None
     consent: bool | None = None  # the candidate's answer to the processing notice
+    visit_reason: VisitReason | None = None  # why the candidate came
 
 
 class CounterSession:
@@ -88,10 +99,12 @@ class CounterSession:
         today: Callable[[], date] = china_today,
         find_decoder: Callable[[], PortraitDecoder | None] = find_wlt_decoder,
         scope: Scope | None = None,
+        checklists: Checklists | None = None,
     ) -> None:
         self._today = today
         self._find_decoder = find_decoder
         self._scope = scope or Scope()  # the workstation's; queries already keep to it
+        self.checklists = checklists or default_checklists()
         self.next_candidate()
 
     def next_candidate(self) -> None:
@@ -124,6 +137,59 @@ class CounterSession:
         # When the case began (card placed, document typed, record chosen): the decision keeps
         # it so the statistics can tell the handling time (services.statistics).
         self.case_started_at: datetime | None = None
+        self._clear_visit()
+        self.pages: list[CapturedPage] = []  # supporting documents captured for the case
+
+    # --- the reason of visit and its checklist --------------------------------------------------
+
+    def _clear_visit(self) -> None:
+        # Why the candidate came: proposed from the record and the card until the clerk picks.
+        self.visit_reason: VisitReason | None = None
+        self.visit_reason_picked = False
+        self.ticked: set[str] = set()
+
+    def _propose_visit_reason(self) -> None:
+        if self.visit_reason_picked:
+            return
+        if self.candidate is None and self.card is None and self.manual_document is None:
+            self.visit_reason = None
+            return
+        reason = default_visit_reason(
+            self.candidate,
+            self.card,
+            manual_document=(self.manual_document.document_type if self.manual_document else None),
+            today=self._today(),
+        )
+        if reason is not self.visit_reason:
+            self.visit_reason, self.ticked = reason, set()
+
+    def pick_visit_reason(self, reason: VisitReason) -> None:
+        """The clerk's reason: the checklist changes with it, ticks start again."""
+        if reason is not self.visit_reason:
+            self.ticked = set()
+        self.visit_reason, self.visit_reason_picked = reason, True
+
+    def checklist(self) -> tuple[ChecklistItem, ...]:
+        if self.visit_reason is None:
+            return ()
+        return self.checklists.for_reason(self.visit_reason)
+
+    def tick(self, key: str, ticked: bool) -> None:
+        if ticked and key in {item.key for item in self.checklist()}:
+            self.ticked.add(key)
+        else:
+            self.ticked.discard(key)
+
+    def checklist_missing(self) -> list[ChecklistItem]:
+        """What is not yet seen: unticked items, and page items while no page was captured."""
+        return missing_items(self.checklist(), self.ticked, len(self.pages))
+
+    def page_captured(self, page: CapturedPage) -> bool:
+        """A supporting document's page for the case; False (ignored) once decided."""
+        if self.last_change is not None:
+            return False
+        self.pages.append(page)
+        return True
 
     # --- the card or the typed-in document ---------------------------------------------------
 
@@ -189,12 +255,14 @@ class CounterSession:
         issues = card_problems(card, self._today())
         known = {issue.code for issue in issues}
         self.card_issues = issues + [problem for problem in seen if problem.code not in known]
+        self._propose_visit_reason()
 
     def document_typed(self, document: ValidatedDocument) -> None:
         """A new case from a document without chip: looked up like a card, only referable."""
         self.next_candidate()
         self.case_started_at = datetime.now(UTC)
         self.manual_document = document
+        self._propose_visit_reason()
 
     # --- the pre-registration -----------------------------------------------------------------
 
@@ -225,8 +293,14 @@ class CounterSession:
             self.consent = None  # another person: the notice is shown again
         if candidate is not None and self.case_started_at is None:
             self.case_started_at = datetime.now(UTC)  # a roster pick: no card came first
+        previous = self.candidate
+        if candidate is None or (
+            previous is not None and candidate.registration_id != previous.registration_id
+        ):
+            self._clear_visit()  # another person: their own reason and checklist
         self.candidate = candidate
         self.capture = self.live_jpeg = self.verification = self.ephoto_reference = None
+        self._propose_visit_reason()
 
     # --- notice and consent --------------------------------------------------------------------
 
@@ -328,6 +402,11 @@ class CounterSession:
                 "without consent to face processing the case goes to a supervisor",
                 code="counter.no_consent",
             )
+        if self.checklist_missing():
+            return DeskError(
+                "the evidence checklist is incomplete: the case can only be referred",
+                code="visit.checklist_incomplete",
+            )
         card = self.card
         evidence = CounterEvidence(
             card_number=card.id_number if card is not None else None,
@@ -391,6 +470,10 @@ class CounterSession:
             evidence["consent"] = consent_evidence(self.consent)
         if self.case_started_at is not None:
             evidence[CASE_STARTED_KEY] = self.case_started_at.isoformat()
+        if self.visit_reason is not None:
+            evidence[VISIT_EVIDENCE_KEY] = checklist_record(
+                self.visit_reason, self.checklist(), self.ticked
+            )
         return Decision(
             reason=reason,
             note=note,
@@ -398,6 +481,8 @@ class CounterSession:
             scores=self.verification.as_record() if self.verification else {},
             expected_version=self.candidate.version if self.candidate else None,
             live_capture=self.capture if self.consent is True else None,
+            visit_reason=self.visit_reason,
+            pages=tuple(self.pages),
         )
 
     # --- after the decision --------------------------------------------------------------------
@@ -446,6 +531,7 @@ class CounterSession:
             clerk=operator.display_name,
             photo=self.live_jpeg or candidate.ephoto,
             consent=self.consent,
+            visit_reason=self.visit_reason,
         )
 
     def slip_saved(self, path: Path) -> None:

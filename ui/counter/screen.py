@@ -55,6 +55,7 @@ from ui.counter.face_matching import FaceMatching
 from ui.counter.match_panel import MatchPanel
 from ui.counter.outcome import OutcomePanel
 from ui.counter.roster_panel import RosterPanel
+from ui.counter.visit_panel import VisitPanel
 from ui.dialogs import ManualDocumentDialog, ReasonDialog
 from ui.texts import error_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, CameraPreview, heading_font
@@ -96,6 +97,7 @@ class CounterScreen(QWidget):
         self.session = CounterSession(
             scope=services.application.workstation.scope,
             find_decoder=lambda: find_wlt_decoder(faces_settings),
+            checklists=services.application.checklists,
         )
         self.faces = FaceMatching(
             self.session, services, shown=self._show_all, failed=self.show_error
@@ -170,6 +172,14 @@ class CounterScreen(QWidget):
         self.candidate_panel.search_requested.connect(self.lookup)
         self.candidate_panel.chosen.connect(self._choose)
         right.addWidget(self.candidate_panel)
+        self.visit_panel = VisitPanel(
+            self.session,
+            self.services.operations,
+            self.services.application.document_reader,
+            lambda: self.latest_frame(),
+        )
+        self.visit_panel.changed.connect(self._update_actions)
+        right.addWidget(self.visit_panel)
         self.consent_bar = ConsentBar(self.session)
         self.consent_bar.answered.connect(self.record_consent)
         right.addWidget(self.consent_bar)
@@ -184,7 +194,11 @@ class CounterScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.retake)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self._space_pressed)
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, self.next_candidate)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, self.visit_panel.capture_page)
         self._show_all()
+        checklists_error = self.services.application.checklists_error
+        if checklists_error is not None:
+            self.show_error(checklists_error)
 
     # Window-wide shortcuts take Enter and Space before a text field sees them: give them back.
 
@@ -506,6 +520,7 @@ class CounterScreen(QWidget):
         self.consent_bar.refresh()
         self.card_panel.refresh()
         self.candidate_panel.refresh()
+        self.visit_panel.refresh()
         self.match_panel.refresh()
         self.outcome.refresh()
         self._update_actions()
