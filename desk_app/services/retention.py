@@ -40,7 +40,8 @@ DECIDED = (
     CandidateState.REJECTED.value,
     CandidateState.REVOKED.value,
 )
-PURGED_PURPOSES = ("live", "card_portrait")
+# Supporting documents' pages (issue 18) carry faces and ID numbers too: purged with the faces.
+PURGED_PURPOSES = ("live", "card_portrait", "document")
 
 
 @dataclass(frozen=True)
