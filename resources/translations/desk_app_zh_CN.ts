@@ -1277,6 +1277,34 @@
         <source>On the blocklist ({0}): {1}</source>
         <translation>在黑名单上（{0}）：{1}</translation>
     </message>
+    <message>
+        <source>Supporting document</source>
+        <translation>证明材料</translation>
+    </message>
+    <message>
+        <source>No document page</source>
+        <translation>无证明材料照片</translation>
+    </message>
+    <message>
+        <source>Reason of visit: {0}</source>
+        <translation>来访原因：{0}</translation>
+    </message>
+    <message>
+        <source>Verification code: not read</source>
+        <translation>在线验证码：未识读</translation>
+    </message>
+    <message>
+        <source>Verification code: {0} (doubtful read: check the paper)</source>
+        <translation>在线验证码：{0}（识读存疑，请核对原件）</translation>
+    </message>
+    <message>
+        <source>Verification code: {0}</source>
+        <translation>在线验证码：{0}</translation>
+    </message>
+    <message>
+        <source>Document pages kept: {0}</source>
+        <translation>已保存证明材料：{0} 页</translation>
+    </message>
 </context>
 <context>
     <name>RosterImportPanel</name>
@@ -1699,6 +1727,10 @@
         <source>Candidate&apos;s signature</source>
         <translation>考生签名</translation>
     </message>
+    <message>
+        <source>Reason of visit</source>
+        <translation>来访原因</translation>
+    </message>
 </context>
 <context>
     <name>StatisticsScreen</name>
@@ -1822,6 +1854,10 @@
         <location filename="../../ui/admin/statistics.py" line="194"/>
         <source>{0}: {1} decisions without a recorded handling time are left out of the median.</source>
         <translation>{0}：{1} 条决定未记录处理时长，未计入中位数。</translation>
+    </message>
+    <message>
+        <source>By reason of visit</source>
+        <translation>按来访原因</translation>
     </message>
 </context>
 <context>
@@ -2431,6 +2467,66 @@
         <source>The central side knows this operator with another role or unit.</source>
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>Renewed ID card</source>
+        <translation>身份证换领</translation>
+    </message>
+    <message>
+        <source>Moved household registration</source>
+        <translation>户籍迁移</translation>
+    </message>
+    <message>
+        <source>Military or armed police</source>
+        <translation>军人、武警</translation>
+    </message>
+    <message>
+        <source>Other document (permit, passport)</source>
+        <translation>其他证件（通行证、护照）</translation>
+    </message>
+    <message>
+        <source>Online check failed three times</source>
+        <translation>网上确认三次未通过</translation>
+    </message>
+    <message>
+        <source>Tutoring class</source>
+        <translation>助学班</translation>
+    </message>
+    <message>
+        <source>Prior-diploma documents</source>
+        <translation>前置学历材料</translation>
+    </message>
+    <message>
+        <source>The evidence checklist is incomplete: the case can only be referred.</source>
+        <translation>核验清单未完成：只能转审。</translation>
+    </message>
+    <message>
+        <source>Unknown reason of visit.</source>
+        <translation>未知的来访原因。</translation>
+    </message>
+    <message>
+        <source>The province&apos;s checklist file is malformed: the default checklists are used.</source>
+        <translation>本省核验清单文件有误：已改用默认清单。</translation>
+    </message>
+    <message>
+        <source>No page found: hold the whole page flat in front of the camera.</source>
+        <translation>未找到材料页面：请将整页平整地对准摄像头。</translation>
+    </message>
+    <message>
+        <source>The page is cut off: hold all four corners in view.</source>
+        <translation>页面不完整：请让四个角都在画面内。</translation>
+    </message>
+    <message>
+        <source>The page is blurred: hold it still and try again.</source>
+        <translation>页面模糊：请拿稳后重试。</translation>
+    </message>
+    <message>
+        <source>Light reflects off the page: tilt it away from the lamp and try again.</source>
+        <translation>页面反光：请避开灯光倾斜后重试。</translation>
+    </message>
 </context>
 <context>
     <name>AdminPage</name>
@@ -2665,6 +2761,57 @@
         <location filename="../../ui/first_run.py" line="87"/>
         <source>You create the first administrator of this counter next.</source>
         <translation>下一步创建本柜台的第一位管理员。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPanel</name>
+    <message>
+        <source>Reason of visit</source>
+        <translation>来访原因</translation>
+    </message>
+    <message>
+        <source>Capture page (F9)</source>
+        <translation>拍摄材料（F9）</translation>
+    </message>
+    <message>
+        <source>No camera picture: hold the page up to the camera.</source>
+        <translation>没有摄像头画面：请将材料对准摄像头。</translation>
+    </message>
+    <message>
+        <source>Straightening the page…</source>
+        <translation>正在校正页面…</translation>
+    </message>
+    <message>
+        <source>(page)</source>
+        <translation>（需拍摄）</translation>
+    </message>
+    <message>
+        <source>No page captured</source>
+        <translation>尚未拍摄材料</translation>
+    </message>
+    <message>
+        <source>{count} page(s) captured</source>
+        <translation>已拍摄 {count} 页</translation>
+    </message>
+    <message>
+        <source>verification code not found: type it from the paper</source>
+        <translation>未识读到在线验证码：请按原件核对</translation>
+    </message>
+    <message>
+        <source>verification code {code}? check it on the paper</source>
+        <translation>在线验证码 {code}？请核对原件</translation>
+    </message>
+    <message>
+        <source>verification code {code}</source>
+        <translation>在线验证码 {code}</translation>
+    </message>
+    <message>
+        <source>Checklist complete</source>
+        <translation>核验清单已完成</translation>
+    </message>
+    <message>
+        <source>{count} item(s) to check: only a referral until then</source>
+        <translation>还有 {count} 项待核验：完成前只能转审</translation>
     </message>
 </context>
 </TS>
