@@ -94,11 +94,20 @@ def find_page(image: np.ndarray, *, a4: bool = True) -> np.ndarray:
             continue
         if not low <= max(across, down) / min(across, down) <= high:
             continue
+        if not _looks_like_paper(image, corners):
+            continue
         area = abs(cv2.contourArea(corners.reshape(-1, 1, 2)))
         if best is None or area > best[0]:
             best = (area, corners)
+    paper_at_edge = _paper_at_edge(image)
+    if best is not None and paper_at_edge is not None:
+        # A quad inside a page that runs off the picture is a frame printed on that page.
+        centre = best[1].mean(axis=0) * paper_at_edge[1]
+        inside = cv2.pointPolygonTest(paper_at_edge[0], (float(centre[0]), float(centre[1])), False)
+        if inside >= 0:
+            best = None
     if best is None:
-        if _bright_region_at_edge(image):
+        if paper_at_edge is not None:
             raise PageError(
                 "the page runs off the picture: hold all of it in view", code="page.cut_off"
             )
@@ -114,21 +123,36 @@ def find_page(image: np.ndarray, *, a4: bool = True) -> np.ndarray:
     return corners
 
 
-def _bright_region_at_edge(image: np.ndarray) -> bool:
-    """A large bright (paper) region touching the border: a page partly out of the picture."""
+def _looks_like_paper(image: np.ndarray, corners: np.ndarray) -> bool:
+    """Pale and nearly grey inside: a sheet of paper, not a coloured box or a dark screen."""
+    mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, corners.astype(np.int32), 255)
+    _hue, saturation, value = cv2.split(cv2.cvtColor(image, cv2.COLOR_BGR2HSV))
+    inside = mask > 0
+    return bool(value[inside].mean() >= 120 and saturation[inside].mean() <= 70)
+
+
+def _paper_at_edge(image: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """A large region of paper (bright, clearly brighter than the rest) touching the border:
+    a page partly out of the picture. Returns its contour in a reduced image and the scale."""
     scale = 640 / max(image.shape[:2])
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
     _, bright = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    contours = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
     h, w = bright.shape
+    inside = bright > 0
+    if not inside.any() or inside.all():
+        return None
+    if grey[inside].mean() < 150 or grey[inside].mean() - grey[~inside].mean() < 40:
+        return None
+    contours = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
     for contour in contours:
-        if cv2.contourArea(contour) < 0.08 * h * w:
+        if not 0.08 * h * w <= cv2.contourArea(contour) <= 0.9 * h * w:
             continue
         x, y, cw, ch = cv2.boundingRect(contour)
         if x <= 1 or y <= 1 or x + cw >= w - 1 or y + ch >= h - 1:
-            return True
-    return False
+            return contour, scale
+    return None
 
 
 def straighten_page(image: np.ndarray, *, a4: bool = True) -> StraightPage:
@@ -194,26 +218,47 @@ _REREADS = ((48, 0.2), (64, 0.3))  # (crop height in pixels, margin as a share o
 
 def read_verification_code(page: np.ndarray, reader: TextReader) -> CodeRead:
     """The report's online verification code, read three times (the page's OCR pass, then the
-    code's line cut out at two sizes). Returned unflagged only when two reads agree exactly in
-    the code's format with confident scores and no read in the format says otherwise."""
+    code's line cut out at two sizes). Returned unflagged only when all reads in the code's
+    format agree, at least two of them, with confident scores (bench/documents.py measures how
+    often such agreeing reads are still wrong)."""
+    return read_report(page, reader)[0]
+
+
+def read_report(page: np.ndarray, reader: TextReader) -> tuple[CodeRead, np.ndarray]:
+    """The verification code, and the page turned upright (by quarter turns) from the
+    direction of its text and where its title lies."""
     lines = [line for line in reader.lines(page) if line.text.strip()]
     if not lines:
-        return CodeRead(None, 0.0, True, "code.not_found")
-    rotation = rotation_matrix(text_angle(lines))
+        return CodeRead(None, 0.0, True, "code.not_found"), page
+    angle = text_angle(lines)
+    rotation = rotation_matrix(angle)
     placed = place(lines, rotation)
     label = next((p for p in placed if CODE_LABEL in p.text), None)
-    code_line = _code_line(placed, label)
-    if code_line is None:
-        return CodeRead(None, 0.0, True, "code.not_found")
-    reads = [(_code_part(code_line.text), code_line.line.score)]
     title = next((p for p in placed if any(t in p.text for t in REPORT_TITLES)), None)
+    code_line = _code_line(placed, label)
     anchor = label or code_line
-    upside_down = title is not None and title.centre_y > anchor.centre_y
+    upside_down = title is not None and anchor is not None and title.centre_y > anchor.centre_y
+    upright = _turned_upright(page, angle, upside_down)
+    if code_line is None:
+        return CodeRead(None, 0.0, True, "code.not_found"), upright
+    reads = [(_code_part(code_line.text), code_line.line.score)]
     for height, margin in _REREADS:
         crop = _line_crop(page, code_line.line, rotation, upside_down, height, margin)
         again = reader.read_line(crop)
         reads.append((_code_part(again.text), again.score) if again else ("", 0.0))
-    return _verdict(reads)
+    return _verdict(reads), upright
+
+
+def _turned_upright(page: np.ndarray, angle: float, upside_down: bool) -> np.ndarray:
+    """The page turned by the quarter turns nearest to its text's direction (radians, y down;
+    plus half a turn when the title lies below the code)."""
+    turns = round(math.degrees(angle) / 90 + (2 if upside_down else 0)) % 4
+    if turns == 0:
+        return page
+    return cv2.rotate(
+        page,
+        (cv2.ROTATE_90_COUNTERCLOCKWISE, cv2.ROTATE_180, cv2.ROTATE_90_CLOCKWISE)[turns - 1],
+    )
 
 
 def _verdict(reads: list[tuple[str, float]]) -> CodeRead:
@@ -296,5 +341,8 @@ class DocumentReader:
         return straighten_page(frame_bgr, a4=a4)
 
     def report(self, frame_bgr: np.ndarray) -> tuple[StraightPage, CodeRead]:
+        """A certification report: the page straightened, checked and turned upright, and its
+        verification code."""
         page = straighten_page(frame_bgr, a4=True)
-        return page, read_verification_code(page.image, self.reader)
+        code, upright = read_report(page.image, self.reader)
+        return StraightPage(upright, page.sharpness, page.glare), code
