@@ -177,6 +177,7 @@ class CounterScreen(QWidget):
             self.services.operations,
             self.services.application.document_reader,
             lambda: self.latest_frame(),
+            config_error=self.services.application.checklists_error,
         )
         self.visit_panel.changed.connect(self._update_actions)
         right.addWidget(self.visit_panel)
@@ -196,9 +197,6 @@ class CounterScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, self.next_candidate)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, self.visit_panel.capture_page)
         self._show_all()
-        checklists_error = self.services.application.checklists_error
-        if checklists_error is not None:
-            self.show_error(checklists_error)
 
     # Window-wide shortcuts take Enter and Space before a text field sees them: give them back.
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.errors import DeskError
 from desk_app.domain.visits import CapturedPage, ChecklistItem, VisitReason
 from desk_app.idcard.documents import DocumentReader, encode_page
 from desk_app.services.counter_session import CounterSession
@@ -69,6 +70,8 @@ class VisitPanel(QGroupBox):
         reader: DocumentReader,
         latest_frame: Callable[[], RGBImage | None],
         parent: QWidget | None = None,
+        *,
+        config_error: DeskError | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
@@ -77,6 +80,12 @@ class VisitPanel(QGroupBox):
         self.latest_frame = latest_frame
         self.setTitle(self.tr("Reason of visit"))
         layout = QVBoxLayout(self)
+        # A province's checklist file that could not be used: said on every case until fixed.
+        self.config_problem = QLabel(error_text(config_error) if config_error else "")
+        self.config_problem.setWordWrap(True)
+        self.config_problem.setStyleSheet(f"color: {FAIL_COLOUR};")
+        self.config_problem.setVisible(config_error is not None)
+        layout.addWidget(self.config_problem)
         self.reason_box = QComboBox()
         for reason in VisitReason:
             self.reason_box.addItem(visit_reason_text(reason), reason.value)
