@@ -8,8 +8,8 @@ to an upright rectangle, then checked for sharpness (variance of the Laplacian) 
 ``page.cut_off``, ``page.blurred``, ``page.glare``), never a bad image kept as evidence.
 
 For the two certification reports (《中国高等教育学历认证报告》, 《教育部学历证书电子注册备案表》)
-the online verification code is read twice, independently: from the page's OCR pass, and again
-from the code's own line cut out, turned upright and enlarged. Only two agreeing reads in the
+the online verification code is read twice: by the page's OCR pass, and again by a second pass
+over a band around the code's line, cut out upright. Only two agreeing reads in the
 expected format with confident scores are returned as read; anything else comes back flagged
 with the best guess, for the clerk to check against the paper. The code's format (16 capital
 letters other than I and O, and digits) is an assumption from public samples: no rule or check
@@ -212,15 +212,18 @@ def _code_part(text: str) -> str:
     return _clean(text)
 
 
-# The line is read again from its own crop at two sizes: with the page's read, three reads.
-_REREADS = ((48, 0.2), (64, 0.3))  # (crop height in pixels, margin as a share of the height)
+# The code is read a second time by a whole detection and recognition pass over a band around
+# its line (two line heights above and below), cut out upright. Measured on 120 generated
+# reports (bench/documents.py), this confirms more right reads, with no wrong one, than
+# re-reading the line's crop alone at 40-96 px (those crops misread more, so they flag more).
+_BAND_MARGIN = 2.0
 
 
 def read_verification_code(page: np.ndarray, reader: TextReader) -> CodeRead:
-    """The report's online verification code, read three times (the page's OCR pass, then the
-    code's line cut out at two sizes). Returned unflagged only when all reads in the code's
-    format agree, at least two of them, with confident scores (bench/documents.py measures how
-    often such agreeing reads are still wrong)."""
+    """The report's online verification code, read twice (the page's OCR pass, then a second
+    pass over a band around the code's line). Returned unflagged only when both reads are in
+    the code's format, agree and are confident (bench/documents.py measures how often such
+    agreeing reads are still wrong)."""
     return read_report(page, reader)[0]
 
 
@@ -242,10 +245,9 @@ def read_report(page: np.ndarray, reader: TextReader) -> tuple[CodeRead, np.ndar
     if code_line is None:
         return CodeRead(None, 0.0, True, "code.not_found"), upright
     reads = [(_code_part(code_line.text), code_line.line.score)]
-    for height, margin in _REREADS:
-        crop = _line_crop(page, code_line.line, rotation, upside_down, height, margin)
-        again = reader.read_line(crop)
-        reads.append((_code_part(again.text), again.score) if again else ("", 0.0))
+    band = _line_crop(page, code_line.line, rotation, upside_down, _BAND_MARGIN)
+    again = max(reader.lines(band), key=lambda line: len(_code_part(line.text)), default=None)
+    reads.append((_code_part(again.text), again.score) if again else ("", 0.0))
     return _verdict(reads), upright
 
 
@@ -298,14 +300,10 @@ def _code_line(placed: list[Placed], label: Placed | None) -> Placed | None:
 
 
 def _line_crop(
-    page: np.ndarray,
-    line: TextLine,
-    rotation: np.ndarray,
-    upside_down: bool,
-    height: int,
-    margin: float,
+    page: np.ndarray, line: TextLine, rotation: np.ndarray, upside_down: bool, margin: float
 ) -> np.ndarray:
-    """The line's box cut out upright, with a margin, ``height`` pixels high."""
+    """The line's box cut out upright at the page's scale, with ``margin`` line heights of the
+    page around it."""
     upright = line.box @ rotation.T
     left, top = upright.min(axis=0)
     right, bottom = upright.max(axis=0)
@@ -315,8 +313,8 @@ def _line_crop(
          [left - pad, bottom + pad]], dtype=np.float32,
     )  # fmt: skip
     corners = corners_upright @ rotation.astype(np.float32)
-    width = max(32, math.ceil(height * (right - left + 2 * pad) / (bottom - top + 2 * pad)))
-    crop = rectify(page, corners, (width, height))
+    size = (math.ceil(right - left + 2 * pad), math.ceil(bottom - top + 2 * pad))
+    crop = rectify(page, corners, size)
     return cv2.rotate(crop, cv2.ROTATE_180) if upside_down else crop
 
 
