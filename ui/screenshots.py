@@ -111,7 +111,7 @@ def demo_report_page() -> bytes:
     painter.end()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"JPEG", 85)
+    image.save(buffer, "JPEG", 85)  # type: ignore[call-overload]  # the stubs want bytes; Qt takes str
     return bytes(buffer.data().data())
 
 
