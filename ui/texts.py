@@ -11,6 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from desk_app.domain.candidate import CandidateKind
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
+from desk_app.domain.visits import VisitReason
 from desk_app.domain.workflow import CandidateState, ReasonCode, Role
 from desk_app.vision.ephoto import EPhotoIssue
 from desk_app.vision.quality import QualityIssue
@@ -80,6 +81,25 @@ def reason_text(reason: ReasonCode | str | None) -> str:
     }
     try:
         return words[ReasonCode(reason)]
+    except ValueError:
+        return str(reason)
+
+
+def visit_reason_text(reason: VisitReason | str | None) -> str:
+    """Why the candidate came; a stored value the product no longer knows is shown as is."""
+    if reason is None or reason == "":
+        return translate("Texts", "Not recorded")
+    words = {
+        VisitReason.RENEWED_ID_CARD: translate("Texts", "Renewed ID card"),
+        VisitReason.MOVED_HOUSEHOLD: translate("Texts", "Moved household registration"),
+        VisitReason.MILITARY: translate("Texts", "Military or armed police"),
+        VisitReason.OTHER_DOCUMENT: translate("Texts", "Other document (permit, passport)"),
+        VisitReason.ONLINE_CHECK_FAILED: translate("Texts", "Online check failed three times"),
+        VisitReason.TUTORING_CLASS: translate("Texts", "Tutoring class"),
+        VisitReason.PRIOR_DIPLOMA: translate("Texts", "Prior-diploma documents"),
+    }
+    try:
+        return words[VisitReason(reason)]
     except ValueError:
         return str(reason)
 
@@ -403,6 +423,23 @@ _ERRORS = {
     "permission.operator_mismatch": QT_TRANSLATE_NOOP(
         "Texts", "The central side knows this operator with another role or unit."
     ),
+    "visit.checklist_incomplete": QT_TRANSLATE_NOOP(
+        "Texts", "The evidence checklist is incomplete: the case can only be referred."
+    ),
+    "visit.unknown_reason": QT_TRANSLATE_NOOP("Texts", "Unknown reason of visit."),
+    "visits.bad_checklists": QT_TRANSLATE_NOOP(
+        "Texts", "The province's checklist file is malformed: the default checklists are used."
+    ),
+    "page.not_found": QT_TRANSLATE_NOOP(
+        "Texts", "No page found: hold the whole page flat in front of the camera."
+    ),
+    "page.cut_off": QT_TRANSLATE_NOOP(
+        "Texts", "The page is cut off: hold all four corners in view."
+    ),
+    "page.blurred": QT_TRANSLATE_NOOP("Texts", "The page is blurred: hold it still and try again."),
+    "page.glare": QT_TRANSLATE_NOOP(
+        "Texts", "Light reflects off the page: tilt it away from the lamp and try again."
+    ),
 }
 
 
@@ -437,7 +474,11 @@ def error_text(error: BaseException) -> str:
             return f"{waiting} [{error.code}]"
         source = _ERRORS.get(error.code)
         if source is not None:
-            return f"{translate('Texts', str(source))} [{error.code}]"
+            where = ""
+            if error.code == "visits.bad_checklists":  # say where the file is broken
+                line = error.context.get("line")
+                where = f" ({error.context.get('file', '')}{f':{line}' if line else ''})"
+            return f"{translate('Texts', str(source))}{where} [{error.code}]"
         if error.code.startswith("document."):
             rule = translate("Texts", "The document number breaks a rule")
             return f"{rule}: {error.message} [{error.code}]"
