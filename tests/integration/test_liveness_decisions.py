@@ -68,9 +68,8 @@ def test_the_service_refuses_a_confirmation_without_a_passed_challenge(
     assert _confirm(app, "R0", by_supervisor) is None
     assert _confirm(app, "R1", PASSED_LIVENESS) is None
     with app.database.reading() as uow:
-        states = dict(
-            uow.session.execute(select(Candidate.registration_id, Candidate.state)).tuples().all()
-        )
+        rows = uow.session.execute(select(Candidate.registration_id, Candidate.state)).all()
+        states = dict(rows)
         assert states["R0"] == states["R1"] == CandidateState.CONFIRMED.value
         transition = uow.session.execute(
             select(Transition).join(Candidate).where(Candidate.registration_id == "R0")

@@ -671,6 +671,7 @@ def _with_liveness(*, method: Method = Method.COUNTER, candidate: Any = None) ->
     capture = _capture()
     assert session.captured(capture, capture.image)
     assert session.matched(session.candidate, capture, _verification())
+    complete_checklist(session)
     return session
 
 

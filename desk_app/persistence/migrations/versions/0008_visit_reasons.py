@@ -1,7 +1,7 @@
 """visit reasons: why the candidate came, and supporting documents kept as photos
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30
 """
 
@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-_OLD_PURPOSES = "purpose IN ('registered', 'live', 'card_portrait')"
-_NEW_PURPOSES = "purpose IN ('registered', 'live', 'card_portrait', 'document')"
+_OLD_PURPOSES = "purpose IN ('registered', 'live', 'card_portrait', 'liveness')"
+_NEW_PURPOSES = "purpose IN ('registered', 'live', 'card_portrait', 'liveness', 'document')"
 
 
 def upgrade() -> None:
