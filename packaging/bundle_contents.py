@@ -58,6 +58,15 @@ def cjk_font() -> Path | None:
     return None
 
 
+def package_data_files(package: Path) -> list[Path]:
+    """The files of the package that are not Python code (nor its caches)."""
+    return [
+        path
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    ]
+
+
 def project_datas(root: Path) -> list[tuple[str, str]]:
     """(source, folder in the bundle) of the project's own run-time files. The folders mirror
     the source tree: the code finds them next to its modules (``Path(__file__)``, importlib
@@ -70,9 +79,12 @@ def project_datas(root: Path) -> list[tuple[str, str]]:
     datas.append(
         (str(root / "desk_app" / "persistence" / "migrations"), "desk_app/persistence/migrations")
     )
-    datas.append(
-        (str(root / "desk_app" / "security" / "common_passwords.txt"), "desk_app/security")
-    )
+    # Every other file the package reads next to its modules (the password list, the shipped
+    # visit checklists...): PyInstaller collects the code, not these.
+    package = root / "desk_app"
+    for path in sorted(package_data_files(package)):
+        if "migrations" not in path.relative_to(package).parts:
+            datas.append((str(path), str(path.parent.relative_to(root))))
     font = cjk_font()
     if font is not None:
         datas.append((str(font), "resources/fonts"))

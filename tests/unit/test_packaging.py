@@ -39,6 +39,11 @@ def test_every_project_data_file_of_the_spec_exists(
         targets
     )
     assert any(source.endswith(".qm") for source, _ in datas)
+    # Every file the package reads next to its modules goes into the bundle beside them.
+    collected = {Path(source) for source, _ in datas}
+    migrations = PROJECT_ROOT / "desk_app" / "persistence" / "migrations"
+    for path in bundle_contents.package_data_files(PROJECT_ROOT / "desk_app"):
+        assert path in collected or migrations in path.parents, path
     if windows:
         assert "resources/fonts" not in targets  # Microsoft YaHei is on every Chinese Windows
 
