@@ -48,7 +48,10 @@ class BlocklistScreen(QWidget):
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
 
         forms = QHBoxLayout()
@@ -101,7 +104,9 @@ class BlocklistScreen(QWidget):
         )
         self.services.operations.run(
             lambda: add_number(database, operator.operator_id, number, reason),
-            on_success=lambda _: self._added(self.tr("The number is blocked."), self.number),
+            on_success=lambda _: self._added(
+                self.tr("The number is blocked."), self.number, self.number_reason
+            ),
             on_failure=self._failed,
         )
 
@@ -114,13 +119,16 @@ class BlocklistScreen(QWidget):
         self.services.operations.run(
             lambda: add_faces_of_case(database, operator.operator_id, registration_id, reason),
             on_success=lambda ids: self._added(
-                self.tr("Faces blocked: %1.").replace("%1", str(len(ids))), self.registration_id
+                self.tr("Faces blocked: %1.").replace("%1", str(len(ids))),
+                self.registration_id,
+                self.faces_reason,
             ),
             on_failure=self._failed,
         )
 
-    def _added(self, text: str, field: QLineEdit) -> None:
-        field.clear()
+    def _added(self, text: str, *fields: QLineEdit) -> None:
+        for field in fields:
+            field.clear()
         self.notice.setStyleSheet(f"color: {PASS_COLOUR};")
         self.notice.setText(text)
         self.refresh()

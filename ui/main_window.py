@@ -115,7 +115,10 @@ class MainWindow(QMainWindow):
         self.review = ReviewScreen(services)
         self._admin: AdminWorkspace | None = None
         self._statistics: StatisticsScreen | None = None
-        self.blocklist = BlocklistScreen(services)  # the supervisors'
+        # The supervisors'; owned by the window like the others (a parentless screen left to the
+        # garbage collector may be destroyed on a worker thread, which crashes Qt).
+        self.blocklist = BlocklistScreen(services, parent=self)
+        self.blocklist.hide()
         self.counter.decided.connect(self._decided)
         self.review.decided.connect(self._decided)
         self.counter.message.connect(self._status_message)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.liveness import LivenessEvidence
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.visits import VISIT_EVIDENCE_KEY
 from desk_app.domain.workflow import CandidateState, ReasonCode
@@ -39,6 +40,7 @@ from ui.texts import (
     document_text,
     error_text,
     kind_text,
+    liveness_reason_text,
     reason_text,
     state_text,
     visit_reason_text,
@@ -295,6 +297,7 @@ class ReviewScreen(QWidget):
             self.tr("Earlier attempts: {0}").format(candidate.earlier_attempts),
         ]
         lines += self._visit_lines(case)
+        lines += self._liveness_lines(case)
         lines += _score_lines(case.scores)
         blocked = case.evidence.get("blocklist")
         if isinstance(blocked, dict):
@@ -318,6 +321,22 @@ class ReviewScreen(QWidget):
         self.details.setText("<br>".join(lines))
         if not keep_notice:
             self.notice.clear()
+
+    def _liveness_lines(self, case: ReviewCase) -> list[str]:
+        """How the liveness challenge at the counter ended (its frames are in the evidence
+        pack)."""
+        judged = LivenessEvidence.from_record(case.evidence.get("liveness"))
+        if judged is None:
+            return []
+        if judged.passed:
+            return [self.tr("Liveness check: passed")]
+        reason = liveness_reason_text(judged.code)
+        line = self.tr("Liveness check: failed ({0})").format(html.escape(reason))
+        if judged.overridden_by is not None:
+            line += " · " + self.tr("accepted by {0}: {1}").format(
+                html.escape(judged.overridden_by), html.escape(judged.override_reason)
+            )
+        return [line]
 
     def _visit_lines(self, case: ReviewCase) -> list[str]:
         """The reason of visit, the checklist as the clerk ticked it, and the pages kept."""

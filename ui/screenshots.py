@@ -210,6 +210,10 @@ def main() -> int:
         sign_in("super01")
         wait_until(lambda: bool(window.review.cases), 30)
         save(window, out, "06-review-queue")
+        with_pages = [i for i, case in enumerate(window.review.cases) if case.pages]
+        if with_pages:
+            window.review.queue.setCurrentRow(with_pages[0])
+            save(window, out, "17-review-with-documents")
         blocked = window.blocklist
         window.tabs.setCurrentWidget(blocked)
         blocked.number.setText("11010519491231002X")
@@ -217,10 +221,6 @@ def main() -> int:
         blocked.block_number()
         wait_until(lambda: blocked.table.rowCount() > 0, 30)
         save(window, out, "18-blocklist")
-        with_pages = [i for i, case in enumerate(window.review.cases) if case.pages]
-        if with_pages:
-            window.review.queue.setCurrentRow(with_pages[0])
-            save(window, out, "17-review-with-documents")
         window.sign_out()
 
         sign_in("unit01")

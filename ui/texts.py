@@ -14,6 +14,7 @@ from desk_app.domain.errors import DeskError
 from desk_app.domain.visits import VisitReason
 from desk_app.domain.workflow import CandidateState, ReasonCode, Role
 from desk_app.vision.ephoto import EPhotoIssue
+from desk_app.vision.liveness.judge import Reason as LivenessReason
 from desk_app.vision.quality import QualityIssue
 from desk_app.vision.verification import Reason
 
@@ -129,6 +130,35 @@ def ephoto_issue_text(issue: EPhotoIssue) -> str:
         EPhotoIssue.TOO_CLOSE_TO_EDGE: translate("Texts", "head too close to the picture's edge"),
         EPhotoIssue.FILE_SIZE: translate("Texts", "file size outside 20–40 KB"),
     }[issue]
+
+
+def liveness_reason_text(code: str) -> str:
+    """How a liveness challenge (or one action) ended, from its coded reason."""
+    words = {
+        LivenessReason.PASSED: translate("Texts", "Passed"),
+        LivenessReason.NOT_STEADY: translate("Texts", "No steady face looking at the camera"),
+        LivenessReason.TIMEOUT: translate("Texts", "The action was not seen in time"),
+        LivenessReason.NO_RETURN: translate(
+            "Texts", "The head turned but did not come back to the front"
+        ),
+        LivenessReason.WRONG_ACTION: translate("Texts", "A different action was performed"),
+        LivenessReason.FLAT_PICTURE: translate(
+            "Texts", "The face moved like a photo or a screen, not a head"
+        ),
+        LivenessReason.FACE_CHANGED: translate("Texts", "The face changed during the check"),
+        LivenessReason.FACE_LOST: translate("Texts", "The face left the picture"),
+        LivenessReason.SEVERAL_FACES: translate(
+            "Texts", "More than one face is in front of the camera"
+        ),
+        LivenessReason.CAPTURE_GAP: translate("Texts", "The camera picture was interrupted"),
+        LivenessReason.PASSIVE: translate("Texts", "The passive check judged the face not live"),
+        LivenessReason.NOT_REACHED: translate("Texts", "Not asked"),
+        LivenessReason.INCOMPLETE: translate("Texts", "The check did not finish"),
+    }
+    try:
+        return words[LivenessReason(code)]
+    except ValueError:
+        return code
 
 
 def match_reason_text(reason: Reason) -> str:

@@ -157,7 +157,7 @@ class CounterScreen(QWidget):
         left.addWidget(self.test_camera_banner)
         left.addWidget(self.preview, 1)
         self.challenge_overlay = ChallengeOverlay(self.preview, mirrored=self.preview.mirrored)
-        self.liveness_bar = LivenessBar(self.session, self.challenge_overlay)
+        self.liveness_bar = LivenessBar(self.session)
         self.liveness_bar.retry_button.clicked.connect(self.retry_challenge)
         self.liveness_bar.override_button.clicked.connect(self._ask_supervisor_accept)
         left.addWidget(self.liveness_bar)
