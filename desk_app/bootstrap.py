@@ -16,9 +16,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from desk_app.config import Settings, default_key_folder
+from desk_app.domain.errors import ConfigError
 from desk_app.domain.tickets import TicketLayout
+from desk_app.domain.visits import Checklists
 from desk_app.domain.workflow import Method
 from desk_app.idcard.camera_reader import CardImageReader
+from desk_app.idcard.documents import DocumentReader
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import SyncBinding
 from desk_app.security.keys import KeyStore, key_store
@@ -26,6 +29,7 @@ from desk_app.security.operators import SignInPolicy
 from desk_app.services.encryption import open_database
 from desk_app.services.faces import FaceRegistry
 from desk_app.services.tickets import TicketPolicy
+from desk_app.services.visits import checklists_or_default, default_checklists
 from desk_app.services.workflow import WorkflowService, Workstation
 from desk_app.sync.protocol import CentralPort, SyncError
 from desk_app.sync.syncer import PushTransport, Syncer, SyncOptions, direct_push
@@ -49,6 +53,12 @@ class Application:
     binding: SyncBinding | None = None
     # Reads ID cards held up to the camera; its OCR models load on first use (or warm_up()).
     card_images: CardImageReader = field(default_factory=CardImageReader)
+    # Straightens supporting documents' pages and reads certification reports' codes.
+    document_reader: DocumentReader = field(default_factory=DocumentReader)
+    # The evidence checklists per reason of visit; a broken province file leaves the shipped
+    # set in place and its coded error here, for the counter to show.
+    checklists: Checklists = field(default_factory=default_checklists)
+    checklists_error: ConfigError | None = None
 
     @property
     def sign_in_policy(self) -> SignInPolicy:
@@ -117,6 +127,7 @@ def build_application(
         settings.thresholds_for(engine).live_ephoto,
         engine_class.metric,
     )
+    checklists, checklists_error = checklists_or_default(settings.visits.checklists_file)
     return Application(
         settings=settings,
         database=database,
@@ -125,6 +136,8 @@ def build_application(
         workflow=WorkflowService(database, workstation, tickets, faces, outbox=binding is not None),
         faces=faces,
         binding=binding,
+        checklists=checklists,
+        checklists_error=checklists_error,
     )
 
 

@@ -228,6 +228,14 @@ class LivenessConfig:
 
 
 @dataclass(frozen=True)
+class VisitSettings:
+    """Reasons of visit (issue 18): a province's own evidence checklists (TOML, see
+    ``desk_app/services/visit_checklists.toml``); empty: the shipped set."""
+
+    checklists_file: str = ""
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     counter: CounterSettings = field(default_factory=CounterSettings)
@@ -239,6 +247,7 @@ class Settings:
     paths: PathSettings = field(default_factory=PathSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     liveness: LivenessConfig = field(default_factory=LivenessConfig)
+    visits: VisitSettings = field(default_factory=VisitSettings)
     source: Path | None = None  # the file these settings came from, if any
 
     @property

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.domain.liveness import LivenessEvidence
 from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.visits import VISIT_EVIDENCE_KEY
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.reports.evidence import EvidencePackResult, evidence_pack
 from desk_app.services.counter import ReviewCase, SignedIn, mask_document_number
@@ -34,8 +36,16 @@ from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.sync.binding import ConflictView, open_conflicts, resolve_conflict
 from ui.context import Services
 from ui.dialogs import ReasonDialog
-from ui.texts import document_text, error_text, kind_text, reason_text, state_text
-from ui.widgets import FAIL_COLOUR, PASS_COLOUR, PictureBox, heading_font
+from ui.texts import (
+    document_text,
+    error_text,
+    kind_text,
+    liveness_reason_text,
+    reason_text,
+    state_text,
+    visit_reason_text,
+)
+from ui.widgets import FAIL_COLOUR, PASS_COLOUR, REVIEW_COLOUR, PictureBox, heading_font
 
 SUPERVISOR_REJECT_REASONS = [
     ReasonCode.FACE_MISMATCH,
@@ -84,7 +94,10 @@ class ReviewScreen(QWidget):
         self.live_picture = PictureBox(self.tr("Live"))
         self.card_picture = PictureBox(self.tr("Card portrait"))
         self.ephoto_picture = PictureBox(self.tr("Registered e-photo"))
-        for column, box in enumerate((self.live_picture, self.card_picture, self.ephoto_picture)):
+        # The supporting document beside the faces (the newest page; the details list them all).
+        self.document_picture = PictureBox(self.tr("Supporting document"))
+        boxes = (self.live_picture, self.card_picture, self.ephoto_picture, self.document_picture)
+        for column, box in enumerate(boxes):
             pictures.addWidget(box, 0, column)
         right.addLayout(pictures)
         self.details = QLabel()
@@ -244,7 +257,12 @@ class ReviewScreen(QWidget):
         self.reveal_button.setEnabled(case is not None)
         if case is None:
             self.details.setText(self.tr("No referred cases."))
-            for box in (self.live_picture, self.card_picture, self.ephoto_picture):
+            for box in (
+                self.live_picture,
+                self.card_picture,
+                self.ephoto_picture,
+                self.document_picture,
+            ):
                 box.show_image(None, "")
             return
         candidate = case.candidate
@@ -259,6 +277,9 @@ class ReviewScreen(QWidget):
         self.live_picture.show_image(case.live_photo, self.tr("No live picture"))
         self.card_picture.show_image(None, self.tr("Chip portrait needs a vendor decoder"))
         self.ephoto_picture.show_image(candidate.ephoto, self.tr("No e-photo"))
+        self.document_picture.show_image(
+            case.pages[-1][1] if case.pages else None, self.tr("No document page")
+        )
         lines = [
             f"<b style='font-size:15pt'>{candidate.name}</b>  "
             f"{mask_document_number(candidate.document_number)}",
@@ -275,6 +296,8 @@ class ReviewScreen(QWidget):
             ),
             self.tr("Earlier attempts: {0}").format(candidate.earlier_attempts),
         ]
+        lines += self._visit_lines(case)
+        lines += self._liveness_lines(case)
         lines += _score_lines(case.scores)
         blocked = case.evidence.get("blocklist")
         if isinstance(blocked, dict):
@@ -298,6 +321,57 @@ class ReviewScreen(QWidget):
         self.details.setText("<br>".join(lines))
         if not keep_notice:
             self.notice.clear()
+
+    def _liveness_lines(self, case: ReviewCase) -> list[str]:
+        """How the liveness challenge at the counter ended (its frames are in the evidence
+        pack)."""
+        judged = LivenessEvidence.from_record(case.evidence.get("liveness"))
+        if judged is None:
+            return []
+        if judged.passed:
+            return [self.tr("Liveness check: passed")]
+        reason = liveness_reason_text(judged.code)
+        line = self.tr("Liveness check: failed ({0})").format(html.escape(reason))
+        if judged.overridden_by is not None:
+            line += " · " + self.tr("accepted by {0}: {1}").format(
+                html.escape(judged.overridden_by), html.escape(judged.override_reason)
+            )
+        return [line]
+
+    def _visit_lines(self, case: ReviewCase) -> list[str]:
+        """The reason of visit, the checklist as the clerk ticked it, and the pages kept."""
+        lines = [self.tr("Reason of visit: {0}").format(visit_reason_text(case.visit_reason))]
+        visit = case.evidence.get(VISIT_EVIDENCE_KEY)
+        items = visit.get("items") if isinstance(visit, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict):
+                continue
+            ticked = item.get("ticked") is True
+            mark = (
+                f"<span style='color:{PASS_COLOUR}'>☑</span>"
+                if ticked
+                else f"<span style='color:{FAIL_COLOUR}'>☐</span>"
+            )
+            lines.append(f"&nbsp;&nbsp;{mark} {html.escape(str(item.get('label', '')))}")
+        for entry, _image in case.pages:
+            if entry.get("kind") != "certification_report":
+                continue
+            code = entry.get("verification_code")
+            if not code:
+                lines.append(self.tr("Verification code: not read"))
+            elif entry.get("code_flagged"):
+                lines.append(
+                    f"<b style='color:{REVIEW_COLOUR}'>"
+                    + self.tr("Verification code: {0} (doubtful read: check the paper)").format(
+                        html.escape(str(code))
+                    )
+                    + "</b>"
+                )
+            else:
+                lines.append(self.tr("Verification code: {0}").format(html.escape(str(code))))
+        if case.pages:
+            lines.append(self.tr("Document pages kept: {0}").format(len(case.pages)))
+        return lines
 
     def approve(self) -> None:
         case, operator = self.current, self.operator

@@ -17,15 +17,21 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
+from PySide6.QtCore import QBuffer, QCoreApplication, QEventLoop, QIODevice, QRect, QSettings, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desk_app.domain.visits import CapturedPage, VisitReason
+from desk_app.domain.workflow import ReasonCode
 from desk_app.services.demo import DEMO_PASSWORD, generate_roster_rows, write_roster_csv
 from ui.app import build_counter, install_translations, readable_font, throwaway_demo
+from ui.counter.screen import CounterScreen
+from ui.demo import DemoStage
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.settings import SettingsDialog
 from ui.widgets import Privacy
+from ui.workers import CameraWorker
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
@@ -78,6 +84,57 @@ def admin_screens(window: MainWindow, workdir: Path, out: Path) -> None:
     save(window, out, "14-statistics")
 
 
+def demo_report_page() -> bytes:
+    """A stand-in for a certification report, drawn here and marked as a demo: the screenshot
+    shows where a captured page appears (no real document is used)."""
+    image = QImage(700, 990, QImage.Format.Format_RGB888)
+    image.fill(QColor(236, 236, 232))
+    painter = QPainter(image)
+    painter.setPen(QColor(25, 25, 30))
+    font = readable_font()
+    font.setPixelSize(30)
+    painter.setFont(font)
+    title = "教育部学历证书电子注册备案表"
+    painter.drawText(QRect(0, 60, 700, 50), Qt.AlignmentFlag.AlignCenter, title)
+    font.setPixelSize(20)
+    painter.setFont(font)
+    painter.drawRect(50, 140, 600, 560)
+    for row, (label, value) in enumerate(
+        [("姓名", "演示考生"), ("学校名称", "某某职业技术学院"), ("专业", "会计"),
+         ("层次", "专科"), ("学历类别", "高等教育自学考试"), ("毕(结)业", "毕业")]
+    ):  # fmt: skip
+        painter.drawText(70, 190 + row * 80, label)
+        painter.drawText(260, 190 + row * 80, value)
+    painter.drawText(70, 760, "在线验证码：DEMO7K3Q9PX2WM4T")
+    painter.setPen(QColor(200, 40, 40))
+    painter.drawText(70, 900, "演示材料 DEMO — 非真实证件")
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPEG", 85)  # type: ignore[call-overload]  # the stubs want bytes; Qt takes str
+    return bytes(buffer.data().data())
+
+
+def refer_with_report(counter: CounterScreen, stage: DemoStage, camera: CameraWorker) -> None:
+    """The next demo candidate comes for their prior diploma: the report's page is kept and the
+    case referred, so the supervisor's review shows a document beside the faces."""
+    stage.place_next(camera)
+    wait_until(lambda: counter.session.candidate is not None, 30)
+    counter.session.pick_visit_reason(VisitReason.PRIOR_DIPLOMA)
+    counter.session.page_captured(
+        CapturedPage(
+            demo_report_page(),
+            "certification_report",
+            verification_code="DEMO7K3Q9PX2WM4T",
+            code_confidence=0.98,
+            code_flagged=False,
+        )
+    )
+    counter.visit_panel.refresh()
+    counter.refer(ReasonCode.PRIOR_DIPLOMA, "认证报告已拍摄")
+    wait_until(lambda: counter.session.last_change is not None, 30)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -123,6 +180,12 @@ def main() -> int:
         if not wait_until(lambda: counter.session.verification is not None, 60):
             raise SystemExit("the demo candidate was never matched")
         counter.match_panel.card_checked.setChecked(True)
+        # The reason of visit and its checklist: Confirm waits until every box is ticked.
+        next(iter(counter.visit_panel.checks.values())).click()
+        save(window, out, "16-counter-reason-and-checklist")
+        for box in counter.visit_panel.checks.values():
+            if not box.isChecked():
+                box.click()
         # The demo camera shows photos: the liveness check fails them, as it must, and the demo
         # supervisor accepts the failure at the counter.
         wait_until(lambda: counter.session.liveness is not None, 30)
@@ -137,6 +200,8 @@ def main() -> int:
         wait_until(lambda: counter.session.slip_path is not None, 30)
 
         counter.next_candidate()
+        refer_with_report(counter, stage, camera)
+        counter.next_candidate()
         stage.lift()
         window.lock()
         save(window, out, "05-locked")
@@ -145,6 +210,10 @@ def main() -> int:
         sign_in("super01")
         wait_until(lambda: bool(window.review.cases), 30)
         save(window, out, "06-review-queue")
+        with_pages = [i for i, case in enumerate(window.review.cases) if case.pages]
+        if with_pages:
+            window.review.queue.setCurrentRow(with_pages[0])
+            save(window, out, "17-review-with-documents")
         blocked = window.blocklist
         window.tabs.setCurrentWidget(blocked)
         blocked.number.setText("11010519491231002X")

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 )
 
 from desk_app.services.counter_session import Slip
+from ui.texts import visit_reason_text
 from ui.widgets import load_image
 
 __all__ = ["Slip", "paint_slip", "write_slip_pdf"]
@@ -83,6 +84,8 @@ def paint_slip(slip: Slip, device: QPagedPaintDevice) -> None:
         (translate("Slip", "Clerk"), slip.clerk),
         (translate("Slip", "Face processing"), _consent_text(slip.consent)),
     ]
+    if slip.visit_reason is not None:
+        rows.append((translate("Slip", "Reason of visit"), visit_reason_text(slip.visit_reason)))
     top = 140
     for index, (label, value) in enumerate(rows):
         y = top + index * line

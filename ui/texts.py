@@ -11,8 +11,10 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from desk_app.domain.candidate import CandidateKind
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
+from desk_app.domain.visits import VisitReason
 from desk_app.domain.workflow import CandidateState, ReasonCode, Role
 from desk_app.vision.ephoto import EPhotoIssue
+from desk_app.vision.liveness.judge import Reason as LivenessReason
 from desk_app.vision.quality import QualityIssue
 from desk_app.vision.verification import Reason
 
@@ -84,6 +86,25 @@ def reason_text(reason: ReasonCode | str | None) -> str:
         return str(reason)
 
 
+def visit_reason_text(reason: VisitReason | str | None) -> str:
+    """Why the candidate came; a stored value the product no longer knows is shown as is."""
+    if reason is None or reason == "":
+        return translate("Texts", "Not recorded")
+    words = {
+        VisitReason.RENEWED_ID_CARD: translate("Texts", "Renewed ID card"),
+        VisitReason.MOVED_HOUSEHOLD: translate("Texts", "Moved household registration"),
+        VisitReason.MILITARY: translate("Texts", "Military or armed police"),
+        VisitReason.OTHER_DOCUMENT: translate("Texts", "Other document (permit, passport)"),
+        VisitReason.ONLINE_CHECK_FAILED: translate("Texts", "Online check failed three times"),
+        VisitReason.TUTORING_CLASS: translate("Texts", "Tutoring class"),
+        VisitReason.PRIOR_DIPLOMA: translate("Texts", "Prior-diploma documents"),
+    }
+    try:
+        return words[VisitReason(reason)]
+    except ValueError:
+        return str(reason)
+
+
 def hint_text(issue: QualityIssue) -> str:
     return {
         QualityIssue.NO_FACE: translate("Texts", "Look at the camera"),
@@ -109,6 +130,35 @@ def ephoto_issue_text(issue: EPhotoIssue) -> str:
         EPhotoIssue.TOO_CLOSE_TO_EDGE: translate("Texts", "head too close to the picture's edge"),
         EPhotoIssue.FILE_SIZE: translate("Texts", "file size outside 20–40 KB"),
     }[issue]
+
+
+def liveness_reason_text(code: str) -> str:
+    """How a liveness challenge (or one action) ended, from its coded reason."""
+    words = {
+        LivenessReason.PASSED: translate("Texts", "Passed"),
+        LivenessReason.NOT_STEADY: translate("Texts", "No steady face looking at the camera"),
+        LivenessReason.TIMEOUT: translate("Texts", "The action was not seen in time"),
+        LivenessReason.NO_RETURN: translate(
+            "Texts", "The head turned but did not come back to the front"
+        ),
+        LivenessReason.WRONG_ACTION: translate("Texts", "A different action was performed"),
+        LivenessReason.FLAT_PICTURE: translate(
+            "Texts", "The face moved like a photo or a screen, not a head"
+        ),
+        LivenessReason.FACE_CHANGED: translate("Texts", "The face changed during the check"),
+        LivenessReason.FACE_LOST: translate("Texts", "The face left the picture"),
+        LivenessReason.SEVERAL_FACES: translate(
+            "Texts", "More than one face is in front of the camera"
+        ),
+        LivenessReason.CAPTURE_GAP: translate("Texts", "The camera picture was interrupted"),
+        LivenessReason.PASSIVE: translate("Texts", "The passive check judged the face not live"),
+        LivenessReason.NOT_REACHED: translate("Texts", "Not asked"),
+        LivenessReason.INCOMPLETE: translate("Texts", "The check did not finish"),
+    }
+    try:
+        return words[LivenessReason(code)]
+    except ValueError:
+        return code
 
 
 def match_reason_text(reason: Reason) -> str:
@@ -403,6 +453,23 @@ _ERRORS = {
     "permission.operator_mismatch": QT_TRANSLATE_NOOP(
         "Texts", "The central side knows this operator with another role or unit."
     ),
+    "visit.checklist_incomplete": QT_TRANSLATE_NOOP(
+        "Texts", "The evidence checklist is incomplete: the case can only be referred."
+    ),
+    "visit.unknown_reason": QT_TRANSLATE_NOOP("Texts", "Unknown reason of visit."),
+    "visits.bad_checklists": QT_TRANSLATE_NOOP(
+        "Texts", "The province's checklist file is malformed: the default checklists are used."
+    ),
+    "page.not_found": QT_TRANSLATE_NOOP(
+        "Texts", "No page found: hold the whole page flat in front of the camera."
+    ),
+    "page.cut_off": QT_TRANSLATE_NOOP(
+        "Texts", "The page is cut off: hold all four corners in view."
+    ),
+    "page.blurred": QT_TRANSLATE_NOOP("Texts", "The page is blurred: hold it still and try again."),
+    "page.glare": QT_TRANSLATE_NOOP(
+        "Texts", "Light reflects off the page: tilt it away from the lamp and try again."
+    ),
 }
 
 
@@ -437,7 +504,11 @@ def error_text(error: BaseException) -> str:
             return f"{waiting} [{error.code}]"
         source = _ERRORS.get(error.code)
         if source is not None:
-            return f"{translate('Texts', str(source))} [{error.code}]"
+            where = ""
+            if error.code == "visits.bad_checklists":  # say where the file is broken
+                line = error.context.get("line")
+                where = f" ({error.context.get('file', '')}{f':{line}' if line else ''})"
+            return f"{translate('Texts', str(source))}{where} [{error.code}]"
         if error.code.startswith("document."):
             rule = translate("Texts", "The document number breaks a rule")
             return f"{rule}: {error.message} [{error.code}]"

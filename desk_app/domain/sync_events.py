@@ -104,3 +104,5 @@ class TransitionEvent(TypedDict):
     audit: AuditReference
     attachments: list[Attachment]
     sequence: NotRequired[int]  # the outbox position, added when the event is pushed
+    # Why the candidate came (a VisitReason value); absent from older counters' events.
+    visit_reason: NotRequired[str | None]

@@ -138,6 +138,9 @@ class Transition(Base):
     counter_id: Mapped[str] = mapped_column(String(40))
     method: Mapped[str] = mapped_column(String(20))
     reason_code: Mapped[str | None] = mapped_column(String(40))
+    # Why the candidate came (a VisitReason value); None for decisions made before it was asked
+    # and for supervisors' decisions. Its checklist and pages are in ``evidence["visit"]``.
+    visit_reason: Mapped[str | None] = mapped_column(String(30), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # photo ids, card read id...
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)  # match scores and thresholds
@@ -233,12 +236,14 @@ class TicketNumber(Base):
 
 
 class Photo(Base):
-    """An image kept as evidence: the registered e-photo, a live capture or a card portrait."""
+    """An image kept as evidence: the registered e-photo, a live capture, a card portrait or a
+    supporting document's page (purged with the faces, services.retention)."""
 
     __tablename__ = "photos"
     __table_args__ = (
         CheckConstraint(
-            "purpose IN ('registered', 'live', 'card_portrait', 'liveness')", name="purpose"
+            "purpose IN ('registered', 'live', 'card_portrait', 'liveness', 'document')",
+            name="purpose",
         ),
         Index("ix_photos_candidate_purpose", "candidate_id", "purpose"),
     )

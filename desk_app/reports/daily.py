@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desk_app.domain.errors import DeskError
+from desk_app.domain.visits import VisitReason
 from desk_app.persistence.database import Database
 from desk_app.security import audit
 from desk_app.security.keys import write_private
@@ -55,9 +56,21 @@ def breakdowns(figures: DailyStatistics) -> list[tuple[str, Rows]]:
         ("按操作员 By operator", list(figures.by_operator.items())),
         ("按结果 By outcome", list(figures.by_outcome.items())),
         ("按原因 By reason", list(figures.by_reason.items())),
+        (
+            "按来访原因 By reason of visit",
+            [(_visit_reason_label(key), n) for key, n in figures.by_visit_reason.items()],
+        ),
         ("按方式 By method", list(figures.by_method.items())),
         ("按考区 By exam area", list(figures.by_exam_area.items())),
     ]
+
+
+def _visit_reason_label(value: str) -> str:
+    try:
+        reason = VisitReason(value)
+    except ValueError:
+        return value or "未记录 Not recorded"
+    return f"{reason.chinese_label} {reason.english_label}"
 
 
 def counter_rows(figures: DailyStatistics) -> Rows:

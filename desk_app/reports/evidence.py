@@ -27,11 +27,13 @@ from desk_app.domain.errors import NotFoundError
 from desk_app.domain.image_limits import ImageSizeError
 from desk_app.domain.masking import mask_document_number
 from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.visits import VISIT_EVIDENCE_KEY, VisitReason
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import AuditEntry, Candidate, Photo, PurgedMedia, Transition
 from desk_app.reports.daily import a4_pdf, pdf_table, register_font, report_styles
 from desk_app.security.keys import write_private
 from desk_app.services.access import authorise_unmask
+from desk_app.services.documents import DOCUMENT_PURPOSE
 from desk_app.vision.images import ImageError, decode_bgr
 
 # Evidence keys whose values are ID numbers: masked in the pack like everywhere else.
@@ -62,6 +64,7 @@ class DecisionLine:
     ticket_number: str | None
     evidence: dict[str, Any]
     scores: dict[str, Any]
+    visit_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class EvidenceRecord:
     audit: tuple[AuditLine, ...]
     thresholds: dict[str, float]
     engine: str
+    # Supporting documents' pages held up to the camera (issue 18), oldest first.
+    documents: tuple[PictureRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,7 @@ def collect_evidence(
                 for n, frame in enumerate(_liveness_frames(transitions), 1)
             ),
         )
+        documents = _documents(session, candidate.id, transitions)
         entries = (
             session.execute(
                 select(AuditEntry)
@@ -240,6 +246,7 @@ def collect_evidence(
                     ticket_number=t.ticket_number,
                     evidence=_masked(dict(t.evidence)),
                     scores=dict(t.scores),
+                    visit_reason=t.visit_reason,
                 )
                 for t in transitions
             ),
@@ -253,7 +260,59 @@ def collect_evidence(
                 for band in ("pass", "review")
             },
             engine=settings.faces.engine,
+            documents=documents,
         )
+
+
+def _documents(session: Any, candidate_id: int, transitions: Any) -> tuple[PictureRecord, ...]:
+    """Every supporting page kept for the candidate, with its kind and verification code as
+    the decision recorded them; pages purged after the retention period are listed as such."""
+    recorded: dict[int, dict[str, Any]] = {}
+    for transition in transitions:
+        visit = transition.evidence.get(VISIT_EVIDENCE_KEY)
+        for entry in (visit.get("pages") or []) if isinstance(visit, dict) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("photo"), int):
+                recorded[entry["photo"]] = entry
+    pictures: list[PictureRecord] = []
+    photos = session.execute(
+        select(Photo)
+        .where(Photo.candidate_id == candidate_id, Photo.purpose == DOCUMENT_PURPOSE)
+        .order_by(Photo.id)
+    ).scalars()
+    for index, photo in enumerate(photos, start=1):
+        entry = recorded.get(photo.id, {})
+        label = f"证明材料 Supporting document {index}"
+        if entry.get("kind") == "certification_report":
+            code = entry.get("verification_code") or "—"
+            doubt = " (存疑 doubtful read)" if entry.get("code_flagged") else ""
+            label += f" · 在线验证码 verification code {code}{doubt}"
+        jpeg = _reencoded(photo.data, DOCUMENT_PURPOSE)
+        note = f"sha256 {photo.sha256[:16]}…" + ("" if jpeg else " (cannot be decoded)")
+        pictures.append(PictureRecord(label, jpeg, note))
+    for purged in session.execute(
+        select(PurgedMedia)
+        .where(PurgedMedia.candidate_id == candidate_id, PurgedMedia.kind == DOCUMENT_PURPOSE)
+        .order_by(PurgedMedia.id)
+    ).scalars():
+        when = purged.purged_at.astimezone(CHINA_TIME).strftime("%Y-%m-%d")
+        pictures.append(
+            PictureRecord(
+                "证明材料 Supporting document",
+                None,
+                f"已按保存期限删除 purged {when}, sha256 {purged.sha256[:16]}…",
+            )
+        )
+    return tuple(pictures)
+
+
+def _visit_label(value: str | None) -> str:
+    if value is None:
+        return ""
+    try:
+        reason = VisitReason(value)
+    except ValueError:
+        return value
+    return f"{reason.chinese_label} {reason.english_label}"
 
 
 def _china(moment: datetime) -> str:
@@ -330,6 +389,17 @@ def evidence_pdf(record: EvidenceRecord, *, made_by: str, reason: str, made_at: 
     pictures = Table(grid, colWidths=[60 * mm] * 3, hAlign="LEFT")
     pictures.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story.append(pictures)
+    if record.documents:
+        story.append(Paragraph("证明材料 Supporting documents", styles["heading"]))
+        for document in record.documents:
+            story.append(Paragraph(document.label, body))
+            if document.jpeg is not None:
+                page = Image(io.BytesIO(document.jpeg))
+                scale = min(120 * mm / page.imageWidth, 160 * mm / page.imageHeight)
+                page.drawWidth, page.drawHeight = page.imageWidth * scale, page.imageHeight * scale
+                page.hAlign = "LEFT"
+                story.append(page)
+            story.append(Paragraph(document.note, body))
     story += [
         Paragraph(f"当前阈值 Thresholds now ({record.engine})", styles["heading"]),
         pdf_table(
@@ -354,6 +424,7 @@ def evidence_pdf(record: EvidenceRecord, *, made_by: str, reason: str, made_at: 
                 f"({line.from_state} → {line.to_state}) · {line.operator_id} "
                 f"({line.operator_role}) · {line.site_id}/{line.counter_id} · {line.method}"
                 + (f" · 原因 reason {line.reason_code}" if line.reason_code else "")
+                + (f" · 来访原因 visit {_visit_label(line.visit_reason)}" * bool(line.visit_reason))
                 + (f" · 准考证号 {line.ticket_number}" if line.ticket_number else ""),
                 body,
             )
@@ -419,6 +490,6 @@ def evidence_pack(
     return EvidencePackResult(
         path=out,
         decisions=len(record.decisions),
-        photos=sum(picture.jpeg is not None for picture in record.pictures),
+        photos=sum(picture.jpeg is not None for picture in record.pictures + record.documents),
         audit_entries=len(record.audit),
     )

@@ -23,6 +23,7 @@ from desk_app.domain.image_limits import ImageSizeError
 # Re-exported: the screens import it from here.
 from desk_app.domain.masking import mask_document_number as mask_document_number
 from desk_app.domain.time import china_today
+from desk_app.domain.visits import VISIT_EVIDENCE_KEY
 from desk_app.domain.workflow import Action, CandidateState, Role
 from desk_app.idcard.protocol import CardText, CardType
 from desk_app.idcard.rules import validate_document
@@ -39,6 +40,7 @@ from desk_app.security.operators import (
     unlock,
 )
 from desk_app.services.access import authorise_unmask, record_access, record_search
+from desk_app.services.documents import page_images
 from desk_app.services.workflow import Workstation
 from desk_app.vision.card import CARD_PIPELINE, CHIP_SIZED_MAX_SHORT_SIDE, portrait_template
 from desk_app.vision.engines import FaceEngine, NoFaceError, template_of
@@ -103,6 +105,9 @@ class ReviewCase:
     scores: dict[str, Any] = field(default_factory=dict)
     evidence: dict[str, Any] = field(default_factory=dict)
     live_photo: bytes | None = None
+    visit_reason: str | None = None  # why the candidate came (a VisitReason value)
+    # Supporting documents' pages (JPEG) with what the evidence records of each (kind, code).
+    pages: tuple[tuple[dict[str, Any], bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -322,6 +327,10 @@ class CounterQueries:
                         scores=dict(referral.scores),
                         evidence=dict(referral.evidence),
                         live_photo=live.data if live is not None else None,
+                        visit_reason=referral.visit_reason,
+                        pages=tuple(
+                            page_images(uow.session, referral.evidence.get(VISIT_EVIDENCE_KEY))
+                        ),
                     )
                 )
         cases.sort(key=lambda case: case.referred_at)

@@ -31,6 +31,15 @@ from desk_app.domain.liveness import (
 )
 from desk_app.domain.matching import Band
 from desk_app.domain.time import china_today
+from desk_app.domain.visits import (
+    VISIT_EVIDENCE_KEY,
+    CapturedPage,
+    ChecklistItem,
+    Checklists,
+    VisitReason,
+    checklist_record,
+    missing_items,
+)
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.idcard.portrait import find_wlt_decoder
 from desk_app.idcard.protocol import CardRead, CardText
@@ -44,6 +53,7 @@ from desk_app.services.counter import (
 )
 from desk_app.services.faces import LiveCapture
 from desk_app.services.statistics import CASE_STARTED_KEY
+from desk_app.services.visits import default_checklists, default_visit_reason
 from desk_app.services.workflow import ChangeSet, Decision, Workstation
 from desk_app.vision.ephoto import EPhoto
 from desk_app.vision.verification import Reference, Verification
@@ -84,6 +94,7 @@ class Slip:
     clerk: str
     photo: bytes | None
     consent: bool | None = None  # the candidate's answer to the processing notice
+    visit_reason: VisitReason | None = None  # why the candidate came
 
 
 class CounterSession:
@@ -101,12 +112,14 @@ class CounterSession:
         scope: Scope | None = None,
         method: Method = Method.COUNTER,
         liveness_at_counters: bool = False,
+        checklists: Checklists | None = None,
     ) -> None:
         self._today = today
         self._find_decoder = find_decoder
         self._scope = scope or Scope()  # the workstation's; queries already keep to it
         self._method = method
         self._liveness_at_counters = liveness_at_counters
+        self.checklists = checklists or default_checklists()
         self.next_candidate()
 
     def next_candidate(self) -> None:
@@ -140,6 +153,59 @@ class CounterSession:
         # When the case began (card placed, document typed, record chosen): the decision keeps
         # it so the statistics can tell the handling time (services.statistics).
         self.case_started_at: datetime | None = None
+        self._clear_visit()
+        self.pages: list[CapturedPage] = []  # supporting documents captured for the case
+
+    # --- the reason of visit and its checklist --------------------------------------------------
+
+    def _clear_visit(self) -> None:
+        # Why the candidate came: proposed from the record and the card until the clerk picks.
+        self.visit_reason: VisitReason | None = None
+        self.visit_reason_picked = False
+        self.ticked: set[str] = set()
+
+    def _propose_visit_reason(self) -> None:
+        if self.visit_reason_picked:
+            return
+        if self.candidate is None and self.card is None and self.manual_document is None:
+            self.visit_reason = None
+            return
+        reason = default_visit_reason(
+            self.candidate,
+            self.card,
+            manual_document=(self.manual_document.document_type if self.manual_document else None),
+            today=self._today(),
+        )
+        if reason is not self.visit_reason:
+            self.visit_reason, self.ticked = reason, set()
+
+    def pick_visit_reason(self, reason: VisitReason) -> None:
+        """The clerk's reason: the checklist changes with it, ticks start again."""
+        if reason is not self.visit_reason:
+            self.ticked = set()
+        self.visit_reason, self.visit_reason_picked = reason, True
+
+    def checklist(self) -> tuple[ChecklistItem, ...]:
+        if self.visit_reason is None:
+            return ()
+        return self.checklists.for_reason(self.visit_reason)
+
+    def tick(self, key: str, ticked: bool) -> None:
+        if ticked and key in {item.key for item in self.checklist()}:
+            self.ticked.add(key)
+        else:
+            self.ticked.discard(key)
+
+    def checklist_missing(self) -> list[ChecklistItem]:
+        """What is not yet seen: unticked items, and page items while no page was captured."""
+        return missing_items(self.checklist(), self.ticked, len(self.pages))
+
+    def page_captured(self, page: CapturedPage) -> bool:
+        """A supporting document's page for the case; False (ignored) once decided."""
+        if self.last_change is not None:
+            return False
+        self.pages.append(page)
+        return True
 
     # --- the card or the typed-in document ---------------------------------------------------
 
@@ -205,12 +271,14 @@ class CounterSession:
         issues = card_problems(card, self._today())
         known = {issue.code for issue in issues}
         self.card_issues = issues + [problem for problem in seen if problem.code not in known]
+        self._propose_visit_reason()
 
     def document_typed(self, document: ValidatedDocument) -> None:
         """A new case from a document without chip: looked up like a card, only referable."""
         self.next_candidate()
         self.case_started_at = datetime.now(UTC)
         self.manual_document = document
+        self._propose_visit_reason()
 
     # --- the pre-registration -----------------------------------------------------------------
 
@@ -241,9 +309,15 @@ class CounterSession:
             self.consent = None  # another person: the notice is shown again
         if candidate is not None and self.case_started_at is None:
             self.case_started_at = datetime.now(UTC)  # a roster pick: no card came first
+        previous = self.candidate
+        if candidate is None or (
+            previous is not None and candidate.registration_id != previous.registration_id
+        ):
+            self._clear_visit()  # another person: their own reason and checklist
         self.candidate = candidate
         self.capture = self.live_jpeg = self.verification = self.ephoto_reference = None
         self._forget_shot_results()
+        self._propose_visit_reason()
 
     # --- notice and consent --------------------------------------------------------------------
 
@@ -439,6 +513,11 @@ class CounterSession:
                 "without consent to face processing the case goes to a supervisor",
                 code="counter.no_consent",
             )
+        if self.checklist_missing():
+            return DeskError(
+                "the evidence checklist is incomplete: the case can only be referred",
+                code="visit.checklist_incomplete",
+            )
         card = self.card
         evidence = CounterEvidence(
             card_number=card.id_number if card is not None else None,
@@ -519,6 +598,10 @@ class CounterSession:
             evidence["consent"] = consent_evidence(self.consent)
         if self.case_started_at is not None:
             evidence[CASE_STARTED_KEY] = self.case_started_at.isoformat()
+        if self.visit_reason is not None:
+            evidence[VISIT_EVIDENCE_KEY] = checklist_record(
+                self.visit_reason, self.checklist(), self.ticked
+            )
         return Decision(
             reason=reason,
             note=note,
@@ -528,6 +611,8 @@ class CounterSession:
             live_capture=self.capture if self.consent is True else None,
             liveness=self.liveness if self.consent is True else None,
             liveness_frames=self.liveness_frames if self.consent is True else (),
+            visit_reason=self.visit_reason,
+            pages=tuple(self.pages),
         )
 
     # --- after the decision --------------------------------------------------------------------
@@ -576,6 +661,7 @@ class CounterSession:
             clerk=operator.display_name,
             photo=self.live_jpeg or candidate.ephoto,
             consent=self.consent,
+            visit_reason=self.visit_reason,
         )
 
     def slip_saved(self, path: Path) -> None:

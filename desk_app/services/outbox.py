@@ -59,6 +59,7 @@ def record_transition(
         "counter_id": transition.counter_id,
         "method": transition.method,
         "reason_code": transition.reason_code,
+        "visit_reason": transition.visit_reason,
         "note": transition.note,
         "evidence": transition.evidence,
         "scores": transition.scores,

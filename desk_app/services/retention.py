@@ -35,6 +35,9 @@ from desk_app.services.faces import COUNTER_FACE_MEDIA, FaceRegistry
 from desk_app.services.outbox import without_attachment_data
 
 PURGE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
+# Supporting documents' pages (issue 18) carry faces and ID numbers too: purged with the faces
+# (but kept when consent to face processing is refused: the supervisor then needs them).
+PURGED_PURPOSES = (*COUNTER_FACE_MEDIA, "document")
 DECIDED = (
     CandidateState.CONFIRMED.value,
     CandidateState.REJECTED.value,
@@ -116,7 +119,7 @@ def purge_face_data(
             session.execute(delete(FaceTemplate).where(FaceTemplate.candidate_id.in_(batch)))
             for photo in session.scalars(
                 select(Photo).where(
-                    Photo.candidate_id.in_(batch), Photo.purpose.in_(COUNTER_FACE_MEDIA)
+                    Photo.candidate_id.in_(batch), Photo.purpose.in_(PURGED_PURPOSES)
                 )
             ):
                 session.add(
@@ -125,7 +128,7 @@ def purge_face_data(
                 photos += 1
             session.execute(
                 delete(Photo).where(
-                    Photo.candidate_id.in_(batch), Photo.purpose.in_(COUNTER_FACE_MEDIA)
+                    Photo.candidate_id.in_(batch), Photo.purpose.in_(PURGED_PURPOSES)
                 )
             )
             registrations = [chosen[cid] for cid in batch]

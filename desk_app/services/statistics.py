@@ -67,6 +67,7 @@ class DecisionRecord:
     exam_area: str
     handling_seconds: float | None
     distances: dict[str, float]  # comparison -> distance, only those computed
+    visit_reason: str | None = None  # why the candidate came (VisitReason), when recorded
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class DailyStatistics:
     distances: tuple[DistanceSummary, ...]
     # Per counter: first-line decisions, referrals, median handling time (central report).
     counters: tuple[CounterFigures, ...] = field(default_factory=tuple)
+    # First-line decisions per reason of visit (VisitReason values; "" where none was recorded).
+    by_visit_reason: dict[str, int] = field(default_factory=dict)
 
     @property
     def referral_rate(self) -> float | None:
@@ -195,6 +198,7 @@ def decision_records(session: Session, start: datetime, end: datetime) -> Iterat
             Transition.from_state,
             Transition.to_state,
             Transition.reason_code,
+            Transition.visit_reason,
             Transition.method,
             Transition.evidence,
             Transition.scores,
@@ -228,6 +232,7 @@ def _record(row: Any) -> DecisionRecord:
         exam_area=row.exam_area,
         handling_seconds=_handling_seconds(occurred_at, row.evidence or {}),
         distances=_distances(row.scores or {}),
+        visit_reason=row.visit_reason,
     )
 
 
@@ -307,6 +312,7 @@ def summarise(
     by_reason: Counter[str] = Counter()
     by_method: Counter[str] = Counter()
     by_exam_area: Counter[str] = Counter()
+    by_visit_reason: Counter[str] = Counter()
     distance_values: dict[str, list[float]] = {name: [] for name in COMPARISONS}
     for record in records:
         day_tally.add(record)
@@ -323,6 +329,8 @@ def summarise(
             by_reason[record.reason_code] += 1
         by_method[record.method] += 1
         by_exam_area[record.exam_area] += 1
+        if _is_first_line(record):
+            by_visit_reason[record.visit_reason or ""] += 1
         for comparison, distance in record.distances.items():
             distance_values.setdefault(comparison, []).append(distance)
     summaries = []
@@ -368,6 +376,7 @@ def summarise(
             )
             for (site_id, counter_id), tally in sorted(counters.items())
         ),
+        by_visit_reason=_sorted_counts(by_visit_reason),
     )
 
 

@@ -34,12 +34,19 @@ from desk_app.domain.errors import (
 )
 from desk_app.domain.liveness import LivenessEvidence, check_liveness
 from desk_app.domain.tickets import TicketStatus
+from desk_app.domain.visits import (
+    VISIT_EVIDENCE_KEY,
+    CapturedPage,
+    VisitReason,
+    check_visit_evidence,
+)
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.database import Database, UnitOfWork
 from desk_app.persistence.models import Candidate, Operator, Transition, utc_now
 from desk_app.persistence.repositories import CandidateRepository, OperatorRepository
 from desk_app.security import audit
 from desk_app.services.blocklist import find_hit
+from desk_app.services.documents import store_pages
 from desk_app.services.faces import (
     FaceRegistry,
     LiveCapture,
@@ -86,6 +93,9 @@ class Decision:
     live_capture: LiveCapture | None = None  # kept as evidence; checked for proxy candidates
     liveness: LivenessEvidence | None = None  # the challenge judged on this live face
     liveness_frames: tuple[bytes, ...] = ()  # its evidence frames (JPEG), kept with the case
+    # Why the candidate came; its checklist as ticked is in evidence["visit"].
+    visit_reason: VisitReason | None = None
+    pages: tuple[CapturedPage, ...] = ()  # supporting documents' pages, kept as evidence
 
 
 @dataclass(frozen=True)
@@ -235,6 +245,12 @@ class WorkflowService:
                 evidence["liveness"] = decision.liveness.as_record() | {
                     "frames": store_liveness_frames(uow.session, candidate.id, frames)
                 }
+            if decision.pages:
+                visit = dict(evidence.get(VISIT_EVIDENCE_KEY) or {})
+                visit["pages"] = store_pages(uow.session, candidate.id, decision.pages)
+                evidence[VISIT_EVIDENCE_KEY] = visit
+            # An incomplete checklist can only be referred (the screen offers no Confirm then).
+            check_visit_evidence(action.value, evidence)
             transition = Transition(
                 candidate_id=candidate.id,
                 action=action.value,
@@ -246,6 +262,7 @@ class WorkflowService:
                 counter_id=self._workstation.counter_id,
                 method=self._workstation.method.value,
                 reason_code=decision.reason.value if decision.reason else None,
+                visit_reason=decision.visit_reason.value if decision.visit_reason else None,
                 note=decision.note,
                 evidence=evidence,
                 scores=decision.scores,

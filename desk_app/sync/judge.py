@@ -31,6 +31,7 @@ from desk_app.domain.image_limits import image_size
 from desk_app.domain.liveness import LivenessEvidence, check_liveness
 from desk_app.domain.sync_events import Attachment, TransitionEvent
 from desk_app.domain.tickets import TicketStatus
+from desk_app.domain.visits import VisitReason, check_visit_evidence
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.models import utc_now
 from desk_app.security import audit
@@ -146,6 +147,8 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
             f"{action.value} leads to {target.value}, not {event['to_state']}",
             code="sync.bad_event",
         )
+    visit_reason = visit_reason_of(event)
+    check_visit_evidence(action.value, event.get("evidence") or {})
     attachments = event.get("attachments", [])
     if not isinstance(attachments, list) or len(attachments) > MAX_ATTACHMENTS:
         raise RefusedEventError("an event carries too many attachments", code="sync.bad_attachment")
@@ -204,6 +207,7 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
             "counter_id": counter_id,
             "method": method,
             "reason_code": reason.value if reason else None,
+            "visit_reason": visit_reason.value if visit_reason else None,
             "note": str(event.get("note", "")),
             "evidence": {**event.get("evidence", {}), "event_id": event["event_id"]},
             "scores": event.get("scores", {}),
@@ -233,6 +237,17 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
             },
         )
     )
+
+
+def visit_reason_of(event: TransitionEvent) -> VisitReason | None:
+    """The event's reason of visit, refused (``visit.unknown_reason``) unless it is one the
+    product knows; absent (older counters) is accepted."""
+    value = event.get("visit_reason")
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in {member.value for member in VisitReason}:
+        raise RefusedEventError(f"unknown reason of visit {value!r}", code="visit.unknown_reason")
+    return VisitReason(value)
 
 
 def ticket_effect(

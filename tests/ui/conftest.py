@@ -4,6 +4,7 @@ a pseudo-terminal. Helpers the tests call live in ``tests.support.ui_helpers``."
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -157,3 +158,4 @@ def make_window(
         window.deleteLater()
         operations.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()  # the wrappers of the deleted objects, now, on this (the GUI) thread

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from desk_app.bootstrap import Application
+from desk_app.domain.visits import VisitReason
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.models import Candidate, Photo, Transition
 from desk_app.persistence.repositories import CandidateRepository
@@ -23,7 +24,13 @@ from tests.support.card_images import (
     render_back,
     render_front,
 )
-from tests.support.ui_helpers import card_for, citizen_number, file_camera, sign_in
+from tests.support.ui_helpers import (
+    card_for,
+    citizen_number,
+    file_camera,
+    sign_in,
+    tick_checklist,
+)
 
 FACE_TIMEOUT = 60_000  # first frames, engine load and matching on a busy 2-core machine
 
@@ -70,7 +77,18 @@ def test_counter_confirms_a_candidate_end_to_end(
     # No vendor WLT decoder: the chip portrait is missing, so the clerk compares it by eye.
     assert not counter.confirm_allowed()
     counter.match_panel.card_checked.setChecked(True)
+    # The reason of visit's checklist comes first: Confirm stays off until every box is ticked.
+    assert counter.visit_panel.isVisible()
+    assert counter.session.visit_reason is VisitReason.ONLINE_CHECK_FAILED
+    assert len(counter.visit_panel.checks) == 2
+    assert not counter.confirm_allowed() and not counter.confirm_button.isEnabled()
+    first = next(iter(counter.visit_panel.checks.values()))
+    first.click()
+    assert not counter.confirm_button.isEnabled()
+    assert counter.refer_button.isEnabled()  # an incomplete checklist can still be referred
+    tick_checklist(counter)
     assert counter.confirm_allowed(), counter.match_panel.match_summary.text()
+    assert counter.confirm_button.isEnabled()
 
     window.activateWindow()
     qtbot.keyClick(counter, Qt.Key.Key_Return)

@@ -27,6 +27,7 @@ from tests.support.ui_helpers import (
     citizen_number,
     file_camera,
     sign_in,
+    tick_checklist,
 )
 from ui.counter.liveness_bar import SupervisorAcceptDialog
 from ui.workers import ChallengeEnded, FaceWorker
@@ -53,6 +54,7 @@ def _counter_with_photos(qtbot: Any, app: Application, data_dir: Path, make_wind
     simulator.place_card(0)
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     counter.consent_bar.agree_button.click()
+    tick_checklist(counter)  # the reason of visit's evidence, seen (issue 18)
     return window, counter
 
 

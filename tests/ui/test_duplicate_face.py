@@ -10,7 +10,14 @@ from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from desk_app.vision.engines import template_of
 from desk_app.vision.images import load_rgb
-from tests.support.ui_helpers import add_ephoto, card_for, citizen_number, file_camera, sign_in
+from tests.support.ui_helpers import (
+    add_ephoto,
+    card_for,
+    citizen_number,
+    file_camera,
+    sign_in,
+    tick_checklist,
+)
 
 
 def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
@@ -43,6 +50,7 @@ def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
     counter.record_consent(True)
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=60_000)
     counter.match_panel.card_checked.setChecked(True)
+    tick_checklist(counter)
     assert counter.confirm_allowed()
     counter.confirm()
     qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)

@@ -11,7 +11,7 @@ import pytest
 from desk_app.bootstrap import Application
 from desk_app.idcard.protocol import CardRead
 from desk_app.idcard.wlt import NativeWltDecoder
-from tests.support.ui_helpers import card_for, citizen_number, file_camera, sign_in
+from tests.support.ui_helpers import card_for, citizen_number, file_camera, sign_in, tick_checklist
 from tests.support.wlt_library import CRASHING, build_standin, wlt_bytes
 
 FACE_TIMEOUT = 60_000
@@ -47,6 +47,7 @@ def test_a_crashing_decoder_is_worded_and_the_counter_goes_on(
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=FACE_TIMEOUT)
     assert counter.session.verification.as_record()["card_missing"] == "wlt.decoder_crashed"
     counter.match_panel.card_checked.setChecked(True)
+    tick_checklist(counter)
     assert counter.confirm_allowed(), counter.match_panel.match_summary.text()
 
     # ...and the next card decodes: nothing of the crash stayed behind.

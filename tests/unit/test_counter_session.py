@@ -17,6 +17,7 @@ from desk_app.domain.errors import DocumentError
 from desk_app.domain.liveness import LivenessEvidence
 from desk_app.domain.matching import Band, Thresholds
 from desk_app.domain.time import CHINA_TIME
+from desk_app.domain.visits import CapturedPage, VisitReason
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.idcard.protocol import CardRead, CardText, CardType
 from desk_app.idcard.rules import compose_citizen_id, validate_document
@@ -112,7 +113,14 @@ def _matched(
     capture = _capture()
     assert session.captured(capture, capture.image)
     assert session.matched(session.candidate, capture, verification or _verification())
+    complete_checklist(session)
     return session
+
+
+def complete_checklist(session: CounterSession) -> None:
+    """The clerk ticks every item of the case's evidence checklist (no page items here)."""
+    for item in session.checklist():
+        session.tick(item.key, True)
 
 
 # --- confirm_allowed ---------------------------------------------------------------------------
@@ -490,7 +498,20 @@ def test_the_decision_carries_the_evidence() -> None:
         "card_problems": [],
         "card_photo_checked_by_eye": True,
         "case_started_at": session.case_started_at.isoformat(),  # type: ignore[union-attr]
+        "visit": {
+            "reason": "online_check_failed",
+            "items": [
+                {"key": "card_read", "label": "身份证已读取", "page": False, "ticked": True},
+                {
+                    "key": "online_attempts_seen",
+                    "label": "已核实网上确认三次未通过",
+                    "page": False,
+                    "ticked": True,
+                },
+            ],
+        },
     }
+    assert decision.visit_reason is VisitReason.ONLINE_CHECK_FAILED
     assert decision.scores["decision"] == "review"
     assert decision.expected_version == 3
     assert decision.live_capture is session.capture
@@ -499,6 +520,7 @@ def test_the_decision_carries_the_evidence() -> None:
     typed.document_typed(validate_document(DocumentType.PASSPORT, "E12345678"))
     decision = typed.decision(ReasonCode.DOCUMENT_WITHOUT_CHIP, card_photo_checked_by_eye=False)
     assert decision.evidence.pop("case_started_at") is not None
+    assert decision.evidence.pop("visit")["reason"] == "other_document"  # a passport
     assert decision.evidence == {"manual_document": {"type": "passport", "number": "E12345678"}}
     assert decision.scores == {} and decision.expected_version is None
     assert decision.live_capture is None
@@ -590,9 +612,14 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     session.portrait_error = WltError("crashed", code="wlt.decoder_crashed")
     session.portrait_pending = True
     session.card_reference = Reference(np.ones(2, dtype=np.float32))
+    session.pick_visit_reason(VisitReason.MILITARY)
+    session.tick("officer_card", True)
+    session.pages.append(CapturedPage(b"page", "page"))
     changed = {key for key, value in vars(session).items() if value != fresh[key]}
-    settings = {"_today", "_find_decoder", "_scope", "_method", "_liveness_at_counters"}
-    assert changed == set(fresh) - settings  # every field was in use
+    configuration = {
+        "_today", "_find_decoder", "_scope", "checklists", "_method", "_liveness_at_counters"
+    }  # fmt: skip
+    assert changed == set(fresh) - configuration  # every field was in use
 
     session.next_candidate()
     assert vars(session) == fresh
@@ -644,6 +671,7 @@ def _with_liveness(*, method: Method = Method.COUNTER, candidate: Any = None) ->
     capture = _capture()
     assert session.captured(capture, capture.image)
     assert session.matched(session.candidate, capture, _verification())
+    complete_checklist(session)
     return session
 
 

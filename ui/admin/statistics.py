@@ -36,7 +36,7 @@ from desk_app.domain.time import china_today
 from desk_app.services.counter import SignedIn
 from desk_app.services.statistics import DailyStatistics, daily_statistics
 from ui.context import Services
-from ui.texts import error_text, reason_text
+from ui.texts import error_text, reason_text, visit_reason_text
 from ui.widgets import heading_font
 
 BAR_COLOUR = "#3b6ea5"
@@ -129,6 +129,7 @@ class StatisticsScreen(QWidget):
             ("by_operator", self.tr("By operator")),
             ("by_outcome", self.tr("By outcome")),
             ("by_reason", self.tr("By reason")),
+            ("by_visit_reason", self.tr("By reason of visit")),
             ("by_method", self.tr("By method")),
             ("by_exam_area", self.tr("By exam area")),
         ):
@@ -224,5 +225,7 @@ class StatisticsScreen(QWidget):
         self.breakdown_table.setRowCount(len(counts))
         for row, (value, count) in enumerate(counts.items()):
             shown = reason_text(value) if key == "by_reason" else str(value)
+            if key == "by_visit_reason":
+                shown = visit_reason_text(value)
             self.breakdown_table.setItem(row, 0, QTableWidgetItem(shown))
             self.breakdown_table.setItem(row, 1, QTableWidgetItem(str(count)))

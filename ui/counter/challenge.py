@@ -15,7 +15,8 @@ from PySide6.QtCore import QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPolygonF
 from PySide6.QtWidgets import QWidget
 
-from desk_app.vision.liveness.judge import Action, LivenessResult, Prompt, Reason
+from desk_app.vision.liveness.judge import Action, LivenessResult, Prompt
+from ui.texts import liveness_reason_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, heading_font
 
 
@@ -55,7 +56,7 @@ class ChallengeOverlay(QWidget):
             if self._result.passed:
                 return self.tr("Liveness check passed")
             return self.tr("Liveness check failed: %1").replace(
-                "%1", self.reason_text(self._result.reason)
+                "%1", liveness_reason_text(self._result.reason)
             )
         if self._prompt is None:
             return ""
@@ -67,23 +68,6 @@ class ChallengeOverlay(QWidget):
             Action.LEFT: self.tr("Turn your head to your left"),
             Action.RIGHT: self.tr("Turn your head to your right"),
         }[action]
-
-    def reason_text(self, reason: Reason) -> str:
-        return {
-            Reason.PASSED: self.tr("Passed"),
-            Reason.NOT_STEADY: self.tr("No steady face looking at the camera"),
-            Reason.TIMEOUT: self.tr("The action was not seen in time"),
-            Reason.NO_RETURN: self.tr("The head turned but did not come back to the front"),
-            Reason.WRONG_ACTION: self.tr("A different action was performed"),
-            Reason.FLAT_PICTURE: self.tr("The face moved like a photo or a screen, not a head"),
-            Reason.FACE_CHANGED: self.tr("The face changed during the check"),
-            Reason.FACE_LOST: self.tr("The face left the picture"),
-            Reason.SEVERAL_FACES: self.tr("More than one face is in front of the camera"),
-            Reason.CAPTURE_GAP: self.tr("The camera picture was interrupted"),
-            Reason.PASSIVE: self.tr("The passive check judged the face not live"),
-            Reason.NOT_REACHED: self.tr("Not asked"),
-            Reason.INCOMPLETE: self.tr("The check did not finish"),
-        }[reason]
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         text = self.prompt_text()

@@ -22,20 +22,16 @@ from PySide6.QtWidgets import (
 
 from desk_app.services.counter import SignedIn
 from desk_app.services.counter_session import MAX_CHALLENGES, CounterSession
-from desk_app.vision.liveness.judge import Reason
-from ui.counter.challenge import ChallengeOverlay
+from ui.texts import liveness_reason_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR
 
 
 class LivenessBar(QFrame):
     """GUI thread only; the screen connects the buttons and calls ``refresh``."""
 
-    def __init__(
-        self, session: CounterSession, overlay: ChallengeOverlay, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, session: CounterSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.overlay = overlay  # words the judge's reasons the same way the prompt does
         self.operator: SignedIn | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QHBoxLayout(self)
@@ -80,16 +76,9 @@ class LivenessBar(QFrame):
             self.status.setStyleSheet(f"color: {FAIL_COLOUR}; font-weight: bold;")
             self.status.setText(
                 self.tr("Liveness check failed: %1").replace(
-                    "%1", self.overlay.reason_text(_reason(liveness.code))
+                    "%1", liveness_reason_text(liveness.code)
                 )
             )
-
-
-def _reason(code: str) -> Reason:
-    try:
-        return Reason(code)
-    except ValueError:
-        return Reason.INCOMPLETE
 
 
 class SupervisorAcceptDialog(QDialog):

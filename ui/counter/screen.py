@@ -66,6 +66,7 @@ from ui.counter.liveness_bar import LivenessBar, SupervisorAcceptDialog
 from ui.counter.match_panel import MatchPanel
 from ui.counter.outcome import OutcomePanel
 from ui.counter.roster_panel import RosterPanel
+from ui.counter.visit_panel import VisitPanel
 from ui.dialogs import ManualDocumentDialog, ReasonDialog
 from ui.texts import error_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, CameraPreview, heading_font
@@ -118,6 +119,7 @@ class CounterScreen(QWidget):
             find_decoder=lambda: find_wlt_decoder(faces_settings),
             method=workstation.method,
             liveness_at_counters=workstation.liveness_at_counters,
+            checklists=services.application.checklists,
         )
         self._challenge_silence = QTimer(self)
         self._challenge_silence.setSingleShot(True)
@@ -155,7 +157,7 @@ class CounterScreen(QWidget):
         left.addWidget(self.test_camera_banner)
         left.addWidget(self.preview, 1)
         self.challenge_overlay = ChallengeOverlay(self.preview, mirrored=self.preview.mirrored)
-        self.liveness_bar = LivenessBar(self.session, self.challenge_overlay)
+        self.liveness_bar = LivenessBar(self.session)
         self.liveness_bar.retry_button.clicked.connect(self.retry_challenge)
         self.liveness_bar.override_button.clicked.connect(self._ask_supervisor_accept)
         left.addWidget(self.liveness_bar)
@@ -202,6 +204,15 @@ class CounterScreen(QWidget):
         self.candidate_panel.search_requested.connect(self.lookup)
         self.candidate_panel.chosen.connect(self._choose)
         right.addWidget(self.candidate_panel)
+        self.visit_panel = VisitPanel(
+            self.session,
+            self.services.operations,
+            self.services.application.document_reader,
+            lambda: self.latest_frame(),
+            config_error=self.services.application.checklists_error,
+        )
+        self.visit_panel.changed.connect(self._update_actions)
+        right.addWidget(self.visit_panel)
         self.consent_bar = ConsentBar(self.session)
         self.consent_bar.answered.connect(self.record_consent)
         right.addWidget(self.consent_bar)
@@ -217,6 +228,7 @@ class CounterScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self.retry_challenge)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self._space_pressed)
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, self.next_candidate)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, self.visit_panel.capture_page)
         self._show_all()
 
     # Window-wide shortcuts take Enter and Space before a text field sees them: give them back.
@@ -649,6 +661,7 @@ class CounterScreen(QWidget):
         self.liveness_bar.refresh()
         self.card_panel.refresh()
         self.candidate_panel.refresh()
+        self.visit_panel.refresh()
         self.match_panel.refresh()
         self.outcome.refresh()
         self._update_actions()
