@@ -18,7 +18,6 @@ from desk_app.services.faces import LiveCapture
 from desk_app.vision.engines import FaceEngine, NoFaceError
 from desk_app.vision.ephoto import EPhoto, make_ephoto
 from desk_app.vision.images import decode_rgb
-from desk_app.vision.quality import LandmarkModel
 from desk_app.vision.verification import Reference, Verification, verify_three_way
 from ui.context import Services
 
@@ -101,8 +100,9 @@ class FaceMatching:
             return
 
         def work(engine: FaceEngine) -> EPhoto | None:
-            # The worker's own landmark model: jobs run on its thread.
-            landmarks = face_worker.landmarks or LandmarkModel()
+            # The worker's own landmark model: jobs run on its thread, once it has loaded it.
+            landmarks = face_worker.landmarks
+            assert landmarks is not None
             try:
                 return make_ephoto(decode_rgb(capture.image), engine, landmarks, quality=quality)
             except NoFaceError:

@@ -54,7 +54,7 @@ from desk_app.services.liveness import (
 )
 from desk_app.services.workflow import ChangeSet, Decision
 from desk_app.vision.images import RGBImage
-from desk_app.vision.liveness.judge import Prompt
+from desk_app.vision.liveness.judge import Prompt, Reason
 from ui.card_camera import CameraCard, CameraCardReader
 from ui.context import Services
 from ui.counter.candidate_panel import CandidatePanel
@@ -435,7 +435,7 @@ class CounterScreen(QWidget):
             return
         if self.services.face_worker is not None:
             self.services.face_worker.end_challenge()
-        evidence = LivenessEvidence(challenge, passed=False, code="liveness.capture_gap")
+        evidence = LivenessEvidence(challenge, passed=False, code=Reason.CAPTURE_GAP.value)
         session.challenge_judged(capture, evidence, ())
         self.challenge_overlay.clear()
         self._record_challenge(evidence)
