@@ -22,6 +22,7 @@ from desk_app.domain.sync_events import EventOutcome, TransitionEvent
 from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action
 from desk_app.persistence.models import (
+    BlocklistEntry,
     Candidate,
     CentralCounter,
     CentralEvent,
@@ -33,8 +34,9 @@ from desk_app.persistence.models import (
     Transition,
     utc_now,
 )
-from desk_app.persistence.sealing import photo_label, sealed, template_label
+from desk_app.persistence.sealing import blocked_vector, photo_label, sealed, template_label
 from desk_app.security import audit
+from desk_app.services.blocklist import normalised_number
 from desk_app.sync.judge import Batch, judge, liveness_overrider, logged_payload
 from desk_app.sync.protocol import (
     PULLED_COLUMNS,
@@ -284,7 +286,34 @@ def _read_batch(
             .order_by(Transition.id)
         ).all():
             referrers[candidate_id] = operator_id
-    return Batch(counter.id, scope, candidates, operators, blocks, numbers, referrers)
+    batch = Batch(counter.id, scope, candidates, operators, blocks, numbers, referrers)
+    _read_blocklist(session, batch, confirming=any(e.get("action") == "confirm" for e in events))
+    return batch
+
+
+def _read_blocklist(session: Session, batch: Batch, *, confirming: bool) -> None:
+    if not confirming:
+        return
+    in_force = (BlocklistEntry.removed_at.is_(None),)
+    wanted = {normalised_number(str(c["document_number"])) for c in batch.candidates.values()}
+    batch.blocked_numbers = {
+        str(number): uid
+        for uid, number in session.execute(
+            select(BlocklistEntry.uid, BlocklistEntry.document_number).where(
+                BlocklistEntry.kind == "id_number",
+                BlocklistEntry.document_number.in_(wanted),
+                *in_force,
+            )
+        ).all()
+    }
+    for entry in session.execute(
+        select(BlocklistEntry).where(BlocklistEntry.kind == "face", *in_force)
+    ).scalars():
+        vector = blocked_vector(session, entry)
+        if vector is not None:
+            batch.blocked_faces.append(
+                (entry.uid, entry.engine or "", entry.model_version or "", vector)
+            )
 
 
 def _write_batch(session: Session, batch: Batch) -> None:

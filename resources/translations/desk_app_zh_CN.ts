@@ -85,72 +85,97 @@
 <context>
     <name>BlocklistScreen</name>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
+        <location filename="../../ui/blocklist.py" line="48"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
+        <location filename="../../ui/blocklist.py" line="49"/>
         <source>ID number / case</source>
         <translation>证件号码 / 案例</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
-        <location filename="../../ui/blocklist.py" line="64"/>
-        <location filename="../../ui/blocklist.py" line="73"/>
+        <location filename="../../ui/blocklist.py" line="50"/>
+        <location filename="../../ui/blocklist.py" line="70"/>
+        <location filename="../../ui/blocklist.py" line="79"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
+        <location filename="../../ui/blocklist.py" line="51"/>
         <source>Added by</source>
         <translation>添加人</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="58"/>
+        <location filename="../../ui/blocklist.py" line="52"/>
+        <source>Where it applies</source>
+        <translation>适用范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="64"/>
         <source>Block an ID number</source>
         <translation>拉黑证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="62"/>
+        <location filename="../../ui/blocklist.py" line="68"/>
         <source>Block the number</source>
         <translation>拉黑此号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="63"/>
-        <location filename="../../ui/blocklist.py" line="148"/>
+        <location filename="../../ui/blocklist.py" line="69"/>
+        <location filename="../../ui/blocklist.py" line="154"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="67"/>
+        <location filename="../../ui/blocklist.py" line="73"/>
         <source>Block the faces of a revoked case</source>
         <translation>拉黑已撤销案例的人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="71"/>
+        <location filename="../../ui/blocklist.py" line="77"/>
         <source>Block the faces</source>
         <translation>拉黑人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="72"/>
+        <location filename="../../ui/blocklist.py" line="78"/>
         <source>Registration number</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="108"/>
+        <location filename="../../ui/blocklist.py" line="114"/>
         <source>The number is blocked.</source>
         <translation>号码已列入黑名单。</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="122"/>
+        <location filename="../../ui/blocklist.py" line="128"/>
         <source>Faces blocked: %1.</source>
         <translation>已拉黑人脸：%1 个。</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="148"/>
+        <location filename="../../ui/blocklist.py" line="154"/>
         <source>Face</source>
         <translation>人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="164"/>
+        <source>the adder is not a supervisor of this site centrally</source>
+        <translation>中心库中添加人不是本考点的主管</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="168"/>
+        <source>This counter; refused centrally: %1</source>
+        <translation>仅本窗口；中心拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="169"/>
+        <source>Every counter</source>
+        <translation>所有窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="169"/>
+        <source>This counter</source>
+        <translation>仅本窗口</translation>
     </message>
 </context>
 <context>
@@ -874,201 +899,201 @@
         <translation>现场确认系统</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
-        <location filename="../../ui/main_window.py" line="502"/>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="505"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>Database: ready</source>
         <translation>数据库：正常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Sync: not set up</source>
         <translation>同步：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>no face engine</source>
         <translation>无人脸引擎</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Blocklist</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="380"/>
+        <location filename="../../ui/main_window.py" line="383"/>
         <source>Camera disconnected: reconnecting…</source>
         <translation>摄像头已断开，正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="385"/>
         <source>No camera: check the cable and the settings</source>
         <translation>没有摄像头：请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="407"/>
         <source>Card reader: {0}</source>
         <translation>读卡器：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410"/>
+        <location filename="../../ui/main_window.py" line="413"/>
         <source>Camera: {0:.0f} fps</source>
         <translation>摄像头：{0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>Camera: disconnected</source>
         <translation>摄像头：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Camera: unavailable</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413"/>
+        <location filename="../../ui/main_window.py" line="416"/>
         <source>Camera: starting</source>
         <translation>摄像头：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>Camera: none</source>
         <translation>摄像头：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>Reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>Reader: disconnected</source>
         <translation>读卡器：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>Reader: starting</source>
         <translation>读卡器：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Reader: none</source>
         <translation>读卡器：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="426"/>
         <source>Faces: ready</source>
         <translation>人脸：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>Faces: loading</source>
         <translation>人脸：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="425"/>
+        <location filename="../../ui/main_window.py" line="428"/>
         <source>Faces: unavailable</source>
         <translation>人脸：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>Sync: standalone counter</source>
         <translation>同步：单机窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>Sync: problem</source>
         <translation>同步：出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="451"/>
         <source>Sync: {0}, last {1}, waiting {2}, conflicts {3}</source>
         <translation>同步：{0}，上次 {1}，待上传 {2}，冲突 {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>Self-test: </source>
         <translation>自检：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>Database: problem</source>
         <translation>数据库：异常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
@@ -2860,232 +2885,252 @@
     </message>
     <message>
         <location filename="../../ui/texts.py" line="321"/>
+        <source>The central side holds no such live face of this case.</source>
+        <translation>中心库中没有该案件的这张现场人脸。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="324"/>
+        <source>The entry is malformed.</source>
+        <translation>该条目格式有误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="325"/>
+        <source>No such entry on the blocklist.</source>
+        <translation>黑名单中没有该条目。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="326"/>
+        <source>The ID number or the face is on the blocklist: a supervisor must decide this case.</source>
+        <translation>该身份证号或人脸在黑名单中：须由主管处理此案件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="330"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="356"/>
+        <location filename="../../ui/texts.py" line="365"/>
         <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
         <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="361"/>
+        <location filename="../../ui/texts.py" line="370"/>
         <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="366"/>
+        <location filename="../../ui/texts.py" line="375"/>
         <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="371"/>
+        <location filename="../../ui/texts.py" line="380"/>
         <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="376"/>
+        <location filename="../../ui/texts.py" line="385"/>
         <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="380"/>
+        <location filename="../../ui/texts.py" line="389"/>
         <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="384"/>
+        <location filename="../../ui/texts.py" line="393"/>
         <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
         <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="389"/>
+        <location filename="../../ui/texts.py" line="398"/>
         <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="394"/>
+        <location filename="../../ui/texts.py" line="403"/>
         <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="399"/>
+        <location filename="../../ui/texts.py" line="408"/>
         <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="322"/>
+        <location filename="../../ui/texts.py" line="331"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="325"/>
+        <location filename="../../ui/texts.py" line="334"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="328"/>
+        <location filename="../../ui/texts.py" line="337"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="331"/>
+        <location filename="../../ui/texts.py" line="340"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="334"/>
+        <location filename="../../ui/texts.py" line="343"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="335"/>
+        <location filename="../../ui/texts.py" line="344"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="338"/>
+        <location filename="../../ui/texts.py" line="347"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="341"/>
+        <location filename="../../ui/texts.py" line="350"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="344"/>
+        <location filename="../../ui/texts.py" line="353"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="347"/>
+        <location filename="../../ui/texts.py" line="356"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="348"/>
+        <location filename="../../ui/texts.py" line="357"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="351"/>
+        <location filename="../../ui/texts.py" line="360"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="404"/>
+        <location filename="../../ui/texts.py" line="413"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="405"/>
+        <location filename="../../ui/texts.py" line="414"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="408"/>
+        <location filename="../../ui/texts.py" line="417"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="409"/>
+        <location filename="../../ui/texts.py" line="418"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="410"/>
+        <location filename="../../ui/texts.py" line="419"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="432"/>
+        <location filename="../../ui/texts.py" line="441"/>
         <source>The liveness check has not been passed yet: the candidate follows the prompt.</source>
         <translation>尚未通过活体检测：请考生按提示动作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="435"/>
+        <location filename="../../ui/texts.py" line="444"/>
         <source>The liveness check failed: check again, refer, or ask a supervisor to accept it.</source>
         <translation>活体检测未通过：请重新检测、转审核，或请审核员认可。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="438"/>
+        <location filename="../../ui/texts.py" line="447"/>
         <source>A tutoring unit cannot accept a failed liveness check: refer the candidate.</source>
         <translation>助学单位不能认可未通过的活体检测：请转交考试机构。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="441"/>
+        <location filename="../../ui/texts.py" line="450"/>
         <source>Only a supervisor can accept a failed liveness check.</source>
         <translation>只有审核员可以认可未通过的活体检测。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="444"/>
-        <location filename="../../ui/texts.py" line="447"/>
+        <location filename="../../ui/texts.py" line="453"/>
+        <location filename="../../ui/texts.py" line="456"/>
         <source>Accepting a failed liveness check needs a written reason.</source>
         <translation>认可未通过的活体检测须填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="481"/>
+        <location filename="../../ui/texts.py" line="490"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="487"/>
+        <location filename="../../ui/texts.py" line="496"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="513"/>
+        <location filename="../../ui/texts.py" line="522"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="518"/>
+        <location filename="../../ui/texts.py" line="527"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="411"/>
+        <location filename="../../ui/texts.py" line="420"/>
         <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
         <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="415"/>
+        <location filename="../../ui/texts.py" line="424"/>
         <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
         <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="419"/>
+        <location filename="../../ui/texts.py" line="428"/>
         <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
         <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="422"/>
+        <location filename="../../ui/texts.py" line="431"/>
         <source>The central service did not accept this counter: it may have been revoked.</source>
         <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="425"/>
+        <location filename="../../ui/texts.py" line="434"/>
         <source>A confirmation needs the live photo: capture the face first.</source>
         <translation>确认需要现场照片：请先采集人像。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="428"/>
+        <location filename="../../ui/texts.py" line="437"/>
         <source>The face has not been matched yet.</source>
         <translation>尚未完成人像比对。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="429"/>
+        <location filename="../../ui/texts.py" line="438"/>
         <source>The face match does not allow a confirmation: refer to a supervisor.</source>
         <translation>人像比对结果不允许直接确认：请转审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="450"/>
+        <location filename="../../ui/texts.py" line="459"/>
         <source>The central side does not know this operator.</source>
         <translation>中心没有该操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="453"/>
+        <location filename="../../ui/texts.py" line="462"/>
         <source>The central side knows this operator with another role or unit.</source>
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
@@ -3130,37 +3175,37 @@
         <translation>前置学历材料</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="456"/>
+        <location filename="../../ui/texts.py" line="465"/>
         <source>The evidence checklist is incomplete: the case can only be referred.</source>
         <translation>核验清单未完成：只能转审。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="459"/>
+        <location filename="../../ui/texts.py" line="468"/>
         <source>Unknown reason of visit.</source>
         <translation>未知的来访原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="460"/>
+        <location filename="../../ui/texts.py" line="469"/>
         <source>The province&apos;s checklist file is malformed: the default checklists are used.</source>
         <translation>本省核验清单文件有误：已改用默认清单。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="463"/>
+        <location filename="../../ui/texts.py" line="472"/>
         <source>No page found: hold the whole page flat in front of the camera.</source>
         <translation>未找到材料页面：请将整页平整地对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="466"/>
+        <location filename="../../ui/texts.py" line="475"/>
         <source>The page is cut off: hold all four corners in view.</source>
         <translation>页面不完整：请让四个角都在画面内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="469"/>
+        <location filename="../../ui/texts.py" line="478"/>
         <source>The page is blurred: hold it still and try again.</source>
         <translation>页面模糊：请拿稳后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="470"/>
+        <location filename="../../ui/texts.py" line="479"/>
         <source>Light reflects off the page: tilt it away from the lamp and try again.</source>
         <translation>页面反光：请避开灯光倾斜后重试。</translation>
     </message>
