@@ -181,7 +181,7 @@
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="187"/>
+        <location filename="../../ui/widgets.py" line="188"/>
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
     </message>
@@ -418,22 +418,22 @@
         <translation>考生不同意人脸信息处理</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="556"/>
+        <location filename="../../ui/counter/screen.py" line="558"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="568"/>
+        <location filename="../../ui/counter/screen.py" line="570"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="579"/>
+        <location filename="../../ui/counter/screen.py" line="581"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="582"/>
+        <location filename="../../ui/counter/screen.py" line="584"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
@@ -1124,128 +1124,155 @@
 <context>
     <name>MatchPanel</name>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="169"/>
+        <location filename="../../ui/counter/match_panel.py" line="231"/>
         <source>The faces match, but only just: compare the live face with the photos side by side (ears, hairline, moles, teeth) before confirming.</source>
         <translation>人脸比对通过，但相似度刚过线：请将现场照片与证件照片并排仔细比对（耳朵、发际线、痣、牙齿）后再确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="38"/>
+        <location filename="../../ui/counter/match_panel.py" line="41"/>
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="41"/>
+        <location filename="../../ui/counter/match_panel.py" line="44"/>
+        <location filename="../../ui/counter/match_panel.py" line="143"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="42"/>
+        <location filename="../../ui/counter/match_panel.py" line="45"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="43"/>
+        <location filename="../../ui/counter/match_panel.py" line="46"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="45"/>
+        <location filename="../../ui/counter/match_panel.py" line="48"/>
         <source>New registration photo</source>
         <translation>新报名照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="57"/>
+        <location filename="../../ui/counter/match_panel.py" line="51"/>
+        <source>Same face as</source>
+        <translation>同一人脸：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="63"/>
+        <source>Compare side by side…</source>
+        <translation>并排比对…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="78"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="58"/>
+        <location filename="../../ui/counter/match_panel.py" line="79"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="59"/>
+        <location filename="../../ui/counter/match_panel.py" line="80"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="60"/>
+        <location filename="../../ui/counter/match_panel.py" line="81"/>
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="75"/>
+        <location filename="../../ui/counter/match_panel.py" line="96"/>
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="82"/>
-        <location filename="../../ui/counter/match_panel.py" line="132"/>
+        <location filename="../../ui/counter/match_panel.py" line="103"/>
+        <location filename="../../ui/counter/match_panel.py" line="194"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="97"/>
+        <location filename="../../ui/counter/match_panel.py" line="119"/>
+        <location filename="../../ui/counter/match_panel.py" line="147"/>
+        <source>No photo kept</source>
+        <translation>未保留照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="123"/>
+        <source>Same face as %1 (%2), confirmed %3 (distance %4 ≤ %5). Compare them side by side: if it is the same person, refer the case.</source>
+        <translation>与 %1（%2，%3 已确认）为同一人脸（距离 %4 ≤ %5）。请并排比对两张人脸：如为同一人，请转主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="140"/>
+        <source>Same face as %1</source>
+        <translation>与 %1 为同一人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="159"/>
         <source>No face</source>
         <translation>无人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="99"/>
+        <location filename="../../ui/counter/match_panel.py" line="161"/>
         <source>No registration photo: retake.</source>
         <translation>无法生成报名照片：请重拍。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="103"/>
+        <location filename="../../ui/counter/match_panel.py" line="165"/>
         <source>Registration photo: %1. Retake (F5) if it should be better.</source>
         <translation>报名照片：%1。如需改善请重拍（F5）。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="113"/>
+        <location filename="../../ui/counter/match_panel.py" line="175"/>
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="118"/>
+        <location filename="../../ui/counter/match_panel.py" line="180"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="126"/>
+        <location filename="../../ui/counter/match_panel.py" line="188"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="135"/>
+        <location filename="../../ui/counter/match_panel.py" line="197"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="136"/>
+        <location filename="../../ui/counter/match_panel.py" line="198"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="137"/>
+        <location filename="../../ui/counter/match_panel.py" line="199"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="140"/>
+        <location filename="../../ui/counter/match_panel.py" line="202"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="141"/>
+        <location filename="../../ui/counter/match_panel.py" line="203"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="142"/>
+        <location filename="../../ui/counter/match_panel.py" line="204"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="152"/>
+        <location filename="../../ui/counter/match_panel.py" line="214"/>
         <source>n/a</source>
         <translation>无</translation>
     </message>
@@ -1400,264 +1427,264 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review.py" line="85"/>
+        <location filename="../../ui/review.py" line="86"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="94"/>
+        <location filename="../../ui/review.py" line="95"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="95"/>
+        <location filename="../../ui/review.py" line="96"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="96"/>
+        <location filename="../../ui/review.py" line="97"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="109"/>
+        <location filename="../../ui/review.py" line="110"/>
         <source>Approve (issue ticket number)</source>
         <translation>审核通过（发放准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="113"/>
+        <location filename="../../ui/review.py" line="114"/>
         <source>Reject…</source>
         <translation>不予确认…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="115"/>
+        <location filename="../../ui/review.py" line="116"/>
         <source>Show full numbers…</source>
         <translation>查看完整号码…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="129"/>
+        <location filename="../../ui/review.py" line="130"/>
         <source>Revoke a confirmation</source>
         <translation>撤销一条确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="132"/>
+        <location filename="../../ui/review.py" line="133"/>
         <source>Registration id</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="133"/>
+        <location filename="../../ui/review.py" line="134"/>
         <source>Revoke…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="149"/>
+        <location filename="../../ui/review.py" line="150"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="153"/>
+        <location filename="../../ui/review.py" line="154"/>
         <source>Both versions seen: settle</source>
         <translation>已核对双方记录：了结冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="172"/>
+        <location filename="../../ui/review.py" line="173"/>
         <source>Thresholds (distance, pass / review): live–card {0} / {1}, live–e-photo {2} / {3}, card–e-photo {4} / {5}</source>
         <translation>阈值（距离，通过 / 复核）：现场–证件照 {0} / {1}，现场–电子照片 {2} / {3}，证件照–电子照片 {4} / {5}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="209"/>
+        <location filename="../../ui/review.py" line="210"/>
         <source>{0}: here {1}, central {2} ({3})</source>
         <translation>{0}：本窗口 {1}，中心库 {2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="248"/>
+        <location filename="../../ui/review.py" line="249"/>
         <source>Referred cases: {0}</source>
         <translation>待审核：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="259"/>
+        <location filename="../../ui/review.py" line="260"/>
         <source>No referred cases.</source>
         <translation>没有待审核的案例。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="273"/>
+        <location filename="../../ui/review.py" line="274"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="277"/>
+        <location filename="../../ui/review.py" line="278"/>
         <source>No live picture</source>
         <translation>无现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="278"/>
+        <location filename="../../ui/review.py" line="279"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="279"/>
+        <location filename="../../ui/review.py" line="280"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="288"/>
+        <location filename="../../ui/review.py" line="289"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="291"/>
+        <location filename="../../ui/review.py" line="292"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="292"/>
+        <location filename="../../ui/review.py" line="293"/>
         <source>Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="293"/>
+        <location filename="../../ui/review.py" line="294"/>
         <source>Note: {0}</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="294"/>
+        <location filename="../../ui/review.py" line="295"/>
         <source>Referred by {0} at {1}</source>
         <translation>{0} 于 {1} 转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="297"/>
+        <location filename="../../ui/review.py" line="298"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="316"/>
+        <location filename="../../ui/review.py" line="317"/>
         <source>This face matches another confirmed candidate: {0}</source>
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="332"/>
+        <location filename="../../ui/review.py" line="333"/>
         <source>Liveness check: passed</source>
         <translation>活体检测：通过</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="334"/>
+        <location filename="../../ui/review.py" line="335"/>
         <source>Liveness check: failed ({0})</source>
         <translation>活体检测：未通过（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="336"/>
+        <location filename="../../ui/review.py" line="337"/>
         <source>accepted by {0}: {1}</source>
         <translation>已由 {0} 认可：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="416"/>
+        <location filename="../../ui/review.py" line="417"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="424"/>
+        <location filename="../../ui/review.py" line="425"/>
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="424"/>
+        <location filename="../../ui/review.py" line="425"/>
         <source>Why are the full numbers needed?</source>
         <translation>为什么需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="445"/>
+        <location filename="../../ui/review.py" line="446"/>
         <source>ID number {0}, phone {1} (this view is recorded)</source>
         <translation>证件号码 {0}，手机号 {1}（本次查看已记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="495"/>
+        <location filename="../../ui/review.py" line="496"/>
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="503"/>
+        <location filename="../../ui/review.py" line="504"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="139"/>
-        <location filename="../../ui/review.py" line="457"/>
-        <location filename="../../ui/review.py" line="462"/>
+        <location filename="../../ui/review.py" line="140"/>
+        <location filename="../../ui/review.py" line="458"/>
+        <location filename="../../ui/review.py" line="463"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="142"/>
+        <location filename="../../ui/review.py" line="143"/>
         <source>Registration id (default: the case shown)</source>
         <translation>报名号（默认：当前案例）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="143"/>
+        <location filename="../../ui/review.py" line="144"/>
         <source>Evidence pack…</source>
         <translation>证据包…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="457"/>
+        <location filename="../../ui/review.py" line="458"/>
         <source>Why is the evidence pack needed? (audited)</source>
         <translation>为何需要证据包？（记入审计）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="462"/>
+        <location filename="../../ui/review.py" line="463"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="489"/>
+        <location filename="../../ui/review.py" line="490"/>
         <source>Wrote the evidence pack to {0}.</source>
         <translation>证据包已写入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="304"/>
+        <location filename="../../ui/review.py" line="305"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="304"/>
+        <location filename="../../ui/review.py" line="305"/>
         <source>face</source>
         <translation>人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="307"/>
+        <location filename="../../ui/review.py" line="308"/>
         <source>On the blocklist ({0}): {1}</source>
         <translation>在黑名单上（{0}）：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="98"/>
+        <location filename="../../ui/review.py" line="99"/>
         <source>Supporting document</source>
         <translation>证明材料</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="281"/>
+        <location filename="../../ui/review.py" line="282"/>
         <source>No document page</source>
         <translation>无证明材料照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="343"/>
+        <location filename="../../ui/review.py" line="344"/>
         <source>Reason of visit: {0}</source>
         <translation>来访原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="361"/>
+        <location filename="../../ui/review.py" line="362"/>
         <source>Verification code: not read</source>
         <translation>在线验证码：未识读</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="365"/>
+        <location filename="../../ui/review.py" line="366"/>
         <source>Verification code: {0} (doubtful read: check the paper)</source>
         <translation>在线验证码：{0}（识读存疑，请核对原件）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="371"/>
+        <location filename="../../ui/review.py" line="372"/>
         <source>Verification code: {0}</source>
         <translation>在线验证码：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="373"/>
+        <location filename="../../ui/review.py" line="374"/>
         <source>Document pages kept: {0}</source>
         <translation>已保存证明材料：{0} 页</translation>
     </message>
