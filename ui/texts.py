@@ -323,6 +323,10 @@ _ERRORS = {
     ),
     "blocklist.bad_entry": QT_TRANSLATE_NOOP("Texts", "The entry is malformed."),
     "blocklist.not_found": QT_TRANSLATE_NOOP("Texts", "No such entry on the blocklist."),
+    "face.same_as_confirmed": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The live face is that of another candidate confirmed already: a supervisor must decide.",
+    ),
     "blocklist.hit": QT_TRANSLATE_NOOP(
         "Texts",
         "The ID number or the face is on the blocklist: a supervisor must decide this case.",

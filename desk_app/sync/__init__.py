@@ -3,7 +3,8 @@
 Central side: ``service`` (the HTTPS service, the only holder of database credentials),
 ``signing`` (signed, replay-protected requests), ``tls`` (certificates and pinning), ``registry``
 (counters, enrolment codes, keys, nonces), ``operators`` (operators are central),
-``blocklist`` (the authority's blocklist, and what it takes from counters),
+``blocklist`` (the authority's blocklist, and what it takes from counters), ``confirmed_faces``
+(the 1:N check of a confirmation's face against every counter's confirmed candidates),
 ``privileges`` (the service's least-privilege role), ``central`` (the store), ``applying`` (a
 batch read, judged and written), ``judge`` (the judgement of events as pure functions,
 attachments judged without decoding them).

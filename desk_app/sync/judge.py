@@ -41,6 +41,7 @@ from desk_app.persistence.models import utc_now
 from desk_app.security import audit
 from desk_app.services.blocklist import nearest_blocked_face, normalised_number
 from desk_app.services.outbox import without_attachment_data
+from desk_app.sync.confirmed_faces import SameFace
 from desk_app.sync.protocol import CounterScope, RefusedEventError
 from desk_app.vision.engines import ENGINES
 
@@ -75,6 +76,9 @@ class Batch:
     # confirms anyone).
     blocked_numbers: dict[str, str] = field(default_factory=dict)
     blocked_faces: list[tuple[str, str, str, bytes]] = field(default_factory=list)
+    # event id -> another confirmed candidate with the confirmation's live face (read with the
+    # batch: ``sync.confirmed_faces``).
+    same_faces: dict[str, SameFace] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,13 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
             case,
             [t for photo, templates in photos if photo["purpose"] == "live" for t in templates],
         )
+        same = batch.same_faces.get(str(event["event_id"]))
+        if same is not None:
+            raise RefusedEventError(
+                f"{registration_id}: the live face is that of {same.registration_id}, already "
+                f"confirmed (distance {same.distance:.3f}); refer the case",
+                code="face.same_as_confirmed",
+            )
     ticket, new_number, retired = ticket_effect(batch, candidate, action, event)
     occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
     site_id, method = str(event["site_id"]), str(event["method"])

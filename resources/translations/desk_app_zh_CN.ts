@@ -2927,237 +2927,242 @@
     </message>
     <message>
         <location filename="../../ui/texts.py" line="326"/>
+        <source>The live face is that of another candidate confirmed already: a supervisor must decide.</source>
+        <translation>现场人脸与另一名已确认考生相同：须由主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="330"/>
         <source>The ID number or the face is on the blocklist: a supervisor must decide this case.</source>
         <translation>该身份证号或人脸在黑名单中：须由主管处理此案件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="330"/>
+        <location filename="../../ui/texts.py" line="334"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="365"/>
+        <location filename="../../ui/texts.py" line="369"/>
         <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
         <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="370"/>
+        <location filename="../../ui/texts.py" line="374"/>
         <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="375"/>
+        <location filename="../../ui/texts.py" line="379"/>
         <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="380"/>
+        <location filename="../../ui/texts.py" line="384"/>
         <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="385"/>
+        <location filename="../../ui/texts.py" line="389"/>
         <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="389"/>
+        <location filename="../../ui/texts.py" line="393"/>
         <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="393"/>
+        <location filename="../../ui/texts.py" line="397"/>
         <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
         <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="398"/>
+        <location filename="../../ui/texts.py" line="402"/>
         <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="403"/>
+        <location filename="../../ui/texts.py" line="407"/>
         <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="408"/>
+        <location filename="../../ui/texts.py" line="412"/>
         <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="331"/>
+        <location filename="../../ui/texts.py" line="335"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="334"/>
+        <location filename="../../ui/texts.py" line="338"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="337"/>
+        <location filename="../../ui/texts.py" line="341"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="340"/>
+        <location filename="../../ui/texts.py" line="344"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="343"/>
+        <location filename="../../ui/texts.py" line="347"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="344"/>
+        <location filename="../../ui/texts.py" line="348"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="347"/>
+        <location filename="../../ui/texts.py" line="351"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="350"/>
+        <location filename="../../ui/texts.py" line="354"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="353"/>
+        <location filename="../../ui/texts.py" line="357"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="356"/>
+        <location filename="../../ui/texts.py" line="360"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="357"/>
+        <location filename="../../ui/texts.py" line="361"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="360"/>
+        <location filename="../../ui/texts.py" line="364"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="413"/>
+        <location filename="../../ui/texts.py" line="417"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="414"/>
+        <location filename="../../ui/texts.py" line="418"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="417"/>
+        <location filename="../../ui/texts.py" line="421"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="418"/>
+        <location filename="../../ui/texts.py" line="422"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="419"/>
+        <location filename="../../ui/texts.py" line="423"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="441"/>
+        <location filename="../../ui/texts.py" line="445"/>
         <source>The liveness check has not been passed yet: the candidate follows the prompt.</source>
         <translation>尚未通过活体检测：请考生按提示动作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="444"/>
+        <location filename="../../ui/texts.py" line="448"/>
         <source>The liveness check failed: check again, refer, or ask a supervisor to accept it.</source>
         <translation>活体检测未通过：请重新检测、转审核，或请审核员认可。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="447"/>
+        <location filename="../../ui/texts.py" line="451"/>
         <source>A tutoring unit cannot accept a failed liveness check: refer the candidate.</source>
         <translation>助学单位不能认可未通过的活体检测：请转交考试机构。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="450"/>
+        <location filename="../../ui/texts.py" line="454"/>
         <source>Only a supervisor can accept a failed liveness check.</source>
         <translation>只有审核员可以认可未通过的活体检测。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="453"/>
-        <location filename="../../ui/texts.py" line="456"/>
+        <location filename="../../ui/texts.py" line="457"/>
+        <location filename="../../ui/texts.py" line="460"/>
         <source>Accepting a failed liveness check needs a written reason.</source>
         <translation>认可未通过的活体检测须填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="490"/>
+        <location filename="../../ui/texts.py" line="494"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="496"/>
+        <location filename="../../ui/texts.py" line="500"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="522"/>
+        <location filename="../../ui/texts.py" line="526"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="527"/>
+        <location filename="../../ui/texts.py" line="531"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="420"/>
+        <location filename="../../ui/texts.py" line="424"/>
         <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
         <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="424"/>
+        <location filename="../../ui/texts.py" line="428"/>
         <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
         <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="428"/>
+        <location filename="../../ui/texts.py" line="432"/>
         <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
         <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="431"/>
+        <location filename="../../ui/texts.py" line="435"/>
         <source>The central service did not accept this counter: it may have been revoked.</source>
         <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="434"/>
+        <location filename="../../ui/texts.py" line="438"/>
         <source>A confirmation needs the live photo: capture the face first.</source>
         <translation>确认需要现场照片：请先采集人像。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="437"/>
+        <location filename="../../ui/texts.py" line="441"/>
         <source>The face has not been matched yet.</source>
         <translation>尚未完成人像比对。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="438"/>
+        <location filename="../../ui/texts.py" line="442"/>
         <source>The face match does not allow a confirmation: refer to a supervisor.</source>
         <translation>人像比对结果不允许直接确认：请转审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="459"/>
+        <location filename="../../ui/texts.py" line="463"/>
         <source>The central side does not know this operator.</source>
         <translation>中心没有该操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="462"/>
+        <location filename="../../ui/texts.py" line="466"/>
         <source>The central side knows this operator with another role or unit.</source>
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
@@ -3202,37 +3207,37 @@
         <translation>前置学历材料</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="465"/>
+        <location filename="../../ui/texts.py" line="469"/>
         <source>The evidence checklist is incomplete: the case can only be referred.</source>
         <translation>核验清单未完成：只能转审。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="468"/>
+        <location filename="../../ui/texts.py" line="472"/>
         <source>Unknown reason of visit.</source>
         <translation>未知的来访原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="469"/>
+        <location filename="../../ui/texts.py" line="473"/>
         <source>The province&apos;s checklist file is malformed: the default checklists are used.</source>
         <translation>本省核验清单文件有误：已改用默认清单。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="472"/>
+        <location filename="../../ui/texts.py" line="476"/>
         <source>No page found: hold the whole page flat in front of the camera.</source>
         <translation>未找到材料页面：请将整页平整地对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="475"/>
+        <location filename="../../ui/texts.py" line="479"/>
         <source>The page is cut off: hold all four corners in view.</source>
         <translation>页面不完整：请让四个角都在画面内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="478"/>
+        <location filename="../../ui/texts.py" line="482"/>
         <source>The page is blurred: hold it still and try again.</source>
         <translation>页面模糊：请拿稳后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="479"/>
+        <location filename="../../ui/texts.py" line="483"/>
         <source>Light reflects off the page: tilt it away from the lamp and try again.</source>
         <translation>页面反光：请避开灯光倾斜后重试。</translation>
     </message>

@@ -384,3 +384,39 @@ def test_the_service_role_may_add_entries_but_never_lift_or_change_one(
             )
     finally:
         served.close()
+
+
+def test_one_face_confirmed_for_two_candidates_at_different_counters_is_refused_centrally(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """A stand-in sits for R000000 at one hall and for R000001 at another: neither counter knows
+    the other's faces, the central side does. A revocation lifts the hit."""
+    north = make_counter(tmp_path, service, "C1", areas=("A",))
+    south = make_counter(tmp_path, service, "C2", areas=("B",), site_id="S2")
+    try:
+        for counter in (north, south):
+            counter.sync()
+        proxy = confirmation("R000000").live_capture
+        assert proxy is not None
+        north.decide("confirm", "R000000")
+        north.sync()
+        assert north.outbox() == {"accepted": 1}
+        south.app.workflow.confirm("R000001", "clerk", _with_face("R000001", proxy.template))
+        south.decide("confirm", "R000004")  # someone else: accepted
+        south.sync()
+        [conflict] = south.conflicts()
+        assert (conflict.registration_id, conflict.reason_code) == (
+            "R000001",
+            "face.same_as_confirmed",
+        )
+        assert "R000000" in conflict.message
+        # The first confirmation revoked: the face no longer belongs to a confirmed candidate.
+        north.decide("revoke", "R000000", "super1")
+        north.sync()
+        south.app.workflow.confirm("R000007", "clerk", _with_face("R000007", proxy.template))
+        south.sync()
+        assert len(south.conflicts()) == 1
+        assert south.outbox() == {"accepted": 2, "rejected": 1}
+    finally:
+        north.close()
+        south.close()
