@@ -39,7 +39,7 @@ from desk_app.persistence.models import (
 from desk_app.persistence.sealing import blocked_vector, photo_label, sealed, template_label
 from desk_app.security import audit
 from desk_app.services.blocklist import normalised_number
-from desk_app.sync.confirmed_faces import CONFIRMED_FACES, ConfirmedFaces
+from desk_app.sync.confirmed_faces import CONFIRMED_FACES, ConfirmedFaces, LiveFace
 from desk_app.sync.judge import Batch, face_limits, judge, liveness_overrider, logged_payload
 from desk_app.sync.protocol import (
     PULLED_COLUMNS,
@@ -303,7 +303,7 @@ def _read_same_faces(session: Session, batch: Batch, confirming: list[Transition
     if faces is None or not confirming:
         return
     faces.catch_up(session)
-    limits = face_limits()
+    wanted: list[LiveFace] = []
     for event in confirming:
         candidate = batch.candidates.get(str(event.get("registration_id", "")))
         if candidate is None:
@@ -313,18 +313,14 @@ def _read_same_faces(session: Session, batch: Batch, confirming: list[Transition
                 continue
             for template in attachment.get("templates") or []:
                 try:
-                    engine, model_version = str(template["engine"]), str(template["model_version"])
                     vector = base64.b64decode(template["vector"], validate=True)
+                    engine, model_version = str(template["engine"]), str(template["model_version"])
                 except (KeyError, TypeError, ValueError, binascii.Error):
                     continue
-                limit = limits.get(engine)
-                if limit is None:
-                    continue
-                found = faces.same_face(
-                    session, candidate["id"], engine, model_version, vector, limit.same_person
-                )
-                if found is not None:
-                    batch.same_faces[str(event.get("event_id"))] = found
+                key = str(event.get("event_id"))
+                wanted.append(LiveFace(key, candidate["id"], engine, model_version, vector))
+    limits = {engine: limit.same_person for engine, limit in face_limits().items()}
+    batch.same_faces = faces.same_faces(session, wanted, limits)
 
 
 def _read_blocklist(session: Session, batch: Batch, *, confirming: bool) -> None:

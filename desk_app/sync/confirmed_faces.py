@@ -13,6 +13,7 @@ since is honoured).
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +24,20 @@ from desk_app.domain.workflow import CandidateState
 from desk_app.persistence.models import Candidate, FaceTemplate, Photo
 from desk_app.persistence.sealing import template_label, unsealed
 from desk_app.vision.engines import ENGINES
-from desk_app.vision.index import FaceIndex
+from desk_app.vision.index import FaceIndex, Neighbour
 
 CONFIRMED_FACES = "confirmed_faces"  # the key of the service's ConfirmedFaces in session.info
+
+
+@dataclass(frozen=True)
+class LiveFace:
+    """A live template a pushed confirmation carries, under a key of the caller's choosing."""
+
+    key: str
+    candidate_id: int
+    engine: str
+    model_version: str
+    vector: bytes
 
 
 @dataclass(frozen=True)
@@ -72,39 +84,43 @@ class ConfirmedFaces:
                 index.add(candidate_id, np.frombuffer(plain, dtype="<f4"))
             return len(rows)
 
-    def same_face(
-        self,
-        session: Session,
-        candidate_id: int,
-        engine: str,
-        model_version: str,
-        vector: bytes,
-        limit: float,
-    ) -> SameFace | None:
-        """The nearest other candidate still confirmed, with a template still kept, whose live
-        face lies within ``limit`` of ``vector``."""
-        index = self._indexes.get((engine, model_version))
-        if index is None:
-            return None
-        template = np.frombuffer(vector, dtype="<f4")
-        if template.shape[0] != index.dimensions:
-            return None
-        near = [n for n in index.search(template, 5, exclude=candidate_id) if n.distance <= limit]
+    def same_faces(
+        self, session: Session, wanted: Sequence[LiveFace], limits: Mapping[str, float]
+    ) -> dict[str, SameFace]:
+        """Per key of ``wanted``: the nearest other candidate still confirmed, with a template
+        still kept, whose live face lies within its engine's limit. One matrix product per
+        engine for the whole batch."""
+        near: dict[str, list[Neighbour]] = {}
+        groups: dict[tuple[str, str], list[LiveFace]] = {}
+        for face in wanted:
+            groups.setdefault((face.engine, face.model_version), []).append(face)
+        for (engine, model_version), faces in groups.items():
+            index, limit = self._indexes.get((engine, model_version)), limits.get(engine)
+            if index is None or limit is None:
+                continue
+            usable = [f for f in faces if len(f.vector) == 4 * index.dimensions]
+            templates = [np.frombuffer(f.vector, dtype="<f4") for f in usable]
+            for face, found in zip(usable, index.within(templates, limit), strict=True):
+                others = [n for n in found if n.identity != face.candidate_id]
+                if others:
+                    near.setdefault(face.key, []).extend(others)
         if not near:
-            return None
+            return {}
+        hits = {int(n.identity) for found in near.values() for n in found}
         still = dict(
             session.execute(
-                select(Candidate.id, Candidate.registration_id)
-                .join(FaceTemplate, FaceTemplate.candidate_id == Candidate.id)
-                .where(
-                    Candidate.id.in_([int(n.identity) for n in near]),
+                select(Candidate.id, Candidate.registration_id).where(
+                    Candidate.id.in_(hits),
                     Candidate.state == CandidateState.CONFIRMED.value,
-                    FaceTemplate.engine == engine,
-                    FaceTemplate.model_version == model_version,
+                    select(FaceTemplate.id)
+                    .where(FaceTemplate.candidate_id == Candidate.id)
+                    .exists(),
                 )
             ).all()
         )
-        for neighbour in near:
-            if int(neighbour.identity) in still:
-                return SameFace(still[int(neighbour.identity)], neighbour.distance)
-        return None
+        answers: dict[str, SameFace] = {}
+        for key, found in near.items():
+            kept = sorted((n for n in found if int(n.identity) in still), key=lambda n: n.distance)
+            if kept:
+                answers[key] = SameFace(still[int(kept[0].identity)], kept[0].distance)
+        return answers

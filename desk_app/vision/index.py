@@ -27,6 +27,9 @@ FloatMatrix = npt.NDArray[np.float32]
 _GROWTH = 1.25  # small steps: at 10⁶ rows a doubling would reserve 500 MB nobody uses
 
 
+_QUERIES_AT_ONCE = 64
+
+
 @dataclass(frozen=True)
 class Neighbour:
     identity: int  # the candidate id
@@ -158,6 +161,33 @@ class FaceIndex:
                 for slot in nearest
                 if np.isfinite(squared[slot])
             ]
+
+    def within(self, templates: Sequence[npt.ArrayLike], limit: float) -> list[list[Neighbour]]:
+        """For each template, every identity within ``limit``, nearest first: one matrix product
+        for all of them (checking a batch of confirmations against a large index costs about
+        what one ``search`` does)."""
+        if not templates:
+            return []
+        queries = np.stack([self._vector(template) for template in templates])
+        # Squared distance bound, in the arithmetic of ``_distance``.
+        bound = 2 * limit if self.metric == "cosine" else limit * limit
+        found: list[list[Neighbour]] = [[] for _ in templates]
+        with self._lock:
+            count = self._count
+            # A few queries at a time: the distance matrix of 10^5 templates stays ~25 MB.
+            for first in range(0, len(queries), _QUERIES_AT_ONCE):
+                chunk = queries[first : first + _QUERIES_AT_ONCE]
+                squared = self._norms[:count, None] - 2.0 * (self._matrix[:count] @ chunk.T)
+                squared += np.einsum("ij,ij->i", chunk, chunk)[None, :]
+                rows, columns = np.nonzero(squared <= bound)
+                for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+                    found[first + column].append(
+                        Neighbour(
+                            int(self._identities[row]),
+                            self._distance(float(squared[row, column])),
+                        )
+                    )
+        return [sorted(near, key=lambda n: n.distance) for near in found]
 
     def _distance(self, squared: float) -> float:
         squared = max(squared, 0.0)

@@ -108,3 +108,40 @@ def test_cosine_metric_matches_one_minus_cosine() -> None:
     assert index.search(query, 1)[0].identity == 500
     with pytest.raises(ValueError):
         FaceIndex(metric="manhattan")
+
+
+@given(
+    count=st.integers(1, 300),
+    queries=st.integers(1, 150),
+    metric=st.sampled_from(["euclidean", "cosine"]),
+    seed=st.integers(0, 10_000),
+)
+@settings(max_examples=40, deadline=None)
+def test_within_finds_exactly_what_brute_force_finds(
+    count: int, queries: int, metric: str, seed: int
+) -> None:
+    """The batch check of the central side (``within``) against brute force, across the chunks
+    it computes at once."""
+    matrix = _templates(count, seed)
+    identities = [3 + 5 * i for i in range(count)]
+    index = FaceIndex.from_arrays(identities, matrix, metric)
+    rng = np.random.default_rng(seed)
+    # Half the queries near a stored template, half anywhere.
+    picked = rng.integers(0, count, size=queries)
+    noise = rng.normal(0.0, 0.02, size=(queries, 128)).astype(np.float32)
+    near = matrix[picked] + noise
+    far = _templates(queries, seed + 1)
+    asked = np.where((np.arange(queries) % 2 == 0)[:, None], near, far)
+    limit = 0.4 if metric == "euclidean" else 0.1
+    found = index.within(list(asked), limit)
+    for query, answer in zip(asked, found, strict=True):
+        if metric == "cosine":
+            unit = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+            distances = 1.0 - unit.astype(np.float64) @ (query / np.linalg.norm(query))
+        else:
+            distances = np.linalg.norm(matrix.astype(np.float64) - query, axis=1)
+        expected = {identities[i] for i in np.flatnonzero(distances <= limit - 1e-4)}
+        got = {n.identity for n in answer}
+        assert expected <= got
+        assert all(distances[identities.index(n.identity)] <= limit + 1e-4 for n in answer)
+        assert [n.distance for n in answer] == sorted(n.distance for n in answer)
