@@ -19,7 +19,6 @@ import base64
 import binascii
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -52,27 +51,9 @@ from desk_app.services.blocklist import (
 )
 from desk_app.sync.applying import registered_scope, scope_condition
 from desk_app.sync.central import CentralDatabase
+from desk_app.sync.protocol import MAX_SHARED, wire_blocklist_entry
 
-MAX_SHARED = 500  # the most entries a counter pushes, or pulls, in one request
 MAX_VECTOR_BYTES = 4 * 1024  # 128 or 512 float32 values at most
-
-
-def wire_blocklist_entry(entry: BlocklistEntry, vector: bytes | None) -> dict[str, Any]:
-    """An entry as it travels (``vector``: the plain float32 bytes, base64 on the wire)."""
-    return {
-        "uid": entry.uid,
-        "kind": entry.kind,
-        "document_number": entry.document_number,
-        "engine": entry.engine,
-        "model_version": entry.model_version,
-        "vector": base64.b64encode(vector).decode("ascii") if vector is not None else None,
-        "source_registration_id": entry.source_registration_id,
-        "reason": entry.reason,
-        "added_by": entry.added_by,
-        "added_at": entry.added_at.isoformat(),
-        "removed_at": entry.removed_at.isoformat() if entry.removed_at else None,
-        "change_number": entry.change_number,
-    }
 
 
 class BadBlocklistEntryError(DeskError):
@@ -110,26 +91,6 @@ def _vector(item: dict[str, Any]) -> bytes:
             "the face entry's vector is malformed", code="blocklist.bad_entry"
         )
     return vector
-
-
-def pulled_values(item: dict[str, Any]) -> dict[str, Any]:
-    """A pulled entry as column values for the counter's copy."""
-    vector = item.get("vector")
-    return {
-        "kind": item["kind"],
-        "document_number": item.get("document_number"),
-        "engine": item.get("engine"),
-        "model_version": item.get("model_version"),
-        "vector": base64.b64decode(vector) if vector else None,
-        "source_registration_id": item.get("source_registration_id"),
-        "reason": str(item["reason"]),
-        "added_by": str(item["added_by"]),
-        "added_at": datetime.fromisoformat(item["added_at"]),
-        "removed_at": datetime.fromisoformat(item["removed_at"])
-        if item.get("removed_at")
-        else None,
-        "change_number": int(item["change_number"]),
-    }
 
 
 class CentralBlocklist:

@@ -6,6 +6,7 @@ Plain values with no database behind them; the event itself is ``domain.sync_eve
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from sqlalchemy.engine import make_url
 from desk_app.domain.decisions import Scope
 from desk_app.domain.errors import DeskError
 from desk_app.domain.sync_events import EventOutcome, TransitionEvent
-from desk_app.persistence.models import Candidate
+from desk_app.persistence.models import BlocklistEntry, Candidate
 
 # Columns a counter pulls: everything of the candidate but the central row id.
 PULLED_COLUMNS = tuple(
@@ -100,6 +101,48 @@ def json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+# The most blocklist entries a counter pushes, or pulls, in one request.
+MAX_SHARED = 500
+
+
+def wire_blocklist_entry(entry: BlocklistEntry, vector: bytes | None) -> dict[str, Any]:
+    """An entry as it travels (``vector``: the plain float32 bytes, base64 on the wire)."""
+    return {
+        "uid": entry.uid,
+        "kind": entry.kind,
+        "document_number": entry.document_number,
+        "engine": entry.engine,
+        "model_version": entry.model_version,
+        "vector": base64.b64encode(vector).decode("ascii") if vector is not None else None,
+        "source_registration_id": entry.source_registration_id,
+        "reason": entry.reason,
+        "added_by": entry.added_by,
+        "added_at": entry.added_at.isoformat(),
+        "removed_at": entry.removed_at.isoformat() if entry.removed_at else None,
+        "change_number": entry.change_number,
+    }
+
+
+def pulled_values(item: dict[str, Any]) -> dict[str, Any]:
+    """A pulled entry as column values for the counter's copy."""
+    vector = item.get("vector")
+    return {
+        "kind": item["kind"],
+        "document_number": item.get("document_number"),
+        "engine": item.get("engine"),
+        "model_version": item.get("model_version"),
+        "vector": base64.b64decode(vector) if vector else None,
+        "source_registration_id": item.get("source_registration_id"),
+        "reason": str(item["reason"]),
+        "added_by": str(item["added_by"]),
+        "added_at": datetime.fromisoformat(item["added_at"]),
+        "removed_at": datetime.fromisoformat(item["removed_at"])
+        if item.get("removed_at")
+        else None,
+        "change_number": int(item["change_number"]),
+    }
 
 
 def wire_entry(entry: Any) -> dict[str, Any]:

@@ -33,11 +33,12 @@ from desk_app.domain.errors import DeskError, NotFoundError, PermissionDeniedErr
 from desk_app.domain.sync_events import TransitionEvent
 from desk_app.security.keys import write_private
 from desk_app.sync.applying import describe_failure
-from desk_app.sync.blocklist import MAX_SHARED, CentralBlocklist
+from desk_app.sync.blocklist import CentralBlocklist
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
 from desk_app.sync.protocol import (
+    MAX_SHARED,
     BlockGrant,
     CentralUnavailableError,
     EventAnswer,

@@ -49,8 +49,8 @@ from desk_app.persistence.repositories import TicketRepository
 from desk_app.security import audit
 from desk_app.services.outbox import without_attachment_data
 from desk_app.services.tickets import TicketPolicy
-from desk_app.sync.blocklist import MAX_SHARED, pulled_values, wire_blocklist_entry
 from desk_app.sync.protocol import (
+    MAX_SHARED,
     PULLED_OPERATOR_COLUMNS,
     BlockGrant,
     CentralPort,
@@ -59,6 +59,8 @@ from desk_app.sync.protocol import (
     EventAnswer,
     candidate_snapshot,
     candidate_values,
+    pulled_values,
+    wire_blocklist_entry,
     wire_entry,
 )
 
