@@ -35,6 +35,14 @@ HIDDEN_IMPORTS = (
 )
 HIDDEN_IMPORT_PACKAGES = ("desk_app", "ui", "keyring.backends")
 
+# PyInstaller's runtime hooks that every start would run before the launcher, and the bundle
+# does without. ``pyi_rth_pkgres`` imports pkg_resources (~0.1-0.3 s, the whole installed set
+# scanned) only to let pkg_resources list folders inside the frozen archive; the one user of
+# pkg_resources here, face_recognition_models, asks it for model file paths, which pkg_resources
+# answers on its own from the collected files (``make bundle-smoke`` verifies faces), and it is
+# imported by the face worker after the window, not before.
+SKIPPED_RUNTIME_HOOKS = ("pyi_rth_pkgres",)
+
 # Never used by the counter; some are found through optional imports of its dependencies.
 EXCLUDES = ("tkinter", "matplotlib", "IPython", "pytest", "hypothesis", "mypy", "PyQt5", "PyQt6")
 

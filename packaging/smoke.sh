@@ -101,6 +101,10 @@ grep -q "startup: window shown" "$log" 2>/dev/null \
   || { echo "FAIL: no window"; kill "$gui" 2>/dev/null; cat "$work/gui.out" "$log"; exit 1; }
 sleep 10
 kill -0 "$gui" 2>/dev/null || { echo "FAIL: the GUI stopped"; cat "$work/gui.out"; exit 1; }
+# The window is shown before the database opens (on a worker): by now it must have opened, and
+# the sign-in button work.
+grep -q "startup: sign-in ready" "$log" \
+  || { echo "FAIL: sign-in never ready"; kill "$gui"; cat "$work/gui.out" "$log"; exit 1; }
 kill "$gui"; wait "$gui" || true
 # The face worker loads its models in the background; faces verify-pairs above already proved
 # they load from the bundle, so a busy machine that needs longer is only reported.
