@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     QTranslator,
 )
 from PySide6.QtGui import QFont, QFontDatabase, QImageReader
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desk_app.config import Settings, load_settings
 from desk_app.logs import setup_logging
@@ -236,8 +236,11 @@ class FirstRun(enum.Enum):
     CANCELLED = enum.auto()
 
 
-def first_run(application: Application, preferences: Preferences) -> FirstRun:
-    """On a counter nobody can sign into yet (no operator, not enrolled), the first-run wizard."""
+def first_run(
+    application: Application, preferences: Preferences, parent: QWidget | None = None
+) -> FirstRun:
+    """On a counter nobody can sign into yet (no operator, not enrolled), the first-run wizard
+    (over ``parent``, the window waiting for it)."""
     from desk_app.services.counter import CounterQueries
     from ui.first_run import FirstRunWizard, needs_first_run
 
@@ -248,7 +251,7 @@ def first_run(application: Application, preferences: Preferences) -> FirstRun:
         return FirstRun.NOT_NEEDED
     operations = Operations()
     try:
-        wizard = FirstRunWizard(application, operations, preferences, QSettings())
+        wizard = FirstRunWizard(application, operations, preferences, QSettings(), parent)
         return FirstRun.DONE if wizard.exec() else FirstRun.CANCELLED
     finally:
         operations.shutdown()
@@ -365,7 +368,7 @@ class Startup(QObject):
         application = self.application = opened.application
         self.stage = opened.stage
         if opened.needs_first_run:
-            outcome = first_run(application, self.preferences)
+            outcome = first_run(application, self.preferences, self.window)
             if outcome is FirstRun.CANCELLED:
                 QCoreApplication.exit(0)
                 return

@@ -164,6 +164,59 @@ def test_a_database_that_cannot_be_opened_ends_the_gui_with_its_coded_error(
     assert "[database." in result.stderr
 
 
+FIRST_RUN_SCRIPT = """
+import json, logging, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from desk_app.cli import main
+from ui.first_run import FirstRunWizard
+
+seen = {"log": []}
+
+def look_for_the_wizard():
+    wizard = QApplication.activeModalWidget()
+    if isinstance(wizard, FirstRunWizard):
+        seen["wizard_over"] = type(wizard.parentWidget()).__name__
+        wizard.reject()  # the clerk cancels: the counter closes
+    else:
+        QTimer.singleShot(50, look_for_the_wizard)
+
+class Probe(logging.Handler):
+    def emit(self, record):
+        message = record.getMessage()
+        seen["log"].append(message)
+        if message == "startup: window shown":
+            QTimer.singleShot(0, look_for_the_wizard)
+
+logging.getLogger("ui.app").addHandler(Probe())
+try:
+    main(sys.argv[1:], prog_name="desk-app")
+except SystemExit as exit:
+    seen["status"] = exit.code
+print(json.dumps(seen))
+"""
+
+
+def test_a_fresh_counter_shows_its_window_then_the_first_run_wizard(tmp_path: Path) -> None:
+    """Nobody can sign into a fresh counter: once its database is open behind the window, the
+    first-run wizard comes over it; cancelled, the counter closes (status 0) without ever
+    enabling sign-in."""
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN_SCRIPT, "--db", str(tmp_path / "fresh.db")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=PROJECT_ROOT,
+        env=environment(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["wizard_over"] == "MainWindow"
+    assert seen["status"] == 0
+    assert seen["log"] == ["startup: window shown"]
+
+
 @pytest.fixture
 def waiting_window(qtbot: Any) -> Iterator[Any]:
     """The window as ``run_gui`` first shows it: the sign-in form, no services yet."""
