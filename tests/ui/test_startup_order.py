@@ -265,3 +265,16 @@ def test_the_sign_in_form_waits_for_the_database_then_signs_in(
     finally:
         waiting_window.close()
         counter.operations.shutdown()
+
+
+def test_the_bundled_cjk_font_is_loaded_only_where_none_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.app
+
+    font = tmp_path / "NotoSansCJK-Regular.ttc"
+    font.write_bytes(b"")  # a stand-in: only its name is looked at
+    monkeypatch.setattr(ui.app, "BUNDLED_FONTS", tmp_path)
+    assert ui.app.bundled_fonts_needed(["DejaVu Sans", "Noto Sans CJK JP"]) == [font]
+    assert ui.app.bundled_fonts_needed(["DejaVu Sans", "Noto Sans CJK SC"]) == []
+    assert ui.app.bundled_fonts_needed(["Microsoft YaHei"]) == []
