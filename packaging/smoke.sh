@@ -26,12 +26,13 @@ trap 'echo "FAIL (smoke.sh line $LINENO): $BASH_COMMAND"' ERR
 cd "$work"  # nothing of the checkout is importable from here
 
 # Only the system's own tools on the PATH: the project's .venv and any Python environment off.
-run() {
-  env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 \
-    XDG_CONFIG_HOME="$work/home/config" XDG_DATA_HOME="$work/home/data" \
-    XDG_STATE_HOME="$work/home/state" DESK_APP_LOG_DIR="$work/log" DESK_APP_DATA_DIR="$data" \
-    PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring QT_QPA_PLATFORM=offscreen "$@"
-}
+clean_environment=(
+  env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8
+  XDG_CONFIG_HOME="$work/home/config" XDG_DATA_HOME="$work/home/data"
+  XDG_STATE_HOME="$work/home/state" DESK_APP_LOG_DIR="$work/log" DESK_APP_DATA_DIR="$data"
+  PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring QT_QPA_PLATFORM=offscreen
+)
+run() { "${clean_environment[@]}" "$@"; }
 step() { printf 'smoke: %-40s' "$1"; }
 elapsed() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%5.1f s\n", e - s }'; }
 
@@ -89,7 +90,9 @@ fi
 
 step "GUI offscreen for 10 s"; t=$(date +%s.%N)
 log="$work/log/desk-app.log"
-run "$app" --demo --db "$work/demo.db" >"$work/gui.out" 2>&1 &
+# Not through run(): a backgrounded function is a subshell, and killing it would leave the GUI
+# running; env execs the program, so $! is the GUI itself.
+"${clean_environment[@]}" "$app" --demo --db "$work/demo.db" >"$work/gui.out" 2>&1 &
 gui=$!
 # A loaded machine may take longer than 10 s to show the window: wait for it (60 s at most),
 # then the counter must stay up 10 s more.
