@@ -278,3 +278,32 @@ def test_the_bundled_cjk_font_is_loaded_only_where_none_is_installed(
     assert ui.app.bundled_fonts_needed(["DejaVu Sans", "Noto Sans CJK JP"]) == [font]
     assert ui.app.bundled_fonts_needed(["DejaVu Sans", "Noto Sans CJK SC"]) == []
     assert ui.app.bundled_fonts_needed(["Microsoft YaHei"]) == []
+
+
+def test_the_window_shown_milestone_waits_for_the_first_paint(qtbot: Any) -> None:
+    """ "window shown" is logged once the sign-in form has been painted, not when ``show()`` is
+    called (the window is then on the screen and takes input)."""
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QWidget
+
+    from ui.app import FirstPaint
+
+    class Painted(QWidget):
+        paints = 0
+
+        def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+            self.paints += 1
+            super().paintEvent(event)
+
+    widget = Painted()
+    qtbot.addWidget(widget)
+    paints_at_milestone: list[int] = []
+    FirstPaint(widget, lambda: paints_at_milestone.append(widget.paints))
+    qtbot.wait(50)  # not shown: no paint, no milestone
+    assert paints_at_milestone == []
+    widget.show()
+    qtbot.waitUntil(lambda: paints_at_milestone != [], timeout=5000)
+    qtbot.wait(50)
+    widget.update()
+    qtbot.wait(50)
+    assert paints_at_milestone[0] >= 1 and len(paints_at_milestone) == 1
