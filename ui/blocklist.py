@@ -30,7 +30,7 @@ from desk_app.services.blocklist import (
 )
 from desk_app.services.counter import SignedIn, mask_document_number
 from ui.context import Services
-from ui.texts import error_text
+from ui.texts import error_text, problem_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR
 
 
@@ -42,14 +42,20 @@ class BlocklistScreen(QWidget):
         self.services = services
         self.operator: SignedIn | None = None
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Kind"), self.tr("ID number / case"), self.tr("Reason"), self.tr("Added by")]
+            [
+                self.tr("Kind"),
+                self.tr("ID number / case"),
+                self.tr("Reason"),
+                self.tr("Added by"),
+                self.tr("Where it applies"),
+            ]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        for column in (0, 1, 3):
+        for column in (0, 1, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
@@ -146,5 +152,18 @@ class BlocklistScreen(QWidget):
                 else entry.source_registration_id or ""
             )
             kind = self.tr("ID number") if entry.kind == "id_number" else self.tr("Face")
-            for column, text in enumerate((kind, subject, entry.reason, entry.added_by)):
+            cells = (kind, subject, entry.reason, entry.added_by, self._where(entry))
+            for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def _where(self, entry: BlocklistView) -> str:
+        """Every counter once the central side holds the entry; this one until then, or for
+        good if the central side refused it (it still applies here)."""
+        if entry.central_refusal:
+            why = (
+                self.tr("the adder is not a supervisor of this site centrally")
+                if entry.central_refusal == "permission.role"
+                else problem_text(entry.central_refusal, entry.central_refusal)
+            )
+            return self.tr("This counter; refused centrally: %1").replace("%1", why)
+        return self.tr("Every counter") if entry.shared_at else self.tr("This counter")

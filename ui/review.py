@@ -41,6 +41,7 @@ from ui.texts import (
     error_text,
     kind_text,
     liveness_reason_text,
+    problem_text,
     reason_text,
     state_text,
     visit_reason_text,
@@ -210,7 +211,7 @@ class ReviewScreen(QWidget):
                     conflict.registration_id,
                     _version_text(local),
                     _version_text(central),
-                    conflict.reason_code,
+                    _refusal_text(conflict),
                 )
             )
         self.conflict_box.setVisible(bool(conflicts))
@@ -520,6 +521,12 @@ def _score_lines(scores: dict[str, Any]) -> list[str]:
             f"≤{score.get('pass')} / ≤{score.get('review')})"
         )
     return lines
+
+
+def _refusal_text(conflict: ConflictView) -> str:
+    """Why the central side refused: worded where the rule has words, with its code."""
+    worded = problem_text(conflict.reason_code, "")
+    return f"{worded} [{conflict.reason_code}]" if worded else conflict.reason_code
 
 
 def _version_text(version: dict[str, Any]) -> str:

@@ -332,6 +332,19 @@ _ERRORS = {
         "Texts", "Only the faces of a revoked case can be blocked: revoke it first."
     ),
     "blocklist.no_face": QT_TRANSLATE_NOOP("Texts", "This case kept no live face to block."),
+    "blocklist.face_unknown": QT_TRANSLATE_NOOP(
+        "Texts", "The central side holds no such live face of this case."
+    ),
+    "blocklist.bad_entry": QT_TRANSLATE_NOOP("Texts", "The entry is malformed."),
+    "blocklist.not_found": QT_TRANSLATE_NOOP("Texts", "No such entry on the blocklist."),
+    "face.same_as_confirmed": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The live face is that of another candidate confirmed already: a supervisor must decide.",
+    ),
+    "blocklist.hit": QT_TRANSLATE_NOOP(
+        "Texts",
+        "The ID number or the face is on the blocklist: a supervisor must decide this case.",
+    ),
     "card.expired": QT_TRANSLATE_NOOP("Texts", "The card has expired."),
     "card.birth_date_mismatch": QT_TRANSLATE_NOOP(
         "Texts", "The birth date on the card differs from the one in the number."

@@ -81,14 +81,15 @@ class PictureBox(QFrame):
         layout.addWidget(self.picture, 1)
         self.has_picture = False
 
-    def show_image(self, data: bytes | None, missing_text: str = "") -> None:
+    def show_image(
+        self, data: bytes | None, missing_text: str = "", size: tuple[int, int] = (150, 190)
+    ) -> None:
         image = load_image(data)
         if not image.isNull():
             pixmap = QPixmap.fromImage(obscured(image))
             self.picture.setPixmap(
                 pixmap.scaled(
-                    150,
-                    190,
+                    *size,
                     Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )

@@ -7,7 +7,12 @@ from pathlib import Path
 import click
 
 from desk_app.bootstrap import Application
-from desk_app.cli.common import password_file_option, sign_in_for_command, with_app
+from desk_app.cli.common import (
+    blocklist_line,
+    password_file_option,
+    sign_in_for_command,
+    with_app,
+)
 from desk_app.domain.masking import mask_document_number
 from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
 
@@ -59,15 +64,11 @@ def add_face_command(
 @password_file_option
 @with_app
 def list_command(application: Application, operator: str, password_file: Path | None) -> None:
-    """The blocked numbers (masked) and faces, with their reasons."""
+    """The blocked numbers (masked) and faces, with their reasons and whether the central side
+    holds them."""
     sign_in_for_command(application, operator, password_file)
     for entry in blocklist(application.database):
-        what = (
-            mask_document_number(entry.document_number or "")
-            if entry.kind == "id_number"
-            else f"face of {entry.source_registration_id}"
-        )
-        click.echo(f"{entry.entry_id}\t{entry.kind}\t{what}\t{entry.reason}\t{entry.added_by}")
+        click.echo(blocklist_line(entry))
 
 
 def register(root: click.Group) -> None:

@@ -18,6 +18,7 @@ import platformdirs
 from sqlalchemy.engine import make_url
 
 from desk_app.cli.common import (
+    blocklist_line,
     common_options,
     daily_report_options,
     fail,
@@ -26,14 +27,17 @@ from desk_app.cli.common import (
     settings_from,
     terminal_progress,
 )
+from desk_app.domain.masking import mask_document_number
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
 from desk_app.reports.daily import write_daily_report
 from desk_app.security import audit
 from desk_app.security.operators import sign_in
+from desk_app.services.blocklist import require_supervisor
 from desk_app.services.retention import purge_face_data
 from desk_app.services.roster_import import import_roster
 from desk_app.services.statistics import daily_statistics_in, require_statistics_role
+from desk_app.sync.blocklist import CentralBlocklist
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
@@ -356,6 +360,91 @@ def central_report(
         )
     write_daily_report(figures, out)
     click.echo(f"wrote {out}: {figures.decisions} decisions from {len(figures.counters)} counters")
+
+
+@central.group("blocklist")
+def blocklist_group() -> None:
+    """The authority's blocklist: every enrolled counter pulls it with its roster."""
+
+
+_supervisor = click.option("--operator", required=True, help="A central supervisor (signs in).")
+_reason = click.option("--reason", required=True, help="Why (shown to whoever hits it).")
+
+
+def _signed_in_supervisor(
+    database: CentralDatabase, operator: str, password_file: Path | None
+) -> None:
+    writer = database.writer_database()
+    try:
+        sign_in(writer, operator, read_password(password_file))
+        with writer.reading() as uow:
+            require_supervisor(uow.session, operator)
+    finally:
+        writer.close()
+
+
+@blocklist_group.command("add-number")
+@_central_url
+@_supervisor
+@_reason
+@password_file_option
+def central_block_number(url: str, operator: str, reason: str, password_file: Path | None) -> None:
+    """Block an ID number at every counter (asked for, never taken from the command line)."""
+    with _central(url) as database:
+        _signed_in_supervisor(database, operator, password_file)
+        number = str(click.prompt("ID number", hide_input=True))
+        uid = CentralBlocklist(database).add_number(number, reason, by=operator)
+    click.echo(f"blocked {mask_document_number(number.strip().upper())} everywhere (entry {uid})")
+
+
+@blocklist_group.command("add-face")
+@click.argument("registration_id")
+@_central_url
+@_supervisor
+@_reason
+@password_file_option
+@_media_key_file
+def central_block_face(
+    registration_id: str,
+    url: str,
+    operator: str,
+    reason: str,
+    password_file: Path | None,
+    media_key_file: Path | None,
+) -> None:
+    """Block, at every counter, the live faces the central side holds of a revoked case."""
+    with _central(url, media_key=_read_media_key(media_key_file)) as database:
+        _signed_in_supervisor(database, operator, password_file)
+        uids = CentralBlocklist(database).add_faces_of_case(registration_id, reason, by=operator)
+    click.echo(f"blocked {len(uids)} face(s) of {registration_id} everywhere")
+
+
+@blocklist_group.command("remove")
+@click.argument("uid")
+@_central_url
+@_supervisor
+@_reason
+@password_file_option
+def central_unblock(
+    uid: str, url: str, operator: str, reason: str, password_file: Path | None
+) -> None:
+    """Lift an entry everywhere (counters take it at their next sync)."""
+    with _central(url) as database:
+        _signed_in_supervisor(database, operator, password_file)
+        CentralBlocklist(database).remove(uid, reason, by=operator)
+    click.echo(f"lifted entry {uid}")
+
+
+@blocklist_group.command("list")
+@_central_url
+@_supervisor
+@password_file_option
+def central_blocklist(url: str, operator: str, password_file: Path | None) -> None:
+    """The entries in force: numbers masked, faces by their case."""
+    with _central(url) as database:
+        _signed_in_supervisor(database, operator, password_file)
+        for entry in CentralBlocklist(database).listed():
+            click.echo(blocklist_line(entry))
 
 
 @central.group("operators")

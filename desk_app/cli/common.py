@@ -19,12 +19,14 @@ import click
 
 from desk_app.config import Settings, load_settings
 from desk_app.domain.errors import DeskError
+from desk_app.domain.masking import mask_document_number
 from desk_app.security.keys import write_private
 
 if TYPE_CHECKING:
     # Imported when a command opens the application: the database and vision stacks take
     # seconds to import, and `desk-app --version` or `--help` need none of them.
     from desk_app.bootstrap import Application
+    from desk_app.services.blocklist import BlocklistView
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -184,3 +186,17 @@ password_file_option = click.option(
     help="Read the password from this file's first line (env DESK_APP_PASSWORD_FILE; asked "
     "when not given).",
 )
+
+
+def blocklist_line(entry: BlocklistView) -> str:
+    """One blocklist entry for a terminal: the number masked, the face by its case."""
+    what = (
+        mask_document_number(entry.document_number or "")
+        if entry.kind == "id_number"
+        else f"face of {entry.source_registration_id}"
+    )
+    if entry.central_refusal:
+        shared = f"refused centrally ({entry.central_refusal})"
+    else:
+        shared = "shared" if entry.shared_at else "this counter only"
+    return f"{entry.uid}\t{entry.kind}\t{what}\t{entry.reason}\t{entry.added_by}\t{shared}"

@@ -9,6 +9,7 @@ including numbers retired by a revocation.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -133,7 +134,9 @@ class Transition(Base):
     to_state: Mapped[str] = mapped_column(String(20))
     operator_id: Mapped[str] = mapped_column(ForeignKey("operators.id"))
     operator_role: Mapped[str] = mapped_column(String(30))
-    occurred_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Indexed: a day's statistics read the day's transitions in time order, a batch at a time;
+    # without it the database sorted the whole table before the first row (a GUI stall).
+    occurred_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     site_id: Mapped[str] = mapped_column(String(40))
     counter_id: Mapped[str] = mapped_column(String(40))
     method: Mapped[str] = mapped_column(String(20))
@@ -292,12 +295,21 @@ class PurgedMedia(Base):
 
 class BlocklistEntry(Base):
     """An ID number or a face (a template from a revoked proxy case) that stops a confirmation:
-    a hit refers the case to a supervisor with the entry's reason (services.blocklist)."""
+    a hit refers the case to a supervisor with the entry's reason (services.blocklist).
+
+    The central database holds the authority's list (face vectors sealed) and every enrolled
+    counter a copy (``sync.blocklist``): ``uid`` names an entry on both sides. ``change_number``
+    is the entry's latest central change (at a counter: of the version it pulled; counters pull
+    after the highest they hold). At a counter, ``shared_at`` says when the central side took an
+    entry added here, ``central_refusal`` why it would not (the entry still stops confirmations
+    here)."""
 
     __tablename__ = "blocklist_entries"
     __table_args__ = (CheckConstraint("kind IN ('id_number', 'face')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    change_number: Mapped[int | None] = mapped_column(BigInteger, index=True)
     kind: Mapped[str] = mapped_column(String(10))
     document_number: Mapped[str | None] = mapped_column(String(44), index=True)
     engine: Mapped[str | None] = mapped_column(String(20))
@@ -308,6 +320,8 @@ class BlocklistEntry(Base):
     added_by: Mapped[str] = mapped_column(String(40))
     added_at: Mapped[datetime] = mapped_column(default=utc_now)
     removed_at: Mapped[datetime | None]
+    shared_at: Mapped[datetime | None]
+    central_refusal: Mapped[str | None] = mapped_column(String(60))
 
 
 class AuditEntry(Base):

@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from desk_app.domain.errors import DeskError
-from desk_app.persistence.models import FaceTemplate, Photo
+from desk_app.persistence.models import BlocklistEntry, FaceTemplate, Photo
 
 MEDIA_SEALER = "media_sealer"
 MAGIC = b"DSKS\x01"
@@ -86,6 +86,11 @@ def template_label(engine: str, model_version: str) -> str:
     return f"template:{engine}:{model_version}"
 
 
+def blocklist_label(uid: str, engine: str, model_version: str) -> str:
+    # Bound to the entry: a blocked face's vector copied into another entry does not open.
+    return f"blocklist:{uid}:{template_label(engine, model_version)}"
+
+
 def sealed(session: Session, data: bytes, label: str) -> bytes:
     """``data`` as this session stores it: sealed in the central database, plain elsewhere."""
     if MEDIA_SEALER not in session.info:
@@ -112,6 +117,14 @@ def unsealed(session: Session, blob: bytes, label: str) -> bytes:
             code="media.key_missing",
         )
     return sealer.open(blob, label)
+
+
+def blocked_vector(session: Session, entry: BlocklistEntry) -> bytes | None:
+    """A blocklist entry's face vector as plain float32 bytes (None for an ID number)."""
+    if entry.vector is None:
+        return None
+    label = blocklist_label(entry.uid, entry.engine or "", entry.model_version or "")
+    return unsealed(session, entry.vector, label)
 
 
 @event.listens_for(Session, "before_flush")

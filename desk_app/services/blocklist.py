@@ -4,13 +4,16 @@ Supervisors add an ID number with a reason, or the faces of a revoked proxy case
 templates kept with that case's decisions). The workflow service checks every confirmation
 against it in the decision's own transaction; a hit turns the confirmation into a referral
 (reason ``impersonation``) carrying the entry and its reason, so a supervisor decides. Entries
-are audited when added. This counter's list only: sharing it through the central service is not
-built yet.
+are audited when added. An enrolled counter shares its list through the central service
+(``sync.blocklist``): its entries travel there, and the authority's come back with the roster.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import select
@@ -25,6 +28,7 @@ from desk_app.vision.engines import Template
 from desk_app.vision.index import FaceIndex
 
 BLOCKLIST_ROLES = frozenset({Role.SUPERVISOR})
+_Key = TypeVar("_Key")
 
 
 @dataclass(frozen=True)
@@ -53,19 +57,37 @@ class BlocklistView:
     source_registration_id: str | None
     reason: str
     added_by: str
+    uid: str = ""
+    shared_at: datetime | None = None  # when the central side held it (None: this counter only)
+    central_refusal: str | None = None  # why the central side would not take it
+
+    @classmethod
+    def of(cls, entry: BlocklistEntry) -> BlocklistView:
+        return cls(
+            entry.id,
+            entry.kind,
+            entry.document_number,
+            entry.source_registration_id,
+            entry.reason,
+            entry.added_by,
+            entry.uid,
+            entry.shared_at,
+            entry.central_refusal,
+        )
 
 
-def _normalised(number: str) -> str:
+def normalised_number(number: str) -> str:
     return "".join(number.split()).upper()
 
 
-def _require_supervisor(session: Session, operator_id: str) -> None:
+def require_supervisor(session: Session, operator_id: str) -> None:
     operator = session.get(Operator, operator_id)
     if operator is None or not operator.active or Role(operator.role) not in BLOCKLIST_ROLES:
         raise PermissionDeniedError("only supervisors keep the blocklist", code="permission.role")
 
 
-def _reason(reason: str) -> str:
+def checked_reason(reason: str) -> str:
+    """The reason an entry is blocked, as kept (required, at most 500 characters)."""
     if not reason.strip():
         raise DeskError("say why the entry is blocked", code="blocklist.reason_required")
     return reason.strip()[:500]
@@ -73,11 +95,11 @@ def _reason(reason: str) -> str:
 
 def add_number(database: Database, operator_id: str, number: str, reason: str) -> int:
     """Block an ID number; returns the entry's id."""
-    why, wanted = _reason(reason), _normalised(number)
+    why, wanted = checked_reason(reason), normalised_number(number)
     if not wanted:
         raise DeskError("the number is empty", code="blocklist.empty_number")
     with database.unit_of_work() as uow:
-        _require_supervisor(uow.session, operator_id)
+        require_supervisor(uow.session, operator_id)
         entry = BlocklistEntry(
             kind="id_number", document_number=wanted, reason=why, added_by=operator_id
         )
@@ -99,10 +121,10 @@ def add_faces_of_case(
 ) -> list[int]:
     """Block the live faces kept with a revoked case (someone sat for someone else); returns
     the entries' ids."""
-    why = _reason(reason)
+    why = checked_reason(reason)
     with database.unit_of_work() as uow:
         session = uow.session
-        _require_supervisor(session, operator_id)
+        require_supervisor(session, operator_id)
         candidate = session.execute(
             select(Candidate).where(Candidate.registration_id == registration_id)
         ).scalar_one_or_none()
@@ -153,11 +175,22 @@ def blocklist(database: Database) -> list[BlocklistView]:
             .where(BlocklistEntry.removed_at.is_(None))
             .order_by(BlocklistEntry.id)
         ).scalars()
-        return [
-            BlocklistView(e.id, e.kind, e.document_number, e.source_registration_id, e.reason,
-                          e.added_by)
-            for e in rows
-        ]  # fmt: skip
+        return [BlocklistView.of(entry) for entry in rows]
+
+
+def nearest_blocked_face(
+    faces: Sequence[tuple[_Key, bytes]], template: Template, metric: str, same_person: float
+) -> tuple[_Key, float] | None:
+    """The blocked face (key, float32 vector) nearest ``template`` if it lies within
+    ``same_person``: the same person."""
+    if not faces:
+        return None
+    vectors = np.stack([np.frombuffer(vector, dtype="<f4") for _, vector in faces])
+    index = FaceIndex.from_arrays(list(range(len(faces))), vectors, metric)
+    nearest = index.search(np.asarray(template, dtype=np.float32), 1)
+    if nearest and nearest[0].distance <= same_person:
+        return faces[int(nearest[0].identity)][0], nearest[0].distance
+    return None
 
 
 def find_hit(
@@ -176,7 +209,7 @@ def find_hit(
         select(BlocklistEntry.id, BlocklistEntry.reason).where(
             BlocklistEntry.kind == "id_number",
             BlocklistEntry.removed_at.is_(None),
-            BlocklistEntry.document_number == _normalised(document_number),
+            BlocklistEntry.document_number == normalised_number(document_number),
         )
     ).first()
     if number is not None:
@@ -191,15 +224,10 @@ def find_hit(
             BlocklistEntry.model_version == model_version,
         )
     ).all()
-    if not faces:
+    found = nearest_blocked_face(
+        [((row.id, row.reason), row.vector) for row in faces], template, metric, same_person
+    )
+    if found is None:
         return None
-    reasons = {row.id: row.reason for row in faces}
-    vectors = np.stack([np.frombuffer(row.vector, dtype="<f4") for row in faces])
-    index = FaceIndex.from_arrays([row.id for row in faces], vectors, metric)
-    nearest = index.search(np.asarray(template, dtype=np.float32), 1)
-    if nearest and nearest[0].distance <= same_person:
-        found = nearest[0]
-        return BlocklistHit(
-            int(found.identity), "face", reasons[int(found.identity)], found.distance
-        )
-    return None
+    (entry_id, why), distance = found
+    return BlocklistHit(entry_id, "face", why, distance)

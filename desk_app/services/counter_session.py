@@ -51,7 +51,7 @@ from desk_app.services.counter import (
     mask_document_number,
     record_mismatches,
 )
-from desk_app.services.faces import LiveCapture
+from desk_app.services.faces import LiveCapture, LookAlike
 from desk_app.services.statistics import CASE_STARTED_KEY
 from desk_app.services.visits import default_checklists, default_visit_reason
 from desk_app.services.workflow import ChangeSet, Decision, Workstation
@@ -383,10 +383,20 @@ class CounterSession:
         # judged), its judged result and its evidence frames (JPEG): all belong to one shot.
         self.standard_photo: EPhoto | None = None
         self.standard_photo_done = False
+        # Other confirmed candidates whose face matches the shot (issue 17's second look).
+        self.look_alikes: tuple[LookAlike, ...] = ()
         self.challenge: tuple[str, ...] | None = None
         self.liveness: LivenessEvidence | None = None
         self.liveness_frames: tuple[bytes, ...] = ()
         self.challenges_asked = 0
+
+    def look_alikes_ready(self, capture: LiveCapture, found: Sequence[LookAlike]) -> bool:
+        """The confirmed candidates whose face matches ``capture``; False (and ignored) when
+        the shot changed since."""
+        if capture is not self.capture:
+            return False
+        self.look_alikes = tuple(found)
+        return True
 
     def standard_photo_ready(self, capture: LiveCapture, photo: EPhoto | None) -> bool:
         """The registration photo made from ``capture`` (None: no face to make one from);

@@ -12,15 +12,18 @@ import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desk_app.domain.masking import mask_name
 from desk_app.domain.matching import Thresholds
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import FaceTemplate, Photo, PurgedMedia
+from desk_app.persistence.models import Candidate, FaceTemplate, Photo, PurgedMedia
 from desk_app.persistence.repositories import TemplateRepository
+from desk_app.security import audit
 from desk_app.vision.engines import Template
 from desk_app.vision.index import FaceIndex, Neighbour
 
@@ -33,6 +36,19 @@ class LiveCapture:
     template: Template
     engine: str
     model_version: str
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    """Another confirmed candidate whose face matches the shot: what the clerk compares side by
+    side before deciding (the name masked; the photo is that candidate's confirmed live face)."""
+
+    registration_id: str
+    masked_name: str
+    confirmed_at: datetime | None
+    distance: float
+    limit: float
+    photo: bytes | None
 
 
 class FaceRegistry:
@@ -82,6 +98,51 @@ class FaceRegistry:
         nearest = self.index.search(capture.template, 5, exclude=candidate_id)
         return [n for n in nearest if n.distance <= self.duplicate.passing]
 
+    def look_alikes(
+        self, candidate_id: int, capture: LiveCapture, *, viewer: str
+    ) -> list[LookAlike]:
+        """The confirmed candidates whose face matches this shot, with their newest live photo,
+        for a side-by-side look before the decision (the service refers a confirmation of such
+        a face anyway). Showing another candidate's face is audited."""
+        matches = self.same_person_elsewhere(candidate_id, capture)
+        if not matches:
+            return []
+        found: list[LookAlike] = []
+        with self._database.unit_of_work() as uow:
+            session = uow.session
+            for match in matches:
+                other = session.get(Candidate, int(match.identity))
+                if other is None:
+                    continue
+                photo = session.execute(
+                    select(Photo.data)
+                    .where(Photo.candidate_id == other.id, Photo.purpose == "live")
+                    .order_by(Photo.id.desc())
+                    .limit(1)
+                ).scalar_one_or_none()
+                found.append(
+                    LookAlike(
+                        other.registration_id,
+                        mask_name(other.name),
+                        other.state_changed_at,
+                        match.distance,
+                        self.duplicate.passing,
+                        photo,
+                    )
+                )
+            audit.append(
+                session,
+                actor=viewer,
+                action="face.look_alike_shown",
+                subject=_registration_id(session, candidate_id),
+                details={
+                    "others": [item.registration_id for item in found],
+                    "distances": [round(item.distance, 4) for item in found],
+                },
+            )
+            uow.commit()
+        return found
+
     def confirmed(self, candidate_id: int, capture: LiveCapture | None = None) -> None:
         """Add the candidate's template: the capture just used, else the newest one stored."""
         if capture is not None:
@@ -104,6 +165,11 @@ class FaceRegistry:
             return  # not loaded yet: it will be built from what is left
         for candidate_id in candidate_ids:
             self.index.remove(candidate_id)
+
+
+def _registration_id(session: Session, candidate_id: int) -> str:
+    candidate = session.get(Candidate, candidate_id)
+    return candidate.registration_id if candidate is not None else f"candidate:{candidate_id}"
 
 
 # The face pictures taken at the counter: purged after the retention period and forgotten when

@@ -7,6 +7,8 @@ Applied at most once: an event already answered gets its stored answer and chang
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import traceback
 from collections.abc import Sequence
@@ -22,6 +24,7 @@ from desk_app.domain.sync_events import EventOutcome, TransitionEvent
 from desk_app.domain.tickets import TicketStatus
 from desk_app.domain.workflow import Action
 from desk_app.persistence.models import (
+    BlocklistEntry,
     Candidate,
     CentralCounter,
     CentralEvent,
@@ -33,9 +36,11 @@ from desk_app.persistence.models import (
     Transition,
     utc_now,
 )
-from desk_app.persistence.sealing import photo_label, sealed, template_label
+from desk_app.persistence.sealing import blocked_vector, photo_label, sealed, template_label
 from desk_app.security import audit
-from desk_app.sync.judge import Batch, judge, liveness_overrider, logged_payload
+from desk_app.services.blocklist import normalised_number
+from desk_app.sync.confirmed_faces import CONFIRMED_FACES, ConfirmedFaces
+from desk_app.sync.judge import Batch, face_limits, judge, liveness_overrider, logged_payload
 from desk_app.sync.protocol import (
     PULLED_COLUMNS,
     AuditHeldError,
@@ -284,7 +289,67 @@ def _read_batch(
             .order_by(Transition.id)
         ).all():
             referrers[candidate_id] = operator_id
-    return Batch(counter.id, scope, candidates, operators, blocks, numbers, referrers)
+    batch = Batch(counter.id, scope, candidates, operators, blocks, numbers, referrers)
+    confirming = [e for e in events if e.get("action") == Action.CONFIRM.value]
+    _read_blocklist(session, batch, confirming=bool(confirming))
+    _read_same_faces(session, batch, confirming)
+    return batch
+
+
+def _read_same_faces(session: Session, batch: Batch, confirming: list[TransitionEvent]) -> None:
+    """For each confirmation, another confirmed candidate with its live face, if any (a
+    malformed attachment is left to the judge, which refuses it)."""
+    faces: ConfirmedFaces | None = session.info.get(CONFIRMED_FACES)
+    if faces is None or not confirming:
+        return
+    faces.catch_up(session)
+    limits = face_limits()
+    for event in confirming:
+        candidate = batch.candidates.get(str(event.get("registration_id", "")))
+        if candidate is None:
+            continue
+        for attachment in event.get("attachments") or []:
+            if not isinstance(attachment, dict) or attachment.get("purpose") != "live":
+                continue
+            for template in attachment.get("templates") or []:
+                try:
+                    engine, model_version = str(template["engine"]), str(template["model_version"])
+                    vector = base64.b64decode(template["vector"], validate=True)
+                except (KeyError, TypeError, ValueError, binascii.Error):
+                    continue
+                limit = limits.get(engine)
+                if limit is None:
+                    continue
+                found = faces.same_face(
+                    session, candidate["id"], engine, model_version, vector, limit.same_person
+                )
+                if found is not None:
+                    batch.same_faces[str(event.get("event_id"))] = found
+
+
+def _read_blocklist(session: Session, batch: Batch, *, confirming: bool) -> None:
+    if not confirming:
+        return
+    in_force = (BlocklistEntry.removed_at.is_(None),)
+    wanted = {normalised_number(str(c["document_number"])) for c in batch.candidates.values()}
+    batch.blocked_numbers = {
+        str(number): uid
+        for uid, number in session.execute(
+            select(BlocklistEntry.uid, BlocklistEntry.document_number).where(
+                BlocklistEntry.kind == "id_number",
+                BlocklistEntry.document_number.in_(wanted),
+                *in_force,
+            )
+        ).all()
+    }
+    for entry in session.execute(
+        select(BlocklistEntry).where(BlocklistEntry.kind == "face", *in_force)
+    ).scalars():
+        vector = blocked_vector(session, entry)
+        if vector is not None:
+            batch.blocked_faces.append(
+                (entry.uid, entry.engine or "", entry.model_version or "", vector)
+            )
 
 
 def _write_batch(session: Session, batch: Batch) -> None:

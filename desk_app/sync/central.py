@@ -60,6 +60,7 @@ from desk_app.sync.applying import (
     registered_scope,
     scope_condition,
 )
+from desk_app.sync.confirmed_faces import CONFIRMED_FACES, ConfirmedFaces
 from desk_app.sync.protocol import (
     PULLED_COLUMNS,
     BlockGrant,
@@ -96,6 +97,8 @@ class CentralDatabase:
             MEDIA_SEALER: MediaSealer(media_key) if media_key else None
         }
         info = dict(self._media_info)
+        # The confirmed candidates' live faces, kept by this process for the 1:N check.
+        info[CONFIRMED_FACES] = ConfirmedFaces()
         # The sync service signs the central audit entries it writes (``security.audit``).
         if audit_key:
             info[audit.MAC_KEY] = audit_key

@@ -135,6 +135,14 @@ class CentralClient:
     def site_operators(self, counter_id: str) -> list[dict[str, Any]]:
         return list(self._call("/v1/operators", {}))
 
+    def blocklist_changes(self, counter_id: str, after: int, limit: int) -> list[dict[str, Any]]:
+        return list(self._call("/v1/blocklist", {"after": after, "limit": limit}))
+
+    def share_blocklist(
+        self, counter_id: str, entries: Sequence[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        return list(self._call("/v1/blocklist/share", {"entries": list(entries)}))
+
 
 def enrol(
     server_url: str, code: str, public_key_pem: str, context: ssl.SSLContext

@@ -14,8 +14,12 @@ import base64
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+import numpy as np
+
+from desk_app.config import Settings
 from desk_app.domain.decisions import (
     Actor,
     Case,
@@ -35,8 +39,11 @@ from desk_app.domain.visits import VisitReason, check_visit_evidence
 from desk_app.domain.workflow import Action, CandidateState, Method, ReasonCode, Role
 from desk_app.persistence.models import utc_now
 from desk_app.security import audit
+from desk_app.services.blocklist import nearest_blocked_face, normalised_number
 from desk_app.services.outbox import without_attachment_data
+from desk_app.sync.confirmed_faces import SameFace
 from desk_app.sync.protocol import CounterScope, RefusedEventError
+from desk_app.vision.engines import ENGINES
 
 MAX_ATTACHMENTS = 4
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024  # a live JPEG is tens of KB
@@ -64,6 +71,58 @@ class Batch:
     photos: list[tuple[int, int, dict[str, Any], list[dict[str, Any]]]] = field(
         default_factory=list
     )
+    # The central blocklist: ID numbers (normalised, of the batch's candidates) -> entry uid,
+    # and (uid, engine, model version, plain vector) of the blocked faces (read when the batch
+    # confirms anyone).
+    blocked_numbers: dict[str, str] = field(default_factory=dict)
+    blocked_faces: list[tuple[str, str, str, bytes]] = field(default_factory=list)
+    # event id -> another confirmed candidate with the confirmation's live face (read with the
+    # batch: ``sync.confirmed_faces``).
+    same_faces: dict[str, SameFace] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FaceLimit:
+    """How the central side compares a live template with a blocked face of one engine."""
+
+    metric: str
+    same_person: float
+
+
+@cache
+def face_limits() -> dict[str, FaceLimit]:
+    """Per engine: a face within the engine's shipped live-e-photo pass limit is the same
+    person (the limit of a counter's own duplicate and blocklist checks)."""
+    settings = Settings()
+    return {
+        name: FaceLimit(engine.metric, settings.thresholds_for(name).live_ephoto.passing)
+        for name, engine in ENGINES.items()
+    }
+
+
+def check_not_blocked(batch: Batch, case: Case, templates: list[dict[str, Any]]) -> None:
+    """A confirmation of a number or a face on the central blocklist is refused: the counter
+    that made it (whose copy of the list was late, or ignored) must refer the case."""
+    if normalised_number(case.document_number) in batch.blocked_numbers:
+        raise RefusedEventError(
+            f"{case.registration_id}: the ID number is on the blocklist; refer the case",
+            code="blocklist.hit",
+        )
+    for template in templates:
+        limit = face_limits().get(template["engine"])
+        faces = [
+            (uid, vector)
+            for uid, engine, model_version, vector in batch.blocked_faces
+            if (engine, model_version) == (template["engine"], template["model_version"])
+        ]
+        if limit is None or not faces:
+            continue
+        live = np.frombuffer(template["vector"], dtype="<f4")
+        if nearest_blocked_face(faces, live, limit.metric, limit.same_person) is not None:
+            raise RefusedEventError(
+                f"{case.registration_id}: the live face is on the blocklist; refer the case",
+                code="blocklist.hit",
+            )
 
 
 def liveness_overrider(event: Any) -> str | None:
@@ -179,6 +238,19 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
         at_counters=False,
         overrider_role=_overrider_role(batch, event),
     )
+    if action is Action.CONFIRM:
+        check_not_blocked(
+            batch,
+            case,
+            [t for photo, templates in photos if photo["purpose"] == "live" for t in templates],
+        )
+        same = batch.same_faces.get(str(event["event_id"]))
+        if same is not None:
+            raise RefusedEventError(
+                f"{registration_id}: the live face is that of {same.registration_id}, already "
+                f"confirmed (distance {same.distance:.3f}); refer the case",
+                code="face.same_as_confirmed",
+            )
     ticket, new_number, retired = ticket_effect(batch, candidate, action, event)
     occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
     site_id, method = str(event["site_id"]), str(event["method"])

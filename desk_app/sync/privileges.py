@@ -36,6 +36,8 @@ SERVICE_GRANTS: dict[str, tuple[str, ...]] = {
     "audit_entries": ("SELECT", "INSERT"),  # the audit chain only grows
     "counter_audit_entries": ("SELECT", "INSERT"),  # so do the counters' chains
     "audit_head": ("SELECT", "INSERT", "UPDATE"),  # one row, made on the first entry
+    # Supervisors' entries from counters arrive; only the administrator lifts one.
+    "blocklist_entries": ("SELECT", "INSERT"),
 }
 
 _ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

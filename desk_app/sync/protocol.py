@@ -186,6 +186,17 @@ class CentralPort(Protocol):
         """The operators of the counter's site, with their password hashes."""
         ...
 
+    def blocklist_changes(self, counter_id: str, after: int, limit: int) -> list[dict[str, Any]]:
+        """Blocklist entries added or removed centrally after change ``after`` (``sync.blocklist``
+        wire form), oldest change first."""
+        ...
+
+    def share_blocklist(
+        self, counter_id: str, entries: Sequence[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Entries this counter's supervisors added; one answer per entry."""
+        ...
+
     def end_cycle(self) -> None:
         """A sync cycle ended: let go of idle connections."""
 

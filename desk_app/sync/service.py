@@ -33,6 +33,7 @@ from desk_app.domain.errors import DeskError, NotFoundError, PermissionDeniedErr
 from desk_app.domain.sync_events import TransitionEvent
 from desk_app.security.keys import write_private
 from desk_app.sync.applying import describe_failure
+from desk_app.sync.blocklist import MAX_SHARED, CentralBlocklist
 from desk_app.sync.central import CentralDatabase
 from desk_app.sync.counter_audit import CounterAudit
 from desk_app.sync.operators import CentralOperators
@@ -64,6 +65,7 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
     registry = CounterRegistry(central)
     operators = CentralOperators(central)
     audits = CounterAudit(central)
+    blocklist = CentralBlocklist(central)
 
     def signed(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -147,6 +149,18 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
     def site_operators(counter_id: str, body: dict[str, Any]) -> Any:
         return operators.for_site(registry.site_of(counter_id))
 
+    def blocklist_changes(counter_id: str, body: dict[str, Any]) -> Any:
+        return blocklist.changes(
+            _number(body, "after", 0, 2**62), _number(body, "limit", 1, MAX_SHARED)
+        )
+
+    def share_blocklist(counter_id: str, body: dict[str, Any]) -> Any:
+        entries = body.get("entries")
+        if not isinstance(entries, list) or len(entries) > MAX_SHARED:
+            raise BadRequestError(f"entries must be a list of at most {MAX_SHARED}")
+        # Untrusted: every entry is checked against the central records, one answer each.
+        return blocklist.receive(counter_id, entries)
+
     def pulled(counter_id: str, body: dict[str, Any]) -> Any:
         central.report_pulled(counter_id, _number(body, "through", 0, 2**62))
         return {}
@@ -184,6 +198,8 @@ def create_app(central: CentralDatabase, *, clock: Callable[[], float] = time.ti
         Route("/v1/pulled", signed(pulled), methods=["POST"]),
         Route("/v1/operators", signed(site_operators), methods=["POST"]),
         Route("/v1/audit", signed(receive_audit), methods=["POST"]),
+        Route("/v1/blocklist", signed(blocklist_changes), methods=["POST"]),
+        Route("/v1/blocklist/share", signed(share_blocklist), methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

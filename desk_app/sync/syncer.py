@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desk_app.domain.errors import DeskError
@@ -34,6 +34,7 @@ from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
     AuditEntry,
     AuditHead,
+    BlocklistEntry,
     Candidate,
     Operator,
     OutboxEvent,
@@ -48,6 +49,7 @@ from desk_app.persistence.repositories import TicketRepository
 from desk_app.security import audit
 from desk_app.services.outbox import without_attachment_data
 from desk_app.services.tickets import TicketPolicy
+from desk_app.sync.blocklist import MAX_SHARED, pulled_values, wire_blocklist_entry
 from desk_app.sync.protocol import (
     PULLED_OPERATOR_COLUMNS,
     BlockGrant,
@@ -84,13 +86,16 @@ class SyncReport:
     pulled: int = 0
     operators_changed: int = 0
     audit_sent: int = 0
+    blocklist_shared: int = 0
+    blocklist_pulled: int = 0
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (registration, code)
 
     def summary(self) -> str:
         return (
             f"pushed {self.pushed} ({self.accepted} accepted, {self.rejected} rejected, "
             f"{self.failed} failed, {self.parked} parked), pulled {self.pulled}, "
-            f"leased {self.leased_blocks} ticket block(s)"
+            f"leased {self.leased_blocks} ticket block(s), blocklist: shared "
+            f"{self.blocklist_shared}, pulled {self.blocklist_pulled}"
         )
 
 
@@ -155,6 +160,9 @@ class Syncer:
             report.audit_sent = self.send_audit()
             report.leased_blocks = self.refill_blocks()
             self.push(report)
+            # After the push: a face entry names a case whose revocation must arrive first.
+            report.blocklist_shared = self.share_blocklist()
+            report.blocklist_pulled = self.pull_blocklist()
             report.pulled = self.pull(progress)
         except DeskError as error:
             self._record_outcome(started, str(error))
@@ -458,6 +466,89 @@ class Syncer:
                 )
             uow.commit()
         return len(changed)
+
+    # --- blocklist --------------------------------------------------------------------------
+
+    def share_blocklist(self) -> int:
+        """Send the entries this counter's supervisors added and the central side has not
+        answered yet; record each answer. Returns how many the central side took."""
+        with self._database.reading() as uow:
+            pending = [
+                wire_blocklist_entry(entry, entry.vector)
+                for entry in uow.session.execute(
+                    select(BlocklistEntry)
+                    .where(
+                        BlocklistEntry.shared_at.is_(None),
+                        BlocklistEntry.central_refusal.is_(None),
+                        BlocklistEntry.change_number.is_(None),
+                    )
+                    .order_by(BlocklistEntry.id)
+                    .limit(MAX_SHARED)
+                ).scalars()
+            ]
+        if not pending:
+            return 0
+        answers = self._central.share_blocklist(self._counter_id, pending)
+        taken = 0
+        with self._database.unit_of_work() as uow:
+            session = uow.session
+            for answer in answers:
+                entry = session.execute(
+                    select(BlocklistEntry).where(BlocklistEntry.uid == str(answer.get("uid")))
+                ).scalar_one_or_none()
+                if entry is None:
+                    continue
+                if answer.get("accepted") is True:
+                    entry.shared_at = utc_now()
+                    taken += 1
+                else:
+                    # The entry still stops confirmations here; the screen shows the refusal.
+                    entry.central_refusal = str(answer.get("code") or "sync.refused")[:60]
+                    audit.append(
+                        session,
+                        actor="sync",
+                        action="blocklist.refused",
+                        subject=f"entry:{entry.uid}",
+                        details={"code": entry.central_refusal},
+                    )
+            uow.commit()
+        return taken
+
+    def pull_blocklist(self) -> int:
+        """Take the entries added or lifted centrally since the highest change held here."""
+        taken = 0
+        while True:
+            with self._database.reading() as uow:
+                after = uow.session.execute(
+                    select(func.max(BlocklistEntry.change_number))
+                ).scalar_one()
+            after = int(after or 0)
+            rows = self._central.blocklist_changes(self._counter_id, after, MAX_SHARED)
+            if not rows or max(int(row["change_number"]) for row in rows) <= after:
+                return taken
+            with self._database.unit_of_work() as uow:
+                session = uow.session
+                for row in rows:
+                    values = pulled_values(row)
+                    entry = session.execute(
+                        select(BlocklistEntry).where(BlocklistEntry.uid == str(row["uid"]))
+                    ).scalar_one_or_none()
+                    if entry is None:
+                        entry = BlocklistEntry(uid=str(row["uid"]))
+                        session.add(entry)
+                    for name, value in values.items():
+                        setattr(entry, name, value)
+                    entry.shared_at = entry.shared_at or utc_now()
+                    entry.central_refusal = None
+                audit.append(
+                    session,
+                    actor="sync",
+                    action="blocklist.synced",
+                    subject=self._counter_id,
+                    details={"entries": len(rows)},
+                )
+                uow.commit()
+            taken += len(rows)
 
     # --- pull -------------------------------------------------------------------------------
 

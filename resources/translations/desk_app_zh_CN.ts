@@ -85,78 +85,103 @@
 <context>
     <name>BlocklistScreen</name>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
+        <location filename="../../ui/blocklist.py" line="48"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
+        <location filename="../../ui/blocklist.py" line="49"/>
         <source>ID number / case</source>
         <translation>证件号码 / 案例</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
-        <location filename="../../ui/blocklist.py" line="64"/>
-        <location filename="../../ui/blocklist.py" line="73"/>
+        <location filename="../../ui/blocklist.py" line="50"/>
+        <location filename="../../ui/blocklist.py" line="70"/>
+        <location filename="../../ui/blocklist.py" line="79"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="47"/>
+        <location filename="../../ui/blocklist.py" line="51"/>
         <source>Added by</source>
         <translation>添加人</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="58"/>
+        <location filename="../../ui/blocklist.py" line="52"/>
+        <source>Where it applies</source>
+        <translation>适用范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="64"/>
         <source>Block an ID number</source>
         <translation>拉黑证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="62"/>
+        <location filename="../../ui/blocklist.py" line="68"/>
         <source>Block the number</source>
         <translation>拉黑此号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="63"/>
-        <location filename="../../ui/blocklist.py" line="148"/>
+        <location filename="../../ui/blocklist.py" line="69"/>
+        <location filename="../../ui/blocklist.py" line="154"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="67"/>
+        <location filename="../../ui/blocklist.py" line="73"/>
         <source>Block the faces of a revoked case</source>
         <translation>拉黑已撤销案例的人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="71"/>
+        <location filename="../../ui/blocklist.py" line="77"/>
         <source>Block the faces</source>
         <translation>拉黑人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="72"/>
+        <location filename="../../ui/blocklist.py" line="78"/>
         <source>Registration number</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="108"/>
+        <location filename="../../ui/blocklist.py" line="114"/>
         <source>The number is blocked.</source>
         <translation>号码已列入黑名单。</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="122"/>
+        <location filename="../../ui/blocklist.py" line="128"/>
         <source>Faces blocked: %1.</source>
         <translation>已拉黑人脸：%1 个。</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="148"/>
+        <location filename="../../ui/blocklist.py" line="154"/>
         <source>Face</source>
         <translation>人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="164"/>
+        <source>the adder is not a supervisor of this site centrally</source>
+        <translation>中心库中添加人不是本考点的主管</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="168"/>
+        <source>This counter; refused centrally: %1</source>
+        <translation>仅本窗口；中心拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="169"/>
+        <source>Every counter</source>
+        <translation>所有窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="169"/>
+        <source>This counter</source>
+        <translation>仅本窗口</translation>
     </message>
 </context>
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="187"/>
+        <location filename="../../ui/widgets.py" line="188"/>
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
     </message>
@@ -393,22 +418,22 @@
         <translation>考生不同意人脸信息处理</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="556"/>
+        <location filename="../../ui/counter/screen.py" line="558"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="568"/>
+        <location filename="../../ui/counter/screen.py" line="570"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="579"/>
+        <location filename="../../ui/counter/screen.py" line="581"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="582"/>
+        <location filename="../../ui/counter/screen.py" line="584"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
@@ -874,201 +899,201 @@
         <translation>现场确认系统</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="171"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="189"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
-        <location filename="../../ui/main_window.py" line="502"/>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="192"/>
+        <location filename="../../ui/main_window.py" line="505"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193"/>
+        <location filename="../../ui/main_window.py" line="196"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="199"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>Database: ready</source>
         <translation>数据库：正常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Sync: not set up</source>
         <translation>同步：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>no face engine</source>
         <translation>无人脸引擎</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>Blocklist</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="380"/>
+        <location filename="../../ui/main_window.py" line="383"/>
         <source>Camera disconnected: reconnecting…</source>
         <translation>摄像头已断开，正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="385"/>
         <source>No camera: check the cable and the settings</source>
         <translation>没有摄像头：请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="407"/>
         <source>Card reader: {0}</source>
         <translation>读卡器：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410"/>
+        <location filename="../../ui/main_window.py" line="413"/>
         <source>Camera: {0:.0f} fps</source>
         <translation>摄像头：{0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="411"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>Camera: disconnected</source>
         <translation>摄像头：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Camera: unavailable</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413"/>
+        <location filename="../../ui/main_window.py" line="416"/>
         <source>Camera: starting</source>
         <translation>摄像头：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="417"/>
         <source>Camera: none</source>
         <translation>摄像头：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>Reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="421"/>
         <source>Reader: disconnected</source>
         <translation>读卡器：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>Reader: starting</source>
         <translation>读卡器：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Reader: none</source>
         <translation>读卡器：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="426"/>
         <source>Faces: ready</source>
         <translation>人脸：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424"/>
+        <location filename="../../ui/main_window.py" line="427"/>
         <source>Faces: loading</source>
         <translation>人脸：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="425"/>
+        <location filename="../../ui/main_window.py" line="428"/>
         <source>Faces: unavailable</source>
         <translation>人脸：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="434"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>Sync: standalone counter</source>
         <translation>同步：单机窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="440"/>
         <source>Sync: problem</source>
         <translation>同步：出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="451"/>
         <source>Sync: {0}, last {1}, waiting {2}, conflicts {3}</source>
         <translation>同步：{0}，上次 {1}，待上传 {2}，冲突 {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>Self-test: </source>
         <translation>自检：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>Database: problem</source>
         <translation>数据库：异常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="502"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
@@ -1099,128 +1124,155 @@
 <context>
     <name>MatchPanel</name>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="169"/>
+        <location filename="../../ui/counter/match_panel.py" line="231"/>
         <source>The faces match, but only just: compare the live face with the photos side by side (ears, hairline, moles, teeth) before confirming.</source>
         <translation>人脸比对通过，但相似度刚过线：请将现场照片与证件照片并排仔细比对（耳朵、发际线、痣、牙齿）后再确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="38"/>
+        <location filename="../../ui/counter/match_panel.py" line="41"/>
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="41"/>
+        <location filename="../../ui/counter/match_panel.py" line="44"/>
+        <location filename="../../ui/counter/match_panel.py" line="143"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="42"/>
+        <location filename="../../ui/counter/match_panel.py" line="45"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="43"/>
+        <location filename="../../ui/counter/match_panel.py" line="46"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="45"/>
+        <location filename="../../ui/counter/match_panel.py" line="48"/>
         <source>New registration photo</source>
         <translation>新报名照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="57"/>
+        <location filename="../../ui/counter/match_panel.py" line="51"/>
+        <source>Same face as</source>
+        <translation>同一人脸：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="63"/>
+        <source>Compare side by side…</source>
+        <translation>并排比对…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="78"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="58"/>
+        <location filename="../../ui/counter/match_panel.py" line="79"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="59"/>
+        <location filename="../../ui/counter/match_panel.py" line="80"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="60"/>
+        <location filename="../../ui/counter/match_panel.py" line="81"/>
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="75"/>
+        <location filename="../../ui/counter/match_panel.py" line="96"/>
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="82"/>
-        <location filename="../../ui/counter/match_panel.py" line="132"/>
+        <location filename="../../ui/counter/match_panel.py" line="103"/>
+        <location filename="../../ui/counter/match_panel.py" line="194"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="97"/>
+        <location filename="../../ui/counter/match_panel.py" line="119"/>
+        <location filename="../../ui/counter/match_panel.py" line="147"/>
+        <source>No photo kept</source>
+        <translation>未保留照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="123"/>
+        <source>Same face as %1 (%2), confirmed %3 (distance %4 ≤ %5). Compare them side by side: if it is the same person, refer the case.</source>
+        <translation>与 %1（%2，%3 已确认）为同一人脸（距离 %4 ≤ %5）。请并排比对两张人脸：如为同一人，请转主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="140"/>
+        <source>Same face as %1</source>
+        <translation>与 %1 为同一人脸</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="159"/>
         <source>No face</source>
         <translation>无人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="99"/>
+        <location filename="../../ui/counter/match_panel.py" line="161"/>
         <source>No registration photo: retake.</source>
         <translation>无法生成报名照片：请重拍。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="103"/>
+        <location filename="../../ui/counter/match_panel.py" line="165"/>
         <source>Registration photo: %1. Retake (F5) if it should be better.</source>
         <translation>报名照片：%1。如需改善请重拍（F5）。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="113"/>
+        <location filename="../../ui/counter/match_panel.py" line="175"/>
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="118"/>
+        <location filename="../../ui/counter/match_panel.py" line="180"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="126"/>
+        <location filename="../../ui/counter/match_panel.py" line="188"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="135"/>
+        <location filename="../../ui/counter/match_panel.py" line="197"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="136"/>
+        <location filename="../../ui/counter/match_panel.py" line="198"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="137"/>
+        <location filename="../../ui/counter/match_panel.py" line="199"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="140"/>
+        <location filename="../../ui/counter/match_panel.py" line="202"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="141"/>
+        <location filename="../../ui/counter/match_panel.py" line="203"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="142"/>
+        <location filename="../../ui/counter/match_panel.py" line="204"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="152"/>
+        <location filename="../../ui/counter/match_panel.py" line="214"/>
         <source>n/a</source>
         <translation>无</translation>
     </message>
@@ -1375,264 +1427,264 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review.py" line="85"/>
+        <location filename="../../ui/review.py" line="86"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="94"/>
+        <location filename="../../ui/review.py" line="95"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="95"/>
+        <location filename="../../ui/review.py" line="96"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="96"/>
+        <location filename="../../ui/review.py" line="97"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="109"/>
+        <location filename="../../ui/review.py" line="110"/>
         <source>Approve (issue ticket number)</source>
         <translation>审核通过（发放准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="113"/>
+        <location filename="../../ui/review.py" line="114"/>
         <source>Reject…</source>
         <translation>不予确认…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="115"/>
+        <location filename="../../ui/review.py" line="116"/>
         <source>Show full numbers…</source>
         <translation>查看完整号码…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="129"/>
+        <location filename="../../ui/review.py" line="130"/>
         <source>Revoke a confirmation</source>
         <translation>撤销一条确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="132"/>
+        <location filename="../../ui/review.py" line="133"/>
         <source>Registration id</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="133"/>
+        <location filename="../../ui/review.py" line="134"/>
         <source>Revoke…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="149"/>
+        <location filename="../../ui/review.py" line="150"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="153"/>
+        <location filename="../../ui/review.py" line="154"/>
         <source>Both versions seen: settle</source>
         <translation>已核对双方记录：了结冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="172"/>
+        <location filename="../../ui/review.py" line="173"/>
         <source>Thresholds (distance, pass / review): live–card {0} / {1}, live–e-photo {2} / {3}, card–e-photo {4} / {5}</source>
         <translation>阈值（距离，通过 / 复核）：现场–证件照 {0} / {1}，现场–电子照片 {2} / {3}，证件照–电子照片 {4} / {5}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="209"/>
+        <location filename="../../ui/review.py" line="210"/>
         <source>{0}: here {1}, central {2} ({3})</source>
         <translation>{0}：本窗口 {1}，中心库 {2}（{3}）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="248"/>
+        <location filename="../../ui/review.py" line="249"/>
         <source>Referred cases: {0}</source>
         <translation>待审核：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="259"/>
+        <location filename="../../ui/review.py" line="260"/>
         <source>No referred cases.</source>
         <translation>没有待审核的案例。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="273"/>
+        <location filename="../../ui/review.py" line="274"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="277"/>
+        <location filename="../../ui/review.py" line="278"/>
         <source>No live picture</source>
         <translation>无现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="278"/>
+        <location filename="../../ui/review.py" line="279"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="279"/>
+        <location filename="../../ui/review.py" line="280"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="288"/>
+        <location filename="../../ui/review.py" line="289"/>
         <source>Programme: {0} {1}</source>
         <translation>专业：{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="291"/>
+        <location filename="../../ui/review.py" line="292"/>
         <source>Exam area: {0}</source>
         <translation>考区：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="292"/>
+        <location filename="../../ui/review.py" line="293"/>
         <source>Reason: {0}</source>
         <translation>原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="293"/>
+        <location filename="../../ui/review.py" line="294"/>
         <source>Note: {0}</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="294"/>
+        <location filename="../../ui/review.py" line="295"/>
         <source>Referred by {0} at {1}</source>
         <translation>{0} 于 {1} 转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="297"/>
+        <location filename="../../ui/review.py" line="298"/>
         <source>Earlier attempts: {0}</source>
         <translation>此前确认次数：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="316"/>
+        <location filename="../../ui/review.py" line="317"/>
         <source>This face matches another confirmed candidate: {0}</source>
         <translation>此人脸与另一已确认考生相符：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="332"/>
+        <location filename="../../ui/review.py" line="333"/>
         <source>Liveness check: passed</source>
         <translation>活体检测：通过</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="334"/>
+        <location filename="../../ui/review.py" line="335"/>
         <source>Liveness check: failed ({0})</source>
         <translation>活体检测：未通过（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="336"/>
+        <location filename="../../ui/review.py" line="337"/>
         <source>accepted by {0}: {1}</source>
         <translation>已由 {0} 认可：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="416"/>
+        <location filename="../../ui/review.py" line="417"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="424"/>
+        <location filename="../../ui/review.py" line="425"/>
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="424"/>
+        <location filename="../../ui/review.py" line="425"/>
         <source>Why are the full numbers needed?</source>
         <translation>为什么需要查看完整号码？</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="445"/>
+        <location filename="../../ui/review.py" line="446"/>
         <source>ID number {0}, phone {1} (this view is recorded)</source>
         <translation>证件号码 {0}，手机号 {1}（本次查看已记录）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="495"/>
+        <location filename="../../ui/review.py" line="496"/>
         <source>Revoke</source>
         <translation>撤销确认</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="503"/>
+        <location filename="../../ui/review.py" line="504"/>
         <source>Ticket number {0}</source>
         <translation>准考证号 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="139"/>
-        <location filename="../../ui/review.py" line="457"/>
-        <location filename="../../ui/review.py" line="462"/>
+        <location filename="../../ui/review.py" line="140"/>
+        <location filename="../../ui/review.py" line="458"/>
+        <location filename="../../ui/review.py" line="463"/>
         <source>Evidence pack</source>
         <translation>证据包</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="142"/>
+        <location filename="../../ui/review.py" line="143"/>
         <source>Registration id (default: the case shown)</source>
         <translation>报名号（默认：当前案例）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="143"/>
+        <location filename="../../ui/review.py" line="144"/>
         <source>Evidence pack…</source>
         <translation>证据包…</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="457"/>
+        <location filename="../../ui/review.py" line="458"/>
         <source>Why is the evidence pack needed? (audited)</source>
         <translation>为何需要证据包？（记入审计）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="462"/>
+        <location filename="../../ui/review.py" line="463"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="489"/>
+        <location filename="../../ui/review.py" line="490"/>
         <source>Wrote the evidence pack to {0}.</source>
         <translation>证据包已写入 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="304"/>
+        <location filename="../../ui/review.py" line="305"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="304"/>
+        <location filename="../../ui/review.py" line="305"/>
         <source>face</source>
         <translation>人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="307"/>
+        <location filename="../../ui/review.py" line="308"/>
         <source>On the blocklist ({0}): {1}</source>
         <translation>在黑名单上（{0}）：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="98"/>
+        <location filename="../../ui/review.py" line="99"/>
         <source>Supporting document</source>
         <translation>证明材料</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="281"/>
+        <location filename="../../ui/review.py" line="282"/>
         <source>No document page</source>
         <translation>无证明材料照片</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="343"/>
+        <location filename="../../ui/review.py" line="344"/>
         <source>Reason of visit: {0}</source>
         <translation>来访原因：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="361"/>
+        <location filename="../../ui/review.py" line="362"/>
         <source>Verification code: not read</source>
         <translation>在线验证码：未识读</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="365"/>
+        <location filename="../../ui/review.py" line="366"/>
         <source>Verification code: {0} (doubtful read: check the paper)</source>
         <translation>在线验证码：{0}（识读存疑，请核对原件）</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="371"/>
+        <location filename="../../ui/review.py" line="372"/>
         <source>Verification code: {0}</source>
         <translation>在线验证码：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="373"/>
+        <location filename="../../ui/review.py" line="374"/>
         <source>Document pages kept: {0}</source>
         <translation>已保存证明材料：{0} 页</translation>
     </message>
@@ -2865,232 +2917,257 @@
     </message>
     <message>
         <location filename="../../ui/texts.py" line="321"/>
+        <source>The central side holds no such live face of this case.</source>
+        <translation>中心库中没有该案件的这张现场人脸。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="324"/>
+        <source>The entry is malformed.</source>
+        <translation>该条目格式有误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="325"/>
+        <source>No such entry on the blocklist.</source>
+        <translation>黑名单中没有该条目。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="326"/>
+        <source>The live face is that of another candidate confirmed already: a supervisor must decide.</source>
+        <translation>现场人脸与另一名已确认考生相同：须由主管处理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="330"/>
+        <source>The ID number or the face is on the blocklist: a supervisor must decide this case.</source>
+        <translation>该身份证号或人脸在黑名单中：须由主管处理此案件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="334"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="356"/>
+        <location filename="../../ui/texts.py" line="369"/>
         <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
         <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="361"/>
+        <location filename="../../ui/texts.py" line="374"/>
         <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="366"/>
+        <location filename="../../ui/texts.py" line="379"/>
         <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="371"/>
+        <location filename="../../ui/texts.py" line="384"/>
         <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="376"/>
+        <location filename="../../ui/texts.py" line="389"/>
         <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="380"/>
+        <location filename="../../ui/texts.py" line="393"/>
         <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="384"/>
+        <location filename="../../ui/texts.py" line="397"/>
         <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
         <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="389"/>
+        <location filename="../../ui/texts.py" line="402"/>
         <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="394"/>
+        <location filename="../../ui/texts.py" line="407"/>
         <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="399"/>
+        <location filename="../../ui/texts.py" line="412"/>
         <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="322"/>
+        <location filename="../../ui/texts.py" line="335"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="325"/>
+        <location filename="../../ui/texts.py" line="338"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="328"/>
+        <location filename="../../ui/texts.py" line="341"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="331"/>
+        <location filename="../../ui/texts.py" line="344"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="334"/>
+        <location filename="../../ui/texts.py" line="347"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="335"/>
+        <location filename="../../ui/texts.py" line="348"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="338"/>
+        <location filename="../../ui/texts.py" line="351"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="341"/>
+        <location filename="../../ui/texts.py" line="354"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="344"/>
+        <location filename="../../ui/texts.py" line="357"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="347"/>
+        <location filename="../../ui/texts.py" line="360"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="348"/>
+        <location filename="../../ui/texts.py" line="361"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="351"/>
+        <location filename="../../ui/texts.py" line="364"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="404"/>
+        <location filename="../../ui/texts.py" line="417"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="405"/>
+        <location filename="../../ui/texts.py" line="418"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="408"/>
+        <location filename="../../ui/texts.py" line="421"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="409"/>
+        <location filename="../../ui/texts.py" line="422"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="410"/>
+        <location filename="../../ui/texts.py" line="423"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="432"/>
+        <location filename="../../ui/texts.py" line="445"/>
         <source>The liveness check has not been passed yet: the candidate follows the prompt.</source>
         <translation>尚未通过活体检测：请考生按提示动作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="435"/>
+        <location filename="../../ui/texts.py" line="448"/>
         <source>The liveness check failed: check again, refer, or ask a supervisor to accept it.</source>
         <translation>活体检测未通过：请重新检测、转审核，或请审核员认可。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="438"/>
+        <location filename="../../ui/texts.py" line="451"/>
         <source>A tutoring unit cannot accept a failed liveness check: refer the candidate.</source>
         <translation>助学单位不能认可未通过的活体检测：请转交考试机构。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="441"/>
+        <location filename="../../ui/texts.py" line="454"/>
         <source>Only a supervisor can accept a failed liveness check.</source>
         <translation>只有审核员可以认可未通过的活体检测。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="444"/>
-        <location filename="../../ui/texts.py" line="447"/>
+        <location filename="../../ui/texts.py" line="457"/>
+        <location filename="../../ui/texts.py" line="460"/>
         <source>Accepting a failed liveness check needs a written reason.</source>
         <translation>认可未通过的活体检测须填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="481"/>
+        <location filename="../../ui/texts.py" line="494"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="487"/>
+        <location filename="../../ui/texts.py" line="500"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="513"/>
+        <location filename="../../ui/texts.py" line="526"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="518"/>
+        <location filename="../../ui/texts.py" line="531"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="411"/>
+        <location filename="../../ui/texts.py" line="424"/>
         <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
         <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="415"/>
+        <location filename="../../ui/texts.py" line="428"/>
         <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
         <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="419"/>
+        <location filename="../../ui/texts.py" line="432"/>
         <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
         <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="422"/>
+        <location filename="../../ui/texts.py" line="435"/>
         <source>The central service did not accept this counter: it may have been revoked.</source>
         <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="425"/>
+        <location filename="../../ui/texts.py" line="438"/>
         <source>A confirmation needs the live photo: capture the face first.</source>
         <translation>确认需要现场照片：请先采集人像。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="428"/>
+        <location filename="../../ui/texts.py" line="441"/>
         <source>The face has not been matched yet.</source>
         <translation>尚未完成人像比对。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="429"/>
+        <location filename="../../ui/texts.py" line="442"/>
         <source>The face match does not allow a confirmation: refer to a supervisor.</source>
         <translation>人像比对结果不允许直接确认：请转审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="450"/>
+        <location filename="../../ui/texts.py" line="463"/>
         <source>The central side does not know this operator.</source>
         <translation>中心没有该操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="453"/>
+        <location filename="../../ui/texts.py" line="466"/>
         <source>The central side knows this operator with another role or unit.</source>
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
@@ -3135,37 +3212,37 @@
         <translation>前置学历材料</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="456"/>
+        <location filename="../../ui/texts.py" line="469"/>
         <source>The evidence checklist is incomplete: the case can only be referred.</source>
         <translation>核验清单未完成：只能转审。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="459"/>
+        <location filename="../../ui/texts.py" line="472"/>
         <source>Unknown reason of visit.</source>
         <translation>未知的来访原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="460"/>
+        <location filename="../../ui/texts.py" line="473"/>
         <source>The province&apos;s checklist file is malformed: the default checklists are used.</source>
         <translation>本省核验清单文件有误：已改用默认清单。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="463"/>
+        <location filename="../../ui/texts.py" line="476"/>
         <source>No page found: hold the whole page flat in front of the camera.</source>
         <translation>未找到材料页面：请将整页平整地对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="466"/>
+        <location filename="../../ui/texts.py" line="479"/>
         <source>The page is cut off: hold all four corners in view.</source>
         <translation>页面不完整：请让四个角都在画面内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="469"/>
+        <location filename="../../ui/texts.py" line="482"/>
         <source>The page is blurred: hold it still and try again.</source>
         <translation>页面模糊：请拿稳后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="470"/>
+        <location filename="../../ui/texts.py" line="483"/>
         <source>Light reflects off the page: tilt it away from the lamp and try again.</source>
         <translation>页面反光：请避开灯光倾斜后重试。</translation>
     </message>

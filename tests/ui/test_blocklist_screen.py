@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import update
 
 from desk_app.bootstrap import Application
 from desk_app.domain.workflow import Action, ReasonCode
+from desk_app.persistence.models import BlocklistEntry, utc_now
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from tests.support.ui_helpers import citizen_number, sign_in
@@ -43,7 +45,24 @@ def test_a_supervisor_blocks_a_number_and_a_revoked_cases_faces(
     screen.add_faces_button.click()
     qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
     assert "1" in screen.notice.text()
+
+    # Where each entry applies: here until the central side takes it, then at every counter;
+    # a refusal by the central side is worded (the entry still applies here).
+    assert screen.table.item(0, 4).text() == "This counter"
+    with counter_app.database.unit_of_work() as uow:
+        uow.session.execute(update(BlocklistEntry).values(shared_at=utc_now()))
+        uow.session.execute(
+            update(BlocklistEntry)
+            .where(BlocklistEntry.kind == "face")
+            .values(shared_at=None, central_refusal="blocklist.face_unknown")
+        )
+        uow.commit()
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.table.item(0, 4).text() == "Every counter", timeout=10_000)
+    refused = screen.table.item(1, 4).text()
+    assert "refused centrally" in refused and "no such live face" in refused
     if shots := os.environ.get("DESK_APP_SCREENSHOTS"):
+        window.tabs.setCurrentWidget(screen)
         window.grab().save(str(Path(shots) / "16-blocklist.png"))
 
     # The blocked number: a confirmation of R2 (whose number it is) becomes a referral.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import replace
 from datetime import date
@@ -15,9 +16,12 @@ from sqlalchemy import select
 from desk_app.bootstrap import Application
 from desk_app.domain.visits import VisitReason
 from desk_app.domain.workflow import CandidateState, ReasonCode
-from desk_app.persistence.models import Candidate, Photo, Transition
+from desk_app.persistence.models import AuditEntry, Candidate, Photo, Transition
 from desk_app.persistence.repositories import CandidateRepository
-from desk_app.vision.images import decode_rgb
+from desk_app.services.faces import LiveCapture
+from desk_app.services.workflow import Decision
+from desk_app.vision.engines import load_engine, template_of
+from desk_app.vision.images import decode_rgb, load_rgb
 from tests.support.card_images import (
     cjk_font_available,
     random_identity,
@@ -31,6 +35,7 @@ from tests.support.ui_helpers import (
     sign_in,
     tick_checklist,
 )
+from ui.widgets import PictureBox
 
 FACE_TIMEOUT = 60_000  # first frames, engine load and matching on a busy 2-core machine
 
@@ -347,3 +352,50 @@ def test_a_refused_consent_refers_the_case_and_takes_no_face(
     assert referral.reason_code == "consent_refused"
     assert referral.evidence["consent"]["given"] is False
     assert live == []
+
+
+def test_a_face_already_confirmed_for_another_candidate_is_shown_side_by_side(
+    qtbot: Any, counter_app: Application, koizumi: list[Path], make_window: Any
+) -> None:
+    """Issue 17's second look: the same person comes back for another record (a stand-in, or a
+    double registration). The clerk sees the other candidate's confirmed face beside the live
+    one with a worded hint before deciding; showing it is audited; a confirmation is referred."""
+    engine = load_engine("sface")
+    template, _ = template_of(engine, load_rgb(koizumi[0]))
+    first = LiveCapture(koizumi[0].read_bytes(), template, "sface", engine.model_version)
+    counter_app.workflow.confirm("R0", "clerk", Decision(live_capture=first))
+    window, simulator = make_window(
+        counter_app,
+        camera=file_camera(koizumi),
+        faces=True,
+        cards=[card_for(citizen_number(2), "考生1")],
+    )
+    sign_in(qtbot, window, "clerk")
+    counter = window.counter
+    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
+    simulator.place_card(0)
+    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
+    assert counter.session.candidate.registration_id == "R1"
+    counter.consent_bar.agree_button.click()
+    panel = counter.match_panel
+    qtbot.waitUntil(lambda: bool(counter.session.look_alikes), timeout=FACE_TIMEOUT)
+    [other] = counter.session.look_alikes
+    assert other.registration_id == "R0" and other.distance <= other.limit
+    assert panel.look_alike_picture.isVisible() and panel.look_alike_picture.has_picture
+    assert panel.look_alike_hint.isVisible() and "R0" in panel.look_alike_hint.text()
+    with counter_app.database.reading() as uow:
+        shown = uow.session.execute(
+            select(AuditEntry).where(AuditEntry.action == "face.look_alike_shown")
+        ).scalar_one()
+    assert (shown.actor, shown.subject, shown.details["others"]) == ("clerk", "R1", ["R0"])
+    panel.compare_button.click()
+    sides = panel.side_by_side.findChildren(PictureBox)
+    assert [box.has_picture for box in sides] == [True, True]
+    if shots := os.environ.get("DESK_APP_SCREENSHOTS"):
+        window.grab().save(str(Path(shots) / "19-counter-same-face.png"))
+        panel.side_by_side.grab().save(str(Path(shots) / "19b-side-by-side.png"))
+    panel.side_by_side.close()
+
+    # Retaking the shot clears the look until the new shot is searched.
+    counter.retake()
+    assert not counter.session.look_alikes and not panel.look_alike_picture.isVisible()

@@ -24,7 +24,7 @@ from desk_app.idcard.rules import compose_citizen_id, validate_document
 from desk_app.idcard.wlt import WltError
 from desk_app.services.counter import CandidateView, SignedIn
 from desk_app.services.counter_session import MAX_CHALLENGES, CounterSession
-from desk_app.services.faces import LiveCapture
+from desk_app.services.faces import LiveCapture, LookAlike
 from desk_app.services.workflow import ChangeSet, Workstation
 from desk_app.vision.ephoto import EPhoto
 from desk_app.vision.verification import Comparison, Reason, Reference, Score, Verification
@@ -605,6 +605,7 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     session.challenge_started(shot, FAILED.challenge)
     session.challenge_judged(shot, FAILED, (b"frame",))
     session.challenge_started(shot, FAILED.challenge)  # asked again, still running
+    assert session.look_alikes_ready(shot, [LookAlike("R9", "张*", None, 0.2, 0.58, b"jpeg")])
     session.deciding(Action.CONFIRM)
     session.decided(_change())
     session.slip_saved(Path("/tmp/slip.pdf"))

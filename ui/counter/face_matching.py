@@ -114,6 +114,24 @@ class FaceMatching:
 
         face_worker.submit(work, done)
 
+    def look_alikes(self, viewer: str) -> None:
+        """Search the confirmed candidates for the shot's face, on the database worker: a hit is
+        shown beside the live face for a side-by-side look before the decision."""
+        session, registry = self.session, self.services.application.faces
+        capture, candidate = session.capture, session.candidate
+        if capture is None or candidate is None:
+            return
+
+        def done(found: Any) -> None:
+            if session.look_alikes_ready(capture, found) and found:
+                self.shown()
+
+        self.services.operations.run(
+            lambda: registry.look_alikes(candidate.id, capture, viewer=viewer),
+            on_success=done,
+            on_failure=self.failed,
+        )
+
     def match_when_ready(self) -> None:
         """Start the match once the shot and both references are there (once per shot)."""
         session = self.session

@@ -6,10 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,10 +46,28 @@ class MatchPanel(QGroupBox):
         self.ephoto_picture = PictureBox(self.tr("Registered e-photo"))
         # The registration photo made from the shot: printed on the exam notice and diploma.
         self.standard_picture = PictureBox(self.tr("New registration photo"))
-        boxes = (self.live_picture, self.card_picture, self.ephoto_picture, self.standard_picture)
+        # Another confirmed candidate with the same face (a stand-in, or a double
+        # registration), shown beside the live face only when there is one.
+        self.look_alike_picture = PictureBox(self.tr("Same face as"))
+        self.look_alike_picture.hide()
+        boxes = (self.live_picture, self.card_picture, self.ephoto_picture, self.standard_picture,
+                 self.look_alike_picture)  # fmt: skip
         for column, box in enumerate(boxes):
             pictures.addWidget(box, 0, column)
         layout.addLayout(pictures)
+        self.look_alike_hint = QLabel()
+        self.look_alike_hint.setWordWrap(True)
+        self.look_alike_hint.setStyleSheet(f"color: {FAIL_COLOUR}; font-weight: bold;")
+        # Two lines always: the panel is tight, and a cut hint would hide what to do.
+        self.look_alike_hint.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 4)
+        self.compare_button = QPushButton(self.tr("Compare side by side…"))
+        self.compare_button.clicked.connect(self.compare_side_by_side)
+        look_alike_row = QHBoxLayout()
+        look_alike_row.addWidget(self.look_alike_hint, 1)
+        look_alike_row.addWidget(self.compare_button)
+        self.look_alike_hint.hide()
+        self.compare_button.hide()
+        layout.addLayout(look_alike_row)
         self.standard_problems = QLabel()
         self.standard_problems.setWordWrap(True)
         self.standard_problems.setStyleSheet(f"color: {REVIEW_COLOUR};")
@@ -85,7 +106,48 @@ class MatchPanel(QGroupBox):
         self._show_card_picture()
         self._show_ephoto()
         self._show_standard_photo()
+        self._show_look_alike()
         self._show_match()
+
+    def _show_look_alike(self) -> None:
+        found = self.session.look_alikes if self.session.capture is not None else ()
+        for widget in (self.look_alike_picture, self.look_alike_hint, self.compare_button):
+            widget.setVisible(bool(found))
+        if not found:
+            return
+        nearest = found[0]
+        self.look_alike_picture.show_image(nearest.photo, self.tr("No photo kept"))
+        when = nearest.confirmed_at.date().isoformat() if nearest.confirmed_at else "?"
+        self.look_alike_hint.setText(
+            self.tr(
+                "Same face as %1 (%2), confirmed %3 (distance %4 ≤ %5). Compare them side by "
+                "side: if it is the same person, refer the case."
+            )
+            .replace("%1", nearest.registration_id)
+            .replace("%2", nearest.masked_name)
+            .replace("%3", when)
+            .replace("%4", f"{nearest.distance:.3f}")
+            .replace("%5", f"{nearest.limit:.2f}")
+        )
+
+    def compare_side_by_side(self) -> None:
+        """The live face and the other candidate's at a size where ears, hairline and moles can
+        be told apart (the panel's pictures are thumbnails)."""
+        found = self.session.look_alikes
+        if not found or self.session.live_jpeg is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Same face as %1").replace("%1", found[0].registration_id))
+        row = QHBoxLayout(dialog)
+        for caption, data in (
+            (self.tr("Live"), self.session.live_jpeg),
+            (found[0].registration_id, found[0].photo),
+        ):
+            box = PictureBox(caption)
+            box.show_image(data, self.tr("No photo kept"), size=(360, 460))
+            row.addWidget(box)
+        self.side_by_side = dialog
+        dialog.open()
 
     def _show_standard_photo(self) -> None:
         session = self.session

@@ -368,6 +368,8 @@ class CounterScreen(QWidget):
         self.match_panel.show_live(jpeg)
         self.faces.match_when_ready()
         self.faces.standard_photo()
+        if self.operator is not None:
+            self.faces.look_alikes(self.operator.operator_id)
         self.start_challenge()
         self._show_all()
 
