@@ -1,8 +1,11 @@
 """Cold and warm start of the counter GUI, from the bundle and from the source checkout.
 
 Starts ``desk-app --demo`` offscreen on a prepared demo database and times, from the moment the
-process is spawned, the two start-up milestones the app writes to its log (``ui/app.py``):
-"window shown" (the window is up and the event loop runs: usable) and "face models ready".
+process is spawned, the start-up milestones the app writes to its log (``ui/app.py``):
+"window shown" (the window has painted its sign-in form and the event loop runs: the form takes
+input), "sign-in ready" (the database is open and the window has its services: the sign-in
+button works) and "face models ready". An older checkout logs no "sign-in ready": its window
+had its services when shown.
 Also ``desk-app --version`` and the bundle's size on disk. Runs alternate between the
 programs. With ``--drop-caches`` (root on Linux) the page cache is dropped before the first run
 of each, so that run reads everything from disk: a true cold start; later runs are warm.
@@ -11,15 +14,19 @@ and ``make bundle`` done) whose source and bundle are timed in the same runs, al
 ratios that the machine's load does not skew. ``--mode counter`` starts the counter as a clerk
 does (``desk-app --db FILE`` on a database with operators: the sign-in page) instead of the
 demo (``--demo``, which also builds the demo's reader and camera). A missing bundle is skipped.
-Prints figures and the ratios; asserts nothing.
+``--stalls``: also runs the source once more in-process with a 5 ms timer on the GUI thread
+and prints its longest event-loop stall between the milestones (the work moved after the
+window must not freeze the form the clerk types into). Prints figures and the ratios; asserts
+nothing.
 
     .venv/bin/python bench/startup.py [--runs 3] [--bundle dist/desk-app] [--drop-caches]
-        [--baseline ../older-checkout] [--mode demo|counter]
+        [--baseline ../older-checkout] [--mode demo|counter] [--stalls]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -28,7 +35,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MILESTONES = {"window": "startup: window shown", "models": "startup: face models ready"}
+MILESTONES = {
+    "window": "startup: window shown",
+    "sign-in": "startup: sign-in ready",
+    "models": "startup: face models ready",
+}
+LAST_MILESTONE = "models"
 TIMEOUT_S = 60.0
 
 
@@ -73,7 +85,7 @@ def time_gui(
     )
     seen: dict[str, float] = {}
     try:
-        while len(seen) < len(MILESTONES) and time.perf_counter() - started < TIMEOUT_S:
+        while LAST_MILESTONE not in seen and time.perf_counter() - started < TIMEOUT_S:
             text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
             now = time.perf_counter() - started
             for name, marker in MILESTONES.items():
@@ -120,6 +132,7 @@ def main() -> None:
     parser.add_argument("--drop-caches", action="store_true")
     parser.add_argument("--baseline", type=Path, help="another checkout, timed in the same runs")
     parser.add_argument("--mode", choices=("demo", "counter"), default="demo")
+    parser.add_argument("--stalls", action="store_true", help="the GUI's stalls while starting")
     options = parser.parse_args()
     # Figures from a busy machine mean little: say how busy it was.
     print(f"load average before: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
@@ -150,7 +163,8 @@ def main() -> None:
             check=True,
         )
         results: dict[str, dict[str, list[float]]] = {
-            name: {"window": [], "models": [], "version": []} for name in programs
+            name: {**{milestone: [] for milestone in MILESTONES}, "version": []}
+            for name in programs
         }
         cold: dict[str, dict[str, float]] = {}
         for run in range(options.runs):
@@ -181,11 +195,70 @@ def main() -> None:
         ratios += [("bundle", "baseline bundle")]
         for new, old in ratios:
             if new in medians and old in medians:
-                for key in ("window", "models", "version"):
+                for key in (*MILESTONES, "version"):
                     if key in medians[new] and key in medians[old]:
                         ratio = medians[new][key] / medians[old][key]
                         print(f"{new} / {old} {key}: {ratio:.2f}x")
+        if options.stalls:
+            print_stalls(programs["source"], database, home, demo)
     print(f"load average after: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
+
+
+# Run by the source's Python: the counter GUI in-process, a 5 ms timer on the GUI thread from the
+# "window shown" milestone on; prints the longest gap between ticks (minus 5 ms) in each phase.
+STALL_PROBE = """
+import json, logging, sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from desk_app.cli import main
+
+worst, state = {}, {"phase": None, "last": 0.0}
+timer = QTimer()
+timer.setInterval(5)
+
+def tick():
+    now = time.perf_counter()
+    gap = (now - state["last"]) * 1000 - 5
+    worst[state["phase"]] = max(worst.get(state["phase"], 0.0), gap)
+    state["last"] = now
+
+timer.timeout.connect(tick)
+
+class Phases(logging.Handler):
+    def emit(self, record):
+        message = record.getMessage()
+        if message == "startup: window shown":
+            state["phase"], state["last"] = "window -> sign-in ready", time.perf_counter()
+            timer.start()
+        elif message == "startup: sign-in ready":
+            state["phase"] = "sign-in ready -> models ready"
+        elif message.startswith("startup: face models") and "loading" not in message:
+            state["phase"] = "the 2 s after models ready"
+            QTimer.singleShot(2000, QApplication.instance().quit)
+
+logging.getLogger("ui.app").addHandler(Phases())
+try:
+    main(sys.argv[1:], prog_name="desk-app")
+except SystemExit:
+    pass
+print(json.dumps(worst))
+"""
+
+
+def print_stalls(program: Path, database: Path, home: Path, demo: bool) -> None:
+    python = program.with_name("python")
+    result = subprocess.run(
+        [str(python), "-c", STALL_PROBE, *(["--demo"] if demo else []), "--db", str(database)],
+        env={**environment(home), "DESK_APP_LOG_DIR": str(home / "stalls")},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        check=True,
+    )
+    stalls = json.loads(result.stdout.splitlines()[-1])
+    for phase, milliseconds in stalls.items():
+        print(f"source longest GUI stall, {phase}: {milliseconds:.0f} ms")
 
 
 def format_times(times: dict[str, float]) -> str:

@@ -35,6 +35,17 @@ HIDDEN_IMPORTS = (
 )
 HIDDEN_IMPORT_PACKAGES = ("desk_app", "ui", "keyring.backends")
 
+# PyInstaller's runtime hooks that every start would run before the launcher (``--version``
+# included), and the bundle does without:
+# - ``pyi_rth_setuptools`` imports setuptools (~0.3 s) to install its distutils shim; nothing in
+#   the counter imports setuptools or distutils (the hook itself is what brings setuptools in).
+# - ``pyi_rth_pkgres`` imports pkg_resources (~0.1-0.3 s, every distribution scanned) to let it
+#   list folders inside the frozen archive; nothing imports pkg_resources now that the face
+#   models' files are found without face_recognition_models' ``__init__``
+#   (``vision.engines.dlib_model_file``); skipped should a dependency bring it back.
+# ``make bundle-smoke`` runs the bundle without them (faces, the GUI's face models, OCR).
+SKIPPED_RUNTIME_HOOKS = ("pyi_rth_pkgres", "pyi_rth_setuptools")
+
 # Never used by the counter; some are found through optional imports of its dependencies.
 EXCLUDES = ("tkinter", "matplotlib", "IPython", "pytest", "hypothesis", "mypy", "PyQt5", "PyQt6")
 

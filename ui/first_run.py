@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.bootstrap import Application, default_key_file
-from desk_app.camera.sources import CameraChoice, try_camera
+from desk_app.camera.choice import CameraChoice
+from desk_app.camera.sources import try_camera
 from desk_app.domain.workflow import Role
 from desk_app.idcard.reader import ChipReader
 from desk_app.security.operators import add_operator

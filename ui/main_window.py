@@ -25,33 +25,31 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain.time import CHINA_TIME
 from desk_app.domain.workflow import Role
-from desk_app.idcard.reader import ReaderEvent
-from desk_app.services.counter import SignedIn
-from desk_app.services.settings_policy import record_workstation_changes, save_counter_settings
-from desk_app.services.workflow import ChangeSet
-from desk_app.sync.binding import SyncStatus
-from desk_app.vision.images import RGBImage
-from ui.blocklist import BlocklistScreen
-from ui.context import Services
-from ui.counter import CounterScreen
 from ui.preferences import Preferences, preference_values
-from ui.review import ReviewScreen
-from ui.settings import (
-    HardwareState,
-    SettingsDialog,
-    checks_html,
-    self_test,
-)
-from ui.signin import FirstAdministratorPage, LockPage, SignInPage
-from ui.sync import BackgroundSync
+from ui.signin import SignInPage
 from ui.texts import error_text, role_text, state_text
-from ui.widgets import CameraPreview, heading_font
-from ui.workers import CameraWorker, ReaderWorker
+from ui.widgets import heading_font
 
 if TYPE_CHECKING:
-    # Built when first shown (``admin``, ``statistics``): their charts' library (pyqtgraph) takes
-    # ~0.4 s to import, which the counter's first window should not wait for.
+    # The screens, the services and the workers are imported by ``attach``: the window with its
+    # sign-in form is shown first, before the database, the ORM, OpenCV and NumPy are loaded
+    # (``ui.app.run_gui``; ``tests/ui/test_startup_order.py``). The administrators' and the
+    # statistics screens are built when first shown: their charts' library (pyqtgraph) takes
+    # ~0.4 s to import.
+    from desk_app.idcard.reader import ReaderEvent
+    from desk_app.services.counter import SignedIn
+    from desk_app.services.workflow import ChangeSet
+    from desk_app.vision.images import RGBImage
     from ui.admin import AdminWorkspace, StatisticsScreen
+    from ui.blocklist import BlocklistScreen
+    from ui.context import Services
+    from ui.counter import CounterScreen
+    from ui.review import ReviewScreen
+    from ui.settings import HardwareState
+    from ui.signin import FirstAdministratorPage, LockPage
+    from ui.sync import BackgroundSync
+    from ui.widgets import CameraPreview
+    from ui.workers import CameraWorker, ReaderWorker
 
 USER_INPUT = frozenset(
     {
@@ -85,11 +83,27 @@ class IdleWatcher(QObject):
 
 
 class MainWindow(QMainWindow):
+    """Built in two steps, so that a clerk sees the sign-in form at once: the window itself
+    (sign-in form, toolbar, status bar) needs nothing but Qt; ``attach`` then gives it the
+    services and the workers and builds the screens. With ``services`` given, both at once."""
+
     signed_in_changed = Signal(object)  # SignedIn | None
+    # Set by ``attach``; the window shown before it has only the sign-in form.
+    services: Services
+    camera: CameraWorker | None
+    reader: ReaderWorker | None
+    hardware: HardwareState
+    preview: CameraPreview
+    counter: CounterScreen
+    review: ReviewScreen
+    blocklist: BlocklistScreen
+    first_admin_page: FirstAdministratorPage
+    lock_page: LockPage
+    background_sync: BackgroundSync
 
     def __init__(
         self,
-        services: Services,
+        services: Services | None,
         preferences: Preferences,
         *,
         camera: CameraWorker | None = None,
@@ -98,59 +112,34 @@ class MainWindow(QMainWindow):
         demo_panel: QWidget | None = None,
     ) -> None:
         super().__init__()
-        self.services = services
         self.preferences = preferences
-        self.camera = camera
-        self.reader = reader
         self.operator: SignedIn | None = None
         self._latest_frame: RGBImage | None = None
-        self.hardware = HardwareState(
-            camera="starting" if camera else "none", reader="starting" if reader else "none"
-        )
+        self.attached = False
         self.setWindowTitle(self.tr("Confirmation Desk"))
         self.resize(1600, 980)
-
-        self.preview = CameraPreview()
-        self.counter = CounterScreen(services, self.preview)
-        self.review = ReviewScreen(services)
         self._admin: AdminWorkspace | None = None
         self._statistics: StatisticsScreen | None = None
-        # The supervisors'; owned by the window like the others (a parentless screen left to the
-        # garbage collector may be destroyed on a worker thread, which crashes Qt).
-        self.blocklist = BlocklistScreen(services, parent=self)
-        self.blocklist.hide()
-        self.counter.decided.connect(self._decided)
-        self.review.decided.connect(self._decided)
-        self.counter.message.connect(self._status_message)
 
         self.pages = QStackedWidget()
-        self.first_admin_page = FirstAdministratorPage(services)
-        self.sign_in_page = SignInPage(services)
-        self.lock_page = LockPage(services)
+        self.sign_in_page = SignInPage(None)
         self.tabs = QTabWidget()
         self.tabs.setFont(heading_font(12, bold=False))
         work = QWidget()
-        work_layout = QVBoxLayout(work)
-        work_layout.setContentsMargins(0, 0, 0, 0)
+        self.work_layout = QVBoxLayout(work)
+        self.work_layout.setContentsMargins(0, 0, 0, 0)
         self.self_test_banner = QLabel()
         self.self_test_banner.setWordWrap(True)
         self.self_test_banner.setFont(heading_font(11, bold=False))
-        work_layout.addWidget(self.self_test_banner)
-        if demo_panel is not None:
-            work_layout.addWidget(demo_panel)
-        work_layout.addWidget(self.tabs, 1)
+        self.work_layout.addWidget(self.self_test_banner)
+        self.work_layout.addWidget(self.tabs, 1)
         self.work_page = work
-        for page in (self.first_admin_page, self.sign_in_page, work, self.lock_page):
-            self.pages.addWidget(page)
+        self.pages.addWidget(self.sign_in_page)
         self.setCentralWidget(self.pages)
-        self.first_admin_page.signed_in.connect(self.on_signed_in)
         self.sign_in_page.signed_in.connect(self.on_signed_in)
-        self.lock_page.unlocked.connect(self.unlock)
-        self.lock_page.sign_out_requested.connect(self.sign_out)
 
         self._build_toolbar()
         self._build_status_bar()
-        services.operations.failed.connect(self._unexpected_failure)
 
         self.idle = IdleWatcher(
             idle_ms if idle_ms is not None else int(preferences.idle_minutes * 60_000)
@@ -160,6 +149,59 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        self.pages.setCurrentWidget(self.sign_in_page)
+        if services is not None:
+            self.attach(services, camera=camera, reader=reader, demo_panel=demo_panel)
+
+    def attach(
+        self,
+        services: Services,
+        *,
+        camera: CameraWorker | None = None,
+        reader: ReaderWorker | None = None,
+        demo_panel: QWidget | None = None,
+    ) -> None:
+        """Give the window its services and workers: build the screens, enable sign-in.
+
+        On the GUI thread. Its modules are imported by then where the caller imported them on a
+        worker (``ui.app.import_the_screens``); what is left is building the widgets.
+        """
+        from ui.blocklist import BlocklistScreen
+        from ui.counter import CounterScreen
+        from ui.review import ReviewScreen
+        from ui.settings import HardwareState
+        from ui.signin import FirstAdministratorPage, LockPage
+        from ui.sync import BackgroundSync
+        from ui.widgets import CameraPreview
+
+        self.services = services
+        self.camera = camera
+        self.reader = reader
+        self.hardware = HardwareState(
+            camera="starting" if camera else "none", reader="starting" if reader else "none"
+        )
+        self.preview = CameraPreview()
+        self.counter = CounterScreen(services, self.preview)
+        self.review = ReviewScreen(services)
+        # The supervisors'; owned by the window like the others (a parentless screen left to the
+        # garbage collector may be destroyed on a worker thread, which crashes Qt).
+        self.blocklist = BlocklistScreen(services, parent=self)
+        self.blocklist.hide()
+        self.counter.decided.connect(self._decided)
+        self.review.decided.connect(self._decided)
+        self.counter.message.connect(self._status_message)
+
+        self.first_admin_page = FirstAdministratorPage(services)
+        self.lock_page = LockPage(services)
+        if demo_panel is not None:
+            self.work_layout.insertWidget(1, demo_panel)
+        for page in (self.first_admin_page, self.work_page, self.lock_page):
+            self.pages.addWidget(page)
+        self.first_admin_page.signed_in.connect(self.on_signed_in)
+        self.lock_page.unlocked.connect(self.unlock)
+        self.lock_page.sign_out_requested.connect(self.sign_out)
+        services.operations.failed.connect(self._unexpected_failure)
+
         # Children of the window: they are deleted with it, after closeEvent has stopped them,
         # instead of in whatever order the interpreter's last garbage collection picks.
         for worker in (camera, reader, services.face_worker):
@@ -175,7 +217,10 @@ class MainWindow(QMainWindow):
             sync_action.triggered.connect(self.background_sync.sync_now)
             self.toolbar.addAction(sync_action)
         self.background_sync.start()
-        self.pages.setCurrentWidget(self.sign_in_page)
+        self.settings_action.setEnabled(True)
+        self.database_status.setText(self.tr("Database: ready"))
+        self.attached = True
+        self.sign_in_page.set_services(services)
         queries = services.queries
         services.operations.run(
             queries.operator_count,
@@ -206,12 +251,13 @@ class MainWindow(QMainWindow):
         ):
             toolbar.addAction(action)
         self._enable_session_actions(False)
+        self.settings_action.setEnabled(False)  # until ``attach``: it needs the services
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.camera_status = QLabel()
         self.reader_status = QLabel()
-        self.database_status = QLabel(self.tr("Database: ready"))
+        self.database_status = QLabel()  # "ready" once ``attach`` has the database
         self.engine_status = QLabel()
         self.sync_status = QLabel(self.tr("Sync: not set up"))
         self.operator_status = QLabel(self.tr("Not signed in"))
@@ -224,7 +270,6 @@ class MainWindow(QMainWindow):
             self.operator_status,
         ):
             bar.addPermanentWidget(label)
-        self._show_hardware()
 
     def _connect_workers(self) -> None:
         if self.camera is not None:
@@ -293,11 +338,15 @@ class MainWindow(QMainWindow):
         ]
 
     def start_workers(self) -> None:
+        if not self.attached:
+            return
         for worker in (self.services.face_worker, self.camera, self.reader):
             if worker is not None and not worker.isRunning():
                 worker.start()
 
     def stop_workers(self) -> None:
+        if not self.attached:
+            return
         for worker in (self.reader, self.camera, self.services.face_worker):
             if worker is not None and worker.isRunning():
                 worker.stop()
@@ -433,6 +482,8 @@ class MainWindow(QMainWindow):
 
     def _show_sync(self, status: object) -> None:
         """The sync badge: standalone, or online/offline with what waits and what conflicts."""
+        from desk_app.sync.binding import SyncStatus
+
         if status is None:
             self.sync_status.setText(self.tr("Sync: standalone counter"))
             return
@@ -455,6 +506,8 @@ class MainWindow(QMainWindow):
         self.sync_status.setToolTip(status.last_error or status.central)
 
     def run_self_test(self) -> None:
+        from ui.settings import checks_html, self_test
+
         quality = self.services.application.settings.quality
         checks = self_test(self.hardware, quality.min_brightness, quality.max_brightness)
         self.self_test_banner.setText(self.tr("Self-test: ") + checks_html(checks))
@@ -474,6 +527,12 @@ class MainWindow(QMainWindow):
         self._status_message(error_text(error))
 
     def open_settings(self) -> None:
+        from desk_app.services.settings_policy import (
+            record_workstation_changes,
+            save_counter_settings,
+        )
+        from ui.settings import SettingsDialog
+
         dialog = SettingsDialog(self.services, self.preferences, self.operator, self)
         if not dialog.exec() or self.operator is None:
             return
@@ -516,6 +575,7 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self.idle)
         self.idle.active = False
         self.idle_timer.stop()
-        self.background_sync.stop()
+        if self.attached:
+            self.background_sync.stop()
         self.stop_workers()
         super().closeEvent(event)

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from desk_app.camera.sources import CameraChoice
+from desk_app.camera.choice import CameraChoice
 
 SIMULATOR = "simulator"
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.camera.sources import CameraChoice
+from desk_app.camera.choice import CameraChoice
 from desk_app.config import default_config_path
 from desk_app.domain.workflow import Role
 from desk_app.services.counter import SignedIn

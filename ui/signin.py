@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -12,10 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.services.counter import SignedIn
-from ui.context import Services
 from ui.texts import error_text
 from ui.widgets import FAIL_COLOUR, heading_font
+
+if TYPE_CHECKING:
+    # Types only: the sign-in page is built before the database and its services exist
+    # (``ui.app`` shows the window first and hands the services over when they are ready).
+    from desk_app.services.counter import SignedIn
+    from ui.context import Services
+
+WAIT_COLOUR = "#5f6368"  # the note while the database opens
 
 
 class _Form(QWidget):
@@ -60,9 +68,12 @@ class _Form(QWidget):
 
 
 class SignInPage(_Form):
+    """Without services yet (the window shown while the database opens), the fields take input
+    and the button waits; ``set_services`` makes it ready."""
+
     signed_in = Signal(object)  # SignedIn
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services | None, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
         self.services = services
         self.title.setText(self.tr("Confirmation Desk: sign in"))
@@ -71,8 +82,24 @@ class SignInPage(_Form):
         self.button = self._button(self.tr("Sign in"))
         self.button.clicked.connect(self.submit)
         self.password.returnPressed.connect(self.submit)
+        if services is None:
+            self.button.setEnabled(False)
+            self.problem.setStyleSheet(f"color: {WAIT_COLOUR};")  # a note, not a problem
+            self.problem.setText(self.tr("Opening the database…"))
+
+    @property
+    def ready(self) -> bool:
+        return self.services is not None
+
+    def set_services(self, services: Services) -> None:
+        self.services = services
+        self.button.setEnabled(True)
+        self.problem.setStyleSheet(f"color: {FAIL_COLOUR};")
+        self.problem.clear()
 
     def submit(self) -> None:
+        if self.services is None:  # Enter pressed before the database is open: nothing yet
+            return
         queries = self.services.queries
         operator_id, password = self.operator_id.text(), self.password.text()
         self.problem.clear()

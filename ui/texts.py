@@ -6,6 +6,8 @@ translations (English source text, Simplified Chinese in ``resources/translation
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from desk_app.domain.candidate import CandidateKind
@@ -13,10 +15,14 @@ from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DeskError
 from desk_app.domain.visits import VisitReason
 from desk_app.domain.workflow import CandidateState, ReasonCode, Role
-from desk_app.vision.ephoto import EPhotoIssue
-from desk_app.vision.liveness.judge import Reason as LivenessReason
-from desk_app.vision.quality import QualityIssue
-from desk_app.vision.verification import Reason
+
+if TYPE_CHECKING:
+    from desk_app.vision.ephoto import EPhotoIssue
+    from desk_app.vision.quality import QualityIssue
+    from desk_app.vision.verification import Reason
+
+# The vision enums are imported where their words are needed: the vision modules need NumPy and
+# OpenCV, and the sign-in window uses these texts before either is loaded.
 
 translate = QCoreApplication.translate
 
@@ -106,6 +112,8 @@ def visit_reason_text(reason: VisitReason | str | None) -> str:
 
 
 def hint_text(issue: QualityIssue) -> str:
+    from desk_app.vision.quality import QualityIssue
+
     return {
         QualityIssue.NO_FACE: translate("Texts", "Look at the camera"),
         QualityIssue.MULTIPLE_FACES: translate("Texts", "One person only"),
@@ -120,6 +128,8 @@ def hint_text(issue: QualityIssue) -> str:
 
 
 def ephoto_issue_text(issue: EPhotoIssue) -> str:
+    from desk_app.vision.ephoto import EPhotoIssue
+
     return {
         EPhotoIssue.BACKGROUND: translate(
             "Texts", "background not light and even (use the backdrop)"
@@ -134,6 +144,8 @@ def ephoto_issue_text(issue: EPhotoIssue) -> str:
 
 def liveness_reason_text(code: str) -> str:
     """How a liveness challenge (or one action) ended, from its coded reason."""
+    from desk_app.vision.liveness.judge import Reason as LivenessReason
+
     words = {
         LivenessReason.PASSED: translate("Texts", "Passed"),
         LivenessReason.NOT_STEADY: translate("Texts", "No steady face looking at the camera"),
@@ -162,6 +174,8 @@ def liveness_reason_text(code: str) -> str:
 
 
 def match_reason_text(reason: Reason) -> str:
+    from desk_app.vision.verification import Reason
+
     return {
         Reason.LIVE_MISMATCH: translate("Texts", "The live face matches neither reference"),
         Reason.CARD_MISSING: translate(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRect, QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desk_app.domain.image_limits import DEFAULT_MAX_PIXELS, image_size
 from ui.texts import hint_text
-from ui.workers import FrameAnalysis
+
+if TYPE_CHECKING:
+    from ui.workers import FrameAnalysis
 
 PASS_COLOUR = "#1e8e3e"
 REVIEW_COLOUR = "#e37400"

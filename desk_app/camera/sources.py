@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import cv2
 import numpy as np
 
+from desk_app.camera.choice import CameraChoice
 from desk_app.domain.errors import DeskError
 from desk_app.vision.images import RGBImage, read_bgr
 
@@ -48,18 +48,6 @@ class CameraSource(Protocol):
     def read(self) -> RGBImage: ...
 
     def close(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class CameraChoice:
-    """What the operator picked in the settings: a device index, or a folder or video file."""
-
-    kind: str = "device"  # "device", "files" (folder or video file) or "generated"
-    device_index: int = 0
-    path: str = ""
-    width: int = 640
-    height: int = 480
-    fps: float = 25.0
 
 
 def fit_frame(rgb: RGBImage, size: tuple[int, int]) -> RGBImage:

@@ -28,7 +28,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from desk_app.bootstrap import build_application, load_face_engine
-from desk_app.camera.sources import CameraChoice, try_camera
+from desk_app.camera.choice import CameraChoice
+from desk_app.camera.sources import try_camera
 from desk_app.cli.common import common_options, settings_from
 from desk_app.config import Settings
 from desk_app.idcard.camera_reader import CardImageReader

