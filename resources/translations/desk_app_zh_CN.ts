@@ -4,52 +4,52 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="178"/>
+        <location filename="../../ui/first_run.py" line="179"/>
         <source>The first administrator</source>
         <translation>第一位管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="179"/>
+        <location filename="../../ui/first_run.py" line="180"/>
         <source>The administrator adds the other operators after signing in.</source>
         <translation>管理员登录后再添加其他操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="186"/>
+        <location filename="../../ui/first_run.py" line="187"/>
         <source>Create administrator</source>
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="191"/>
+        <location filename="../../ui/first_run.py" line="192"/>
         <source>Operator ID</source>
         <translation>操作员编号</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="192"/>
+        <location filename="../../ui/first_run.py" line="193"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="193"/>
+        <location filename="../../ui/first_run.py" line="194"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="194"/>
+        <location filename="../../ui/first_run.py" line="195"/>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="203"/>
+        <location filename="../../ui/first_run.py" line="204"/>
         <source>Fill in the ID, the name and the password.</source>
         <translation>请填写编号、姓名和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="206"/>
+        <location filename="../../ui/first_run.py" line="207"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="229"/>
+        <location filename="../../ui/first_run.py" line="230"/>
         <source>Administrator created.</source>
         <translation>管理员已创建。</translation>
     </message>
@@ -181,7 +181,7 @@
 <context>
     <name>CameraPreview</name>
     <message>
-        <location filename="../../ui/widgets.py" line="188"/>
+        <location filename="../../ui/widgets.py" line="192"/>
         <source>Hold still: capturing</source>
         <translation>请保持不动：正在采集</translation>
     </message>
@@ -577,92 +577,92 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="249"/>
+        <location filename="../../ui/first_run.py" line="250"/>
         <source>Camera and card reader</source>
         <translation>摄像头和读卡器</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="250"/>
+        <location filename="../../ui/first_run.py" line="251"/>
         <source>Try each one; you can change them later in the settings.</source>
         <translation>请逐一测试；以后可在设置中更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="254"/>
+        <location filename="../../ui/first_run.py" line="255"/>
         <source>Webcam</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="254"/>
+        <location filename="../../ui/first_run.py" line="255"/>
         <source>Folder or video file (testing)</source>
         <translation>文件夹或视频文件（测试用）</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="254"/>
+        <location filename="../../ui/first_run.py" line="255"/>
         <source>Test pattern</source>
         <translation>测试图案</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="263"/>
+        <location filename="../../ui/first_run.py" line="264"/>
         <source>Try the camera</source>
         <translation>测试摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="275"/>
+        <location filename="../../ui/first_run.py" line="276"/>
         <source>Try the reader</source>
         <translation>测试读卡器</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="288"/>
+        <location filename="../../ui/first_run.py" line="289"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="289"/>
+        <location filename="../../ui/first_run.py" line="290"/>
         <source>Webcam number</source>
         <translation>摄像头编号</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="290"/>
+        <location filename="../../ui/first_run.py" line="291"/>
         <source>Folder or file</source>
         <translation>文件夹或文件</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="293"/>
+        <location filename="../../ui/first_run.py" line="294"/>
         <source>Reader port</source>
         <translation>读卡器端口</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="312"/>
+        <location filename="../../ui/first_run.py" line="313"/>
         <source>Opening the camera…</source>
         <translation>正在打开摄像头…</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="331"/>
+        <location filename="../../ui/first_run.py" line="332"/>
         <source>The camera works (%1×%2).</source>
         <translation>摄像头工作正常（%1×%2）。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="339"/>
+        <location filename="../../ui/first_run.py" line="340"/>
         <source>The camera cannot be opened or sends no picture.</source>
         <translation>摄像头无法打开或没有画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="345"/>
+        <location filename="../../ui/first_run.py" line="346"/>
         <source>The simulator needs no check.</source>
         <translation>模拟器无需测试。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="348"/>
+        <location filename="../../ui/first_run.py" line="349"/>
         <source>Asking the reader…</source>
         <translation>正在询问读卡器…</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="370"/>
+        <location filename="../../ui/first_run.py" line="371"/>
         <source>The reader answers.</source>
         <translation>读卡器有应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="372"/>
+        <location filename="../../ui/first_run.py" line="373"/>
         <source>No reader answers on this port.</source>
         <translation>此端口上没有读卡器应答。</translation>
     </message>
@@ -670,47 +670,47 @@
 <context>
     <name>EnrolPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="102"/>
+        <location filename="../../ui/first_run.py" line="103"/>
         <source>Enrol with the central service</source>
         <translation>在中心服务注册</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="103"/>
+        <location filename="../../ui/first_run.py" line="104"/>
         <source>Type what the central administrator gave you.</source>
         <translation>请输入中心管理员提供的信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="110"/>
+        <location filename="../../ui/first_run.py" line="111"/>
         <source>Enrol</source>
         <translation>注册</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="115"/>
+        <location filename="../../ui/first_run.py" line="116"/>
         <source>Service address</source>
         <translation>服务地址</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="116"/>
+        <location filename="../../ui/first_run.py" line="117"/>
         <source>One-time code</source>
         <translation>一次性注册码</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="117"/>
+        <location filename="../../ui/first_run.py" line="118"/>
         <source>Certificate fingerprint</source>
         <translation>证书指纹</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="125"/>
+        <location filename="../../ui/first_run.py" line="126"/>
         <source>Fill in all three fields.</source>
         <translation>请填写全部三项。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="128"/>
+        <location filename="../../ui/first_run.py" line="129"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="155"/>
+        <location filename="../../ui/first_run.py" line="156"/>
         <source>Enrolled as counter %1. Operators arrive with the first sync.</source>
         <translation>已注册为柜台 %1。操作员随首次同步到达。</translation>
     </message>
@@ -777,37 +777,37 @@
 <context>
     <name>FirstAdministratorPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="100"/>
+        <location filename="../../ui/signin.py" line="127"/>
         <source>First start: create the administrator</source>
         <translation>首次启动：创建系统管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="101"/>
+        <location filename="../../ui/signin.py" line="128"/>
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="102"/>
+        <location filename="../../ui/signin.py" line="129"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="103"/>
+        <location filename="../../ui/signin.py" line="130"/>
         <source>Password (10+ characters)</source>
         <translation>密码（至少 10 位）</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="104"/>
+        <location filename="../../ui/signin.py" line="131"/>
         <source>Password again</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="105"/>
+        <location filename="../../ui/signin.py" line="132"/>
         <source>Create administrator</source>
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="110"/>
+        <location filename="../../ui/signin.py" line="137"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -815,7 +815,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ui/first_run.py" line="389"/>
+        <location filename="../../ui/first_run.py" line="390"/>
         <source>Confirmation Desk: first start</source>
         <translation>现场确认系统：首次启动</translation>
     </message>
@@ -866,27 +866,27 @@
 <context>
     <name>LockPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="139"/>
+        <location filename="../../ui/signin.py" line="166"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="142"/>
+        <location filename="../../ui/signin.py" line="169"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="143"/>
+        <location filename="../../ui/signin.py" line="170"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="146"/>
+        <location filename="../../ui/signin.py" line="173"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="154"/>
+        <location filename="../../ui/signin.py" line="181"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
@@ -894,206 +894,206 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="110"/>
+        <location filename="../../ui/main_window.py" line="119"/>
         <source>Confirmation Desk</source>
         <translation>现场确认系统</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="189"/>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Counter</source>
         <translation>确认窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192"/>
-        <location filename="../../ui/main_window.py" line="505"/>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="568"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>Self-test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>Database: ready</source>
         <translation>数据库：正常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>Sync: not set up</source>
         <translation>同步：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217"/>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>no face engine</source>
         <translation>无人脸引擎</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Review queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Class roster</source>
         <translation>班级名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>Blocklist</source>
         <translation>黑名单</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="380"/>
         <source>Signed in: {0} ({1})</source>
         <translation>已登录：{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="383"/>
+        <location filename="../../ui/main_window.py" line="432"/>
         <source>Camera disconnected: reconnecting…</source>
         <translation>摄像头已断开，正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="385"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>No camera: check the cable and the settings</source>
         <translation>没有摄像头：请检查连线和设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="407"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>Card reader: {0}</source>
         <translation>读卡器：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="413"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>Camera: {0:.0f} fps</source>
         <translation>摄像头：{0:.0f} 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Camera: disconnected</source>
         <translation>摄像头：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>Camera: unavailable</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="465"/>
         <source>Camera: starting</source>
         <translation>摄像头：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="466"/>
         <source>Camera: none</source>
         <translation>摄像头：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>Reader: connected</source>
         <translation>读卡器：已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="421"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>Reader: disconnected</source>
         <translation>读卡器：已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="422"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>Reader: starting</source>
         <translation>读卡器：启动中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="423"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>Reader: none</source>
         <translation>读卡器：无</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="426"/>
+        <location filename="../../ui/main_window.py" line="475"/>
         <source>Faces: ready</source>
         <translation>人脸：就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="427"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>Faces: loading</source>
         <translation>人脸：加载中</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="428"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Faces: unavailable</source>
         <translation>人脸：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="437"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>Sync: standalone counter</source>
         <translation>同步：单机窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="440"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Sync: problem</source>
         <translation>同步：出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="451"/>
+        <location filename="../../ui/main_window.py" line="502"/>
         <source>Sync: {0}, last {1}, waiting {2}, conflicts {3}</source>
         <translation>同步：{0}，上次 {1}，待上传 {2}，冲突 {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="513"/>
         <source>Self-test: </source>
         <translation>自检：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="473"/>
+        <location filename="../../ui/main_window.py" line="526"/>
         <source>Database: problem</source>
         <translation>数据库：异常</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="505"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>Saved. Some settings apply at the next start.</source>
         <translation>已保存。部分设置在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
@@ -1280,32 +1280,32 @@
 <context>
     <name>ModePage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="66"/>
+        <location filename="../../ui/first_run.py" line="67"/>
         <source>Set up this counter</source>
         <translation>设置本柜台</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="67"/>
+        <location filename="../../ui/first_run.py" line="68"/>
         <source>How will this counter work?</source>
         <translation>本柜台如何工作？</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="68"/>
+        <location filename="../../ui/first_run.py" line="69"/>
         <source>Enrolled with the central sync service</source>
         <translation>在中心同步服务注册</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="69"/>
+        <location filename="../../ui/first_run.py" line="70"/>
         <source>Standalone (no central service)</source>
         <translation>单机（不连接中心服务）</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="79"/>
+        <location filename="../../ui/first_run.py" line="80"/>
         <source>The central administrator gives you the service&apos;s address, a one-time code and the certificate fingerprint. Operators arrive with the first sync.</source>
         <translation>中心管理员会提供服务地址、一次性注册码和证书指纹。操作员随首次同步到达。</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="86"/>
+        <location filename="../../ui/first_run.py" line="87"/>
         <source>You create the first administrator of this counter next.</source>
         <translation>下一步创建本柜台的第一位管理员。</translation>
     </message>
@@ -2008,22 +2008,22 @@
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/signin.py" line="68"/>
+        <location filename="../../ui/signin.py" line="79"/>
         <source>Confirmation Desk: sign in</source>
         <translation>现场确认系统：登录</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="69"/>
+        <location filename="../../ui/signin.py" line="80"/>
         <source>Operator id</source>
         <translation>操作员账号</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="70"/>
+        <location filename="../../ui/signin.py" line="81"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/signin.py" line="71"/>
+        <location filename="../../ui/signin.py" line="82"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -2281,968 +2281,968 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../../ui/texts.py" line="26"/>
+        <location filename="../../ui/texts.py" line="32"/>
         <source>Pre-registered</source>
         <translation>已预注册</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="27"/>
+        <location filename="../../ui/texts.py" line="33"/>
         <source>Referred to supervisor</source>
         <translation>已转审核</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="28"/>
+        <location filename="../../ui/texts.py" line="34"/>
         <source>Confirmed</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="29"/>
+        <location filename="../../ui/texts.py" line="35"/>
         <source>Rejected</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="30"/>
+        <location filename="../../ui/texts.py" line="36"/>
         <source>Revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="36"/>
+        <location filename="../../ui/texts.py" line="42"/>
         <source>Clerk</source>
         <translation>窗口工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="37"/>
+        <location filename="../../ui/texts.py" line="43"/>
         <source>Supervisor</source>
         <translation>审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="38"/>
+        <location filename="../../ui/texts.py" line="44"/>
         <source>Tutoring-unit staff</source>
         <translation>助学单位工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="39"/>
+        <location filename="../../ui/texts.py" line="45"/>
         <source>Administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="45"/>
+        <location filename="../../ui/texts.py" line="51"/>
         <source>New registration</source>
         <translation>新生注册</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="46"/>
+        <location filename="../../ui/texts.py" line="52"/>
         <source>Enrolled (keeps ticket number)</source>
         <translation>在籍注册（沿用准考证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="52"/>
+        <location filename="../../ui/texts.py" line="58"/>
         <source>Resident ID card</source>
         <translation>居民身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="53"/>
+        <location filename="../../ui/texts.py" line="59"/>
         <source>HK/Macau/Taiwan residence permit</source>
         <translation>港澳台居民居住证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="54"/>
+        <location filename="../../ui/texts.py" line="60"/>
         <source>Foreigner permanent residence card</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="55"/>
+        <location filename="../../ui/texts.py" line="61"/>
         <source>HK/Macau travel permit</source>
         <translation>港澳居民来往内地通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="56"/>
+        <location filename="../../ui/texts.py" line="62"/>
         <source>Taiwan travel permit</source>
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="57"/>
+        <location filename="../../ui/texts.py" line="63"/>
         <source>Military card</source>
         <translation>军人证件</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="58"/>
+        <location filename="../../ui/texts.py" line="64"/>
         <source>Passport</source>
         <translation>护照</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="66"/>
+        <location filename="../../ui/texts.py" line="72"/>
         <source>Face score too low</source>
         <translation>人脸比对分数过低</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="67"/>
+        <location filename="../../ui/texts.py" line="73"/>
         <source>Face does not match</source>
         <translation>人脸不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="68"/>
+        <location filename="../../ui/texts.py" line="74"/>
         <source>Document without chip</source>
         <translation>无芯片证件</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="69"/>
+        <location filename="../../ui/texts.py" line="75"/>
         <source>Document invalid</source>
         <translation>证件无效</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="70"/>
+        <location filename="../../ui/texts.py" line="76"/>
         <source>Document expired</source>
         <translation>证件已过期</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="71"/>
+        <location filename="../../ui/texts.py" line="77"/>
         <source>Card and registration differ</source>
         <translation>证件与报名信息不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="72"/>
+        <location filename="../../ui/texts.py" line="78"/>
         <source>Attempts exhausted</source>
         <translation>确认次数已用完</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="73"/>
+        <location filename="../../ui/texts.py" line="79"/>
         <source>Prior diploma not verified</source>
         <translation>前置学历未通过核验</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="74"/>
+        <location filename="../../ui/texts.py" line="80"/>
         <source>Suspected impersonation</source>
         <translation>疑似替考</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="75"/>
+        <location filename="../../ui/texts.py" line="81"/>
         <source>Duplicate registration</source>
         <translation>重复报名</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="76"/>
+        <location filename="../../ui/texts.py" line="82"/>
         <source>Face matches another confirmed candidate</source>
         <translation>人脸与另一已确认考生相符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="77"/>
+        <location filename="../../ui/texts.py" line="83"/>
         <source>Liveness check failed</source>
         <translation>活体检测未通过</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="78"/>
+        <location filename="../../ui/texts.py" line="84"/>
         <source>Candidate&apos;s request</source>
         <translation>考生本人要求</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="79"/>
+        <location filename="../../ui/texts.py" line="85"/>
         <source>Consent to face processing refused</source>
         <translation>考生不同意人脸信息处理</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="80"/>
+        <location filename="../../ui/texts.py" line="86"/>
         <source>Clerk error</source>
         <translation>工作人员操作失误</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="81"/>
+        <location filename="../../ui/texts.py" line="87"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="110"/>
+        <location filename="../../ui/texts.py" line="118"/>
         <source>Look at the camera</source>
         <translation>请看摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="111"/>
+        <location filename="../../ui/texts.py" line="119"/>
         <source>One person only</source>
         <translation>请仅一人入镜</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="112"/>
+        <location filename="../../ui/texts.py" line="120"/>
         <source>Move closer</source>
         <translation>请靠近一点</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="113"/>
+        <location filename="../../ui/texts.py" line="121"/>
         <source>Too dark</source>
         <translation>光线太暗</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="114"/>
+        <location filename="../../ui/texts.py" line="122"/>
         <source>Too bright</source>
         <translation>光线太亮</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="115"/>
+        <location filename="../../ui/texts.py" line="123"/>
         <source>Hold still</source>
         <translation>请保持不动</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="116"/>
+        <location filename="../../ui/texts.py" line="124"/>
         <source>Face the camera</source>
         <translation>请正对摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="117"/>
+        <location filename="../../ui/texts.py" line="125"/>
         <source>Keep your head straight</source>
         <translation>请摆正头部</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="118"/>
+        <location filename="../../ui/texts.py" line="126"/>
         <source>Open your eyes</source>
         <translation>请睁开眼睛</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="124"/>
+        <location filename="../../ui/texts.py" line="134"/>
         <source>background not light and even (use the backdrop)</source>
         <translation>背景不够浅或不均匀（请使用背景布）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="127"/>
+        <location filename="../../ui/texts.py" line="137"/>
         <source>eyes closed</source>
         <translation>闭眼</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="128"/>
+        <location filename="../../ui/texts.py" line="138"/>
         <source>head turned or tilted</source>
         <translation>头部偏转或倾斜</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="129"/>
+        <location filename="../../ui/texts.py" line="139"/>
         <source>glare on the face</source>
         <translation>面部反光</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="130"/>
+        <location filename="../../ui/texts.py" line="140"/>
         <source>head too close to the picture&apos;s edge</source>
         <translation>头部离画面边缘太近</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="131"/>
+        <location filename="../../ui/texts.py" line="141"/>
         <source>file size outside 20–40 KB</source>
         <translation>文件大小不在 20–40 KB 之内</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="138"/>
+        <location filename="../../ui/texts.py" line="150"/>
         <source>Passed</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="139"/>
+        <location filename="../../ui/texts.py" line="151"/>
         <source>No steady face looking at the camera</source>
         <translation>未检测到稳定正视摄像头的人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="140"/>
+        <location filename="../../ui/texts.py" line="152"/>
         <source>The action was not seen in time</source>
         <translation>未在规定时间内完成动作</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="141"/>
+        <location filename="../../ui/texts.py" line="153"/>
         <source>The head turned but did not come back to the front</source>
         <translation>转头后未回正</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="144"/>
+        <location filename="../../ui/texts.py" line="156"/>
         <source>A different action was performed</source>
         <translation>动作与提示不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="145"/>
+        <location filename="../../ui/texts.py" line="157"/>
         <source>The face moved like a photo or a screen, not a head</source>
         <translation>人脸像照片或屏幕一样移动，不是真人（疑似翻拍）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="148"/>
+        <location filename="../../ui/texts.py" line="160"/>
         <source>The face changed during the check</source>
         <translation>检测过程中人脸发生了变化</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="149"/>
+        <location filename="../../ui/texts.py" line="161"/>
         <source>The face left the picture</source>
         <translation>人脸离开了画面</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="150"/>
+        <location filename="../../ui/texts.py" line="162"/>
         <source>More than one face is in front of the camera</source>
         <translation>摄像头前有多张人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="153"/>
+        <location filename="../../ui/texts.py" line="165"/>
         <source>The camera picture was interrupted</source>
         <translation>摄像头画面中断</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="154"/>
+        <location filename="../../ui/texts.py" line="166"/>
         <source>The passive check judged the face not live</source>
         <translation>静默活体检测判定为非真人</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="155"/>
+        <location filename="../../ui/texts.py" line="167"/>
         <source>Not asked</source>
         <translation>未要求</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="156"/>
+        <location filename="../../ui/texts.py" line="168"/>
         <source>The check did not finish</source>
         <translation>检测未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="166"/>
+        <location filename="../../ui/texts.py" line="180"/>
         <source>The live face matches neither reference</source>
         <translation>现场人脸与证件照、电子照片均不符</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="167"/>
+        <location filename="../../ui/texts.py" line="181"/>
         <source>No card portrait (compare the printed card photo by eye)</source>
         <translation>无证件照（请人工核对证件上的照片）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="170"/>
+        <location filename="../../ui/texts.py" line="184"/>
         <source>No usable registered e-photo</source>
         <translation>报名电子照片不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="171"/>
+        <location filename="../../ui/texts.py" line="185"/>
         <source>Card portrait and e-photo look like different people</source>
         <translation>证件照与电子照片疑似不是同一人</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="174"/>
+        <location filename="../../ui/texts.py" line="188"/>
         <source>A score is in the review band</source>
         <translation>有比对分数处于复核区间</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="175"/>
+        <location filename="../../ui/texts.py" line="189"/>
         <source>Card portrait has low resolution</source>
         <translation>证件照分辨率低</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="176"/>
+        <location filename="../../ui/texts.py" line="190"/>
         <source>The card portrait is many years old</source>
         <translation>证件照片拍摄年代久远</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="181"/>
+        <location filename="../../ui/texts.py" line="195"/>
         <source>Wrong operator id or password.</source>
         <translation>操作员账号或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="182"/>
+        <location filename="../../ui/texts.py" line="196"/>
         <source>You referred this case yourself: another supervisor must decide.</source>
         <translation>此案例由您本人转审，须由另一名审核员决定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="185"/>
+        <location filename="../../ui/texts.py" line="199"/>
         <source>Your role may not do this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="186"/>
+        <location filename="../../ui/texts.py" line="200"/>
         <source>This candidate belongs to an exam area this counter does not serve.</source>
         <translation>该考生所属考区不在本窗口受理范围内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="189"/>
+        <location filename="../../ui/texts.py" line="203"/>
         <source>This candidate is not in your tutoring unit.</source>
         <translation>该考生不属于您的助学单位。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="192"/>
+        <location filename="../../ui/texts.py" line="206"/>
         <source>This counter already has operators.</source>
         <translation>本窗口已有操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="195"/>
+        <location filename="../../ui/texts.py" line="209"/>
         <source>The record changed while it was on screen: look at it again.</source>
         <translation>记录在显示期间已被修改，请重新查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="198"/>
+        <location filename="../../ui/texts.py" line="212"/>
         <source>The record&apos;s state does not allow this.</source>
         <translation>记录当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="201"/>
+        <location filename="../../ui/texts.py" line="215"/>
         <source>Choose a reason.</source>
         <translation>请选择原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="202"/>
+        <location filename="../../ui/texts.py" line="216"/>
         <source>A document without a chip must be referred to a supervisor.</source>
         <translation>无芯片证件必须转审核员审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="205"/>
+        <location filename="../../ui/texts.py" line="219"/>
         <source>A password has at least 10 characters.</source>
         <translation>密码至少需要 10 个字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="208"/>
+        <location filename="../../ui/texts.py" line="222"/>
         <source>The password must not be the operator id.</source>
         <translation>密码不能与操作员账号相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="211"/>
+        <location filename="../../ui/texts.py" line="225"/>
         <source>This password is too common or too simple: choose another.</source>
         <translation>该密码过于常见或过于简单，请换一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="214"/>
+        <location filename="../../ui/texts.py" line="228"/>
         <source>The new password is the same as the old one.</source>
         <translation>新密码与旧密码相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="217"/>
+        <location filename="../../ui/texts.py" line="231"/>
         <source>You cannot deactivate yourself.</source>
         <translation>不能停用自己的账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="218"/>
+        <location filename="../../ui/texts.py" line="232"/>
         <source>There is no such operator.</source>
         <translation>没有这个操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="219"/>
+        <location filename="../../ui/texts.py" line="233"/>
         <source>The database is encrypted and its key is not on this computer: ask the administrator to restore the key.</source>
         <translation>数据库已加密，但本机上没有它的密钥：请联系管理员恢复密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="224"/>
+        <location filename="../../ui/texts.py" line="238"/>
         <source>The database cannot be opened with the key on this computer: ask the administrator to restore the right key.</source>
         <translation>本机上的密钥无法打开数据库：请联系管理员恢复正确的密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="229"/>
+        <location filename="../../ui/texts.py" line="243"/>
         <source>The picture has too many pixels and was not opened.</source>
         <translation>图片像素过多，未予打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="232"/>
+        <location filename="../../ui/texts.py" line="246"/>
         <source>The picture is not in a known image format and was not opened.</source>
         <translation>图片格式无法识别，未予打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="235"/>
+        <location filename="../../ui/texts.py" line="249"/>
         <source>Record the candidate&apos;s answer to the processing notice first.</source>
         <translation>请先记录考生对个人信息处理告知的答复。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="238"/>
+        <location filename="../../ui/texts.py" line="252"/>
         <source>The candidate refused consent: no face may be taken or kept.</source>
         <translation>考生不同意：不得采集或保存其人脸信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="241"/>
+        <location filename="../../ui/texts.py" line="255"/>
         <source>Say why the full numbers are needed.</source>
         <translation>请说明需要查看完整号码的原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="242"/>
+        <location filename="../../ui/texts.py" line="256"/>
         <source>Thresholds looser than the calibrated review limits need a written reason.</source>
         <translation>宽于校准复核界限的阈值必须填写书面原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="245"/>
+        <location filename="../../ui/texts.py" line="259"/>
         <source>The e-photo has too many pixels and was not imported.</source>
         <translation>电子照片像素过多，未予导入。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="248"/>
+        <location filename="../../ui/texts.py" line="262"/>
         <source>Enter an operator id.</source>
         <translation>请输入操作员账号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="249"/>
+        <location filename="../../ui/texts.py" line="263"/>
         <source>This operator id already exists.</source>
         <translation>该操作员账号已存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="250"/>
+        <location filename="../../ui/texts.py" line="264"/>
         <source>The check character of the ID number is wrong.</source>
         <translation>身份证号码校验位错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="253"/>
+        <location filename="../../ui/texts.py" line="267"/>
         <source>The document number is empty.</source>
         <translation>证件号码为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="254"/>
+        <location filename="../../ui/texts.py" line="268"/>
         <source>The document number has the wrong format.</source>
         <translation>证件号码格式错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="255"/>
+        <location filename="../../ui/texts.py" line="269"/>
         <source>The number belongs to another document type.</source>
         <translation>该号码属于另一种证件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="258"/>
+        <location filename="../../ui/texts.py" line="272"/>
         <source>The date is not a valid date (YYYY-MM-DD).</source>
         <translation>日期无效（应为 YYYY-MM-DD）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="259"/>
+        <location filename="../../ui/texts.py" line="273"/>
         <source>The e-mail address is not valid.</source>
         <translation>电子邮箱地址无效。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="260"/>
+        <location filename="../../ui/texts.py" line="274"/>
         <source>The phone number is not a valid mainland mobile number.</source>
         <translation>手机号码不是有效的大陆手机号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="263"/>
+        <location filename="../../ui/texts.py" line="277"/>
         <source>The birth date differs from the one in the ID number.</source>
         <translation>出生日期与身份证号中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="266"/>
+        <location filename="../../ui/texts.py" line="280"/>
         <source>The cell is longer than the field allows.</source>
         <translation>单元格内容超过该字段允许的长度。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="267"/>
+        <location filename="../../ui/texts.py" line="281"/>
         <source>The cell holds invisible control characters.</source>
         <translation>单元格含有不可见的控制字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="270"/>
+        <location filename="../../ui/texts.py" line="284"/>
         <source>The line breaks the CSV format (quotes or separators).</source>
         <translation>该行不符合 CSV 格式（引号或分隔符有误）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="273"/>
+        <location filename="../../ui/texts.py" line="287"/>
         <source>The ID number appears in another row too.</source>
         <translation>该身份证号在另一行中也出现。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="276"/>
+        <location filename="../../ui/texts.py" line="290"/>
         <source>The registration number appears in another row too.</source>
         <translation>该报名号在另一行中也出现。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="279"/>
+        <location filename="../../ui/texts.py" line="293"/>
         <source>The cell shows a spreadsheet error instead of a value.</source>
         <translation>单元格显示的是表格错误而不是数值。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="282"/>
+        <location filename="../../ui/texts.py" line="296"/>
         <source>The cell holds a formula: only plain values are imported.</source>
         <translation>单元格含有公式：只导入纯数值。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="285"/>
+        <location filename="../../ui/texts.py" line="299"/>
         <source>A merged ticket number is the chosen number itself.</source>
         <translation>合并的准考证号就是选定的准考证号本身。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="288"/>
+        <location filename="../../ui/texts.py" line="302"/>
         <source>A merged ticket number has characters other than digits.</source>
         <translation>合并的准考证号含有非数字字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="291"/>
+        <location filename="../../ui/texts.py" line="305"/>
         <source>A new candidate has no earlier ticket numbers to merge.</source>
         <translation>新生没有可合并的旧准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="294"/>
+        <location filename="../../ui/texts.py" line="308"/>
         <source>The number is too long for a spreadsheet number: format the column as text.</source>
         <translation>数字过长，表格无法精确保存：请将该列设为文本格式。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="297"/>
+        <location filename="../../ui/texts.py" line="311"/>
         <source>A required cell is empty.</source>
         <translation>必填单元格为空。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="298"/>
+        <location filename="../../ui/texts.py" line="312"/>
         <source>The sex differs from the one in the ID number.</source>
         <translation>性别与身份证号中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="301"/>
+        <location filename="../../ui/texts.py" line="315"/>
         <source>The ticket number does not follow this province&apos;s layout.</source>
         <translation>准考证号不符合本省的编排规则。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="304"/>
+        <location filename="../../ui/texts.py" line="318"/>
         <source>An enrolled candidate&apos;s row has no ticket number.</source>
         <translation>在籍考生的行没有准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="307"/>
+        <location filename="../../ui/texts.py" line="321"/>
         <source>The ticket number has characters other than digits.</source>
         <translation>准考证号含有非数字字符。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="310"/>
+        <location filename="../../ui/texts.py" line="324"/>
         <source>A new candidate&apos;s row already has a ticket number.</source>
         <translation>新生的行已有准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="313"/>
+        <location filename="../../ui/texts.py" line="327"/>
         <source>The row has fewer cells than the header.</source>
         <translation>该行的单元格少于表头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="314"/>
+        <location filename="../../ui/texts.py" line="328"/>
         <source>The row has more cells than the header.</source>
         <translation>该行的单元格多于表头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="315"/>
+        <location filename="../../ui/texts.py" line="329"/>
         <source>Say why the entry is blocked.</source>
         <translation>请说明列入黑名单的理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="316"/>
+        <location filename="../../ui/texts.py" line="330"/>
         <source>Enter the ID number to block.</source>
         <translation>请输入要拉黑的证件号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="317"/>
+        <location filename="../../ui/texts.py" line="331"/>
         <source>Only the faces of a revoked case can be blocked: revoke it first.</source>
         <translation>只能拉黑已撤销案例的人脸：请先撤销。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="320"/>
+        <location filename="../../ui/texts.py" line="334"/>
         <source>This case kept no live face to block.</source>
         <translation>此案例没有保存可拉黑的现场人脸。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="321"/>
+        <location filename="../../ui/texts.py" line="335"/>
         <source>The central side holds no such live face of this case.</source>
         <translation>中心库中没有该案件的这张现场人脸。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="324"/>
+        <location filename="../../ui/texts.py" line="338"/>
         <source>The entry is malformed.</source>
         <translation>该条目格式有误。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="325"/>
+        <location filename="../../ui/texts.py" line="339"/>
         <source>No such entry on the blocklist.</source>
         <translation>黑名单中没有该条目。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="326"/>
+        <location filename="../../ui/texts.py" line="340"/>
         <source>The live face is that of another candidate confirmed already: a supervisor must decide.</source>
         <translation>现场人脸与另一名已确认考生相同：须由主管处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="330"/>
+        <location filename="../../ui/texts.py" line="344"/>
         <source>The ID number or the face is on the blocklist: a supervisor must decide this case.</source>
         <translation>该身份证号或人脸在黑名单中：须由主管处理此案件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="334"/>
+        <location filename="../../ui/texts.py" line="348"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="369"/>
+        <location filename="../../ui/texts.py" line="383"/>
         <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
         <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="374"/>
+        <location filename="../../ui/texts.py" line="388"/>
         <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="379"/>
+        <location filename="../../ui/texts.py" line="393"/>
         <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="384"/>
+        <location filename="../../ui/texts.py" line="398"/>
         <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="389"/>
+        <location filename="../../ui/texts.py" line="403"/>
         <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="393"/>
+        <location filename="../../ui/texts.py" line="407"/>
         <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="397"/>
+        <location filename="../../ui/texts.py" line="411"/>
         <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
         <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="402"/>
+        <location filename="../../ui/texts.py" line="416"/>
         <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="407"/>
+        <location filename="../../ui/texts.py" line="421"/>
         <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="412"/>
+        <location filename="../../ui/texts.py" line="426"/>
         <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="335"/>
+        <location filename="../../ui/texts.py" line="349"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="338"/>
+        <location filename="../../ui/texts.py" line="352"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="341"/>
+        <location filename="../../ui/texts.py" line="355"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="344"/>
+        <location filename="../../ui/texts.py" line="358"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="347"/>
+        <location filename="../../ui/texts.py" line="361"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="348"/>
+        <location filename="../../ui/texts.py" line="362"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="351"/>
+        <location filename="../../ui/texts.py" line="365"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="354"/>
+        <location filename="../../ui/texts.py" line="368"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="357"/>
+        <location filename="../../ui/texts.py" line="371"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="360"/>
+        <location filename="../../ui/texts.py" line="374"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="361"/>
+        <location filename="../../ui/texts.py" line="375"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="364"/>
+        <location filename="../../ui/texts.py" line="378"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="417"/>
+        <location filename="../../ui/texts.py" line="431"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="418"/>
+        <location filename="../../ui/texts.py" line="432"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="421"/>
+        <location filename="../../ui/texts.py" line="435"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="422"/>
+        <location filename="../../ui/texts.py" line="436"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="423"/>
+        <location filename="../../ui/texts.py" line="437"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="445"/>
+        <location filename="../../ui/texts.py" line="459"/>
         <source>The liveness check has not been passed yet: the candidate follows the prompt.</source>
         <translation>尚未通过活体检测：请考生按提示动作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="448"/>
+        <location filename="../../ui/texts.py" line="462"/>
         <source>The liveness check failed: check again, refer, or ask a supervisor to accept it.</source>
         <translation>活体检测未通过：请重新检测、转审核，或请审核员认可。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="451"/>
+        <location filename="../../ui/texts.py" line="465"/>
         <source>A tutoring unit cannot accept a failed liveness check: refer the candidate.</source>
         <translation>助学单位不能认可未通过的活体检测：请转交考试机构。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="454"/>
+        <location filename="../../ui/texts.py" line="468"/>
         <source>Only a supervisor can accept a failed liveness check.</source>
         <translation>只有审核员可以认可未通过的活体检测。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="457"/>
-        <location filename="../../ui/texts.py" line="460"/>
+        <location filename="../../ui/texts.py" line="471"/>
+        <location filename="../../ui/texts.py" line="474"/>
         <source>Accepting a failed liveness check needs a written reason.</source>
         <translation>认可未通过的活体检测须填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="494"/>
+        <location filename="../../ui/texts.py" line="508"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="500"/>
+        <location filename="../../ui/texts.py" line="514"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="526"/>
+        <location filename="../../ui/texts.py" line="540"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="531"/>
+        <location filename="../../ui/texts.py" line="545"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="424"/>
+        <location filename="../../ui/texts.py" line="438"/>
         <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
         <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="428"/>
+        <location filename="../../ui/texts.py" line="442"/>
         <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
         <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="432"/>
+        <location filename="../../ui/texts.py" line="446"/>
         <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
         <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="435"/>
+        <location filename="../../ui/texts.py" line="449"/>
         <source>The central service did not accept this counter: it may have been revoked.</source>
         <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="438"/>
+        <location filename="../../ui/texts.py" line="452"/>
         <source>A confirmation needs the live photo: capture the face first.</source>
         <translation>确认需要现场照片：请先采集人像。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="441"/>
+        <location filename="../../ui/texts.py" line="455"/>
         <source>The face has not been matched yet.</source>
         <translation>尚未完成人像比对。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="442"/>
+        <location filename="../../ui/texts.py" line="456"/>
         <source>The face match does not allow a confirmation: refer to a supervisor.</source>
         <translation>人像比对结果不允许直接确认：请转审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="463"/>
+        <location filename="../../ui/texts.py" line="477"/>
         <source>The central side does not know this operator.</source>
         <translation>中心没有该操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="466"/>
+        <location filename="../../ui/texts.py" line="480"/>
         <source>The central side knows this operator with another role or unit.</source>
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="92"/>
+        <location filename="../../ui/texts.py" line="98"/>
         <source>Not recorded</source>
         <translation>未记录</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="94"/>
+        <location filename="../../ui/texts.py" line="100"/>
         <source>Renewed ID card</source>
         <translation>身份证换领</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="95"/>
+        <location filename="../../ui/texts.py" line="101"/>
         <source>Moved household registration</source>
         <translation>户籍迁移</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="96"/>
+        <location filename="../../ui/texts.py" line="102"/>
         <source>Military or armed police</source>
         <translation>军人、武警</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="97"/>
+        <location filename="../../ui/texts.py" line="103"/>
         <source>Other document (permit, passport)</source>
         <translation>其他证件（通行证、护照）</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="98"/>
+        <location filename="../../ui/texts.py" line="104"/>
         <source>Online check failed three times</source>
         <translation>网上确认三次未通过</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="99"/>
+        <location filename="../../ui/texts.py" line="105"/>
         <source>Tutoring class</source>
         <translation>助学班</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="100"/>
+        <location filename="../../ui/texts.py" line="106"/>
         <source>Prior-diploma documents</source>
         <translation>前置学历材料</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="469"/>
+        <location filename="../../ui/texts.py" line="483"/>
         <source>The evidence checklist is incomplete: the case can only be referred.</source>
         <translation>核验清单未完成：只能转审。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="472"/>
+        <location filename="../../ui/texts.py" line="486"/>
         <source>Unknown reason of visit.</source>
         <translation>未知的来访原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="473"/>
+        <location filename="../../ui/texts.py" line="487"/>
         <source>The province&apos;s checklist file is malformed: the default checklists are used.</source>
         <translation>本省核验清单文件有误：已改用默认清单。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="476"/>
+        <location filename="../../ui/texts.py" line="490"/>
         <source>No page found: hold the whole page flat in front of the camera.</source>
         <translation>未找到材料页面：请将整页平整地对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="479"/>
+        <location filename="../../ui/texts.py" line="493"/>
         <source>The page is cut off: hold all four corners in view.</source>
         <translation>页面不完整：请让四个角都在画面内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="482"/>
+        <location filename="../../ui/texts.py" line="496"/>
         <source>The page is blurred: hold it still and try again.</source>
         <translation>页面模糊：请拿稳后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="483"/>
+        <location filename="../../ui/texts.py" line="497"/>
         <source>Light reflects off the page: tilt it away from the lamp and try again.</source>
         <translation>页面反光：请避开灯光倾斜后重试。</translation>
     </message>
