@@ -283,6 +283,11 @@ _CROP_MARGINS = ((0.0, 0.0), (-0.06, 0.1), (0.06, 0.2))  # (vertical, horizontal
 _CROP_HEIGHTS = (48, 96)  # pixels of the crop's height, before the recogniser rescales it to 48
 MIN_CROPS_AGREEING = 4
 MIN_CHARACTER_CONFIDENCE = 0.80
+# Pairs the recogniser confuses in the code's font at webcam resolution: on generated reports
+# it read a printed B as 8 with a mean probability of 0.94 over all six crops (seed 5067), and
+# S/5 at 0.6-0.8. A character whose runner-up is its look-alike needs far more certainty.
+LOOK_ALIKES = ("B8", "S5", "D0", "Z2", "G6", "Q0")
+MIN_LOOK_ALIKE_CONFIDENCE = 0.98
 
 
 @dataclass(frozen=True)
@@ -390,7 +395,8 @@ def _folding(classes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
 def code_verdict(page_read: str, reads: list[CharacterRead]) -> CodeRead:
     """One code from the crops' reads. Unflagged only when at least ``MIN_CROPS_AGREEING``
     crops read 16 characters, every one of them and the page's own read say the same code,
-    and each character's mean probability is at least ``MIN_CHARACTER_CONFIDENCE``."""
+    and each character's mean probability is at least ``MIN_CHARACTER_CONFIDENCE`` (at least
+    ``MIN_LOOK_ALIKE_CONFIDENCE`` when its runner-up is its look-alike)."""
     complete = [read for read in reads if len(read.text) == VERIFICATION_CODE_LENGTH]
     if not complete:
         guess = next((r.text for r in reads if r.text), page_read or None)
@@ -402,9 +408,21 @@ def code_verdict(page_read: str, reads: list[CharacterRead]) -> CodeRead:
         return CodeRead(code, confidence, True, "code.format")
     if any(read.text != code for read in complete) or page_read != code:
         return CodeRead(code, confidence, True, "code.disagreement")
-    if confidence < MIN_CHARACTER_CONFIDENCE:
+    if confidence < MIN_CHARACTER_CONFIDENCE or _look_alike_doubt(mean):
         return CodeRead(code, confidence, True, "code.low_confidence")
     return CodeRead(code, confidence, False)
+
+
+def _look_alike_doubt(mean: np.ndarray) -> bool:
+    """Whether a character's runner-up is its look-alike (``LOOK_ALIKES``) and the character
+    is below ``MIN_LOOK_ALIKE_CONFIDENCE``."""
+    order = np.argsort(mean, axis=1)
+    for position in range(len(mean)):
+        first, second = CODE_ALPHABET[order[position, -1]], CODE_ALPHABET[order[position, -2]]
+        look_alike = any({first, second} == set(pair) for pair in LOOK_ALIKES)
+        if look_alike and mean[position, order[position, -1]] < MIN_LOOK_ALIKE_CONFIDENCE:
+            return True
+    return False
 
 
 def _turned_upright(page: np.ndarray, angle: float, upside_down: bool) -> np.ndarray:
