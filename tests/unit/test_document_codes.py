@@ -88,15 +88,18 @@ def test_only_agreeing_confident_complete_reads_are_returned_unflagged() -> None
     assert none.flagged and none.problem == "code.format" and none.code == CODE[:12]
 
 
-def test_a_character_close_to_its_look_alike_needs_more_certainty() -> None:
-    """A printed B read as 8 by every crop at 0.94 (as measured): flagged; the same doubt
-    between two characters that do not look alike is not."""
+def test_a_measured_misread_needs_more_certainty() -> None:
+    """A printed B read as 8 by every crop at 0.94 (as measured): an 8 with B as runner-up is
+    flagged; a B with 8 as runner-up, or an 8 doubted against an unlike character, is not."""
     code = "YXNMDX84FX82Y52A"
-    look_alike = [decode_code(_steps(code, doubt={6: "B"}, rival=0.05), CLASSES)] * 6
-    verdict = code_verdict(code, look_alike)
+    suspect = [decode_code(_steps(code, doubt={6: "B"}, rival=0.05), CLASSES)] * 6
+    verdict = code_verdict(code, suspect)
     assert verdict.flagged and verdict.problem == "code.low_confidence" and verdict.code == code
     unlike = [decode_code(_steps(code, doubt={6: "K"}, rival=0.05), CLASSES)] * 6
     assert not code_verdict(code, unlike).flagged
+    printed_b = "YXNMDXB4FX82Y52A"
+    reverse = [decode_code(_steps(printed_b, doubt={6: "8"}, rival=0.05), CLASSES)] * 6
+    assert not code_verdict(printed_b, reverse).flagged
 
 
 def _desk_with_page(strip: bool) -> tuple[np.ndarray, np.ndarray]:
