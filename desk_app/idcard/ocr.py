@@ -65,6 +65,25 @@ class TextReader:
             for box, text, score in zip(result.boxes, result.txts, result.scores, strict=True)
         ]
 
+    def character_probabilities(
+        self, images: list[np.ndarray]
+    ) -> tuple[list[np.ndarray], list[str]]:
+        """The recogniser's raw output for images that each hold one upright line (no detection
+        step): per image, a (time steps × classes) array of probabilities, and the class names
+        (class 0 is the CTC blank). Lets a caller decode against its own alphabet and see how
+        sure the model was of each character, which the engine's text and line score hide."""
+        with self._lock:
+            recogniser = self._loaded()._load_rec_model()
+            channels, height, _width = recogniser.rec_image_shape
+            results = []
+            for image in images:
+                bgr = image if image.ndim == 3 else np.dstack([image] * channels)
+                ratio = max(bgr.shape[1] / bgr.shape[0], 320 / height)
+                batch = recogniser.resize_norm_img(bgr, ratio)[np.newaxis].astype(np.float32)
+                results.append(np.asarray(recogniser.session(batch))[0])
+            classes = list(recogniser.postprocess_op.character)
+        return results, classes
+
     def read_line(self, image: np.ndarray) -> TextLine | None:
         """The text of an image that holds exactly one upright line (no detection step)."""
         with self._lock:
