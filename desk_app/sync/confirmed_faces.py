@@ -73,13 +73,15 @@ class ConfirmedFaces:
             ).all()
             for template_id, candidate_id, engine, model_version, vector in rows:
                 self._seen_through = max(self._seen_through, template_id)
-                if engine not in ENGINES:
-                    continue
+                known = ENGINES.get(engine)
                 plain = unsealed(session, vector, template_label(engine, model_version))
+                # A template of another size (a counter's word on its dimensions) is no face of
+                # that engine: left out rather than failing every batch after it.
+                if known is None or len(plain) != 4 * known.dimensions:
+                    continue
                 index = self._indexes.get((engine, model_version))
                 if index is None:
-                    values = np.frombuffer(plain, dtype="<f4")
-                    index = FaceIndex(values.shape[0], metric=ENGINES[engine].metric)
+                    index = FaceIndex(known.dimensions, metric=known.metric)
                     self._indexes[(engine, model_version)] = index
                 index.add(candidate_id, np.frombuffer(plain, dtype="<f4"))
             return len(rows)

@@ -5,6 +5,7 @@ skips gets a blocked candidate confirmed or an innocent one blocked."""
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import uuid
 from collections.abc import Iterator
@@ -19,7 +20,13 @@ from sqlalchemy.exc import ProgrammingError
 from desk_app.cli import main
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import BlocklistEntry, Candidate, Operator, Transition
+from desk_app.persistence.models import (
+    BlocklistEntry,
+    Candidate,
+    Operator,
+    OutboxEvent,
+    Transition,
+)
 from desk_app.persistence.sealing import MAGIC
 from desk_app.security.operators import hash_new_password
 from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
@@ -420,3 +427,31 @@ def test_one_face_confirmed_for_two_candidates_at_different_counters_is_refused_
     finally:
         north.close()
         south.close()
+
+
+def test_a_template_of_the_wrong_size_does_not_stop_the_same_face_check(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """A counter's template of 64 values for a 128-value engine (consistent with its own stated
+    dimensions, so it is stored) is left out of the central index instead of failing every
+    later batch."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        counter.decide("confirm", "R000000")
+        # A hostile counter rewrites the waiting event: its template now has 64 values.
+        with counter.app.database.unit_of_work() as uow:
+            row = uow.session.execute(select(OutboxEvent)).scalar_one()
+            payload = copy.deepcopy(row.payload)
+            template = payload["attachments"][0]["templates"][0]
+            short = (np.ones(64, dtype="<f4") / 8.0).tobytes()
+            template.update(vector=base64.b64encode(short).decode(), dimensions=64)
+            row.payload = payload
+            uow.commit()
+        counter.sync()
+        for registration_id in ("R000003", "R000006"):  # each in a batch of its own
+            counter.decide("confirm", registration_id)
+            counter.sync()
+        assert counter.outbox() == {"accepted": 3}
+    finally:
+        counter.close()
