@@ -25,7 +25,6 @@ from desk_app.persistence.models import (
     Candidate,
     Operator,
     OutboxEvent,
-    Transition,
 )
 from desk_app.persistence.sealing import MAGIC
 from desk_app.security.operators import hash_new_password
@@ -33,6 +32,7 @@ from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
 from desk_app.services.workflow import Decision
 from desk_app.sync.blocklist import CentralBlocklist
 from desk_app.sync.central import CentralDatabase
+from tests.support.factories import last_transition
 from tests.support.sync_service import RunningService, running_service, service_role_url
 from tests.support.sync_world import (
     SimulatedCounter,
@@ -58,20 +58,6 @@ def _number_of(central: CentralDatabase, registration_id: str) -> str:
             select(Candidate.document_number).where(Candidate.registration_id == registration_id)
         ).scalar_one()
     )
-
-
-def _last_transition(counter: SimulatedCounter, registration_id: str) -> Transition:
-    with counter.app.database.reading() as uow:
-        return (
-            uow.session.execute(
-                select(Transition)
-                .join(Candidate, Candidate.id == Transition.candidate_id)
-                .where(Candidate.registration_id == registration_id)
-                .order_by(Transition.id.desc())
-            )
-            .scalars()
-            .first()
-        )  # type: ignore[return-value]
 
 
 def _with_face(registration_id: str, template: np.ndarray) -> Decision:
@@ -112,7 +98,7 @@ def test_the_authoritys_entry_stops_confirmations_at_every_counter_and_lifts_eve
             assert view.shared_at is not None and view.central_refusal is None
         referred = first.decide("confirm", "R000000")
         assert referred.new_state is CandidateState.REFERRED and referred.ticket_number is None
-        transition = _last_transition(first, "R000000")
+        transition = last_transition(first.app.database, "R000000")
         assert transition.reason_code == ReasonCode.IMPERSONATION
         assert transition.evidence["blocklist"]["reason"] == "card reported stolen"
         first.sync()  # the referral is what the central side records: accepted
@@ -284,7 +270,9 @@ def test_blocked_faces_travel_only_from_a_revoked_case_the_centre_holds(
             "R000003", "clerk", _with_face("R000003", proxy.template)
         )
         assert referred.new_state is CandidateState.REFERRED
-        assert _last_transition(second, "R000003").evidence["blocklist"]["kind"] == "face"
+        assert (
+            last_transition(second.app.database, "R000003").evidence["blocklist"]["kind"] == "face"
+        )
         # A counter that dropped its copy confirms that face: refused centrally.
         third = make_counter(tmp_path, service, "C3", areas=("A",))
         try:

@@ -34,7 +34,7 @@ from desk_app.services.statistics import daily_statistics
 from desk_app.services.visits import default_checklists
 from desk_app.services.workflow import Decision
 from desk_app.sync.central import CentralDatabase
-from tests.support.factories import add_candidate, add_staff, make_application
+from tests.support.factories import add_candidate, add_staff, last_transition, make_application
 from tests.support.sync_service import RunningService
 from tests.support.sync_world import central_events, confirmation, make_counter, seed_roster
 
@@ -74,20 +74,6 @@ def application(tmp_path: Path) -> Application:
     return application
 
 
-def _transition(application: Application, registration_id: str) -> Transition:
-    with application.database.reading() as uow:
-        return (
-            uow.session.execute(
-                select(Transition)
-                .join(Candidate, Candidate.id == Transition.candidate_id)
-                .where(Candidate.registration_id == registration_id)
-                .order_by(Transition.id.desc())
-            )
-            .scalars()
-            .first()
-        )  # type: ignore[return-value]
-
-
 def test_the_reason_checklist_and_pages_are_kept_with_the_decision(
     application: Application,
 ) -> None:
@@ -98,7 +84,7 @@ def test_the_reason_checklist_and_pages_are_kept_with_the_decision(
         pages=(_report_page(),),
     )
     workflow.confirm("R0", "clerk", decision)
-    transition = _transition(application, "R0")
+    transition = last_transition(application.database, "R0")
     assert transition.visit_reason == "prior_diploma"
     visit = transition.evidence["visit"]
     assert [item["ticked"] for item in visit["items"]] == [True, True]
@@ -125,7 +111,7 @@ def test_an_incomplete_checklist_can_only_be_referred(application: Application) 
         assert uow.session.scalars(select(Photo).where(Photo.purpose == "document")).all() == []
     referral = dataclasses.replace(incomplete, reason=ReasonCode.OTHER)
     assert workflow.refer("R1", "clerk", referral).new_state.value == "referred"
-    assert _transition(application, "R1").visit_reason == "moved_household"
+    assert last_transition(application.database, "R1").visit_reason == "moved_household"
     # The supervisor sees the reason, the checklist as ticked and the page.
     queries = CounterQueries(application.database, application.workstation)
     (case,) = queries.review_queue(SignedIn("super1", "s", Role.SUPERVISOR))

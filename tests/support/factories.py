@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from desk_app.bootstrap import Application, build_application
 from desk_app.config import load_settings
 from desk_app.domain.workflow import Role
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import Candidate, Operator
+from desk_app.persistence.models import Candidate, Operator, Transition
 from desk_app.security.operators import add_operator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +119,20 @@ def set_password(database: Database, operator_id: str, password: str) -> None:
         assert operator is not None
         operator.password_hash = PasswordHasher().hash(password)
         uow.commit()
+
+
+def last_transition(database: Database, registration_id: str) -> Transition:
+    """The newest transition of a candidate (the test fails on None)."""
+    with database.reading() as uow:
+        transition = (
+            uow.session.execute(
+                select(Transition)
+                .join(Candidate, Candidate.id == Transition.candidate_id)
+                .where(Candidate.registration_id == registration_id)
+                .order_by(Transition.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+    assert transition is not None, registration_id
+    return transition

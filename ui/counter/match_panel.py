@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.domain.matching import Band
 from desk_app.services.counter_session import CounterSession
+from desk_app.services.faces import LookAlike
 from desk_app.vision.verification import Comparison
 from ui.texts import ephoto_issue_text, match_reason_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, REVIEW_COLOUR, PictureBox, heading_font
@@ -50,6 +51,7 @@ class MatchPanel(QGroupBox):
         # registration), shown beside the live face only when there is one.
         self.look_alike_picture = PictureBox(self.tr("Same face as"))
         self.look_alike_picture.hide()
+        self._look_alikes_shown: tuple[LookAlike, ...] = ()
         boxes = (self.live_picture, self.card_picture, self.ephoto_picture, self.standard_picture,
                  self.look_alike_picture)  # fmt: skip
         for column, box in enumerate(boxes):
@@ -111,6 +113,9 @@ class MatchPanel(QGroupBox):
 
     def _show_look_alike(self) -> None:
         found = self.session.look_alikes if self.session.capture is not None else ()
+        if found is self._look_alikes_shown:
+            return  # refreshed for something else: no need to decode the photo again
+        self._look_alikes_shown = found
         for widget in (self.look_alike_picture, self.look_alike_hint, self.compare_button):
             widget.setVisible(bool(found))
         if not found:
