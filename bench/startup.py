@@ -14,9 +14,10 @@ and ``make bundle`` done) whose source and bundle are timed in the same runs, al
 ratios that the machine's load does not skew. ``--mode counter`` starts the counter as a clerk
 does (``desk-app --db FILE`` on a database with operators: the sign-in page) instead of the
 demo (``--demo``, which also builds the demo's reader and camera). A missing bundle is skipped.
-``--stalls``: also runs the source once more in-process with a 5 ms timer on the GUI thread
-and prints its longest event-loop stall between the milestones (the work moved after the
-window must not freeze the form the clerk types into). Prints figures and the ratios; asserts
+``--stalls``: also runs the source (and the baseline's source) ``--runs`` times more
+in-process with a 5 ms timer on the GUI thread and prints its longest event-loop stall between
+the milestones, each run and the median and worst (the work moved after the window must not
+freeze the form the clerk types into). Prints figures and the ratios; asserts
 nothing.
 
     .venv/bin/python bench/startup.py [--runs 3] [--bundle dist/desk-app] [--drop-caches]
@@ -200,7 +201,7 @@ def main() -> None:
                         ratio = medians[new][key] / medians[old][key]
                         print(f"{new} / {old} {key}: {ratio:.2f}x")
         if options.stalls:
-            print_stalls(programs["source"], database, home, demo)
+            print_stalls(programs, options.runs, database, home, demo)
     print(f"load average after: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
 
 
@@ -245,20 +246,43 @@ print(json.dumps(worst))
 """
 
 
-def print_stalls(program: Path, database: Path, home: Path, demo: bool) -> None:
+def print_stalls(
+    programs: dict[str, Path], runs: int, database: Path, home: Path, demo: bool
+) -> None:
+    """The source's (and the baseline source's) longest GUI stalls in each phase, ``runs`` times
+    each, alternating; every run, then the median and the worst of each phase."""
+    checkouts = [name for name in ("source", "baseline source") if name in programs]
+    figures: dict[str, dict[str, list[float]]] = {name: {} for name in checkouts}
+    for run in range(runs):
+        for name in checkouts:
+            stalls = measure_stalls(programs[name], database, home, demo)
+            for phase, milliseconds in stalls.items():
+                figures[name].setdefault(phase, []).append(milliseconds)
+            listed = ", ".join(f"{phase}: {value:.0f} ms" for phase, value in stalls.items())
+            print(f"{name} stalls, run {run + 1}: {listed}")
+    for name, phases in figures.items():
+        for phase, values in phases.items():
+            print(
+                f"{name} longest GUI stall, {phase}: {statistics.median(values):.0f} ms "
+                f"(median of {len(values)}), worst {max(values):.0f} ms"
+            )
+
+
+def measure_stalls(program: Path, database: Path, home: Path, demo: bool) -> dict[str, float]:
+    """One in-process run of a checkout's GUI (its own Python, from its own folder)."""
     python = program.with_name("python")
+    checkout = program.parents[2]  # CHECKOUT/.venv/bin/desk-app
     result = subprocess.run(
         [str(python), "-c", STALL_PROBE, *(["--demo"] if demo else []), "--db", str(database)],
         env={**environment(home), "DESK_APP_LOG_DIR": str(home / "stalls")},
-        cwd=ROOT,
+        cwd=checkout,
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
         check=True,
     )
-    stalls = json.loads(result.stdout.splitlines()[-1])
-    for phase, milliseconds in stalls.items():
-        print(f"source longest GUI stall, {phase}: {milliseconds:.0f} ms")
+    stalls: dict[str, float] = json.loads(result.stdout.splitlines()[-1])
+    return stalls
 
 
 def format_times(times: dict[str, float]) -> str:

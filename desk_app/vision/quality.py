@@ -72,23 +72,23 @@ class LandmarkModel:
         return self._predictor.points(rgb, face.box)
 
 
-class DlibLandmarkModel:
+class DlibLandmarkModel(LandmarkModel):
     """dlib's own predictor on the same model: the reference the port is measured against
     (tests, ``bench/landmarks.py``); never on the counter's start-up path."""
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # the parent's converted model is not loaded
         try:
             import dlib
         except ImportError as error:
             raise EngineError("the 68-point landmark model needs dlib-bin") from error
-        self._predictor = dlib.shape_predictor(
+        self._dlib_predictor = dlib.shape_predictor(
             dlib_model_file("shape_predictor_68_face_landmarks.dat")
         )
         self._rectangle = dlib.rectangle
 
     def points(self, rgb: RGBImage, face: DetectedFace) -> Points:
         x, y, width, height = face.box
-        shape = self._predictor(
+        shape = self._dlib_predictor(
             np.ascontiguousarray(rgb), self._rectangle(x, y, x + width, y + height)
         )
         return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float32)

@@ -428,7 +428,7 @@ class ShapePredictor:
     """``dlib.shape_predictor(image, rectangle)`` in NumPy, for one model. It keeps no state
     between calls: any thread may call ``points``."""
 
-    def __init__(self, model: ShapeModel) -> None:
+    def __init__(self, model: ShapeModel, use_table: bool = True) -> None:
         cascades, trees, splits = model.split_first.shape
         points = model.initial_shape.size // 2
         self._cascades, self._trees, self._splits = cascades, trees, splits
@@ -446,7 +446,18 @@ class ShapePredictor:
         self._rotation = rotation / spread
         # Indexes as np.intp: NumPy gathers with them twice as fast as with int32.
         self._tree_base = np.arange(trees, dtype=np.intp) * splits
-        self._leaf_base = np.arange(trees, dtype=np.intp) * (splits + 1) - splits
+        self._leaf_base = np.arange(trees, dtype=np.intp) * (splits + 1)
+        # A tree's leaf depends only on its splits' outcomes: with 15 splits (depth 4, both of
+        # dlib's face models), a table of the 2**15 outcomes gives it in one lookup instead of
+        # walking the tree level by level. Deeper trees are walked.
+        self._leaf_table: npt.NDArray[np.intp] | None = None
+        if splits <= 16 and use_table:
+            outcomes = np.arange(1 << splits, dtype=np.intp)
+            node = np.zeros_like(outcomes)
+            for _ in range(self._depth):
+                node = 2 * node + 1 + ((outcomes >> node) & 1)
+            self._leaf_table = node - splits
+            self._code_type = np.dtype(np.uint8) if splits <= 8 else np.dtype("<u2")
         self._first = model.split_first.reshape(cascades, -1).astype(np.intp)
         self._second = model.split_second.reshape(cascades, -1).astype(np.intp)
         self._threshold = model.split_threshold.reshape(cascades, -1)
@@ -469,6 +480,17 @@ class ShapePredictor:
         second = np.array([[-q], [p]], dtype=np.float32)
         return first, second
 
+    def _leaves_reached(self, right: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+        """Each tree's leaf (0 to S) from the outcomes of all its splits (True: go right)."""
+        if self._leaf_table is not None:
+            codes = np.packbits(right.reshape(self._trees, self._splits), axis=1, bitorder="little")
+            reached: npt.NDArray[np.intp] = self._leaf_table[codes.view(self._code_type)[:, 0]]
+            return reached
+        node = np.zeros(self._trees, dtype=np.intp)
+        for _ in range(self._depth):
+            node = 2 * node + 1 + right[self._tree_base + node].astype(np.intp)
+        return np.asarray(node - self._splits, dtype=np.intp)
+
     def points(self, image: npt.NDArray[np.uint8], box: tuple[int, int, int, int]) -> FloatArray:
         """The P points (x, y) of the face in ``box`` (x, y, width, height) of an RGB or grey
         uint8 image, as integers in float32 (dlib's points are integer pixels)."""
@@ -480,7 +502,7 @@ class ShapePredictor:
         # dlib's (m * v + b) needs no particular order here; then its rounding, floor(v + 0.5).
         scale = np.array([[width], [height]], dtype=np.float64)
         offset = np.array([[left + 0.5], [top + 0.5]], dtype=np.float64)
-        limits = np.array([[columns], [rows]], dtype=np.intp)
+        limits = np.array([[columns], [rows]], dtype=np.uintp)
         shape = self._initial.copy()
         # The shape then each tree's leaf, summed in this order by one reduction: dlib's order.
         summed = np.empty((self._trees + 1, shape.size), dtype=np.float32)
@@ -493,7 +515,8 @@ class ShapePredictor:
                 + shape[self._anchor_entries[cascade]]
             )
             at = np.floor(where.astype(np.float64) * scale + offset).astype(np.intp)
-            inside = ((at >= 0) & (at < limits)).all(axis=0)
+            # Negative coordinates read as huge unsigned ones: one comparison per bound.
+            inside = (at.view(np.uintp) < limits).all(axis=0)
             sampled = np.take(pixels, at[1] * columns + at[0], axis=0, mode="clip")
             if grey:
                 intensity = sampled[:, 0]
@@ -506,11 +529,9 @@ class ShapePredictor:
                 features[self._first[cascade]] - features[self._second[cascade]]
                 <= self._threshold[cascade]
             )
-            node = np.zeros(self._trees, dtype=np.intp)
-            for _ in range(self._depth):
-                node = 2 * node + 1 + right[self._tree_base + node]
             summed[0] = shape
-            np.take(self._leaves[cascade], self._leaf_base + node, axis=0, out=summed[1:])
+            leaves = self._leaf_base + self._leaves_reached(right)
+            np.take(self._leaves[cascade], leaves, axis=0, out=summed[1:])
             shape = np.add.reduce(summed, axis=0)
         result = shape.reshape(-1, 2).T.astype(np.float64)
         return np.floor(result * scale + offset).T.astype(np.float32)

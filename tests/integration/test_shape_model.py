@@ -121,6 +121,18 @@ def test_the_five_point_model_converts_and_predicts_like_dlib(
     assert compared >= 50
 
 
+def test_the_leaf_table_reaches_the_leaves_the_tree_walk_reaches(data_dir: Path) -> None:
+    """Trees of depth 4 are read through a table of their splits' outcomes; deeper ones are
+    walked. Both ways give the same points."""
+    model = load_model(CONVERTED_FILE)
+    table, walk = ShapePredictor(model), ShapePredictor(model, use_table=False)
+    for index, (_, rgb) in enumerate(_faces(data_dir)):
+        if index == 40:
+            break
+        box = (rgb.shape[1] // 6, rgb.shape[0] // 6, rgb.shape[1] * 2 // 3, rgb.shape[0] * 2 // 3)
+        assert np.array_equal(table.points(rgb, box), walk.points(rgb, box))
+
+
 # --- the converter and the converted file ------------------------------------------------------
 
 

@@ -39,6 +39,9 @@ def test_every_project_data_file_of_the_spec_exists(
         targets
     )
     assert any(source.endswith(".qm") for source, _ in datas)
+    # The converted 68-point landmark model, where shape_model looks for it.
+    landmarks = str(PROJECT_ROOT / bundle_contents.LANDMARK_MODEL)
+    assert (landmarks, str(bundle_contents.LANDMARK_MODEL.parent)) in datas
     # Every file the package reads next to its modules goes into the bundle beside them.
     collected = {Path(source) for source, _ in datas}
     migrations = PROJECT_ROOT / "desk_app" / "persistence" / "migrations"
@@ -56,6 +59,14 @@ def test_model_packages_carry_the_model_files_the_spec_collects(package: str) ->
         if path.suffix in MODEL_SUFFIXES
     ]
     assert models, f"{package} has no model files to collect"
+
+
+@pytest.mark.parametrize("package", sorted(bundle_contents.DATA_EXCLUDES))
+def test_each_data_file_the_spec_leaves_out_is_one_of_its_package(package: str) -> None:
+    """A pattern that matched nothing (a renamed file) would leave out nothing, unnoticed."""
+    root = Path(str(importlib.resources.files(package)))
+    for pattern in bundle_contents.DATA_EXCLUDES[package]:
+        assert list(root.glob(pattern)), pattern
 
 
 def test_metadata_and_hidden_imports_of_the_spec_resolve() -> None:
