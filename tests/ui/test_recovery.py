@@ -91,3 +91,23 @@ def test_face_engine_that_fails_to_load_is_reported_and_referral_still_works(
     counter.refer(ReasonCode.FACE_SCORE_LOW, "no face engine")
     qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
     assert _state(counter_app, "R3") == "referred"
+
+
+def test_a_landmark_model_never_converted_is_reported_with_the_command_that_converts_it(
+    qtbot: Any,
+    counter_app: Application,
+    make_window: Any,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    """No converted 68-point model (a checkout without `make setup`): the face worker says so
+    and names the command; it neither freezes the window converting it nor downloads it."""
+    from desk_app.vision import quality
+
+    monkeypatch.setattr(quality, "CONVERTED_FILE", tmp_path / "never-converted.npz")
+    window, _ = make_window(counter_app, faces=True)
+    qtbot.waitUntil(lambda: window.hardware.engine == "failed", timeout=60_000)
+    assert "unavailable" in window.engine_status.text()
+    assert "desk-app faces convert-landmarks" in window.hardware.engine_detail
+    sign_in(qtbot, window, "clerk")
+    assert "convert-landmarks" in window.self_test_banner.text()
