@@ -121,7 +121,7 @@ if grep -q "Traceback" "$log" "$work/gui.out"; then
 fi
 elapsed "$t"
 
-step "68-point landmarks: converted model only"
+step "landmarks: converted, no dlib .dat"
 # The counter reads dlib's 68-point model through its converted arrays (no dlib at start-up);
 # the 95 MB original is left out of the bundle.
 internal="$bundle/_internal"
