@@ -146,8 +146,12 @@ def check_database(settings: Settings) -> str:
 
 def check_face_engine(engine: str) -> Callable[[], str]:
     def probe() -> str:
+        # What the face worker loads: the engine, and the converted 68-point landmark model.
+        from desk_app.vision.quality import LandmarkModel
+
         load_face_engine(engine)
-        return f"{engine} models load"
+        LandmarkModel()
+        return f"{engine} models and the 68-point landmarks load"
 
     return probe
 

@@ -8,6 +8,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from desk_app.cli import main
@@ -101,3 +102,19 @@ def test_passwords_in_database_urls_are_hidden() -> None:
     assert "s3cret-pw" not in shown
     assert "desk:***@db.example.cn" in shown
     assert without_password("sqlite+pysqlcipher://:passphrase@/tmp/x.db").count("passphrase") == 0
+
+
+def test_the_face_models_check_loads_the_converted_landmarks_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The face worker needs the engine and the converted 68-point model: the support report's
+    check loads both, so a counter set up without `make setup` shows why its faces fail."""
+    from desk_app.cli.diagnose import check_face_engine, run_check
+    from desk_app.vision import quality
+
+    assert run_check("face models", check_face_engine("sface")).ok
+    monkeypatch.setattr(quality, "CONVERTED_FILE", tmp_path / "never-converted.npz")
+    missing = run_check("face models", check_face_engine("sface"))
+    assert not missing.ok
+    assert "[landmarks.missing]" in missing.detail
+    assert "desk-app faces convert-landmarks" in missing.detail
