@@ -4,8 +4,9 @@ model exactly or refuses it with a coded error.
 Tolerance: every point within 1 px of dlib's and at least 99 % of faces identical point for
 point (dlib's points are integers; a float rounded differently by another build of dlib could
 move one by a pixel). Measured here with dlib-bin 20.0.1: every point identical on all the faces
-below (LFW's East Asian images and ORL: 560 faces, about 1,700 with the shifted boxes and grey
-images), and on all 951 LFW images (``bench/landmarks.py``).
+below (the sface engine's 601 faces in LFW's 160 East Asian images and ORL's 400, each also with
+its box half out of the picture and in grey: 1,803 predictions), and on all 1,569 faces of LFW's
+951 images and ORL (``bench/landmarks.py``).
 """
 
 from __future__ import annotations
