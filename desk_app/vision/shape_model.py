@@ -459,7 +459,9 @@ class ShapePredictor:
             for _ in range(self._depth):
                 node = 2 * node + 1 + ((outcomes >> node) & 1)
             self._leaf_table = node - splits
-            self._code_type = np.dtype(np.uint8) if splits <= 8 else np.dtype("<u2")
+            # A tree's outcomes as one number: their weighted sum, a product with powers of two
+            # (integers below 2**16 are exact in float32 whatever the order of the additions).
+            self._outcome_weights = (1 << np.arange(splits)).astype(np.float32)
         self._first = model.split_first.reshape(cascades, -1).astype(np.intp)
         self._second = model.split_second.reshape(cascades, -1).astype(np.intp)
         self._threshold = model.split_threshold.reshape(cascades, -1)
@@ -485,8 +487,8 @@ class ShapePredictor:
     def _leaves_reached(self, right: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
         """Each tree's leaf (0 to S) from the outcomes of all its splits (True: go right)."""
         if self._leaf_table is not None:
-            codes = np.packbits(right.reshape(self._trees, self._splits), axis=1, bitorder="little")
-            reached: npt.NDArray[np.intp] = self._leaf_table[codes.view(self._code_type)[:, 0]]
+            codes = right.reshape(self._trees, self._splits) @ self._outcome_weights
+            reached: npt.NDArray[np.intp] = self._leaf_table[codes.astype(np.intp)]
             return reached
         node = np.zeros(self._trees, dtype=np.intp)
         for _ in range(self._depth):
@@ -499,7 +501,12 @@ class ShapePredictor:
         left, top, width, height = (int(value) for value in box)
         rows, columns = image.shape[:2]
         pixels = np.ascontiguousarray(image).reshape(rows * columns, -1)
-        grey = pixels.shape[1] == 1
+        channels = pixels.shape[1]
+        if channels not in (1, 3):
+            raise ValueError("the landmarks need a grey or an RGB image (as dlib does)")
+        # dlib's intensity: a grey pixel's value, or an RGB pixel's (r + g + b) // 3.
+        channel_weights = np.ones(channels, dtype=np.float32)
+        divisor = np.float32(channels)
         # Box coordinates: float32 values times integers plus integers are exact in double, so
         # dlib's (m * v + b) needs no particular order here; then its rounding, floor(v + 0.5).
         scale = np.array([[width], [height]], dtype=np.float64)
@@ -520,12 +527,10 @@ class ShapePredictor:
             # Negative coordinates read as huge unsigned ones: one comparison per bound.
             inside = (at.view(np.uintp) < limits).all(axis=0)
             sampled = np.take(pixels, at[1] * columns + at[0], axis=0, mode="clip")
-            if grey:
-                intensity = sampled[:, 0]
-            else:
-                wide = sampled.astype(np.uint16)
-                intensity = (wide[:, 0] + wide[:, 1] + wide[:, 2]) // 3
-            features = np.where(inside, intensity, 0).astype(np.float32)
+            # Sums up to 765 are exact in float32, and a third of one is at least a third away
+            # from the next integer: the floor of the float division is the integer one.
+            intensity = np.floor(sampled @ channel_weights / divisor)
+            features = intensity * inside
             # dlib goes to the left child (2i + 1) when the difference exceeds the threshold.
             right = (
                 features[self._first[cascade]] - features[self._second[cascade]]
