@@ -417,6 +417,39 @@ def test_one_face_confirmed_for_two_candidates_at_different_counters_is_refused_
         south.close()
 
 
+def test_one_face_confirmed_for_two_candidates_in_one_push_is_refused_for_the_second(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """A hostile counter (its own duplicate check bypassed) pushes two confirmations with one
+    live face in the same batch, so the central index (caught up before the batch) holds
+    neither: the judge compares each with those the batch has accepted."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        for registration_id in ("R000000", "R000003", "R000006"):
+            counter.decide("confirm", registration_id)
+        with counter.app.database.unit_of_work() as uow:
+            rows = {
+                row.payload["registration_id"]: row
+                for row in uow.session.execute(select(OutboxEvent)).scalars()
+            }
+            proxy = rows["R000000"].payload["attachments"][0]["templates"]
+            payload = copy.deepcopy(rows["R000003"].payload)
+            payload["attachments"][0]["templates"] = copy.deepcopy(proxy)
+            rows["R000003"].payload = payload
+            uow.commit()
+        counter.sync()
+        [conflict] = counter.conflicts()
+        assert (conflict.registration_id, conflict.reason_code) == (
+            "R000003",
+            "face.same_as_confirmed",
+        )
+        assert "R000000" in conflict.message and "same batch" in conflict.message
+        assert counter.outbox() == {"accepted": 2, "rejected": 1}
+    finally:
+        counter.close()
+
+
 def test_a_template_of_the_wrong_size_does_not_stop_the_same_face_check(
     tmp_path: Path, service: RunningService
 ) -> None:
