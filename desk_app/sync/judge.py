@@ -454,6 +454,16 @@ def attachment_rows(
             raise RefusedEventError(
                 "an attached template does not have its dimensions", code="sync.bad_attachment"
             )
+        # Of an engine the service knows, at that engine's size: a template of another size
+        # would be stored, yet no face check could compare it (the blocklist's, the same-face
+        # one), so a counter could slip a stand-in past both.
+        engine = ENGINES.get(str(template["engine"]))
+        if engine is None or dimensions != engine.dimensions:
+            raise RefusedEventError(
+                f"an attached template of {dimensions} values is not one of a face engine the "
+                "service knows",
+                code="sync.bad_attachment",
+            )
         templates.append(
             {
                 "engine": str(template["engine"]),

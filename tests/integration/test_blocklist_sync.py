@@ -450,12 +450,12 @@ def test_one_face_confirmed_for_two_candidates_in_one_push_is_refused_for_the_se
         counter.close()
 
 
-def test_a_template_of_the_wrong_size_does_not_stop_the_same_face_check(
+def test_a_template_of_another_size_than_its_engines_is_refused(
     tmp_path: Path, service: RunningService
 ) -> None:
     """A counter's template of 64 values for a 128-value engine (consistent with its own stated
-    dimensions, so it is stored) is left out of the central index instead of failing every
-    later batch."""
+    dimensions) could be compared with no face: the blocklist's and the same-face checks would
+    pass it by. It is refused, and the counter's later confirmations go through."""
     counter = make_counter(tmp_path, service, "C1", areas=("A",))
     try:
         counter.sync()
@@ -470,9 +470,14 @@ def test_a_template_of_the_wrong_size_does_not_stop_the_same_face_check(
             row.payload = payload
             uow.commit()
         counter.sync()
+        [conflict] = counter.conflicts()
+        assert (conflict.registration_id, conflict.reason_code) == (
+            "R000000",
+            "sync.bad_attachment",
+        )
         for registration_id in ("R000003", "R000006"):  # each in a batch of its own
             counter.decide("confirm", registration_id)
             counter.sync()
-        assert counter.outbox() == {"accepted": 3}
+        assert counter.outbox() == {"accepted": 2, "rejected": 1}
     finally:
         counter.close()
