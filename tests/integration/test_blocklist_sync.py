@@ -18,6 +18,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import ProgrammingError
 
 from desk_app.cli import main
+from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
@@ -28,7 +29,7 @@ from desk_app.persistence.models import (
 )
 from desk_app.persistence.sealing import MAGIC
 from desk_app.security.operators import hash_new_password
-from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
+from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist, lift_entry
 from desk_app.services.workflow import Decision
 from desk_app.sync.blocklist import CentralBlocklist
 from desk_app.sync.central import CentralDatabase
@@ -136,6 +137,30 @@ def test_a_supervisors_entry_at_one_counter_reaches_the_others(
     finally:
         first.close()
         second.close()
+
+
+def test_an_enrolled_counter_lifts_only_what_the_central_side_does_not_hold(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """An entry lifted before it was shared never travels; one the central side took applies at
+    every counter and is lifted there alone (the central administrator's command)."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        database = counter.app.database
+        add_number(database, "super1", _number_of(service.central, "R000000"), "typo")
+        [mistake] = blocklist(database)
+        lift_entry(database, "super1", mistake.uid, "typed the wrong number")
+        kept = add_number(database, "super1", _number_of(service.central, "R000003"), "fraud")
+        counter.sync()
+        assert [entry.reason for entry in _central_entries(service.central)] == ["fraud"]
+        [shared] = blocklist(database)
+        with pytest.raises(PermissionDeniedError) as held:
+            lift_entry(database, "super1", shared.uid, "settled")
+        assert held.value.code == "blocklist.held_centrally"
+        assert [entry.entry_id for entry in blocklist(database)] == [kept]
+    finally:
+        counter.close()
 
 
 def test_a_counter_that_ignores_its_copy_gets_the_confirmation_refused_centrally(
