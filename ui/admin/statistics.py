@@ -53,31 +53,47 @@ def _number(value: float | None, digits: int = 1, *, percent: bool = False) -> s
 
 
 class Charts:
-    """The screen's two charts: decisions per hour, and face distances per comparison."""
+    """The screen's two charts: decisions per hour, and face distances per comparison. Each is
+    built in an event-loop turn of its own (``build_next``): a plot takes 15-30 ms to build,
+    twice that while the face worker competes for the GIL."""
 
     def __init__(self, row: QHBoxLayout, titles: tuple[str, str], axis_width: int) -> None:
-        # Without menus: a plot's context menus are built with it otherwise, a third of its cost.
-        self.hours_plot = pg.PlotWidget(title=titles[0], enableMenu=False)
-        self.hours_plot.setMouseEnabled(x=False, y=False)
-        self.hours_plot.getAxis("bottom").setTicks([[(h, f"{h:02d}") for h in range(0, 24, 2)]])
-        self.hours_plot.getAxis("left").setWidth(axis_width)
-        self.hours_bars = pg.BarGraphItem(x=list(range(24)), height=[0] * 24, width=0.8,
-                                          brush=BAR_COLOUR, pen=None)  # fmt: skip
-        self.hours_plot.addItem(self.hours_bars)
-        row.addWidget(self.hours_plot, 1)
-        self.distance_plot = pg.PlotWidget(title=titles[1], enableMenu=False)
-        self.distance_plot.setMouseEnabled(x=False, y=False)
-        self.distance_plot.getAxis("left").setWidth(axis_width)
-        self.distance_plot.addLegend(offset=(-10, 10))
+        self._row, self._titles, self._axis_width = row, titles, axis_width
+        self.hours_bars: pg.BarGraphItem | None = None
         self.distance_curves: dict[str, pg.PlotDataItem] = {}
-        for comparison, colour in COMPARISON_COLOURS.items():
-            curve = self.distance_plot.plot(
-                [0.0, 1.0], [0], stepMode="center", pen=pg.mkPen(colour, width=2), name=comparison
-            )
-            self.distance_curves[comparison] = curve
-        row.addWidget(self.distance_plot, 1)
+
+    @property
+    def complete(self) -> bool:
+        return self.hours_bars is not None and bool(self.distance_curves)
+
+    def build_next(self) -> None:
+        if self.hours_bars is None:
+            plot = self._plot(self._titles[0])
+            plot.getAxis("bottom").setTicks([[(h, f"{h:02d}") for h in range(0, 24, 2)]])
+            self.hours_bars = pg.BarGraphItem(x=list(range(24)), height=[0] * 24, width=0.8,
+                                              brush=BAR_COLOUR, pen=None)  # fmt: skip
+            plot.addItem(self.hours_bars)
+        elif not self.distance_curves:
+            plot = self._plot(self._titles[1])
+            plot.addLegend(offset=(-10, 10))
+            for comparison, colour in COMPARISON_COLOURS.items():
+                self.distance_curves[comparison] = plot.plot(
+                    [0.0, 1.0], [0], stepMode="center", pen=pg.mkPen(colour, width=2),
+                    name=comparison,
+                )  # fmt: skip
+
+    def _plot(self, title: str) -> pg.PlotWidget:
+        # Without menus: a plot's context menus are built with it otherwise, a third of its cost.
+        plot = pg.PlotWidget(title=title, enableMenu=False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.getAxis("left").setWidth(self._axis_width)
+        self._row.addWidget(plot, 1)
+        return plot
 
     def show_figures(self, figures: DailyStatistics) -> None:
+        while not self.complete:
+            self.build_next()
+        assert self.hours_bars is not None
         self.hours_bars.setOpts(height=[figures.by_hour[hour] for hour in range(24)])
         for summary in figures.distances:
             curve = self.distance_curves.get(summary.comparison)
@@ -184,8 +200,14 @@ class StatisticsScreen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        if self._charts is None:
-            QTimer.singleShot(0, self.charts)  # after the rest of the screen is painted
+        if not self.charts().complete:
+            QTimer.singleShot(0, self._build_a_chart)  # after the rest of the screen is painted
+
+    def _build_a_chart(self) -> None:
+        charts = self.charts()
+        charts.build_next()
+        if not charts.complete:
+            QTimer.singleShot(0, self._build_a_chart)
 
     def set_operator(self, operator: SignedIn | None) -> None:
         self.operator = operator
