@@ -143,8 +143,9 @@ def main() -> None:
     for bucket, hits in sorted(bucket_hits.items()):
         print(f"    {bucket:20s} ID exact {hits['exact']:3d}/{hits['total']:<3d}")
     print(f"  problems reported: {dict(problems.most_common())}")
+    p90 = statistics.quantiles(times, n=10, method="inclusive")[-1]
     print(f"  time per image: median {statistics.median(times):.3f} s, "
-          f"p90 {statistics.quantiles(times, n=10)[-1]:.3f} s, max {max(times):.3f} s; "
+          f"p90 {p90:.3f} s, max {max(times):.3f} s; "
           f"CPU time (all threads) median {statistics.median(cpu_times):.3f} s; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
 
@@ -163,8 +164,9 @@ def main() -> None:
     print(f"\nbaseline (OCR + regex, no orientation, no checks) on the first {len(fronts)} fronts")
     print(f"  ID exact {base_exact}/{len(fronts)} (product: {sum(product_on_same)}/{len(fronts)}), "
           f"wrong numbers {base_wrong} (product: see above)")  # fmt: skip
-    print(f"  time median {statistics.median(base_times):.3f} s; product/baseline time ratio "
-          f"{statistics.median(times) / statistics.median(base_times):.2f}")  # fmt: skip
+    if base_times:  # none with --baseline-count 0
+        print(f"  time median {statistics.median(base_times):.3f} s; product/baseline time "
+              f"ratio {statistics.median(times) / statistics.median(base_times):.2f}")  # fmt: skip
 
     harsh = generate_cases(args.stress_count, seed=args.seed + 1, data_dir=data_dir,
                            back_share=0.0, harsh=True)  # fmt: skip

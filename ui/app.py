@@ -12,13 +12,16 @@ them. ``tests/ui/test_startup_order.py`` keeps the heavy modules off the path to
 from __future__ import annotations
 
 import enum
+import gc
 import importlib
 import logging
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from PySide6.QtCore import (
@@ -284,6 +287,36 @@ COUNTER_MODULES = (
     "ui.workers",
 )
 
+LATER_MODULES = ("ui.admin",)
+
+
+def warm_up(
+    application: Application, operations: Operations, face_worker: FaceWorker | None
+) -> list[Future[Any]]:
+    """Once sign-in is ready: on the OCR worker, load the card OCR models (so that the first card
+    read is not slower), then import the supervisors' and administrators' screens, which bring
+    pyqtgraph (0.3 s of imports that would otherwise stall the GUI at their sign-in); after
+    that, and again when the face models are loaded, set what start-up built apart from the
+    garbage collector (``gc.freeze``). Those 10^5 objects (the ORM, Qt's wrappers, NumPy, the
+    models) live as long as the process, and a full collection scanning them held the GIL for
+    50–120 ms at whatever moment some thread's allocations triggered it: a stall of the GUI
+    in the middle of any step (bench/report.py, bench/ui_latency.py)."""
+    if face_worker is not None:
+        face_worker.engine_state.connect(_freeze_when_loaded)
+    return [
+        operations.run(application.card_images.warm_up, worker="ocr"),
+        *(
+            operations.run(partial(importlib.import_module, module), worker="ocr")
+            for module in LATER_MODULES
+        ),
+        operations.run(gc.freeze, worker="ocr"),
+    ]
+
+
+def _freeze_when_loaded(state: str, _message: str) -> None:
+    if state == "ready":
+        gc.freeze()
+
 
 @dataclass
 class Opened:
@@ -401,10 +434,9 @@ class Startup(QObject):
         log.info("startup: sign-in ready")
         # Only now the workers: the face worker imports and loads the face models, the camera
         # and reader open their devices; started before the window, they would hold the GIL
-        # while it is built. Then the card OCR models, on their own worker, so that the first
-        # card read is not slower.
+        # while it is built. Then the card OCR models and the later screens.
         self.window.start_workers()
-        self.operations.run(application.card_images.warm_up, worker="ocr")
+        warm_up(application, self.operations, counter.face_worker)
 
     def close(self) -> None:
         self.window.stop_workers()

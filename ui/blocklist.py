@@ -1,9 +1,11 @@
-"""The supervisors' blocklist screen: the ID numbers and faces that stop a confirmation, and the
-two ways to add one (a number with its reason; the live faces of a revoked proxy case).
+"""The supervisors' blocklist screen: the ID numbers and faces that stop a confirmation, the
+two ways to add one (a number with its reason; the live faces of a revoked proxy case), and
+lifting one added by mistake.
 
 A hit at the counter turns the confirmation into a referral with the entry's reason
-(``services.workflow``); this screen only lists and adds. Numbers are shown masked; every
-addition is audited by the service, which checks the role again.
+(``services.workflow``). Numbers are shown masked; every addition and lifting is audited by the
+service, which checks the role again (and, on an enrolled counter, that the central side does
+not hold the entry: those are lifted centrally).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from desk_app.services.blocklist import (
     add_faces_of_case,
     add_number,
     blocklist,
+    lift_entry,
 )
 from desk_app.services.counter import SignedIn, mask_document_number
 from ui.context import Services
@@ -54,6 +57,9 @@ class BlocklistScreen(QWidget):
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.entries: list[BlocklistView] = []
         header = self.table.horizontalHeader()
         for column in (0, 1, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -79,12 +85,24 @@ class BlocklistScreen(QWidget):
         faces_form.addRow(self.tr("Reason"), self.faces_reason)
         faces_form.addRow(self.add_faces_button)
         forms.addWidget(faces_box)
+        lift_box = QGroupBox(self.tr("Lift the selected entry"))
+        lift_form = QFormLayout(lift_box)
+        self.lift_reason = QLineEdit()
+        self.lift_button = QPushButton(self.tr("Lift the entry"))
+        self.lift_button.setEnabled(False)
+        lift_form.addRow(self.tr("Reason"), self.lift_reason)
+        lift_form.addRow(self.lift_button)
+        forms.addWidget(lift_box)
         layout.addLayout(forms)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         layout.addWidget(self.notice)
         self.add_number_button.clicked.connect(self.block_number)
         self.add_faces_button.clicked.connect(self.block_faces)
+        self.lift_button.clicked.connect(self.lift_selected)
+        self.table.itemSelectionChanged.connect(
+            lambda: self.lift_button.setEnabled(self.selected() is not None)
+        )
 
     def set_operator(self, operator: SignedIn | None) -> None:
         self.operator = operator
@@ -132,6 +150,21 @@ class BlocklistScreen(QWidget):
             on_failure=self._failed,
         )
 
+    def selected(self) -> BlocklistView | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        return self.entries[rows.pop()] if len(rows) == 1 else None
+
+    def lift_selected(self) -> None:
+        operator, entry = self.operator, self.selected()
+        if operator is None or entry is None:
+            return
+        database, reason = self.services.application.database, self.lift_reason.text()
+        self.services.operations.run(
+            lambda: lift_entry(database, operator.operator_id, entry.uid, reason),
+            on_success=lambda _: self._added(self.tr("The entry is lifted."), self.lift_reason),
+            on_failure=self._failed,
+        )
+
     def _added(self, text: str, *fields: QLineEdit) -> None:
         for field in fields:
             field.clear()
@@ -144,6 +177,8 @@ class BlocklistScreen(QWidget):
         self.notice.setText(error_text(error))
 
     def _show(self, entries: list[BlocklistView]) -> None:
+        self.entries = entries
+        self.table.clearSelection()
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             subject = (

@@ -337,6 +337,12 @@ _ERRORS = {
     ),
     "blocklist.bad_entry": QT_TRANSLATE_NOOP("Texts", "The entry is malformed."),
     "blocklist.not_found": QT_TRANSLATE_NOOP("Texts", "No such entry on the blocklist."),
+    "blocklist.lift_reason_required": QT_TRANSLATE_NOOP("Texts", "Say why the entry is lifted."),
+    "blocklist.held_centrally": QT_TRANSLATE_NOOP(
+        "Texts",
+        "This entry applies at every counter: the central administrator lifts it "
+        "(desk-app central blocklist remove).",
+    ),
     "face.same_as_confirmed": QT_TRANSLATE_NOOP(
         "Texts",
         "The live face is that of another candidate confirmed already: a supervisor must decide.",

@@ -14,7 +14,7 @@ from desk_app.cli.common import (
     with_app,
 )
 from desk_app.domain.masking import mask_document_number
-from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
+from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist, lift_entry
 
 _operator = click.option("--operator", required=True, help="A supervisor (signs in).")
 _reason = click.option("--reason", required=True, help="Why (shown to whoever hits it).")
@@ -57,6 +57,22 @@ def add_face_command(
     sign_in_for_command(application, operator, password_file)
     entries = add_faces_of_case(application.database, operator, registration_id, reason)
     click.echo(f"blocked {len(entries)} face(s) of {registration_id}")
+
+
+@blocklist_group.command("lift")
+@click.argument("uid")
+@_operator
+@click.option("--reason", required=True, help="Why the entry is lifted (audited).")
+@password_file_option
+@with_app
+def lift_command(
+    application: Application, uid: str, operator: str, reason: str, password_file: Path | None
+) -> None:
+    """Lift an entry (its uid, as ``list`` prints it) this counter added by mistake; one the
+    central side holds is lifted with ``desk-app central blocklist remove``."""
+    sign_in_for_command(application, operator, password_file)
+    lift_entry(application.database, operator, uid, reason)
+    click.echo(f"lifted {uid}")
 
 
 @blocklist_group.command("list")

@@ -4,8 +4,9 @@ Supervisors add an ID number with a reason, or the faces of a revoked proxy case
 templates kept with that case's decisions). The workflow service checks every confirmation
 against it in the decision's own transaction; a hit turns the confirmation into a referral
 (reason ``impersonation``) carrying the entry and its reason, so a supervisor decides. Entries
-are audited when added. An enrolled counter shares its list through the central service
-(``sync.blocklist``): its entries travel there, and the authority's come back with the roster.
+are audited when added and when lifted. An enrolled counter shares its list through the central
+service (``sync.blocklist``): its entries travel there, and the authority's come back with the
+roster; an entry the central side holds is lifted there alone.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from sqlalchemy.orm import Session
 from desk_app.domain.errors import DeskError, NotFoundError, PermissionDeniedError
 from desk_app.domain.workflow import CandidateState, Role
 from desk_app.persistence.database import Database
-from desk_app.persistence.models import BlocklistEntry, Candidate, FaceTemplate, Operator, Photo
+from desk_app.persistence.models import (
+    BlocklistEntry,
+    Candidate,
+    FaceTemplate,
+    Operator,
+    Photo,
+    SyncBinding,
+    utc_now,
+)
 from desk_app.security import audit
 from desk_app.vision.engines import Template
 from desk_app.vision.index import FaceIndex
@@ -166,6 +175,39 @@ def add_faces_of_case(
         )
         uow.commit()
         return [entry.id for entry in entries]
+
+
+def lift_entry(database: Database, operator_id: str, uid: str, reason: str) -> None:
+    """Lift an entry added by mistake or settled (a supervisor, with a reason; audited). On an
+    enrolled counter only an entry the central side does not hold: one it took, or sent
+    itself, applies at every counter and is lifted there by the central administrator (the
+    removal then comes back with the next pull)."""
+    if not reason.strip():
+        raise DeskError("say why the entry is lifted", code="blocklist.lift_reason_required")
+    with database.unit_of_work() as uow:
+        session = uow.session
+        require_supervisor(session, operator_id)
+        entry = session.execute(
+            select(BlocklistEntry).where(BlocklistEntry.uid == uid)
+        ).scalar_one_or_none()
+        if entry is None or entry.removed_at is not None:
+            raise NotFoundError("no such entry on the blocklist", code="blocklist.not_found")
+        enrolled = session.execute(select(SyncBinding.id)).first() is not None
+        held_centrally = entry.shared_at is not None or entry.change_number is not None
+        if enrolled and held_centrally:
+            raise PermissionDeniedError(
+                "the central side holds this entry: the central administrator lifts it",
+                code="blocklist.held_centrally",
+            )
+        entry.removed_at = utc_now()
+        audit.append(
+            session,
+            actor=operator_id,
+            action="blocklist.remove",
+            subject=f"entry:{entry.uid}",
+            details={"reason": reason.strip()[:500]},
+        )
+        uow.commit()
 
 
 def blocklist(database: Database) -> list[BlocklistView]:

@@ -79,6 +79,10 @@ class Batch:
     # event id -> another confirmed candidate with the confirmation's live face (read with the
     # batch: ``sync.confirmed_faces``).
     same_faces: dict[str, SameFace] = field(default_factory=dict)
+    # (registration id, engine, model version, plain vector) of the live templates of the
+    # confirmations this batch has accepted so far: the central index holds only what was
+    # stored before the batch.
+    confirmed_faces: list[tuple[str, str, str, bytes]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -108,21 +112,48 @@ def check_not_blocked(batch: Batch, case: Case, templates: list[dict[str, Any]])
             f"{case.registration_id}: the ID number is on the blocklist; refer the case",
             code="blocklist.hit",
         )
+    if _same_person(templates, batch.blocked_faces) is not None:
+        raise RefusedEventError(
+            f"{case.registration_id}: the live face is on the blocklist; refer the case",
+            code="blocklist.hit",
+        )
+
+
+def check_not_confirmed_in_batch(batch: Batch, case: Case, templates: list[dict[str, Any]]) -> None:
+    """A confirmation whose live face this batch has already confirmed for another candidate is
+    refused: one stand-in sitting for two candidates, pushed together."""
+    others = [face for face in batch.confirmed_faces if face[0] != case.registration_id]
+    hit = _same_person(templates, others)
+    if hit is not None:
+        registration_id, distance = hit
+        raise RefusedEventError(
+            f"{case.registration_id}: the live face is that of {registration_id}, confirmed in "
+            f"the same batch (distance {distance:.3f}); refer the case",
+            code="face.same_as_confirmed",
+        )
+
+
+def _same_person(
+    templates: list[dict[str, Any]], faces: list[tuple[str, str, str, bytes]]
+) -> tuple[str, float] | None:
+    """The (key, distance) of a face of ``faces`` (key, engine, model version, plain vector)
+    that is the same person as one of the live ``templates``, by its engine's limit."""
     for template in templates:
         limit = face_limits().get(template["engine"])
-        faces = [
-            (uid, vector)
-            for uid, engine, model_version, vector in batch.blocked_faces
+        vector = template["vector"]
+        same_kind = [
+            (key, face)
+            for key, engine, model_version, face in faces
             if (engine, model_version) == (template["engine"], template["model_version"])
+            and len(face) == len(vector)
         ]
-        if limit is None or not faces:
+        if limit is None or not same_kind:
             continue
-        live = np.frombuffer(template["vector"], dtype="<f4")
-        if nearest_blocked_face(faces, live, limit.metric, limit.same_person) is not None:
-            raise RefusedEventError(
-                f"{case.registration_id}: the live face is on the blocklist; refer the case",
-                code="blocklist.hit",
-            )
+        live = np.frombuffer(vector, dtype="<f4")
+        hit = nearest_blocked_face(same_kind, live, limit.metric, limit.same_person)
+        if hit is not None:
+            return hit
+    return None
 
 
 def liveness_overrider(event: Any) -> str | None:
@@ -238,12 +269,9 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
         at_counters=False,
         overrider_role=_overrider_role(batch, event),
     )
+    live_templates = [t for photo, ts in photos if photo["purpose"] == "live" for t in ts]
     if action is Action.CONFIRM:
-        check_not_blocked(
-            batch,
-            case,
-            [t for photo, templates in photos if photo["purpose"] == "live" for t in templates],
-        )
+        check_not_blocked(batch, case, live_templates)
         same = batch.same_faces.get(str(event["event_id"]))
         if same is not None:
             raise RefusedEventError(
@@ -251,6 +279,7 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
                 f"confirmed (distance {same.distance:.3f}); refer the case",
                 code="face.same_as_confirmed",
             )
+        check_not_confirmed_in_batch(batch, case, live_templates)
     ticket, new_number, retired = ticket_effect(batch, candidate, action, event)
     occurred_at = datetime.fromisoformat(event["occurred_at"]).astimezone(UTC)
     site_id, method = str(event["site_id"]), str(event["method"])
@@ -264,6 +293,12 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
         batch.numbers[retired] = (candidate["id"], TicketStatus.RETIRED)
     if action is Action.REFER:
         batch.referrers[candidate["id"]] = operator_id
+    if action is Action.CONFIRM:
+        batch.confirmed_faces.extend(
+            (registration_id, t["engine"], t["model_version"], t["vector"]) for t in live_templates
+        )
+    elif target is not CandidateState.CONFIRMED:  # revoked within the batch: no longer a hit
+        batch.confirmed_faces = [f for f in batch.confirmed_faces if f[0] != registration_id]
     for photo, templates in photos:
         batch.photos.append((len(batch.transitions), candidate["id"], photo, templates))
     batch.transitions.append(
@@ -418,6 +453,16 @@ def attachment_rows(
         if not 0 < dimensions <= 4096 or len(vector) != 4 * dimensions:
             raise RefusedEventError(
                 "an attached template does not have its dimensions", code="sync.bad_attachment"
+            )
+        # Of an engine the service knows, at that engine's size: a template of another size
+        # would be stored, yet no face check could compare it (the blocklist's, the same-face
+        # one), so a counter could slip a stand-in past both.
+        engine = ENGINES.get(str(template["engine"]))
+        if engine is None or dimensions != engine.dimensions:
+            raise RefusedEventError(
+                f"an attached template of {dimensions} values is not one of a face engine the "
+                "service knows",
+                code="sync.bad_attachment",
             )
         templates.append(
             {

@@ -483,6 +483,7 @@ class Syncer:
                         BlocklistEntry.shared_at.is_(None),
                         BlocklistEntry.central_refusal.is_(None),
                         BlocklistEntry.change_number.is_(None),
+                        BlocklistEntry.removed_at.is_(None),  # lifted here before it went
                     )
                     .order_by(BlocklistEntry.id)
                     .limit(MAX_SHARED)

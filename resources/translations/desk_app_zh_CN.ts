@@ -85,95 +85,111 @@
 <context>
     <name>BlocklistScreen</name>
     <message>
-        <location filename="../../ui/blocklist.py" line="48"/>
+        <location filename="../../ui/blocklist.py" line="51"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="49"/>
+        <location filename="../../ui/blocklist.py" line="52"/>
         <source>ID number / case</source>
         <translation>证件号码 / 案例</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="50"/>
-        <location filename="../../ui/blocklist.py" line="70"/>
-        <location filename="../../ui/blocklist.py" line="79"/>
+        <location filename="../../ui/blocklist.py" line="53"/>
+        <location filename="../../ui/blocklist.py" line="76"/>
+        <location filename="../../ui/blocklist.py" line="85"/>
+        <location filename="../../ui/blocklist.py" line="93"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="51"/>
+        <location filename="../../ui/blocklist.py" line="54"/>
         <source>Added by</source>
         <translation>添加人</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="52"/>
+        <location filename="../../ui/blocklist.py" line="55"/>
         <source>Where it applies</source>
         <translation>适用范围</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="64"/>
+        <location filename="../../ui/blocklist.py" line="70"/>
         <source>Block an ID number</source>
         <translation>拉黑证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="68"/>
+        <location filename="../../ui/blocklist.py" line="74"/>
         <source>Block the number</source>
         <translation>拉黑此号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="69"/>
-        <location filename="../../ui/blocklist.py" line="154"/>
+        <location filename="../../ui/blocklist.py" line="75"/>
+        <location filename="../../ui/blocklist.py" line="189"/>
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="73"/>
+        <location filename="../../ui/blocklist.py" line="79"/>
         <source>Block the faces of a revoked case</source>
         <translation>拉黑已撤销案例的人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="77"/>
+        <location filename="../../ui/blocklist.py" line="83"/>
         <source>Block the faces</source>
         <translation>拉黑人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="78"/>
+        <location filename="../../ui/blocklist.py" line="84"/>
         <source>Registration number</source>
         <translation>报名号</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="114"/>
+        <location filename="../../ui/blocklist.py" line="88"/>
+        <source>Lift the selected entry</source>
+        <translation>解除所选条目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="91"/>
+        <source>Lift the entry</source>
+        <translation>解除该条目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="132"/>
         <source>The number is blocked.</source>
         <translation>号码已列入黑名单。</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="128"/>
+        <location filename="../../ui/blocklist.py" line="146"/>
         <source>Faces blocked: %1.</source>
         <translation>已拉黑人脸：%1 个。</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="154"/>
+        <location filename="../../ui/blocklist.py" line="164"/>
+        <source>The entry is lifted.</source>
+        <translation>该条目已解除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/blocklist.py" line="189"/>
         <source>Face</source>
         <translation>人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="164"/>
+        <location filename="../../ui/blocklist.py" line="199"/>
         <source>the adder is not a supervisor of this site centrally</source>
         <translation>中心库中添加人不是本考点的主管</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="168"/>
+        <location filename="../../ui/blocklist.py" line="203"/>
         <source>This counter; refused centrally: %1</source>
         <translation>仅本窗口；中心拒绝：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="169"/>
+        <location filename="../../ui/blocklist.py" line="204"/>
         <source>Every counter</source>
         <translation>所有窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/blocklist.py" line="169"/>
+        <location filename="../../ui/blocklist.py" line="204"/>
         <source>This counter</source>
         <translation>仅本窗口</translation>
     </message>
@@ -1124,155 +1140,155 @@
 <context>
     <name>MatchPanel</name>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="231"/>
+        <location filename="../../ui/counter/match_panel.py" line="236"/>
         <source>The faces match, but only just: compare the live face with the photos side by side (ears, hairline, moles, teeth) before confirming.</source>
         <translation>人脸比对通过，但相似度刚过线：请将现场照片与证件照片并排仔细比对（耳朵、发际线、痣、牙齿）后再确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="41"/>
+        <location filename="../../ui/counter/match_panel.py" line="42"/>
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="44"/>
-        <location filename="../../ui/counter/match_panel.py" line="143"/>
+        <location filename="../../ui/counter/match_panel.py" line="45"/>
+        <location filename="../../ui/counter/match_panel.py" line="148"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="45"/>
+        <location filename="../../ui/counter/match_panel.py" line="46"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="46"/>
+        <location filename="../../ui/counter/match_panel.py" line="47"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="48"/>
+        <location filename="../../ui/counter/match_panel.py" line="49"/>
         <source>New registration photo</source>
         <translation>新报名照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="51"/>
+        <location filename="../../ui/counter/match_panel.py" line="52"/>
         <source>Same face as</source>
         <translation>同一人脸：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="63"/>
+        <location filename="../../ui/counter/match_panel.py" line="65"/>
         <source>Compare side by side…</source>
         <translation>并排比对…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="78"/>
+        <location filename="../../ui/counter/match_panel.py" line="80"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="79"/>
+        <location filename="../../ui/counter/match_panel.py" line="81"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="80"/>
+        <location filename="../../ui/counter/match_panel.py" line="82"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="81"/>
+        <location filename="../../ui/counter/match_panel.py" line="83"/>
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="96"/>
+        <location filename="../../ui/counter/match_panel.py" line="98"/>
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="103"/>
-        <location filename="../../ui/counter/match_panel.py" line="194"/>
+        <location filename="../../ui/counter/match_panel.py" line="105"/>
+        <location filename="../../ui/counter/match_panel.py" line="199"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="119"/>
-        <location filename="../../ui/counter/match_panel.py" line="147"/>
+        <location filename="../../ui/counter/match_panel.py" line="124"/>
+        <location filename="../../ui/counter/match_panel.py" line="152"/>
         <source>No photo kept</source>
         <translation>未保留照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="123"/>
+        <location filename="../../ui/counter/match_panel.py" line="128"/>
         <source>Same face as %1 (%2), confirmed %3 (distance %4 ≤ %5). Compare them side by side: if it is the same person, refer the case.</source>
         <translation>与 %1（%2，%3 已确认）为同一人脸（距离 %4 ≤ %5）。请并排比对两张人脸：如为同一人，请转主管处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="140"/>
+        <location filename="../../ui/counter/match_panel.py" line="145"/>
         <source>Same face as %1</source>
         <translation>与 %1 为同一人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="159"/>
+        <location filename="../../ui/counter/match_panel.py" line="164"/>
         <source>No face</source>
         <translation>无人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="161"/>
+        <location filename="../../ui/counter/match_panel.py" line="166"/>
         <source>No registration photo: retake.</source>
         <translation>无法生成报名照片：请重拍。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="165"/>
+        <location filename="../../ui/counter/match_panel.py" line="170"/>
         <source>Registration photo: %1. Retake (F5) if it should be better.</source>
         <translation>报名照片：%1。如需改善请重拍（F5）。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="175"/>
+        <location filename="../../ui/counter/match_panel.py" line="180"/>
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="180"/>
+        <location filename="../../ui/counter/match_panel.py" line="185"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="188"/>
+        <location filename="../../ui/counter/match_panel.py" line="193"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="197"/>
+        <location filename="../../ui/counter/match_panel.py" line="202"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="198"/>
+        <location filename="../../ui/counter/match_panel.py" line="203"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="199"/>
+        <location filename="../../ui/counter/match_panel.py" line="204"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="202"/>
+        <location filename="../../ui/counter/match_panel.py" line="207"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="203"/>
+        <location filename="../../ui/counter/match_panel.py" line="208"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="204"/>
+        <location filename="../../ui/counter/match_panel.py" line="209"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="214"/>
+        <location filename="../../ui/counter/match_panel.py" line="219"/>
         <source>n/a</source>
         <translation>无</translation>
     </message>
@@ -2124,128 +2140,128 @@
 <context>
     <name>StatisticsScreen</name>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="63"/>
+        <location filename="../../ui/admin/statistics.py" line="97"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="67"/>
+        <location filename="../../ui/admin/statistics.py" line="101"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="74"/>
+        <location filename="../../ui/admin/statistics.py" line="108"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="81"/>
+        <location filename="../../ui/admin/statistics.py" line="115"/>
         <source>The day</source>
         <translation>当日</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="86"/>
-        <location filename="../../ui/admin/statistics.py" line="139"/>
+        <location filename="../../ui/admin/statistics.py" line="120"/>
+        <location filename="../../ui/admin/statistics.py" line="157"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="87"/>
+        <location filename="../../ui/admin/statistics.py" line="121"/>
         <source>First-line decisions</source>
         <translation>首次处理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="88"/>
+        <location filename="../../ui/admin/statistics.py" line="122"/>
         <source>Referral rate</source>
         <translation>转审率</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="89"/>
+        <location filename="../../ui/admin/statistics.py" line="123"/>
         <source>Candidates per hour</source>
         <translation>每小时考生数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="90"/>
+        <location filename="../../ui/admin/statistics.py" line="124"/>
         <source>Median handling time (s)</source>
         <translation>处理时长中位数（秒）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="91"/>
+        <location filename="../../ui/admin/statistics.py" line="125"/>
         <source>Hours with decisions</source>
         <translation>有处理的小时数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="103"/>
+        <location filename="../../ui/admin/statistics.py" line="176"/>
         <source>Decisions per hour (China time)</source>
         <translation>每小时决定数（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="111"/>
+        <location filename="../../ui/admin/statistics.py" line="177"/>
         <source>Face distances per comparison</source>
         <translation>各比对项人脸距离分布</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="128"/>
+        <location filename="../../ui/admin/statistics.py" line="146"/>
         <source>By counter</source>
         <translation>按窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="129"/>
+        <location filename="../../ui/admin/statistics.py" line="147"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="130"/>
+        <location filename="../../ui/admin/statistics.py" line="148"/>
         <source>By outcome</source>
         <translation>按结果</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="131"/>
+        <location filename="../../ui/admin/statistics.py" line="149"/>
         <source>By reason</source>
         <translation>按原因</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="133"/>
+        <location filename="../../ui/admin/statistics.py" line="151"/>
         <source>By method</source>
         <translation>按确认方式</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="134"/>
+        <location filename="../../ui/admin/statistics.py" line="152"/>
         <source>By exam area</source>
         <translation>按考区</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="139"/>
+        <location filename="../../ui/admin/statistics.py" line="157"/>
         <source>Value</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="143"/>
+        <location filename="../../ui/admin/statistics.py" line="161"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="143"/>
+        <location filename="../../ui/admin/statistics.py" line="161"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="143"/>
+        <location filename="../../ui/admin/statistics.py" line="161"/>
         <source>Median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="143"/>
+        <location filename="../../ui/admin/statistics.py" line="161"/>
         <source>90th percentile</source>
         <translation>90 百分位</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="195"/>
+        <location filename="../../ui/admin/statistics.py" line="229"/>
         <source>{0}: {1} decisions without a recorded handling time are left out of the median.</source>
         <translation>{0}：{1} 条决定未记录处理时长，未计入中位数。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="132"/>
+        <location filename="../../ui/admin/statistics.py" line="150"/>
         <source>By reason of visit</source>
         <translation>按来访原因</translation>
     </message>
@@ -2932,242 +2948,252 @@
     </message>
     <message>
         <location filename="../../ui/texts.py" line="340"/>
+        <source>Say why the entry is lifted.</source>
+        <translation>请说明解除该条目的理由。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="341"/>
+        <source>This entry applies at every counter: the central administrator lifts it (desk-app central blocklist remove).</source>
+        <translation>该条目在所有窗口生效，须由中心管理员解除（desk-app central blocklist remove）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/texts.py" line="346"/>
         <source>The live face is that of another candidate confirmed already: a supervisor must decide.</source>
         <translation>现场人脸与另一名已确认考生相同：须由主管处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="344"/>
+        <location filename="../../ui/texts.py" line="350"/>
         <source>The ID number or the face is on the blocklist: a supervisor must decide this case.</source>
         <translation>该身份证号或人脸在黑名单中：须由主管处理此案件。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="348"/>
+        <location filename="../../ui/texts.py" line="354"/>
         <source>The card has expired.</source>
         <translation>证件已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="383"/>
+        <location filename="../../ui/texts.py" line="389"/>
         <source>No chip portrait decoder is set up on this counter: compare the printed card photo by eye.</source>
         <translation>本柜台未配置芯片照片解码程序：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="388"/>
+        <location filename="../../ui/texts.py" line="394"/>
         <source>The chip portrait decoder crashed. The card&apos;s text is good and the counter keeps working: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序崩溃。证件文字信息有效，柜台可继续工作：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="393"/>
+        <location filename="../../ui/texts.py" line="399"/>
         <source>The chip portrait decoder did not answer in time: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未及时响应：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="398"/>
+        <location filename="../../ui/texts.py" line="404"/>
         <source>The chip portrait could not be decoded: place the card again, or compare the printed card photo by eye.</source>
         <translation>芯片照片无法解码：请重新放置证件，或用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="403"/>
+        <location filename="../../ui/texts.py" line="409"/>
         <source>The chip portrait decoder gave no usable picture: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序未给出可用的图像：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="407"/>
+        <location filename="../../ui/texts.py" line="413"/>
         <source>The chip portrait decoder failed: compare the printed card photo by eye.</source>
         <translation>芯片照片解码程序出错：请用肉眼比对证件上印刷的照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="411"/>
+        <location filename="../../ui/texts.py" line="417"/>
         <source>The chip portrait decoder library is not where the settings say: compare the printed card photo by eye and tell the administrator.</source>
         <translation>找不到设置中指定的芯片照片解码库：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="416"/>
+        <location filename="../../ui/texts.py" line="422"/>
         <source>The chip portrait decoder library cannot be loaded: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库无法加载：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="421"/>
+        <location filename="../../ui/texts.py" line="427"/>
         <source>The chip portrait decoder library does not fit this computer (32/64-bit): compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码库与本机不匹配（32/64 位）：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="426"/>
+        <location filename="../../ui/texts.py" line="432"/>
         <source>The chip portrait decoder cannot be started: compare the printed card photo by eye and tell the administrator.</source>
         <translation>芯片照片解码程序无法启动：请用肉眼比对证件上印刷的照片，并通知管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="349"/>
+        <location filename="../../ui/texts.py" line="355"/>
         <source>The birth date on the card differs from the one in the number.</source>
         <translation>证件上的出生日期与号码中的不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="352"/>
+        <location filename="../../ui/texts.py" line="358"/>
         <source>The sex printed on the card differs from the one in the number.</source>
         <translation>证件上印的性别与证件号码不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="355"/>
+        <location filename="../../ui/texts.py" line="361"/>
         <source>No ID card in the picture: hold the card flat, filling most of the frame.</source>
         <translation>画面中没有身份证：请将证件放平，占满大部分画面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="358"/>
+        <location filename="../../ui/texts.py" line="364"/>
         <source>The card is too far away: bring it closer to the camera.</source>
         <translation>证件离摄像头太远：请靠近一些。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="361"/>
+        <location filename="../../ui/texts.py" line="367"/>
         <source>The card is blurred: hold it still.</source>
         <translation>证件图像模糊：请拿稳不动。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="362"/>
+        <location filename="../../ui/texts.py" line="368"/>
         <source>Glare hides part of the card: tilt it away from the light.</source>
         <translation>反光遮住了证件的一部分：请稍微倾斜避开光源。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="365"/>
+        <location filename="../../ui/texts.py" line="371"/>
         <source>The ID number could not be read with certainty: read the card again.</source>
         <translation>未能可靠识别证件号码：请重新读取。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="368"/>
+        <location filename="../../ui/texts.py" line="374"/>
         <source>The ID number read from the card fails its check character.</source>
         <translation>从证件上识别的号码校验位不正确。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="371"/>
+        <location filename="../../ui/texts.py" line="377"/>
         <source>The ID number read from the card is not a valid number.</source>
         <translation>从证件上识别的号码不是有效号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="374"/>
+        <location filename="../../ui/texts.py" line="380"/>
         <source>A field of the card could not be read.</source>
         <translation>证件上有一项内容未能识别。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="375"/>
+        <location filename="../../ui/texts.py" line="381"/>
         <source>The ethnicity read from the card is not in the code table.</source>
         <translation>识别出的民族不在代码表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="378"/>
+        <location filename="../../ui/texts.py" line="384"/>
         <source>This is the back of the card: show the side with the photo.</source>
         <translation>这是证件背面：请出示有照片的一面。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="431"/>
+        <location filename="../../ui/texts.py" line="437"/>
         <source>No admission ticket number is available.</source>
         <translation>没有可用的准考证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="432"/>
+        <location filename="../../ui/texts.py" line="438"/>
         <source>The database cannot be reached; nothing was changed.</source>
         <translation>无法连接数据库，未做任何更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="435"/>
+        <location filename="../../ui/texts.py" line="441"/>
         <source>The camera cannot be opened.</source>
         <translation>无法打开摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="436"/>
+        <location filename="../../ui/texts.py" line="442"/>
         <source>The camera was disconnected.</source>
         <translation>摄像头已断开。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="437"/>
+        <location filename="../../ui/texts.py" line="443"/>
         <source>The face engine could not be loaded.</source>
         <translation>人脸引擎无法加载。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="459"/>
+        <location filename="../../ui/texts.py" line="465"/>
         <source>The liveness check has not been passed yet: the candidate follows the prompt.</source>
         <translation>尚未通过活体检测：请考生按提示动作。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="462"/>
+        <location filename="../../ui/texts.py" line="468"/>
         <source>The liveness check failed: check again, refer, or ask a supervisor to accept it.</source>
         <translation>活体检测未通过：请重新检测、转审核，或请审核员认可。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="465"/>
+        <location filename="../../ui/texts.py" line="471"/>
         <source>A tutoring unit cannot accept a failed liveness check: refer the candidate.</source>
         <translation>助学单位不能认可未通过的活体检测：请转交考试机构。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="468"/>
+        <location filename="../../ui/texts.py" line="474"/>
         <source>Only a supervisor can accept a failed liveness check.</source>
         <translation>只有审核员可以认可未通过的活体检测。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="471"/>
-        <location filename="../../ui/texts.py" line="474"/>
+        <location filename="../../ui/texts.py" line="477"/>
+        <location filename="../../ui/texts.py" line="480"/>
         <source>Accepting a failed liveness check needs a written reason.</source>
         <translation>认可未通过的活体检测须填写理由。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="508"/>
+        <location filename="../../ui/texts.py" line="514"/>
         <source>Too many failed sign-ins: sign-in is locked for {minutes} min. An administrator can end the lockout.</source>
         <translation>登录失败次数过多：登录已锁定 {minutes} 分钟。管理员可以解除锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="514"/>
+        <location filename="../../ui/texts.py" line="520"/>
         <source>Wrong operator id or password. Wait {seconds} s before trying again.</source>
         <translation>操作员账号或密码错误。请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="540"/>
+        <location filename="../../ui/texts.py" line="546"/>
         <source>The document number breaks a rule</source>
         <translation>证件号码不符合规则</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="545"/>
+        <location filename="../../ui/texts.py" line="551"/>
         <source>The database is busy or unavailable; try again.</source>
         <translation>数据库忙或不可用，请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="438"/>
+        <location filename="../../ui/texts.py" line="444"/>
         <source>Operators of an enrolled counter are added centrally and arrive with the next sync.</source>
         <translation>本窗口已接入中心服务：操作员须在中心添加，下次同步后到达本窗口。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="442"/>
+        <location filename="../../ui/texts.py" line="448"/>
         <source>This counter must be enrolled with the central sync service (desk-app counter enrol).</source>
         <translation>本窗口须先接入中心同步服务（desk-app counter enrol）。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="446"/>
+        <location filename="../../ui/texts.py" line="452"/>
         <source>This counter&apos;s key cannot be read: enrol the counter again.</source>
         <translation>无法读取本窗口的密钥：请重新接入中心服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="449"/>
+        <location filename="../../ui/texts.py" line="455"/>
         <source>The central service did not accept this counter: it may have been revoked.</source>
         <translation>中心服务拒绝了本窗口：本窗口可能已被注销。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="452"/>
+        <location filename="../../ui/texts.py" line="458"/>
         <source>A confirmation needs the live photo: capture the face first.</source>
         <translation>确认需要现场照片：请先采集人像。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="455"/>
+        <location filename="../../ui/texts.py" line="461"/>
         <source>The face has not been matched yet.</source>
         <translation>尚未完成人像比对。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="456"/>
+        <location filename="../../ui/texts.py" line="462"/>
         <source>The face match does not allow a confirmation: refer to a supervisor.</source>
         <translation>人像比对结果不允许直接确认：请转审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="477"/>
+        <location filename="../../ui/texts.py" line="483"/>
         <source>The central side does not know this operator.</source>
         <translation>中心没有该操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="480"/>
+        <location filename="../../ui/texts.py" line="486"/>
         <source>The central side knows this operator with another role or unit.</source>
         <translation>中心记录的该操作员角色或单位不同。</translation>
     </message>
@@ -3212,37 +3238,37 @@
         <translation>前置学历材料</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="483"/>
+        <location filename="../../ui/texts.py" line="489"/>
         <source>The evidence checklist is incomplete: the case can only be referred.</source>
         <translation>核验清单未完成：只能转审。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="486"/>
+        <location filename="../../ui/texts.py" line="492"/>
         <source>Unknown reason of visit.</source>
         <translation>未知的来访原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="487"/>
+        <location filename="../../ui/texts.py" line="493"/>
         <source>The province&apos;s checklist file is malformed: the default checklists are used.</source>
         <translation>本省核验清单文件有误：已改用默认清单。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="490"/>
+        <location filename="../../ui/texts.py" line="496"/>
         <source>No page found: hold the whole page flat in front of the camera.</source>
         <translation>未找到材料页面：请将整页平整地对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="493"/>
+        <location filename="../../ui/texts.py" line="499"/>
         <source>The page is cut off: hold all four corners in view.</source>
         <translation>页面不完整：请让四个角都在画面内。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="496"/>
+        <location filename="../../ui/texts.py" line="502"/>
         <source>The page is blurred: hold it still and try again.</source>
         <translation>页面模糊：请拿稳后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/texts.py" line="497"/>
+        <location filename="../../ui/texts.py" line="503"/>
         <source>Light reflects off the page: tilt it away from the lamp and try again.</source>
         <translation>页面反光：请避开灯光倾斜后重试。</translation>
     </message>

@@ -14,7 +14,7 @@ from desk_app.bootstrap import Application
 from desk_app.domain.errors import DeskError, PermissionDeniedError
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.models import AuditEntry, Transition
-from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
+from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist, lift_entry
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from desk_app.vision.engines import FaceEngine, load_engine, template_of
@@ -60,6 +60,35 @@ def test_only_supervisors_keep_the_list_with_a_reason(application: Application) 
     with application.database.reading() as uow:
         actions = uow.session.scalars(select(AuditEntry.action)).all()
     assert actions.count("blocklist.add") == 1
+
+
+def test_a_supervisor_lifts_an_entry_with_a_reason_and_it_stops_nothing_more(
+    application: Application,
+) -> None:
+    add_candidate(application.database, "B4", document_number=citizen_number(804))
+    add_number(application.database, "super1", citizen_number(804), "typed by mistake")
+    [listed] = blocklist(application.database)
+    entry = listed.uid
+    with pytest.raises(PermissionDeniedError):
+        lift_entry(application.database, "clerk", entry, "I think it is fine")
+    with pytest.raises(DeskError) as missing:
+        lift_entry(application.database, "super1", entry, "  ")
+    assert missing.value.code == "blocklist.lift_reason_required"
+    assert application.workflow.confirm("B4", "clerk", Decision()).new_state is (
+        CandidateState.REFERRED
+    )
+    lift_entry(application.database, "super1", entry, "wrong number typed")
+    assert blocklist(application.database) == []
+    with pytest.raises(DeskError) as again:
+        lift_entry(application.database, "super1", entry, "twice")
+    assert again.value.code == "blocklist.not_found"
+    with application.database.reading() as uow:
+        lifted = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "blocklist.remove")
+        ).one()
+    assert (lifted.actor, lifted.details["reason"]) == ("super1", "wrong number typed")
+    approved = application.workflow.approve("B4", "super1", Decision())
+    assert approved.new_state is CandidateState.CONFIRMED
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +163,14 @@ def test_the_command_line_keeps_numbers_out_of_argv_and_output(
     assert listed.exit_code == 0 and "stolen card" in listed.output
     assert number not in added.output and number not in listed.output
     assert number[-4:] in listed.output  # masked, recognisable
+    uid = listed.output.split("\t")[0].strip()
+    lifted = CliRunner().invoke(
+        main,
+        ["--db", str(path), "blocklist", "lift", uid, "--operator", "super1",
+         "--reason", "found the card"],
+    )  # fmt: skip
+    assert lifted.exit_code == 0, lifted.output
+    after = CliRunner().invoke(
+        main, ["--db", str(path), "blocklist", "list", "--operator", "super1"]
+    )
+    assert after.exit_code == 0 and "stolen card" not in after.output

@@ -18,6 +18,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import ProgrammingError
 
 from desk_app.cli import main
+from desk_app.domain.errors import PermissionDeniedError
 from desk_app.domain.workflow import CandidateState, ReasonCode
 from desk_app.persistence.database import Database
 from desk_app.persistence.models import (
@@ -28,7 +29,7 @@ from desk_app.persistence.models import (
 )
 from desk_app.persistence.sealing import MAGIC
 from desk_app.security.operators import hash_new_password
-from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist
+from desk_app.services.blocklist import add_faces_of_case, add_number, blocklist, lift_entry
 from desk_app.services.workflow import Decision
 from desk_app.sync.blocklist import CentralBlocklist
 from desk_app.sync.central import CentralDatabase
@@ -136,6 +137,30 @@ def test_a_supervisors_entry_at_one_counter_reaches_the_others(
     finally:
         first.close()
         second.close()
+
+
+def test_an_enrolled_counter_lifts_only_what_the_central_side_does_not_hold(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """An entry lifted before it was shared never travels; one the central side took applies at
+    every counter and is lifted there alone (the central administrator's command)."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        database = counter.app.database
+        add_number(database, "super1", _number_of(service.central, "R000000"), "typo")
+        [mistake] = blocklist(database)
+        lift_entry(database, "super1", mistake.uid, "typed the wrong number")
+        kept = add_number(database, "super1", _number_of(service.central, "R000003"), "fraud")
+        counter.sync()
+        assert [entry.reason for entry in _central_entries(service.central)] == ["fraud"]
+        [shared] = blocklist(database)
+        with pytest.raises(PermissionDeniedError) as held:
+            lift_entry(database, "super1", shared.uid, "settled")
+        assert held.value.code == "blocklist.held_centrally"
+        assert [entry.entry_id for entry in blocklist(database)] == [kept]
+    finally:
+        counter.close()
 
 
 def test_a_counter_that_ignores_its_copy_gets_the_confirmation_refused_centrally(
@@ -417,12 +442,45 @@ def test_one_face_confirmed_for_two_candidates_at_different_counters_is_refused_
         south.close()
 
 
-def test_a_template_of_the_wrong_size_does_not_stop_the_same_face_check(
+def test_one_face_confirmed_for_two_candidates_in_one_push_is_refused_for_the_second(
+    tmp_path: Path, service: RunningService
+) -> None:
+    """A hostile counter (its own duplicate check bypassed) pushes two confirmations with one
+    live face in the same batch, so the central index (caught up before the batch) holds
+    neither: the judge compares each with those the batch has accepted."""
+    counter = make_counter(tmp_path, service, "C1", areas=("A",))
+    try:
+        counter.sync()
+        for registration_id in ("R000000", "R000003", "R000006"):
+            counter.decide("confirm", registration_id)
+        with counter.app.database.unit_of_work() as uow:
+            rows = {
+                row.payload["registration_id"]: row
+                for row in uow.session.execute(select(OutboxEvent)).scalars()
+            }
+            proxy = rows["R000000"].payload["attachments"][0]["templates"]
+            payload = copy.deepcopy(rows["R000003"].payload)
+            payload["attachments"][0]["templates"] = copy.deepcopy(proxy)
+            rows["R000003"].payload = payload
+            uow.commit()
+        counter.sync()
+        [conflict] = counter.conflicts()
+        assert (conflict.registration_id, conflict.reason_code) == (
+            "R000003",
+            "face.same_as_confirmed",
+        )
+        assert "R000000" in conflict.message and "same batch" in conflict.message
+        assert counter.outbox() == {"accepted": 2, "rejected": 1}
+    finally:
+        counter.close()
+
+
+def test_a_template_of_another_size_than_its_engines_is_refused(
     tmp_path: Path, service: RunningService
 ) -> None:
     """A counter's template of 64 values for a 128-value engine (consistent with its own stated
-    dimensions, so it is stored) is left out of the central index instead of failing every
-    later batch."""
+    dimensions) could be compared with no face: the blocklist's and the same-face checks would
+    pass it by. It is refused, and the counter's later confirmations go through."""
     counter = make_counter(tmp_path, service, "C1", areas=("A",))
     try:
         counter.sync()
@@ -437,9 +495,14 @@ def test_a_template_of_the_wrong_size_does_not_stop_the_same_face_check(
             row.payload = payload
             uow.commit()
         counter.sync()
+        [conflict] = counter.conflicts()
+        assert (conflict.registration_id, conflict.reason_code) == (
+            "R000000",
+            "sync.bad_attachment",
+        )
         for registration_id in ("R000003", "R000006"):  # each in a batch of its own
             counter.decide("confirm", registration_id)
             counter.sync()
-        assert counter.outbox() == {"accepted": 3}
+        assert counter.outbox() == {"accepted": 2, "rejected": 1}
     finally:
         counter.close()

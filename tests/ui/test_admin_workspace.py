@@ -181,9 +181,11 @@ def test_statistics_screen_shows_the_days_figures(
     assert screen.values["decisions"].text() == str(len(plan.decisions))
     assert screen.values["first_line"].text() == "200"
     assert screen.values["referral_rate"].text() == f"{plan.referrals() / 200 * 100:.1f} %"
-    heights = list(screen.hours_bars.opts["height"])
+    bars = screen.charts().hours_bars
+    assert bars is not None
+    heights = list(bars.opts["height"])
     assert heights == [plan.by_hour()[hour] for hour in range(24)]
-    _, y = screen.distance_curves["live_card"].getData()
+    _, y = screen.charts().distance_curves["live_card"].getData()
     assert int(sum(y)) == len(plan.distances("live_card"))
     screen.breakdown.setCurrentIndex(screen.breakdown.findData("by_operator"))
     shown = {

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from desk_app.bootstrap import Application
 from desk_app.domain.workflow import Action, ReasonCode
 from desk_app.persistence.models import BlocklistEntry, utc_now
+from desk_app.services.blocklist import add_number
 from desk_app.services.faces import LiveCapture
 from desk_app.services.workflow import Decision
 from tests.support.ui_helpers import citizen_number, sign_in
@@ -68,6 +69,34 @@ def test_a_supervisor_blocks_a_number_and_a_revoked_cases_faces(
     # The blocked number: a confirmation of R2 (whose number it is) becomes a referral.
     change = counter_app.workflow.confirm("R2", "clerk", Decision())
     assert change.action is Action.REFER
+
+
+def test_a_supervisor_lifts_the_selected_entry_with_a_reason(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    add_number(counter_app.database, "super1", citizen_number(1), "typed by mistake")  # R0's
+    add_number(counter_app.database, "super1", citizen_number(4), "forged registration")  # R3's
+    window, _ = make_window(counter_app)
+    sign_in(qtbot, window, "super1")
+    screen = window.blocklist
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=10_000)
+    assert not screen.lift_button.isEnabled()  # nothing selected
+    screen.table.selectRow(0)
+    assert screen.lift_button.isEnabled()
+    screen.lift_button.click()  # no reason: refused in words, nothing lifted
+    qtbot.waitUntil(lambda: "lifted" in screen.notice.text(), timeout=10_000)
+    assert screen.table.rowCount() == 2
+    screen.lift_reason.setText("wrong number typed")
+    screen.lift_button.click()
+    qtbot.waitUntil(lambda: screen.table.rowCount() == 1, timeout=10_000)
+    assert screen.table.item(0, 2).text() == "forged registration"
+    assert screen.lift_reason.text() == "" and not screen.lift_button.isEnabled()
+    if shots := os.environ.get("DESK_APP_SCREENSHOTS"):
+        window.tabs.setCurrentWidget(screen)
+        window.grab().save(str(Path(shots) / "16-blocklist-lifted.png"))
+    # R0's number no longer stops a confirmation; R3's still does.
+    assert counter_app.workflow.confirm("R0", "clerk", Decision()).action is Action.CONFIRM
+    assert counter_app.workflow.confirm("R3", "clerk", Decision()).action is Action.REFER
 
 
 def test_a_clerk_has_no_blocklist_tab(
