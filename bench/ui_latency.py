@@ -203,6 +203,12 @@ def main() -> int:
         parts.camera,
     )
     assert faces is not None and camera is not None  # the demo has both
+    if not stage.cards:
+        print(
+            f"the demo found no face images under {settings.paths.data_dir}: "
+            "set DESK_APP_DATA_DIR to the shared data folder"
+        )
+        return 1
     steady_index = (stage.current + 1) % len(stage.cards)
     photos = stage._faces_for(steady_index)
     still = steady_still(photos, settings.faces.engine, settings.quality)

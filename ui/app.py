@@ -15,6 +15,7 @@ import enum
 import gc
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -222,10 +223,14 @@ def recorded_camera(preferences: Preferences, camera: object) -> bool:
 
 def throwaway_demo(folder: Path) -> tuple[Application, DemoStage]:
     """A demo application on a fresh database in ``folder``, ignoring the user's config file
-    (for screenshots and benchmarks)."""
+    (for screenshots and benchmarks); the shared images are found where ``DESK_APP_DATA_DIR``
+    says, as everywhere else."""
     from desk_app.bootstrap import build_application
 
-    settings = load_settings(environ={"DESK_APP_CONFIG": ""}).with_database(str(folder / "demo.db"))
+    environ = {"DESK_APP_CONFIG": ""}
+    if data_dir := os.environ.get("DESK_APP_DATA_DIR"):
+        environ["DESK_APP_DATA_DIR"] = data_dir
+    settings = load_settings(environ=environ).with_database(str(folder / "demo.db"))
     application = build_application(settings)
     prepare_demo(application)
     return application, demo_stage(application)
