@@ -193,6 +193,11 @@ def main() -> int:
         counter.accept_failed_liveness("super01", DEMO_PASSWORD, "demo: photos on the test camera")
         wait_until(counter.confirm_allowed, 30)
         save(window, out, "03-counter-matched")
+        # The side-by-side look a near miss gets before Confirm goes ahead (issue 17).
+        counter.match_panel.second_look(lambda: None, lambda: None)
+        settle()
+        save(counter.match_panel.side_by_side, out, "19-near-miss-side-by-side")
+        counter.match_panel.side_by_side.close()
         counter.confirm()
         wait_until(lambda: counter.session.last_change is not None, 30)
         save(window, out, "04-counter-confirmed")

@@ -33,6 +33,10 @@ from desk_app.domain.workflow import Action, CandidateState, ReasonCode, Role, n
 # The coded reason of a verification record whose only shortfall is the card portrait
 # (``vision.verification.Reason.CARD_MISSING``; the domain reads records, it does not make them).
 _CARD_PORTRAIT_MISSING = "card_portrait_missing"
+# Why a near-miss pass may not be confirmed yet: the UI opens the side-by-side look on it.
+SECOND_LOOK_CODE = "evidence.faces_not_compared"
+# The decision evidence's word that the clerk took that look.
+FACES_COMPARED_KEY = "faces_compared_side_by_side"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class FaceResult:
     # The only shortfall is the missing card portrait (no vendor WLT decoder, or no face in it).
     only_card_portrait_missing: bool = False
     live_ephoto: Band | None = None  # the live face against the registered e-photo
+    # A pass just under its limit: where a look-alike stand-in lands (matching.NEAR_MISS_CODE).
+    near_miss: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class CounterEvidence:
     record_mismatches: tuple[str, ...] = ()  # fields where card and registration differ
     face: FaceResult | None = None  # None until the face has been matched
     card_photo_checked_by_eye: bool = False  # the clerk compared the printed card photo
+    faces_compared: bool = False  # the clerk looked at a near miss's faces side by side
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class RecordedEvidence:
     live_photo_sha256: str | None
     face: FaceResult | None
     card_photo_checked_by_eye: bool = False
+    faces_compared: bool = False
 
 
 def face_result_from_record(record: Mapping[str, Any]) -> FaceResult | None:
@@ -109,6 +117,7 @@ def face_result_from_record(record: Mapping[str, Any]) -> FaceResult | None:
             decision=decision,
             only_card_portrait_missing=reasons == {_CARD_PORTRAIT_MISSING},
             live_ephoto=Band(live_ephoto) if live_ephoto else None,
+            near_miss=bool(record.get("near_miss")),
         )
     except (KeyError, ValueError, TypeError, AttributeError):
         return None
@@ -206,6 +215,16 @@ def face_allows_confirmation(face: FaceResult, *, card_photo_checked_by_eye: boo
     )
 
 
+def check_second_look(face: FaceResult, *, faces_compared: bool) -> None:
+    """A pass just under its limit is confirmed only after the clerk has compared the live face
+    with the photos side by side: that is where a look-alike stand-in passes (issue 17)."""
+    if face.near_miss and not faces_compared:
+        raise TransitionError(
+            "the faces match only just: compare them side by side before confirming",
+            code=SECOND_LOOK_CODE,
+        )
+
+
 def check_recorded_evidence(action: Action, evidence: RecordedEvidence) -> None:
     """A confirmation leaving an enrolled counter, and arriving centrally, must carry the live
     photo it was decided on and a face match that lets a clerk confirm."""
@@ -227,6 +246,7 @@ def check_recorded_evidence(action: Action, evidence: RecordedEvidence) -> None:
             "the recorded face match does not allow a confirmation",
             code="evidence.face_not_passed",
         )
+    check_second_look(evidence.face, faces_compared=evidence.faces_compared)
 
 
 def _check_counter_evidence(case: Case, evidence: CounterEvidence) -> None:
@@ -258,3 +278,4 @@ def _check_counter_evidence(case: Case, evidence: CounterEvidence) -> None:
             "the face match does not allow a confirmation: refer to a supervisor",
             code="evidence.face_not_passed",
         )
+    check_second_look(evidence.face, faces_compared=evidence.faces_compared)

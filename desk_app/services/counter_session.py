@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from desk_app.domain.consent import consent_evidence
-from desk_app.domain.decisions import Actor, CounterEvidence, Scope, refusal
+from desk_app.domain.decisions import (
+    FACES_COMPARED_KEY,
+    SECOND_LOOK_CODE,
+    Actor,
+    CounterEvidence,
+    Scope,
+    refusal,
+)
 from desk_app.domain.errors import DeskError
 from desk_app.domain.liveness import (
     LivenessEvidence,
@@ -385,6 +392,8 @@ class CounterSession:
         self.standard_photo_done = False
         # Other confirmed candidates whose face matches the shot (issue 17's second look).
         self.look_alikes: tuple[LookAlike, ...] = ()
+        # The clerk compared the faces of a near-miss pass side by side (compared_side_by_side).
+        self.faces_compared = False
         self.challenge: tuple[str, ...] | None = None
         self.liveness: LivenessEvidence | None = None
         self.liveness_frames: tuple[bytes, ...] = ()
@@ -500,14 +509,31 @@ class CounterSession:
         if not self.is_current(candidate, capture):
             return False
         self.verification = verification
+        self.faces_compared = False  # a new match: a near miss gets its own look
         return True
+
+    def second_look_wanted(self) -> bool:
+        """The match passes only just: Confirm first shows the faces side by side."""
+        return (
+            self.verification is not None
+            and self.verification.result().near_miss
+            and not self.faces_compared
+        )
+
+    def compared_side_by_side(self) -> None:
+        """The clerk looked at the near miss's faces side by side and judged them the same
+        person: recorded with the decision, and Confirm goes ahead."""
+        if self.verification is not None and self.undecided():
+            self.faces_compared = True
 
     # --- the rules -----------------------------------------------------------------------------
 
     def confirm_allowed(self, operator: SignedIn | None, card_photo_checked_by_eye: bool) -> bool:
         """Whether Confirm is offered: the domain's decision rule, given the record, the operator
-        and the evidence on screen, allows it (and the case is not decided already)."""
-        return self.confirm_refusal(operator, card_photo_checked_by_eye) is None
+        and the evidence on screen, allows it (and the case is not decided already). A near miss
+        not yet compared is offered: Confirm then shows the faces side by side first."""
+        refused = self.confirm_refusal(operator, card_photo_checked_by_eye)
+        return refused is None or refused.code == SECOND_LOOK_CODE
 
     def confirm_refusal(
         self, operator: SignedIn | None, card_photo_checked_by_eye: bool
@@ -535,6 +561,7 @@ class CounterSession:
             record_mismatches=tuple(record_mismatches(card, candidate)) if card else (),
             face=self.verification.result() if self.verification is not None else None,
             card_photo_checked_by_eye=card_photo_checked_by_eye,
+            faces_compared=self.faces_compared,
         )
         refused = refusal(
             Action.CONFIRM,
@@ -604,6 +631,8 @@ class CounterSession:
                 "type": self.manual_document.document_type.value,
                 "number": self.manual_document.number,
             }
+        if self.verification is not None and self.verification.result().near_miss:
+            evidence[FACES_COMPARED_KEY] = self.faces_compared
         if self.consent is not None:
             evidence["consent"] = consent_evidence(self.consent)
         if self.case_started_at is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from desk_app.domain.candidate import CandidateKind
 from desk_app.domain.consent import consent_refused
 from desk_app.domain.decisions import (
+    FACES_COMPARED_KEY,
     Actor,
     Case,
     RecordedEvidence,
@@ -119,6 +120,7 @@ def recorded_evidence(decision: Decision) -> RecordedEvidence:
         live_photo_sha256=hashlib.sha256(capture.image).hexdigest() if capture else None,
         face=face_result_from_record(decision.scores) if decision.scores else None,
         card_photo_checked_by_eye=bool(decision.evidence.get("card_photo_checked_by_eye")),
+        faces_compared=decision.evidence.get(FACES_COMPARED_KEY) is True,
     )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from desk_app.config import Settings
 from desk_app.domain.decisions import (
+    FACES_COMPARED_KEY,
     Actor,
     Case,
     RecordedEvidence,
@@ -251,6 +252,7 @@ def judge(batch: Batch, event: TransitionEvent) -> None:
             live_photo_sha256=live[0]["sha256"] if live and evidence.get("live_photo") else None,
             face=face_result_from_record(event.get("scores") or {}),
             card_photo_checked_by_eye=bool(evidence.get("card_photo_checked_by_eye")),
+            faces_compared=evidence.get(FACES_COMPARED_KEY) is True,
         ),
     )
     check_liveness(

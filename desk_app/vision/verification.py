@@ -90,8 +90,9 @@ class Verification:
     # the three comparisons in order (the counter screen shows them as three rows).
     fused: Score | None = None
     card_missing: str = ""  # why there is no card template (a coded reason), when there is none
-    # A pass whose decisive distance (the fused one with both references, else the live one) lies
-    # just under its pass limit: the clerk compares the faces side by side before confirming.
+    # A confirmable match whose decisive distance (the fused one with both references, else the
+    # live ones) lies just under its pass limit: the clerk compares the faces side by side
+    # before confirming.
     near_miss: bool = False
 
     def result(self) -> FaceResult:
@@ -101,6 +102,7 @@ class Verification:
             decision=self.decision,
             only_card_portrait_missing=set(self.reasons) == {Reason.CARD_MISSING},
             live_ephoto=live_ephoto.band,
+            near_miss=self.near_miss,
         )
 
     def as_record(self) -> dict[str, object]:
@@ -215,7 +217,13 @@ def verify_three_way(
         if old_card:
             reasons.append(Reason.AGE_GAP)
     decision = Band.REVIEW if reasons or not live_bands else Band.PASS
-    if decision is Band.PASS:
+    # A clerk may confirm a pass, and a live face passing against the e-photo when only the
+    # chip portrait is missing (checked by eye): in both, a decisive distance just under its
+    # limit is a near miss.
+    confirmable = decision is Band.PASS or (
+        reasons == [Reason.CARD_MISSING] and live_ephoto.band is Band.PASS
+    )
+    if confirmable:
         decisive = [fused] if fused is not None else [live_card, live_ephoto]
         near = any(
             score.distance is not None

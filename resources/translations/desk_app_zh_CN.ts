@@ -434,22 +434,22 @@
         <translation>考生不同意人脸信息处理</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="558"/>
+        <location filename="../../ui/counter/screen.py" line="566"/>
         <source>Refer to supervisor</source>
         <translation>转审核员</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="570"/>
+        <location filename="../../ui/counter/screen.py" line="578"/>
         <source>Reject</source>
         <translation>不予确认</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="581"/>
+        <location filename="../../ui/counter/screen.py" line="589"/>
         <source>No camera picture: hold the card up to the camera.</source>
         <translation>没有摄像头画面：请将证件对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/screen.py" line="584"/>
+        <location filename="../../ui/counter/screen.py" line="592"/>
         <source>Reading the card…</source>
         <translation>正在读取证件…</translation>
     </message>
@@ -1140,155 +1140,178 @@
 <context>
     <name>MatchPanel</name>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="236"/>
+        <location filename="../../ui/counter/match_panel.py" line="207"/>
+        <location filename="../../ui/counter/match_panel.py" line="308"/>
         <source>The faces match, but only just: compare the live face with the photos side by side (ears, hairline, moles, teeth) before confirming.</source>
         <translation>人脸比对通过，但相似度刚过线：请将现场照片与证件照片并排仔细比对（耳朵、发际线、痣、牙齿）后再确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="42"/>
+        <location filename="../../ui/counter/match_panel.py" line="74"/>
         <source>Face match</source>
         <translation>人脸比对</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="45"/>
-        <location filename="../../ui/counter/match_panel.py" line="148"/>
+        <location filename="../../ui/counter/match_panel.py" line="77"/>
+        <location filename="../../ui/counter/match_panel.py" line="178"/>
+        <location filename="../../ui/counter/match_panel.py" line="190"/>
         <source>Live</source>
         <translation>现场照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="46"/>
+        <location filename="../../ui/counter/match_panel.py" line="78"/>
+        <location filename="../../ui/counter/match_panel.py" line="192"/>
         <source>Card portrait</source>
         <translation>证件照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="47"/>
+        <location filename="../../ui/counter/match_panel.py" line="79"/>
+        <location filename="../../ui/counter/match_panel.py" line="193"/>
         <source>Registered e-photo</source>
         <translation>报名电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="49"/>
+        <location filename="../../ui/counter/match_panel.py" line="81"/>
         <source>New registration photo</source>
         <translation>新报名照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="52"/>
+        <location filename="../../ui/counter/match_panel.py" line="84"/>
         <source>Same face as</source>
         <translation>同一人脸：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="65"/>
+        <location filename="../../ui/counter/match_panel.py" line="97"/>
         <source>Compare side by side…</source>
         <translation>并排比对…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="80"/>
+        <location filename="../../ui/counter/match_panel.py" line="112"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="81"/>
+        <location filename="../../ui/counter/match_panel.py" line="113"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="82"/>
+        <location filename="../../ui/counter/match_panel.py" line="114"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="83"/>
+        <location filename="../../ui/counter/match_panel.py" line="115"/>
         <source>Pass / review</source>
         <translation>通过 / 复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="98"/>
+        <location filename="../../ui/counter/match_panel.py" line="130"/>
         <source>I compared the printed card photo with the person</source>
         <translation>我已核对证件上的照片与本人一致</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="105"/>
-        <location filename="../../ui/counter/match_panel.py" line="199"/>
+        <location filename="../../ui/counter/match_panel.py" line="137"/>
+        <location filename="../../ui/counter/match_panel.py" line="271"/>
         <source>Capturing…</source>
         <translation>正在采集…</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="124"/>
-        <location filename="../../ui/counter/match_panel.py" line="152"/>
+        <location filename="../../ui/counter/match_panel.py" line="156"/>
         <source>No photo kept</source>
         <translation>未保留照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="128"/>
+        <location filename="../../ui/counter/match_panel.py" line="160"/>
         <source>Same face as %1 (%2), confirmed %3 (distance %4 ≤ %5). Compare them side by side: if it is the same person, refer the case.</source>
         <translation>与 %1（%2，%3 已确认）为同一人脸（距离 %4 ≤ %5）。请并排比对两张人脸：如为同一人，请转主管处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="145"/>
+        <location filename="../../ui/counter/match_panel.py" line="177"/>
         <source>Same face as %1</source>
         <translation>与 %1 为同一人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="164"/>
+        <location filename="../../ui/counter/match_panel.py" line="199"/>
+        <source>distance %1 (pass ≤ %2)</source>
+        <translation>距离 %1（通过 ≤ %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="204"/>
+        <source>Compare before confirming</source>
+        <translation>确认前请并排比对</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="212"/>
+        <source>Same person: confirm</source>
+        <translation>是同一人：确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="215"/>
+        <source>Not sure: refer…</source>
+        <translation>不能确定：转交…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="236"/>
         <source>No face</source>
         <translation>无人脸</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="166"/>
+        <location filename="../../ui/counter/match_panel.py" line="238"/>
         <source>No registration photo: retake.</source>
         <translation>无法生成报名照片：请重拍。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="170"/>
+        <location filename="../../ui/counter/match_panel.py" line="242"/>
         <source>Registration photo: %1. Retake (F5) if it should be better.</source>
         <translation>报名照片：%1。如需改善请重拍（F5）。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="180"/>
+        <location filename="../../ui/counter/match_panel.py" line="252"/>
         <source>No chip</source>
         <translation>无芯片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="185"/>
+        <location filename="../../ui/counter/match_panel.py" line="257"/>
         <source>Chip portrait needs a vendor decoder</source>
         <translation>芯片照片需厂商解码库</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="193"/>
+        <location filename="../../ui/counter/match_panel.py" line="265"/>
         <source>No e-photo</source>
         <translation>无电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="202"/>
+        <location filename="../../ui/counter/match_panel.py" line="274"/>
         <source>Live – card</source>
         <translation>现场 – 证件照</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="203"/>
+        <location filename="../../ui/counter/match_panel.py" line="275"/>
         <source>Live – e-photo</source>
         <translation>现场 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="204"/>
+        <location filename="../../ui/counter/match_panel.py" line="276"/>
         <source>Card – e-photo</source>
         <translation>证件照 – 电子照片</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="207"/>
+        <location filename="../../ui/counter/match_panel.py" line="279"/>
         <source>Pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="208"/>
+        <location filename="../../ui/counter/match_panel.py" line="280"/>
         <source>Review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="209"/>
+        <location filename="../../ui/counter/match_panel.py" line="281"/>
         <source>Fail</source>
         <translation>不通过</translation>
     </message>
     <message>
-        <location filename="../../ui/counter/match_panel.py" line="219"/>
+        <location filename="../../ui/counter/match_panel.py" line="291"/>
         <source>n/a</source>
         <translation>无</translation>
     </message>
@@ -2022,6 +2045,19 @@
     </message>
 </context>
 <context>
+    <name>SideBySideDialog</name>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="48"/>
+        <source>No photo kept</source>
+        <translation>未保留照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter/match_panel.py" line="57"/>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <location filename="../../ui/signin.py" line="79"/>
@@ -2140,128 +2176,128 @@
 <context>
     <name>StatisticsScreen</name>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="97"/>
+        <location filename="../../ui/admin/statistics.py" line="113"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="101"/>
+        <location filename="../../ui/admin/statistics.py" line="117"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="108"/>
+        <location filename="../../ui/admin/statistics.py" line="124"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="115"/>
+        <location filename="../../ui/admin/statistics.py" line="131"/>
         <source>The day</source>
         <translation>当日</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="120"/>
-        <location filename="../../ui/admin/statistics.py" line="157"/>
+        <location filename="../../ui/admin/statistics.py" line="136"/>
+        <location filename="../../ui/admin/statistics.py" line="173"/>
         <source>Decisions</source>
         <translation>决定</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="121"/>
+        <location filename="../../ui/admin/statistics.py" line="137"/>
         <source>First-line decisions</source>
         <translation>首次处理</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="122"/>
+        <location filename="../../ui/admin/statistics.py" line="138"/>
         <source>Referral rate</source>
         <translation>转审率</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="123"/>
+        <location filename="../../ui/admin/statistics.py" line="139"/>
         <source>Candidates per hour</source>
         <translation>每小时考生数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="124"/>
+        <location filename="../../ui/admin/statistics.py" line="140"/>
         <source>Median handling time (s)</source>
         <translation>处理时长中位数（秒）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="125"/>
+        <location filename="../../ui/admin/statistics.py" line="141"/>
         <source>Hours with decisions</source>
         <translation>有处理的小时数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="176"/>
+        <location filename="../../ui/admin/statistics.py" line="192"/>
         <source>Decisions per hour (China time)</source>
         <translation>每小时决定数（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="177"/>
+        <location filename="../../ui/admin/statistics.py" line="193"/>
         <source>Face distances per comparison</source>
         <translation>各比对项人脸距离分布</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="146"/>
+        <location filename="../../ui/admin/statistics.py" line="162"/>
         <source>By counter</source>
         <translation>按窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="147"/>
+        <location filename="../../ui/admin/statistics.py" line="163"/>
         <source>By operator</source>
         <translation>按操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="148"/>
+        <location filename="../../ui/admin/statistics.py" line="164"/>
         <source>By outcome</source>
         <translation>按结果</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="149"/>
+        <location filename="../../ui/admin/statistics.py" line="165"/>
         <source>By reason</source>
         <translation>按原因</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="151"/>
+        <location filename="../../ui/admin/statistics.py" line="167"/>
         <source>By method</source>
         <translation>按确认方式</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="152"/>
+        <location filename="../../ui/admin/statistics.py" line="168"/>
         <source>By exam area</source>
         <translation>按考区</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="157"/>
+        <location filename="../../ui/admin/statistics.py" line="173"/>
         <source>Value</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="161"/>
+        <location filename="../../ui/admin/statistics.py" line="177"/>
         <source>Comparison</source>
         <translation>比对项</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="161"/>
+        <location filename="../../ui/admin/statistics.py" line="177"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="161"/>
+        <location filename="../../ui/admin/statistics.py" line="177"/>
         <source>Median</source>
         <translation>中位数</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="161"/>
+        <location filename="../../ui/admin/statistics.py" line="177"/>
         <source>90th percentile</source>
         <translation>90 百分位</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="229"/>
+        <location filename="../../ui/admin/statistics.py" line="251"/>
         <source>{0}: {1} decisions without a recorded handling time are left out of the median.</source>
         <translation>{0}：{1} 条决定未记录处理时长，未计入中位数。</translation>
     </message>
     <message>
-        <location filename="../../ui/admin/statistics.py" line="150"/>
+        <location filename="../../ui/admin/statistics.py" line="166"/>
         <source>By reason of visit</source>
         <translation>按来访原因</translation>
     </message>

@@ -182,3 +182,24 @@ def test_a_pass_close_to_the_limit_is_marked_for_a_second_look(engine: FaceEngin
     assert impostor.template is not None
     failed = verify_three_way(engine, impostor.template, card, ephoto, wider)
     assert failed.decision is not Band.PASS and failed.near_miss is False
+
+
+def test_without_the_chip_portrait_the_live_e_photo_distance_is_the_near_miss(
+    engine: FaceEngine, picture
+) -> None:
+    """No vendor decoder: the clerk may confirm on the e-photo alone (with the printed card
+    checked by eye), so a live-e-photo distance just under its limit asks for the look too."""
+    live, ephoto = picture(KAN.format(1)), picture(KAN.format(2))
+    assert live.template is not None and ephoto.template is not None
+    shipped = Settings().thresholds_for(engine.name)
+    no_card = Reference(None, "wlt.no_decoder")
+    distance = engine.distance(live.template, ephoto.template)
+    clear = verify_three_way(engine, live.template, no_card, ephoto, shipped)
+    assert clear.reasons == (Reason.CARD_MISSING,) and clear.near_miss is False
+    assert shipped.live_ephoto_pass - distance > shipped.near_miss_margin
+    wider = dataclasses.replace(
+        shipped, near_miss_margin=shipped.live_ephoto_pass - distance + 0.01
+    )
+    close = verify_three_way(engine, live.template, no_card, ephoto, wider)
+    assert close.reasons == (Reason.CARD_MISSING,) and close.near_miss is True
+    assert close.result().near_miss

@@ -24,14 +24,20 @@ from tests.support.ui_helpers import PASSWORD, UNIT, add_ephoto, citizen_number
 
 
 @pytest.fixture
-def counter_app(tmp_path: Path) -> Iterator[Application]:
+def counter_app(tmp_path: Path, counter_settings: dict[str, str]) -> Iterator[Application]:
     """Operators clerk, super1, super2, unitstaff (Unit A), admin; candidates:
     R0..R3 at the counter, U0..U2 in Unit A, P0 with a passport (no chip). The liveness
     challenge is off at this counter: the file camera shows still photos, which it rightly
     fails (``liveness_counter_app`` has it on)."""
-    app = _counter_app(tmp_path, liveness=False)
+    app = _counter_app(tmp_path, liveness=False, **counter_settings)
     yield app
     app.close()
+
+
+@pytest.fixture
+def counter_settings() -> dict[str, str]:
+    """More settings (``DESK_APP_...``) for ``counter_app``: a test module overrides this."""
+    return {}
 
 
 @pytest.fixture
@@ -43,7 +49,7 @@ def liveness_counter_app(tmp_path: Path) -> Iterator[Application]:
     app.close()
 
 
-def _counter_app(tmp_path: Path, *, liveness: bool) -> Application:
+def _counter_app(tmp_path: Path, *, liveness: bool, **settings: str) -> Application:
     app = make_application(
         f"sqlite:///{tmp_path / 'counter.db'}",
         DESK_APP_TICKETS_BLOCK_SIZE="10",
@@ -53,6 +59,7 @@ def _counter_app(tmp_path: Path, *, liveness: bool) -> Application:
         DESK_APP_PRIVACY_SIGN_IN_BACKOFF_S="0",
         DESK_APP_LIVENESS_AT_COUNTERS=str(liveness).lower(),
         DESK_APP_LIVENESS_ACTION_SECONDS="1",
+        **settings,
     )
     for operator_id, role, unit in (
         ("clerk", Role.CLERK, None),

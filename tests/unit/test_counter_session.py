@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from desk_app.domain.candidate import CandidateKind, PriorDiplomaStatus
+from desk_app.domain.decisions import FACES_COMPARED_KEY
 from desk_app.domain.documents import DocumentType
 from desk_app.domain.errors import DocumentError
 from desk_app.domain.liveness import LivenessEvidence
@@ -171,6 +172,39 @@ def test_nothing_to_confirm_without_a_record_a_match_or_after_the_decision() -> 
 def test_only_a_pre_registered_record_may_be_confirmed(state: CandidateState) -> None:
     session = _matched(candidate=_candidate(state=state))
     assert not session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+
+
+@pytest.mark.parametrize(
+    "verification",
+    [replace(_verification(), near_miss=True), replace(_card_missing(), near_miss=True)],
+    ids=["pass", "card portrait missing"],
+)
+def test_a_near_miss_is_confirmed_after_the_faces_were_compared(
+    verification: Verification,
+) -> None:
+    """Confirm stays offered (it opens the side-by-side look), but the rule waits for the look;
+    the look is recorded with the decision, and a new match asks for its own."""
+    session = _matched(verification=verification)
+    assert session.second_look_wanted()
+    assert session.confirm_allowed(CLERK, card_photo_checked_by_eye=True)
+    refused = session.confirm_refusal(CLERK, card_photo_checked_by_eye=True)
+    assert refused is not None and refused.code == "evidence.faces_not_compared"
+    assert session.decision(card_photo_checked_by_eye=True).evidence[FACES_COMPARED_KEY] is False
+
+    session.compared_side_by_side()
+    assert not session.second_look_wanted()
+    assert session.confirm_refusal(CLERK, card_photo_checked_by_eye=True) is None
+    assert session.decision(card_photo_checked_by_eye=True).evidence[FACES_COMPARED_KEY] is True
+
+    assert session.candidate is not None and session.capture is not None
+    session.matched(session.candidate, session.capture, verification)
+    assert session.second_look_wanted()
+
+
+def test_a_clear_pass_records_no_side_by_side_look() -> None:
+    session = _matched()
+    assert not session.second_look_wanted()
+    assert FACES_COMPARED_KEY not in session.decision(card_photo_checked_by_eye=False).evidence
 
 
 def test_a_record_on_a_document_without_chip_is_never_confirmed_at_the_counter() -> None:
@@ -601,6 +635,7 @@ def test_next_candidate_forgets_the_whole_case() -> None:
     assert candidate is not None
     session.ephoto_ready(candidate, Reference(None, "photo.missing"))
     session.matched(candidate, shot, _verification())
+    session.compared_side_by_side()
     session.standard_photo_ready(shot, EPhoto(b"jpeg", ()))
     session.challenge_started(shot, FAILED.challenge)
     session.challenge_judged(shot, FAILED, (b"frame",))

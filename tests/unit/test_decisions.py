@@ -12,13 +12,16 @@ from desk_app.domain.decisions import (
     Case,
     CounterEvidence,
     FaceResult,
+    RecordedEvidence,
     Scope,
     check_decision,
+    check_recorded_evidence,
     face_allows_confirmation,
+    face_result_from_record,
     refusal,
 )
 from desk_app.domain.documents import DocumentType
-from desk_app.domain.errors import DeskError
+from desk_app.domain.errors import DeskError, TransitionError
 from desk_app.domain.matching import Band
 from desk_app.domain.workflow import TRANSITIONS, Action, CandidateState, ReasonCode, Role
 
@@ -145,6 +148,17 @@ def test_four_eyes() -> None:
             dataclasses.replace(GOOD_EVIDENCE, face=FaceResult(Band.FAIL)),
             "evidence.face_not_passed",
         ),
+        # A pass just under its limit: only once the clerk compared the faces side by side.
+        (
+            dataclasses.replace(GOOD_EVIDENCE, face=FaceResult(Band.PASS, near_miss=True)),
+            "evidence.faces_not_compared",
+        ),
+        (
+            dataclasses.replace(
+                GOOD_EVIDENCE, face=FaceResult(Band.PASS, near_miss=True), faces_compared=True
+            ),
+            "allowed",
+        ),
     ],
 )
 def test_a_confirmation_at_the_counter_needs_its_evidence(
@@ -191,3 +205,16 @@ def test_refusals_are_coded_errors() -> None:
     with pytest.raises(DeskError) as raised:
         check_decision(Action.CONFIRM, CASE, CLERK, Scope(("Z",)))
     assert raised.value.code == "permission.out_of_scope"
+
+
+def test_a_recorded_near_miss_needs_the_side_by_side_look() -> None:
+    """What leaves the counter (and what the centre judges) carries the same rule."""
+    record = {"decision": "pass", "reasons": [], "near_miss": True, "scores": {}}
+    face = face_result_from_record(record)
+    assert face is not None and face.near_miss
+    unlooked = RecordedEvidence(live_photo_sha256="ab" * 32, face=face)
+    with pytest.raises(TransitionError) as refused:
+        check_recorded_evidence(Action.CONFIRM, unlooked)
+    assert refused.value.code == "evidence.faces_not_compared"
+    check_recorded_evidence(Action.CONFIRM, dataclasses.replace(unlooked, faces_compared=True))
+    check_recorded_evidence(Action.REFER, unlooked)  # only confirmations need it

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +30,35 @@ from ui.texts import ephoto_issue_text, match_reason_text
 from ui.widgets import FAIL_COLOUR, PASS_COLOUR, REVIEW_COLOUR, PictureBox, heading_font
 
 BAND_COLOURS = {Band.PASS: PASS_COLOUR, Band.REVIEW: REVIEW_COLOUR, Band.FAIL: FAIL_COLOUR}
+
+
+class SideBySideDialog(QDialog):
+    """Faces at a size where ears, hairline and moles can be told apart, with a worded hint
+    (``hint``) and the buttons the caller adds beside Back (``buttons``)."""
+
+    def __init__(
+        self, title: str, pictures: list[tuple[str, bytes | None]], parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        for caption, data in pictures:
+            box = PictureBox(caption)
+            box.show_image(data, self.tr("No photo kept"), size=(360, 460))
+            row.addWidget(box)
+        layout.addLayout(row)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {REVIEW_COLOUR}; font-weight: bold;")
+        layout.addWidget(self.hint)
+        self.buttons = QDialogButtonBox()
+        self.back_button = self.buttons.addButton(
+            self.tr("Back"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
 
 
 class MatchPanel(QGroupBox):
@@ -136,23 +168,63 @@ class MatchPanel(QGroupBox):
         )
 
     def compare_side_by_side(self) -> None:
-        """The live face and the other candidate's at a size where ears, hairline and moles can
-        be told apart (the panel's pictures are thumbnails)."""
+        """The live face and the other confirmed candidate's, large (the panel's pictures are
+        thumbnails)."""
         found = self.session.look_alikes
         if not found or self.session.live_jpeg is None:
             return
-        dialog = QDialog(self)
-        dialog.setWindowTitle(self.tr("Same face as %1").replace("%1", found[0].registration_id))
-        row = QHBoxLayout(dialog)
-        for caption, data in (
-            (self.tr("Live"), self.session.live_jpeg),
-            (found[0].registration_id, found[0].photo),
+        self.side_by_side = SideBySideDialog(
+            self.tr("Same face as %1").replace("%1", found[0].registration_id),
+            [(self.tr("Live"), self.session.live_jpeg), (found[0].registration_id, found[0].photo)],
+            self,
+        )
+        self.side_by_side.open()
+
+    def second_look(self, same_person: Callable[[], None], refer: Callable[[], None]) -> None:
+        """A near miss: the live face beside each photo it was matched against, with the distance
+        and the limit under each, before the clerk confirms (``same_person``) or refers."""
+        session, verification = self.session, self.session.verification
+        if verification is None or session.live_jpeg is None:
+            return
+        distances = {score.comparison: score for score in verification.scores}
+        pictures: list[tuple[str, bytes | None]] = [(self.tr("Live"), session.live_jpeg)]
+        for comparison, caption, photo in (
+            (Comparison.LIVE_CARD, self.tr("Card portrait"), session.card_portrait),
+            (Comparison.LIVE_EPHOTO, self.tr("Registered e-photo"), self._ephoto()),
         ):
-            box = PictureBox(caption)
-            box.show_image(data, self.tr("No photo kept"), size=(360, 460))
-            row.addWidget(box)
+            score = distances.get(comparison)
+            if photo is None or score is None or score.distance is None:
+                continue
+            distance = (
+                self.tr("distance %1 (pass ≤ %2)")
+                .replace("%1", f"{score.distance:.3f}")
+                .replace("%2", f"{score.thresholds.passing:.2f}")
+            )
+            pictures.append((f"{caption}\n{distance}", photo))
+        dialog = SideBySideDialog(self.tr("Compare before confirming"), pictures, self)
+        dialog.hint.setText(
+            self.tr(
+                "The faces match, but only just: compare the live face with the photos side "
+                "by side (ears, hairline, moles, teeth) before confirming."
+            )
+        )
+        confirm = dialog.buttons.addButton(
+            self.tr("Same person: confirm"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        refer_button = dialog.buttons.addButton(
+            self.tr("Not sure: refer…"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        confirm.clicked.connect(same_person)
+        refer_button.clicked.connect(refer)
+        # Enter must not confirm a near miss by reflex: the default is to look, then choose.
+        confirm.setAutoDefault(False)
+        dialog.back_button.setDefault(True)
         self.side_by_side = dialog
         dialog.open()
+
+    def _ephoto(self) -> bytes | None:
+        candidate = self.session.candidate
+        return candidate.ephoto if candidate is not None else None
 
     def _show_standard_photo(self) -> None:
         session = self.session
@@ -237,7 +309,7 @@ class MatchPanel(QGroupBox):
                     "by side (ears, hairline, moles, teeth) before confirming."
                 ),
             )
-            if verification.near_miss and verification.decision is Band.PASS
+            if verification.near_miss
             else ""
         )
         self.match_summary.setText(

@@ -503,7 +503,15 @@ class CounterScreen(QWidget):
     def confirm(self) -> None:
         if not self.confirm_allowed() or self.session.candidate is None or self.operator is None:
             return
+        if self.session.second_look_wanted():
+            # A pass just under its limit: the faces side by side first (issue 17).
+            self.match_panel.second_look(self._confirm_after_second_look, self._ask_refer)
+            return
         self._run_decision(Action.CONFIRM, self._decision())
+
+    def _confirm_after_second_look(self) -> None:
+        self.session.compared_side_by_side()
+        self.confirm()
 
     def refer(self, reason: ReasonCode, note: str = "") -> None:
         if not self.session.may_refer_or_reject(self.operator):
