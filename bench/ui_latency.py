@@ -67,21 +67,27 @@ class StallMeter:
         self.gaps: list[float] = []
         self.phase = "start"
         self.worst: dict[str, float] = {}
+        # The GUI thread's own CPU time during each phase's longest stall: near the stall's
+        # length, the GUI thread was working; far below it, it waited (for the GIL or a core).
+        self.worst_cpu: dict[str, float] = {}
         self.last = time.perf_counter()
+        self.last_cpu = time.thread_time()
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         gap = (now - self.last) * 1000
         self.gaps.append(gap)
-        self.worst[self.phase] = max(self.worst.get(self.phase, 0.0), gap - TICK_MS)
-        self.last = now
+        if gap - TICK_MS >= self.worst.get(self.phase, 0.0):
+            self.worst[self.phase] = gap - TICK_MS
+            self.worst_cpu[self.phase] = (cpu - self.last_cpu) * 1000
+        self.last, self.last_cpu = now, cpu
 
     def start(self) -> None:
         self.gaps.clear()
-        self.last = time.perf_counter()
+        self.last, self.last_cpu = time.perf_counter(), time.thread_time()
         self.timer.start()
 
 
@@ -353,6 +359,10 @@ def main() -> int:
     p99, median = statistics.quantiles(stalls, n=100)[98], statistics.median(stalls)
     print(f"stall p99: {p99:.1f} ms, median {median:.1f} ms")
     print("longest stall per step: " + ", ".join(f"{k} {v:.1f} ms" for k, v in meter.worst.items()))
+    print(
+        "GUI thread's CPU time in that stall: "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in meter.worst_cpu.items())
+    )
     print(f"steady face ({still.name}, engine {settings.faces.engine}):")
     print(f"  card placed -> candidate shown: {to_candidate * 1000:.0f} ms")
     print(

@@ -181,6 +181,8 @@ def test_statistics_screen_shows_the_days_figures(
     assert screen.values["decisions"].text() == str(len(plan.decisions))
     assert screen.values["first_line"].text() == "200"
     assert screen.values["referral_rate"].text() == f"{plan.referrals() / 200 * 100:.1f} %"
+    window.tabs.setCurrentWidget(screen)  # the charts are built when the screen is first shown
+    qtbot.waitUntil(lambda: screen.charts().figures_shown is screen.figures, timeout=10_000)
     bars = screen.charts().hours_bars
     assert bars is not None
     heights = list(bars.opts["height"])

@@ -61,6 +61,7 @@ class Charts:
         self._row, self._titles, self._axis_width = row, titles, axis_width
         self.hours_bars: pg.BarGraphItem | None = None
         self.distance_curves: dict[str, pg.PlotDataItem] = {}
+        self.figures_shown: DailyStatistics | None = None
 
     @property
     def complete(self) -> bool:
@@ -91,9 +92,9 @@ class Charts:
         return plot
 
     def show_figures(self, figures: DailyStatistics) -> None:
-        while not self.complete:
-            self.build_next()
-        assert self.hours_bars is not None
+        """Both charts' data (once both are built)."""
+        assert self.hours_bars is not None and self.complete
+        self.figures_shown = figures
         self.hours_bars.setOpts(height=[figures.by_hour[hour] for hour in range(24)])
         for summary in figures.distances:
             curve = self.distance_curves.get(summary.comparison)
@@ -205,9 +206,16 @@ class StatisticsScreen(QWidget):
 
     def _build_a_chart(self) -> None:
         charts = self.charts()
+        if charts.complete:
+            return
         charts.build_next()
-        if not charts.complete:
-            QTimer.singleShot(0, self._build_a_chart)
+        # One plot per event-loop turn, and the figures in a turn of their own after them.
+        QTimer.singleShot(0, self._build_a_chart if not charts.complete else self._chart_figures)
+
+    def _chart_figures(self) -> None:
+        charts = self.charts()
+        if self.figures is not None and charts.complete:
+            charts.show_figures(self.figures)
 
     def set_operator(self, operator: SignedIn | None) -> None:
         self.operator = operator
@@ -257,7 +265,9 @@ class StatisticsScreen(QWidget):
         self.values["throughput"].setText(_number(figures.throughput_per_hour))
         self.values["median_handling"].setText(_number(figures.median_handling_seconds))
         self.values["active_hours"].setText(str(figures.active_hours))
-        self.charts().show_figures(figures)
+        # Before the charts are built (figures can arrive first, on sign-in), the last plot's
+        # turn charts them: building both plots and charting them in this turn stalled the GUI.
+        self._chart_figures()
         self.distance_table.setRowCount(len(figures.distances))
         for row, summary in enumerate(figures.distances):
             cells = (summary.comparison, str(summary.count), _number(summary.median, 3),
