@@ -79,7 +79,7 @@ class FaceResult:
     # The only shortfall is the missing card portrait (no vendor WLT decoder, or no face in it).
     only_card_portrait_missing: bool = False
     live_ephoto: Band | None = None  # the live face against the registered e-photo
-    # A pass just under its limit: where a look-alike stand-in lands (matching.NEAR_MISS_CODE).
+    # A confirmable match just under its limit: where a look-alike lands (matching.NEAR_MISS_CODE).
     near_miss: bool = False
 
 

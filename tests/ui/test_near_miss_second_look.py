@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox
 from sqlalchemy import select
 
 from desk_app.bootstrap import Application
@@ -17,6 +17,7 @@ from desk_app.domain.decisions import FACES_COMPARED_KEY
 from desk_app.domain.workflow import CandidateState
 from desk_app.persistence.models import Transition
 from tests.support.ui_helpers import card_for, citizen_number, file_camera, sign_in, tick_checklist
+from ui.counter.match_panel import SideBySideDialog
 from ui.widgets import PictureBox
 
 FACE_TIMEOUT = 60_000  # first frames, engine load and matching on a busy 2-core machine
@@ -29,7 +30,7 @@ def counter_settings() -> dict[str, str]:
     return {"DESK_APP_THRESHOLDS_SFACE_NEAR_MISS_MARGIN": "0.58"}
 
 
-def _same_person(dialog: Any) -> QPushButton:
+def _same_person(dialog: SideBySideDialog) -> QAbstractButton:
     [button] = [
         b for b in dialog.buttons.buttons()
         if dialog.buttons.buttonRole(b) is QDialogButtonBox.ButtonRole.AcceptRole
@@ -37,7 +38,7 @@ def _same_person(dialog: Any) -> QPushButton:
     return button
 
 
-def _not_sure(dialog: Any) -> QPushButton:
+def _not_sure(dialog: SideBySideDialog) -> QAbstractButton:
     [button] = [
         b for b in dialog.buttons.buttons()
         if dialog.buttons.buttonRole(b) is QDialogButtonBox.ButtonRole.RejectRole
@@ -46,9 +47,11 @@ def _not_sure(dialog: Any) -> QPushButton:
     return button
 
 
-def test_a_near_miss_is_confirmed_only_after_the_side_by_side_look(
+def _matched(
     qtbot: Any, counter_app: Application, koizumi: list[Path], make_window: Any
-) -> None:
+) -> tuple[Any, Any]:
+    """R0 matched at the counter, the printed card photo checked and the checklist ticked:
+    Confirm is offered. Returns the window and its counter screen."""
     window, simulator = make_window(
         counter_app,
         camera=file_camera(koizumi),
@@ -62,11 +65,18 @@ def test_a_near_miss_is_confirmed_only_after_the_side_by_side_look(
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     counter.consent_bar.agree_button.click()
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=FACE_TIMEOUT)
-    verification = counter.session.verification
-    assert verification.near_miss, verification.as_record()
     counter.match_panel.card_checked.setChecked(True)  # no chip portrait without a decoder
     tick_checklist(counter)
     assert counter.confirm_button.isEnabled()
+    return window, counter
+
+
+def test_a_near_miss_is_confirmed_only_after_the_side_by_side_look(
+    qtbot: Any, counter_app: Application, koizumi: list[Path], make_window: Any
+) -> None:
+    window, counter = _matched(qtbot, counter_app, koizumi, make_window)
+    verification = counter.session.verification
+    assert verification.near_miss, verification.as_record()
 
     # Enter opens the faces side by side instead of confirming.
     window.activateWindow()
@@ -90,7 +100,8 @@ def test_a_near_miss_is_confirmed_only_after_the_side_by_side_look(
 
     _same_person(dialog).click()
     qtbot.waitUntil(lambda: counter.session.last_change is not None, timeout=10_000)
-    assert counter.session.last_change.new_state is CandidateState.CONFIRMED
+    change = counter.session.last_change
+    assert change is not None and change.new_state is CandidateState.CONFIRMED
     with counter_app.database.reading() as uow:
         transition = uow.session.execute(select(Transition)).scalar_one()
     assert transition.evidence[FACES_COMPARED_KEY] is True
@@ -100,24 +111,10 @@ def test_a_near_miss_is_confirmed_only_after_the_side_by_side_look(
 def test_not_sure_refers_the_near_miss(
     qtbot: Any, counter_app: Application, koizumi: list[Path], make_window: Any
 ) -> None:
-    window, simulator = make_window(
-        counter_app,
-        camera=file_camera(koizumi),
-        faces=True,
-        cards=[card_for(citizen_number(1), "考生0")],
-    )
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
-    qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
-    counter.consent_bar.agree_button.click()
-    qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=FACE_TIMEOUT)
-    counter.match_panel.card_checked.setChecked(True)
-    tick_checklist(counter)
+    _, counter = _matched(qtbot, counter_app, koizumi, make_window)
     asked: list[bool] = []
     counter._ask_refer = lambda: asked.append(True)  # the reason dialog has its own tests
-    counter.match_panel.second_look(counter._confirm_after_second_look, counter._ask_refer)
+    counter.confirm_button.click()
     dialog = counter.match_panel.side_by_side
     _not_sure(dialog).click()
     assert asked == [True] and not dialog.isVisible()
