@@ -305,7 +305,9 @@ def warm_up(
     garbage collector (``gc.freeze``). Those 10^5 objects (the ORM, Qt's wrappers, NumPy, the
     models) live as long as the process, and a full collection scanning them held the GIL for
     50–120 ms at whatever moment some thread's allocations triggered it: a stall of the GUI
-    in the middle of any step (bench/report.py, bench/ui_latency.py)."""
+    in the middle of any step (bench/report.py, bench/ui_latency.py). Meanwhile, on the
+    documents worker, write a sample slip so that the first candidate's does not stall the GUI
+    (``ui.slip.warm_up_slip_writer``)."""
     if face_worker is not None:
         face_worker.engine_state.connect(_freeze_when_loaded)
     return [
@@ -315,7 +317,14 @@ def warm_up(
             for module in LATER_MODULES
         ),
         operations.run(gc.freeze, worker="ocr"),
+        operations.run(_warm_up_slips, worker="documents"),
     ]
+
+
+def _warm_up_slips() -> None:
+    from ui.slip import warm_up_slip_writer  # the counter's modules load on a worker
+
+    warm_up_slip_writer()
 
 
 def _freeze_when_loaded(state: str, _message: str) -> None:

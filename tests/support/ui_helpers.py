@@ -74,3 +74,26 @@ def tick_checklist(counter: Any) -> None:
     for box in counter.visit_panel.checks.values():
         if not box.isChecked():
             box.click()
+
+
+def card_placed(
+    qtbot: Any,
+    make_window: Any,
+    application: Application,
+    card: CardText,
+    *,
+    camera_files: list[Path] | None = None,
+) -> tuple[Any, Any]:
+    """A clerk signed in at the counter places ``card`` on the simulated reader; with
+    ``camera_files`` the file camera shows them and the face worker runs. Returns the window and
+    its counter screen as soon as the card is placed (each test waits for what it needs next)."""
+    if camera_files is None:
+        window, simulator = make_window(application, cards=[card])
+    else:
+        window, simulator = make_window(
+            application, camera=file_camera(camera_files), faces=True, cards=[card]
+        )
+    sign_in(qtbot, window, "clerk")
+    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
+    simulator.place_card(0)
+    return window, window.counter

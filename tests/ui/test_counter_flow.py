@@ -30,8 +30,8 @@ from tests.support.card_images import (
 )
 from tests.support.ui_helpers import (
     card_for,
+    card_placed,
     citizen_number,
-    file_camera,
     sign_in,
     tick_checklist,
 )
@@ -50,18 +50,10 @@ def _candidate(application: Application, registration_id: str) -> Candidate:
 def test_counter_confirms_a_candidate_end_to_end(
     qtbot: Any, counter_app: Application, koizumi: list[Path], make_window: Any, tmp_path: Path
 ) -> None:
-    window, simulator = make_window(
-        counter_app,
-        camera=file_camera(koizumi),
-        faces=True,
-        cards=[card_for(citizen_number(1), "考生0")],
+    window, counter = card_placed(
+        qtbot, make_window, counter_app, card_for(citizen_number(1), "考生0"), camera_files=koizumi
     )
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
     assert window.tabs.count() == 1  # a clerk has the counter only
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-
-    simulator.place_card(0)
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     assert counter.session.candidate.registration_id == "R0"
     assert counter.session.card_issues == []
@@ -129,11 +121,9 @@ def test_counter_confirms_a_candidate_end_to_end(
 def test_a_card_nobody_registered_is_a_clear_state(
     qtbot: Any, counter_app: Application, make_window: Any
 ) -> None:
-    window, simulator = make_window(counter_app, cards=[card_for(citizen_number(77), "路人")])
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
+    _window, counter = card_placed(
+        qtbot, make_window, counter_app, card_for(citizen_number(77), "路人")
+    )
     qtbot.waitUntil(lambda: counter.session.lookup_done, timeout=10_000)
     assert counter.session.candidate is None
     assert "Not pre-registered" in counter.candidate_panel.candidate_fields.text()
@@ -147,11 +137,7 @@ def test_an_expired_card_is_worded_and_cannot_be_confirmed(
     from datetime import date
 
     expired = card_for(citizen_number(2), "考生1", valid_to=date(2021, 1, 1))
-    window, simulator = make_window(counter_app, cards=[expired])
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
+    _window, counter = card_placed(qtbot, make_window, counter_app, expired)
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     assert [issue.code for issue in counter.session.card_issues] == ["card.expired"]
     assert "card.expired" in counter.card_panel.card_fields.text()
@@ -330,16 +316,9 @@ def test_a_refused_consent_refers_the_case_and_takes_no_face(
 
     from desk_app.persistence.models import Photo, Transition
 
-    window, simulator = make_window(
-        counter_app,
-        camera=file_camera(koizumi),
-        faces=True,
-        cards=[card_for(citizen_number(1), "考生0")],
+    _window, counter = card_placed(
+        qtbot, make_window, counter_app, card_for(citizen_number(1), "考生0"), camera_files=koizumi
     )
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
     qtbot.waitUntil(lambda: counter.consent_bar.isVisible(), timeout=10_000)
     counter.capture_now()  # Space before the answer: nothing happens
     counter.consent_bar.refuse_button.click()
@@ -364,16 +343,9 @@ def test_a_face_already_confirmed_for_another_candidate_is_shown_side_by_side(
     template, _ = template_of(engine, load_rgb(koizumi[0]))
     first = LiveCapture(koizumi[0].read_bytes(), template, "sface", engine.model_version)
     counter_app.workflow.confirm("R0", "clerk", Decision(live_capture=first))
-    window, simulator = make_window(
-        counter_app,
-        camera=file_camera(koizumi),
-        faces=True,
-        cards=[card_for(citizen_number(2), "考生1")],
+    window, counter = card_placed(
+        qtbot, make_window, counter_app, card_for(citizen_number(2), "考生1"), camera_files=koizumi
     )
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     assert counter.session.candidate.registration_id == "R1"
     counter.consent_bar.agree_button.click()

@@ -24,9 +24,8 @@ from tests.support.ui_helpers import (
     PASSWORD,
     add_ephoto,
     card_for,
+    card_placed,
     citizen_number,
-    file_camera,
-    sign_in,
     tick_checklist,
 )
 from ui.counter.liveness_bar import SupervisorAcceptDialog
@@ -42,16 +41,9 @@ def _counter_with_photos(qtbot: Any, app: Application, data_dir: Path, make_wind
     if not photos:
         pytest.skip("no East Asian LFW identities under the data folder")
     add_ephoto(app, "R0", sorted(photos[0][0].parent.iterdir())[0].read_bytes())
-    window, simulator = make_window(
-        app,
-        camera=file_camera(photos[0]),
-        faces=True,
-        cards=[card_for(citizen_number(1), "考生0")],
+    window, counter = card_placed(
+        qtbot, make_window, app, card_for(citizen_number(1), "考生0"), camera_files=photos[0]
     )
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     counter.consent_bar.agree_button.click()
     tick_checklist(counter)  # the reason of visit's evidence, seen (issue 18)

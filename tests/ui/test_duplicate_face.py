@@ -13,9 +13,8 @@ from desk_app.vision.images import load_rgb
 from tests.support.ui_helpers import (
     add_ephoto,
     card_for,
+    card_placed,
     citizen_number,
-    file_camera,
-    sign_in,
     tick_checklist,
 )
 
@@ -36,16 +35,13 @@ def test_confirming_a_face_seen_under_another_record_is_referred_with_an_alert(
     # The same person now presents R1's card, registered with their own photo.
     add_ephoto(counter_app, "R1", koizumi[1].read_bytes())
 
-    window, simulator = make_window(
+    _window, counter = card_placed(
+        qtbot,
+        make_window,
         counter_app,
-        camera=file_camera(koizumi[1:]),
-        faces=True,
-        cards=[card_for(citizen_number(2), "考生1")],
+        card_for(citizen_number(2), "考生1"),
+        camera_files=koizumi[1:],
     )
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
     qtbot.waitUntil(lambda: counter.consent_bar.isVisible(), timeout=10_000)
     counter.record_consent(True)
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=60_000)

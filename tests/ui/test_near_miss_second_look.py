@@ -16,7 +16,7 @@ from desk_app.bootstrap import Application
 from desk_app.domain.decisions import FACES_COMPARED_KEY
 from desk_app.domain.workflow import CandidateState
 from desk_app.persistence.models import Transition
-from tests.support.ui_helpers import card_for, citizen_number, file_camera, sign_in, tick_checklist
+from tests.support.ui_helpers import card_for, card_placed, citizen_number, tick_checklist
 from ui.counter.match_panel import SideBySideDialog
 from ui.widgets import PictureBox
 
@@ -52,16 +52,9 @@ def _matched(
 ) -> tuple[Any, Any]:
     """R0 matched at the counter, the printed card photo checked and the checklist ticked:
     Confirm is offered. Returns the window and its counter screen."""
-    window, simulator = make_window(
-        counter_app,
-        camera=file_camera(koizumi),
-        faces=True,
-        cards=[card_for(citizen_number(1), "考生0")],
+    window, counter = card_placed(
+        qtbot, make_window, counter_app, card_for(citizen_number(1), "考生0"), camera_files=koizumi
     )
-    sign_in(qtbot, window, "clerk")
-    counter = window.counter
-    qtbot.waitUntil(lambda: window.hardware.reader == "connected", timeout=10_000)
-    simulator.place_card(0)
     qtbot.waitUntil(lambda: counter.session.candidate is not None, timeout=10_000)
     counter.consent_bar.agree_button.click()
     qtbot.waitUntil(lambda: counter.session.verification is not None, timeout=FACE_TIMEOUT)
