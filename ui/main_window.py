@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -63,9 +63,15 @@ USER_INPUT = frozenset(
 
 
 class IdleWatcher(QObject):
-    """Restarts the idle timer on any user input anywhere in the application.
+    """Restarts the idle timer on any user input in any of the application's windows.
 
-    A separate object, not the window: an application-wide event filter can be called while the
+    It filters the windows (``QWindow``), where the window system delivers every key, click and
+    mouse move before the widget under it gets it, not the whole application: an
+    application-wide filter runs Python, and so waits for the GIL, for every event of every
+    widget (paints, layouts, timers, queued signals), and made each step of the GUI wait on busy
+    workers. A window is watched from the moment it first gets the focus.
+
+    A separate object, not the main window: a window's filter can be called while the main
     window is being destroyed, and this one touches nothing but itself and its timer.
     """
 
@@ -75,6 +81,21 @@ class IdleWatcher(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
+
+    def watch(self, application: QGuiApplication) -> None:
+        application.focusWindowChanged.connect(self._watch_window)
+        for window in application.topLevelWindows():
+            self._watch_window(window)
+
+    def stop_watching(self, application: QGuiApplication) -> None:
+        application.focusWindowChanged.disconnect(self._watch_window)
+        for window in application.topLevelWindows():
+            window.removeEventFilter(self)
+
+    @Slot(QWindow)
+    def _watch_window(self, window: QWindow | None) -> None:
+        if window is not None:
+            window.installEventFilter(self)  # installed again, it still filters once
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if self.active and event.type() in USER_INPUT:
@@ -147,8 +168,8 @@ class MainWindow(QMainWindow):
         self.idle_timer = self.idle.timer
         self.idle_timer.timeout.connect(self.lock)
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
+        if isinstance(app, QGuiApplication):
+            self.idle.watch(app)
         self.pages.setCurrentWidget(self.sign_in_page)
         if services is not None:
             self.attach(services, camera=camera, reader=reader, demo_panel=demo_panel)
@@ -571,8 +592,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.idle)
+        if isinstance(app, QGuiApplication):
+            self.idle.stop_watching(app)
         self.idle.active = False
         self.idle_timer.stop()
         if self.attached:

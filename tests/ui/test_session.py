@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QWidget
 
 from desk_app.bootstrap import Application
 from desk_app.camera.sources import FileCamera
@@ -66,6 +71,34 @@ def test_idle_lock_needs_the_password(
     lock.submit()
     qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
     assert window.pages.currentWidget() is window.work_page
+
+
+def test_input_in_any_of_the_windows_keeps_the_session_open(
+    qtbot: Any, counter_app: Application, make_window: Any
+) -> None:
+    """The idle lock runs from the last mouse move, click or key in any of the application's
+    windows, as the window system delivers them (to the window first, then the widget)."""
+    window, _ = make_window(counter_app, idle_ms=1_000)
+    sign_in(qtbot, window, "clerk")
+
+    def keep_moving_in(target: QWidget, seconds: float) -> None:
+        target.activateWindow()
+        qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is target.windowHandle())
+        end = time.monotonic() + seconds
+        step = 0
+        while time.monotonic() < end:
+            step += 1
+            QTest.mouseMove(target.windowHandle(), QPoint(20 + step % 40, 20))
+            qtbot.wait(50)
+            assert not window.locked
+
+    keep_moving_in(window, 2.5)
+    dialog = QDialog(window)  # a dialog is a window of its own
+    dialog.resize(200, 100)
+    dialog.show()
+    keep_moving_in(dialog, 2.5)
+    dialog.close()
+    qtbot.waitUntil(lambda: window.locked, timeout=10_000)  # no more input: it locks
 
 
 def test_first_start_creates_the_administrator(
