@@ -81,16 +81,21 @@ class IdleWatcher(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
+        self._application: QGuiApplication | None = None
 
     def watch(self, application: QGuiApplication) -> None:
         application.focusWindowChanged.connect(self._watch_window)
+        self._application = application
         for window in application.topLevelWindows():
             self._watch_window(window)
 
-    def stop_watching(self, application: QGuiApplication) -> None:
-        application.focusWindowChanged.disconnect(self._watch_window)
-        for window in application.topLevelWindows():
-            window.removeEventFilter(self)
+    def stop_watching(self) -> None:
+        """Idempotent: a window may be closed more than once."""
+        application, self._application = self._application, None
+        if application is not None:
+            application.focusWindowChanged.disconnect(self._watch_window)
+            for window in application.topLevelWindows():
+                window.removeEventFilter(self)
 
     @Slot(QWindow)
     def _watch_window(self, window: QWindow | None) -> None:
@@ -591,9 +596,7 @@ class MainWindow(QMainWindow):
         self.services.operations.run(work, on_success=saved, on_failure=refused)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        app = QApplication.instance()
-        if isinstance(app, QGuiApplication):
-            self.idle.stop_watching(app)
+        self.idle.stop_watching()
         self.idle.active = False
         self.idle_timer.stop()
         if self.attached:

@@ -99,6 +99,7 @@ def test_input_in_any_of_the_windows_keeps_the_session_open(
     keep_moving_in(dialog, 2.5)
     dialog.close()
     qtbot.waitUntil(lambda: window.locked, timeout=10_000)  # no more input: it locks
+    window.close()  # and the fixture closes it again: harmless
 
 
 def test_first_start_creates_the_administrator(
