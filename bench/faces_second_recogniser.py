@@ -24,7 +24,7 @@ engine's distance standardised by its impostor statistics on the shippable cohor
 (``faces_accuracy.cohort_pictures``, no evaluation picture), averaged, on SFace's scale, so the
 shipped limit 0.58 applies. Measured as ``faces_multicrop.py`` measures (its functions): the dev
 East Asian set, every pair, the look-alike subset, LFW View-2 fold 1. Cost: CPU time per template
-(one thread). Templates are cached under bench/out/second_recogniser (0600). Dev data only.
+(one thread). The aligned crops are cached under bench/out/second_recogniser (0600). Dev data only.
 """
 
 from __future__ import annotations
