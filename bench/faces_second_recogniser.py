@@ -21,8 +21,8 @@ Neither is a project dependency: fetch them into a folder first (nothing here do
 Both encode the crop SFace encodes (SFace's detection and landmarks on the picture enlarged as
 ``faces_accuracy`` enlarges it). Fusion is the product's ``vision.scoring.fused_distance``: each
 engine's distance standardised by its impostor statistics on the shippable cohort
-(``faces_accuracy.cohort_pictures``, no evaluation picture), averaged, on SFace's scale, so the
-shipped limit 0.58 applies. Measured as ``faces_multicrop.py`` measures (its functions): the dev
+(``faces_accuracy.cohort_pictures``, no evaluation picture), averaged, on SFace's scale (the shipped
+limit 0.58 is read on it too). Measured as ``faces_multicrop.py`` measures (its functions): the dev
 East Asian set, every pair, the look-alike subset, LFW View-2 fold 1. Cost: CPU time per template
 (one thread). The aligned crops are cached under bench/out/second_recogniser (0600). Dev data only.
 """
