@@ -58,7 +58,13 @@ from faces_multicrop import d_prime, fnmr_at_fmr, pair_values, picture_face, rat
 
 from desk_app.config import load_settings
 from desk_app.security.keys import write_private
-from desk_app.vision.engines import _SFACE_TEMPLATE, FaceEngine, _similarity_transform, load_engine
+from desk_app.vision.engines import (
+    _SFACE_TEMPLATE,
+    DetectedFace,
+    FaceEngine,
+    _similarity_transform,
+    load_engine,
+)
 from desk_app.vision.scoring import EngineStatistics, fused_distance, pairwise_distances
 
 Matrix = npt.NDArray[np.float64]
@@ -92,6 +98,9 @@ def faceplugin(model: Path, bgr: bool) -> Recogniser:
 
 
 def mobilefacenet(model: Path) -> Recogniser | None:
+    """None when the model or its runtime is missing."""
+    if not model.exists():
+        return None
     try:
         from ai_edge_litert.interpreter import Interpreter  # type: ignore[import-not-found]
     except ImportError:
@@ -242,7 +251,7 @@ def main() -> None:
     methods = [Method("SFace (shipped)", sface_east, sface_lfw, f"{sface_ms:.1f}")]
     recognisers = [faceplugin(arguments.models / FACEPLUGIN, bgr) for bgr in (False, True)]
     second = mobilefacenet(arguments.models / MOBILEFACENET)
-    if second is not None and (arguments.models / MOBILEFACENET).exists():
+    if second is not None:
         recognisers.append(second)
     else:
         print("<!-- MobileFaceNet not measured: ai-edge-litert or the model is missing -->")
@@ -279,13 +288,18 @@ def main() -> None:
 
 
 def engine_encoder(engine: FaceEngine) -> Callable[[Crops], Templates]:
-    """SFace on an already aligned crop (the engine's own network; for the cost column)."""
-    network = engine._network  # type: ignore[attr-defined]
+    """SFace's own ``encode`` on an already aligned crop (for the cost column): the face is
+    handed over with the alignment target as its landmarks, so the engine's warp is the identity."""
+    aligned = DetectedFace(
+        box=(0, 0, 112, 112),
+        score=1.0,
+        right_eye=(float(_SFACE_TEMPLATE[0, 0]), float(_SFACE_TEMPLATE[0, 1])),
+        left_eye=(float(_SFACE_TEMPLATE[1, 0]), float(_SFACE_TEMPLATE[1, 1])),
+        landmarks=_SFACE_TEMPLATE,
+    )
 
     def encode(crops: Crops) -> Templates:
-        blob = cv2.dnn.blobFromImage(crops[0], 1.0, (112, 112), (0, 0, 0), swapRB=False)
-        network.setInput(blob, "data")
-        return np.asarray(network.forward(), dtype=np.float32).reshape(1, -1)
+        return engine.encode(crops[0].astype(np.uint8), aligned)[None]
 
     return encode
 
